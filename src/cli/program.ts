@@ -1,0 +1,55 @@
+// The command line: thin commands that wire a source to a renderer.
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { InputError } from '../sources/types.js';
+import { UsageError } from './common.js';
+import type { CliContext } from './context.js';
+import { lintCommand } from './commands/lint.js';
+import { rulesCommand } from './commands/rules.js';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command(ctx.name)
+    .description('Deploys, checks, explains and troubleshoots MetalLB on bare-metal Kubernetes.')
+    .version(VERSION, '--version', 'print the version')
+    .option('--no-color', 'no colours (also NO_COLOR)')
+    .option('-q, --quiet', 'print only the findings')
+    .option('-v, --verbose', 'more detail: evidence lines, and stack traces of internal errors')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
+    .exitOverride();
+  for (const make of [lintCommand, rulesCommand]) {
+    const cmd = make(ctx);
+    cmd.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();
+    for (const sub of cmd.commands) sub.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();
+    program.addCommand(cmd);
+  }
+  return program;
+}
+
+/** Runs the command line; returns the exit code (cli.md). Never throws. */
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  ctx.verbose = argv.includes('-v') || argv.includes('--verbose');
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; any other parse problem is a bad argument
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 3;
+    }
+    if (e instanceof InputError) {
+      ctx.err(`${ctx.name}: ${e.oneLine}\n`);
+      if (ctx.verbose && e.stack) ctx.err(e.stack + '\n');
+      return 3;
+    }
+    if (e instanceof UsageError) {
+      ctx.err(`${ctx.name}: ${e.message}\n`);
+      return 3;
+    }
+    const err = e as Error;
+    ctx.err(`${ctx.name}: internal error: ${err?.message ?? String(e)}${ctx.verbose ? '' : ' (run with -v for details)'}\n`);
+    if (ctx.verbose && err?.stack) ctx.err(err.stack + '\n');
+    return 3;
+  }
+}

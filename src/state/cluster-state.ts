@@ -1,0 +1,220 @@
+// One normalised, indexed view of everything the input holds: a live cluster, a bundle, or
+// manifest files. Rules and the model read only this; it never does I/O.
+import type { Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
+import { isModelledKind, METALLB_CONFIG_KINDS, MODELLED_KINDS } from '../model/kinds.js';
+import { detectInstallation, type MetalLBInstallation } from './installation.js';
+
+export type SourceKind = 'cluster' | 'snapshot' | 'manifests';
+
+export interface StateLayer {
+  load: LoadResult;
+  /** 'snapshot' layers obey bundle.json's captured list; 'manifests' layers the "as given" rule */
+  kind: SourceKind;
+  path?: string;
+}
+
+export interface StateOptions {
+  /** --metallb-namespace */
+  metallbNamespace?: string;
+}
+
+const key = (kind: string, namespace: string | undefined, name: string | undefined) =>
+  `${kind}\u0000${namespace ?? ''}\u0000${name ?? ''}`;
+
+export class ClusterState {
+  readonly objects: readonly KubeObject[];
+  readonly loadIssues: readonly LoadIssue[];
+  /** objects of kinds the tool does not model, by kind */
+  readonly skippedKinds: ReadonlyMap<string, number>;
+  readonly skippedNotKubernetes: number;
+  readonly files: number;
+  readonly bundle?: BundleManifest;
+  readonly logFiles: readonly string[];
+  /** kinds whose absence means "none exist" (see cli.md, "Absent is not none") */
+  readonly captured: ReadonlySet<string>;
+  readonly gaps: readonly Gap[];
+  readonly metallb: MetalLBInstallation;
+  readonly sourceKind: SourceKind;
+  readonly sourcePath?: string;
+
+  private readonly byKey = new Map<string, KubeObject>();
+  private readonly byKind = new Map<string, KubeObject[]>();
+  private readonly servicesByIP = new Map<string, KubeObject[]>();
+  private readonly nodesByLabel = new Map<string, Map<string, KubeObject[]>>();
+  private readonly slicesByService = new Map<string, KubeObject[]>();
+
+  constructor(layers: StateLayer[], opts: StateOptions = {}) {
+    // Later layers replace earlier objects of the same kind/namespace/name: `lint FILES --from
+    // SNAPSHOT` lays the files over the snapshot, as an apply would.
+    const issues: LoadIssue[] = [];
+    const skipped = new Map<string, number>();
+    const captured = new Set<string>();
+    const gaps: Gap[] = [];
+    let notK8s = 0;
+    let files = 0;
+    const logFiles: string[] = [];
+    let bundle: BundleManifest | undefined;
+    const ordered = new Map<string, KubeObject>();
+
+    for (const layer of layers) {
+      issues.push(...layer.load.issues);
+      notK8s += layer.load.skippedNotKubernetes;
+      files += layer.load.files;
+      logFiles.push(...layer.load.logFiles);
+      bundle = layer.load.bundle ?? bundle;
+      for (const obj of layer.load.objects) {
+        if (!isModelledKind(obj.apiVersion, obj.kind)) {
+          skipped.set(obj.kind, (skipped.get(obj.kind) ?? 0) + 1);
+          continue;
+        }
+        const k = key(obj.kind, obj.metadata?.namespace, obj.metadata?.name ?? obj.metadata?.generateName);
+        ordered.delete(k); // keep the replacing object's file order
+        ordered.set(k, obj);
+      }
+      for (const kind of capturedKinds(layer)) captured.add(kind);
+      if (layer.load.bundle?.gaps) gaps.push(...layer.load.bundle.gaps);
+    }
+
+    this.objects = [...ordered.values()];
+    for (const [k, obj] of ordered) {
+      this.byKey.set(k, obj);
+      let list = this.byKind.get(obj.kind);
+      if (!list) this.byKind.set(obj.kind, (list = []));
+      list.push(obj);
+    }
+    this.loadIssues = issues;
+    this.skippedKinds = skipped;
+    this.skippedNotKubernetes = notK8s;
+    this.files = files;
+    this.logFiles = logFiles;
+    this.bundle = bundle;
+    this.captured = captured;
+    this.sourceKind = layers.some((l) => l.kind === 'cluster')
+      ? 'cluster'
+      : layers.some((l) => l.kind === 'snapshot')
+        ? 'snapshot'
+        : 'manifests';
+    this.sourcePath = layers.map((l) => l.path).filter(Boolean).join(', ') || undefined;
+
+    const known = new Set(gaps.map((g) => g.what));
+    for (const kind of new Set(Object.values(MODELLED_KINDS).flat())) {
+      if (captured.has(kind)) continue;
+      const what = `list ${kind}`;
+      if (!known.has(what)) gaps.push({ what, why: 'not in the input' });
+    }
+    this.gaps = gaps;
+    this.indexServices();
+    this.indexNodes();
+    this.indexEndpointSlices();
+    this.metallb = detectInstallation(this, opts.metallbNamespace);
+  }
+
+  /** All objects of a kind, in input order. */
+  all<T extends KubeObject = KubeObject>(kind: string): T[] {
+    return (this.byKind.get(kind) ?? []) as T[];
+  }
+
+  get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
+    return this.byKey.get(key(kind, namespace, name)) as T | undefined;
+  }
+
+  isCaptured(kind: string): boolean {
+    return this.captured.has(kind);
+  }
+
+  /**
+   * Objects of a MetalLB kind that MetalLB itself sees: those in its namespace, and those
+   * without a namespace (manifests applied with `-n`, or through a kustomization).
+   */
+  metallbObjects<T extends KubeObject = KubeObject>(kind: string): T[] {
+    const ns = this.metallb.namespace;
+    return this.all<T>(kind).filter((o) => !o.metadata?.namespace || o.metadata.namespace === ns);
+  }
+
+  /** LoadBalancer Services holding (status) or requesting an address, by address text. */
+  servicesByAddress(ip: string): KubeObject[] {
+    return this.servicesByIP.get(ip) ?? [];
+  }
+
+  /** Nodes carrying a label (any value when value is undefined). */
+  nodesWithLabel(label: string, value?: string): KubeObject[] {
+    const byValue = this.nodesByLabel.get(label);
+    if (!byValue) return [];
+    if (value !== undefined) return byValue.get(value) ?? [];
+    return [...byValue.values()].flat();
+  }
+
+  endpointSlicesFor(namespace: string, service: string): KubeObject[] {
+    return this.slicesByService.get(`${namespace}/${service}`) ?? [];
+  }
+
+  private indexServices(): void {
+    for (const svc of this.all('Service')) {
+      const spec = asRecord(svc.spec);
+      const status = asRecord(asRecord(svc.status).loadBalancer);
+      const ips = new Set<string>();
+      for (const ing of asArray(status.ingress)) {
+        const ip = asRecord(ing).ip;
+        if (typeof ip === 'string') ips.add(ip);
+      }
+      if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP) ips.add(spec.loadBalancerIP);
+      for (const ip of ips) {
+        let list = this.servicesByIP.get(ip);
+        if (!list) this.servicesByIP.set(ip, (list = []));
+        list.push(svc);
+      }
+    }
+  }
+
+  private indexNodes(): void {
+    for (const node of this.all('Node')) {
+      for (const [k, v] of Object.entries(node.metadata?.labels ?? {})) {
+        let byValue = this.nodesByLabel.get(k);
+        if (!byValue) this.nodesByLabel.set(k, (byValue = new Map()));
+        const list = byValue.get(String(v)) ?? [];
+        list.push(node);
+        byValue.set(String(v), list);
+      }
+    }
+  }
+
+  private indexEndpointSlices(): void {
+    for (const slice of this.all('EndpointSlice')) {
+      const svc = slice.metadata?.labels?.['kubernetes.io/service-name'];
+      if (!svc) continue;
+      const k = `${slice.metadata.namespace ?? ''}/${svc}`;
+      const list = this.slicesByService.get(k) ?? [];
+      list.push(slice);
+      this.slicesByService.set(k, list);
+    }
+  }
+}
+
+/**
+ * Which kinds a layer captured. A bundle says so in bundle.json. Input without it is "the MetalLB
+ * configuration as given": if it holds any MetalLB configuration object (or a legacy config
+ * ConfigMap), all MetalLB configuration kinds count as captured; other kinds only where they appear.
+ */
+function capturedKinds(layer: StateLayer): string[] {
+  const listed = layer.load.bundle?.captured;
+  if (listed) return listed;
+  const present = new Set(layer.load.objects.map((o) => o.kind));
+  const hasConfig =
+    [...METALLB_CONFIG_KINDS].some((k) => present.has(k)) ||
+    layer.load.objects.some((o) => o.kind === 'ConfigMap' && isLegacyConfigCandidate(o));
+  if (hasConfig) for (const k of METALLB_CONFIG_KINDS) present.add(k);
+  return [...present];
+}
+
+function isLegacyConfigCandidate(o: KubeObject): boolean {
+  const config = asRecord(o.data).config;
+  return typeof config === 'string' && /(^|\n)\s*(address-pools|peers)\s*:/.test(config);
+}
+
+export function asRecord(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}

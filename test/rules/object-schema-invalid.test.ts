@@ -1,0 +1,71 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+
+ruleTester('object-schema-invalid', {
+  valid: [
+    {
+      name: 'well-formed MetalLB and core objects',
+      files: {
+        'ok.yaml': `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata:
+  name: tor
+  namespace: metallb-system
+spec:
+  myASN: 64512
+  peerASN: 64513
+  peerAddress: 10.0.0.1
+  peerPort: 16384
+  holdTime: 1m30s
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: default
+  annotations:
+    metallb.io/address-pool: lan
+spec:
+  type: LoadBalancer
+  ports:
+  - port: 80
+    targetPort: http
+  someFutureField: true
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a typo, a wrong type, an out-of-range value, a missing required field',
+      files: {
+        'bad.yaml': `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata:
+  name: p
+  namespace: metallb-system
+spec:
+  adresses:
+  - 10.0.0.0/24
+  autoAssign: "false"
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata:
+  name: tor
+  namespace: metallb-system
+spec:
+  myASN: 64512
+  peerASN: 64513
+  peerAddress: 10.0.0.1
+  peerPort: 20000
+`,
+      },
+      errors: [
+        { line: 6, column: 1, message: /spec\.addresses.*Required value/ },
+        { line: 7, column: 3, message: /unknown field "spec\.adresses".*addresses/ },
+        { line: 9, column: 15, message: /spec\.autoAssign.*boolean/ },
+        { line: 20, column: 13, message: /spec\.peerPort.*less than or equal to 16384/ },
+      ],
+    },
+  ],
+});
