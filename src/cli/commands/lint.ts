@@ -8,6 +8,8 @@ import { render } from '../../renderers/index.js';
 import { METALLB_CONFIG_KINDS } from '../../model/kinds.js';
 import { addOutputOption, addReportOptions, useColor, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
+import { findingsAbout } from '../../report/focus.js';
+import { sourceOf, type LoadResult } from '../../sources/types.js';
 import type { CliContext } from '../context.js';
 
 interface LintOptions extends CommonOptions {
@@ -46,7 +48,8 @@ Examples:
     const opts = self.optsWithGlobals<LintOptions>();
     const layers: StateLayer[] = [];
     if (opts.from) layers.push({ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from });
-    layers.push({ load: await loadInputs(paths, { stdin: ctx.stdin }), kind: 'manifests', path: paths.join(' ') });
+    const files = await loadInputs(paths, { stdin: ctx.stdin });
+    layers.push({ load: files, kind: 'manifests', path: paths.join(' ') });
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
 
     const found = state.metallb.bgpBackend;
@@ -56,9 +59,10 @@ Examples:
     for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
 
     const configKinds = new Set([...METALLB_CONFIG_KINDS].map((k) => `list ${k}`));
+    const findings = opts.from ? findingsAbout(run.findings, filesOf(files)) : run.findings;
     const report = buildReport({
       state,
-      findings: run.findings,
+      findings,
       rules,
       suppressed: run.suppressed,
       bgpBackend,
@@ -79,4 +83,13 @@ Examples:
     ctx.exitCode = exitCodeFor(report.summary, opts.failOn);
   });
   return cmd;
+}
+
+function filesOf(load: LoadResult): Set<string> {
+  const files = new Set<string>(load.issues.map((i) => i.file));
+  for (const o of load.objects) {
+    const f = sourceOf(o)?.file;
+    if (f) files.add(f);
+  }
+  return files;
 }

@@ -1,0 +1,95 @@
+// `-o json`: the Report as cli.md's contract, keys in the contract's order, bigints made exact.
+import type { Report } from '../report/types.js';
+import type { RenderOptions } from './options.js';
+
+/** Key order for one object shape; `fields` gives the shape of nested values (arrays: of their items). */
+interface Shape {
+  order?: readonly string[];
+  fields?: Record<string, Shape>;
+  /** a map keyed by data (e.g. kind names): keys sorted, so the order of input files does not show */
+  sortKeys?: boolean;
+}
+
+const OBJECT_REF: Shape = { order: ['kind', 'namespace', 'name', 'file', 'line', 'column'] };
+const V4_V6: Shape = { order: ['ipv4', 'ipv6'] };
+const SERVICE: Shape = {
+  order: ['namespace', 'name', 'ips', 'pool', 'state', 'announcers', 'rules', 'alternatives'],
+  fields: {
+    announcers: { order: ['node', 'protocol', 'peers'] },
+    alternatives: { order: ['pool', 'ips'] },
+  },
+};
+
+// The order of cli.md's "JSON report" (and of the other commands' additions); keys it does not
+// name keep their insertion order, after the named ones.
+const REPORT: Shape = {
+  order: [
+    'tool', 'source', 'metallb', 'health', 'summary', 'checks', 'findings',
+    'pools', 'services', 'nodes', 'service', 'steps', 'events', 'probes', 'gaps', 'input', 'suppressed',
+  ],
+  fields: {
+    tool: { order: ['name', 'version'] },
+    source: { order: ['kind', 'context', 'path'] },
+    metallb: { order: ['namespace', 'version', 'bgpBackend', 'bgpBackendAssumed', 'installedBy'] },
+    health: { order: ['status', 'score'] },
+    summary: { order: ['critical', 'error', 'warning', 'info'] },
+    checks: { order: ['id', 'status', 'message'] },
+    findings: {
+      order: ['rule', 'severity', 'message', 'objects', 'evidence', 'fix', 'docs'],
+      fields: { objects: OBJECT_REF },
+    },
+    pools: {
+      order: ['name', 'addresses', 'capacity', 'used', 'advertisedBy'],
+      fields: { capacity: V4_V6, used: V4_V6, advertisedBy: { order: ['l2', 'bgp'] } },
+    },
+    services: SERVICE,
+    service: SERVICE,
+    nodes: { order: ['name', 'speaker', 'announces', 'excludedBy'] },
+    steps: { order: ['title', 'status', 'evidence', 'confirm'] },
+    events: {
+      order: ['time', 'node', 'pod', 'container', 'component', 'kind', 'service', 'peer', 'message', 'file', 'line'],
+    },
+    probes: { order: ['kind', 'target', 'result', 'details'] },
+    gaps: { order: ['what', 'why'] },
+    input: { order: ['files', 'objects', 'skippedNotKubernetes', 'skippedKinds'], fields: { skippedKinds: { sortKeys: true } } },
+  },
+};
+
+const TWO_POW_53 = 2n ** 53n;
+
+/** cli.md: counts larger than 2^53 (IPv6 pools) are decimal strings; smaller ones stay numbers. */
+function bigintValue(v: bigint): number | string {
+  return v > TWO_POW_53 || v < -TWO_POW_53 ? v.toString() : Number(v);
+}
+
+function normalize(value: unknown, shape: Shape | undefined): unknown {
+  if (typeof value === 'bigint') return bigintValue(value);
+  if (Array.isArray(value)) return value.map((v) => normalize(v === undefined ? null : v, shape));
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Map) return normalize(Object.fromEntries(value), shape);
+  if (value instanceof Set) return normalize([...value], shape);
+  const src = value as Record<string, unknown>;
+  if (typeof (src as { toJSON?: unknown }).toJSON === 'function') return normalize((src as { toJSON(): unknown }).toJSON(), shape);
+  const keys = shape?.sortKeys ? Object.keys(src).sort() : Object.keys(src);
+  const ordered = [...(shape?.order ?? []).filter((k) => keys.includes(k)), ...keys.filter((k) => !shape?.order?.includes(k))];
+  const out: Record<string, unknown> = {};
+  for (const k of ordered) {
+    const v = src[k];
+    // JSON.stringify drops undefined and functions; drop them here too so YAML matches JSON.
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    out[k] = normalize(v, shape?.fields?.[k]);
+  }
+  return out;
+}
+
+/**
+ * The report as a plain JSON-safe document in the contract's key order: what `-o json` prints
+ * and `-o yaml` prints as YAML. Accepts the other commands' reports too (extra fields pass through).
+ */
+export function reportDocument(report: Report | Record<string, unknown>): Record<string, unknown> {
+  return normalize(report, REPORT) as Record<string, unknown>;
+}
+
+export function renderJson(report: Report, _opts?: RenderOptions): string {
+  return JSON.stringify(reportDocument(report), null, 2) + '\n';
+}

@@ -1,0 +1,194 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, ROOT } from '../helpers/cli.js';
+import type { Report } from '../../src/report/types.js';
+
+const LINE = /^(\S+):(\d+):(\d+)\s+(critical|error|warning|info)\s+(.+?)\s+([a-z0-9-]+)$/;
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'mlbd-cli-'));
+}
+
+const pool = (name: string, ns: string, ...addresses: string[]) => `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  addresses:
+${addresses.map((a) => `  - ${a}`).join('\n')}
+`;
+
+describe('lint', () => {
+  test('the demo: one greppable line per finding, a summary, exit 2', () => {
+    const r = cli(['lint', 'examples/demo']);
+    assert.equal(r.code, 2, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => LINE.test(l));
+    const rules = lines.map((l) => LINE.exec(l)![6]);
+    for (const id of ['pool-cidr-host-bits', 'pool-address-invalid', 'pool-overlap', 'object-schema-invalid', 'yaml-ambiguous-value', 'advertisement-wrong-namespace', 'pool-includes-network-or-broadcast']) {
+      assert.ok(rules.includes(id), `${id} fires on the demo:\n${r.stdout}`);
+    }
+    assert.ok(lines.some((l) => l.startsWith('examples/demo/pools.yaml:8:5 ') && l.endsWith(' pool-cidr-host-bits')), r.stdout);
+    assert.match(r.stdout, /\d+ problems \(0 critical, \d+ errors, \d+ warnings, 0 info\)/);
+    assert.match(r.stdout, /assumed BGP backend: frr-k8s/);
+    assert.match(r.stdout, /skipped 1 file/, 'helmwave.yml is skipped and counted');
+    assert.equal(r.stderr, '');
+  });
+
+  test('the healthy L2 and BGP examples: no problems, exit 0', () => {
+    const r = cli(['lint', 'examples/healthy-l2', 'examples/healthy-bgp']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /no problems/);
+    assert.ok(!r.stdout.split('\n').some((l) => LINE.test(l)));
+  });
+
+  test('-o json follows the report contract of cli.md', () => {
+    const r = cli(['lint', 'examples/demo', '-o', 'json']);
+    assert.equal(r.code, 2);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.equal(report.tool.name, 'metallb-doctor');
+    assert.equal(report.tool.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    assert.equal(report.source.kind, 'manifests');
+    assert.equal(report.metallb.namespace, 'metallb-system');
+    assert.equal(report.metallb.bgpBackend, 'frr-k8s');
+    assert.equal(report.health.status, 'error');
+    assert.ok(report.health.score >= 0 && report.health.score < 100);
+    const counted = { critical: 0, error: 0, warning: 0, info: 0 };
+    for (const f of report.findings) counted[f.severity]++;
+    assert.deepEqual(report.summary, counted);
+    for (const f of report.findings) {
+      assert.ok(f.rule && f.message && f.fix, JSON.stringify(f));
+      assert.equal(f.docs, `docs/rules/${f.rule}.md`);
+      assert.ok(Array.isArray(f.evidence));
+      const o = f.objects[0]!;
+      assert.ok(o.file?.startsWith('examples/demo/') && o.line! > 0 && o.column! > 0, JSON.stringify(o));
+    }
+    assert.deepEqual(report.checks.map((c) => c.id).sort(), ['advertisements', 'input', 'pools']);
+    assert.deepEqual(report.gaps, []);
+  });
+
+  test('-o yaml is the same document', async () => {
+    const { parse } = await import('yaml');
+    const j = JSON.parse(cli(['lint', 'examples/demo', '-o', 'json']).stdout);
+    const y = parse(cli(['lint', 'examples/demo', '-o', 'yaml']).stdout);
+    assert.deepEqual(y, j);
+  });
+
+  test('stdin with -', () => {
+    const r = cli(['lint', '-'], { input: pool('a', 'metallb-system', '10.0.0.5/24') });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^<stdin>:8:5\s+warning .* pool-cidr-host-bits$/m);
+  });
+
+  test('--disable and the metallb-doctor.io/ignore annotation suppress findings', () => {
+    const d = tmp();
+    try {
+      const annotated = pool('b', 'metallb-system', '10.1.0.5/24').replace('  name: b\n', '  name: b\n  annotations:\n    metallb-doctor.io/ignore: "pool-cidr-host-bits, pool-includes-network-or-broadcast"\n');
+      writeFileSync(join(d, 'p.yaml'), pool('a', 'metallb-system', '10.0.0.5/24') + '---\n' + annotated);
+      const all = JSON.parse(cli(['lint', d, '-o', 'json']).stdout) as Report;
+      assert.deepEqual(all.findings.map((f) => `${f.rule}:${f.objects[0]!.name}`).sort(), ['pool-cidr-host-bits:a', 'pool-includes-network-or-broadcast:a']);
+      assert.equal(all.suppressed, 2);
+      const r = cli(['lint', d, '-o', 'json', '--disable', 'pool-cidr-host-bits', '--disable', 'pool-includes-network-or-broadcast']);
+      assert.equal(r.code, 0);
+      assert.deepEqual((JSON.parse(r.stdout) as Report).findings, []);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  test('--fail-on moves the threshold', () => {
+    const input = pool('a', 'metallb-system', '10.0.0.5/24');
+    assert.equal(cli(['lint', '-'], { input }).code, 1);
+    assert.equal(cli(['lint', '-', '--fail-on', 'error'], { input }).code, 0);
+    assert.equal(cli(['lint', 'examples/demo', '--fail-on', 'critical']).code, 0);
+    assert.equal(cli(['lint', 'examples/demo', '--fail-on', 'never']).code, 0);
+    assert.equal(cli(['lint', 'examples/demo', '--fail-on', 'error']).code, 2);
+  });
+
+  test('--from: files checked against a snapshot bundle', () => {
+    const d = tmp();
+    try {
+      mkdirSync(join(d, 'snap', 'resources'), { recursive: true });
+      writeFileSync(join(d, 'snap', 'bundle.json'), JSON.stringify({ format: 'metallb-doctor-bundle/v1', metallbNamespace: 'lb', captured: ['IPAddressPool', 'L2Advertisement', 'BGPAdvertisement', 'BGPPeer', 'BFDProfile', 'Community'] }));
+      writeFileSync(join(d, 'snap', 'resources', 'pools.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [JSON.parse(JSON.stringify({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'old', namespace: 'lb' }, spec: { addresses: ['10.9.0.0/24'] } }))] }));
+      writeFileSync(join(d, 'new.yaml'), pool('new', 'lb', '10.9.0.10-10.9.0.20'));
+      const r = cli(['lint', join(d, 'new.yaml'), '--from', join(d, 'snap'), '-o', 'json']);
+      const report = JSON.parse(r.stdout) as Report;
+      assert.equal(report.source.kind, 'snapshot');
+      assert.equal(report.metallb.namespace, 'lb', 'namespace recorded in the bundle');
+      // the snapshot's own pool includes 10.9.0.0 and .255, but lint --from reports only what concerns the files
+      assert.deepEqual(report.findings.map((f) => f.rule), ['pool-overlap']);
+      assert.match(report.findings[0]!.message, /pool "new" overlaps with "10\.9\.0\.0\/24" in pool "old"/);
+      assert.equal(r.code, 2);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  test('unreadable input: one line naming the file, exit 3, no stack trace', () => {
+    for (const p of ['does/not/exist.yaml', 'README.md/inside.yaml']) {
+      const r = cli(['lint', p]);
+      assert.equal(r.code, 3, `${p}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.ok(r.stderr.includes(p), r.stderr);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+      assert.equal(r.stdout, '');
+    }
+    const v = cli(['lint', 'does/not/exist.yaml', '-v']);
+    assert.equal(v.code, 3);
+    assert.match(v.stderr, /\n\s+at /, '-v adds the stack trace');
+  });
+
+  test('bad arguments exit 3', () => {
+    assert.equal(cli(['lint', 'examples/demo', '-o', 'xml']).code, 3);
+    assert.equal(cli(['lint']).code, 3);
+    assert.equal(cli(['lint', '.', '--bgp-backend', 'bird']).code, 3);
+    assert.equal(cli(['frobnicate']).code, 3);
+  });
+
+  test('-q prints only the findings; no colour when not a terminal', () => {
+    const r = cli(['lint', 'examples/demo', '-q']);
+    const lines = r.stdout.trim().split('\n');
+    assert.ok(lines.length > 3 && lines.every((l) => LINE.test(l)), r.stdout);
+    assert.doesNotMatch(r.stdout, /\x1b\[/);
+  });
+
+  test('a user\'s files are never modified', () => {
+    const before = readFileSync(join(ROOT, 'examples/demo/pools.yaml'), 'utf8');
+    cli(['lint', 'examples/demo', '-o', 'sarif']);
+    assert.equal(readFileSync(join(ROOT, 'examples/demo/pools.yaml'), 'utf8'), before);
+  });
+});
+
+describe('program', () => {
+  test('--version prints the package version', () => {
+    const r = cli(['--version']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  test('as a kubectl plugin the help says "kubectl metallb"', () => {
+    const r = cli(['lint', '--help'], { bin: 'kubectl-metallb.ts' });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Usage: kubectl metallb lint/);
+    assert.match(r.stdout, /kubectl metallb lint . -o sarif/);
+  });
+
+  test('rules lists the catalog and shows a page', () => {
+    const list = cli(['rules']);
+    assert.equal(list.code, 0);
+    assert.match(list.stdout, /^pool-overlap\s+error\s+pools\s+files\s+/m);
+    const json = JSON.parse(cli(['rules', '-o', 'json']).stdout) as { id: string; docs: string }[];
+    assert.ok(json.some((r) => r.id === 'yaml-syntax-error' && r.docs === 'docs/rules/yaml-syntax-error.md'));
+    const show = cli(['rules', 'show', 'pool-overlap']);
+    assert.equal(show.code, 0);
+    assert.match(show.stdout, /^# pool-overlap/);
+    assert.match(show.stdout, /## What MetalLB does/);
+    const bad = cli(['rules', 'show', 'no-such-rule']);
+    assert.equal(bad.code, 3);
+    assert.match(bad.stderr, /unknown rule "no-such-rule"/);
+  });
+});
