@@ -3,6 +3,7 @@
 import type { Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
 import { isModelledKind, METALLB_CONFIG_KINDS, MODELLED_KINDS } from '../model/kinds.js';
 import { detectInstallation, type MetalLBInstallation } from './installation.js';
+import { deriveLegacyConfig, type LegacyDerivation } from './legacy-config.js';
 
 export type SourceKind = 'cluster' | 'snapshot' | 'manifests';
 
@@ -36,6 +37,8 @@ export class ClusterState {
   readonly metallb: MetalLBInstallation;
   readonly sourceKind: SourceKind;
   readonly sourcePath?: string;
+  /** the legacy ConfigMap's configuration as CRs, when MetalLB reads a ConfigMap */
+  readonly legacy?: LegacyDerivation;
 
   private readonly byKey = new Map<string, KubeObject>();
   private readonly byKind = new Map<string, KubeObject[]>();
@@ -107,6 +110,17 @@ export class ClusterState {
     this.indexNodes();
     this.indexEndpointSlices();
     this.metallb = detectInstallation(this, opts.metallbNamespace);
+    if (this.metallb.configMap) {
+      this.legacy = deriveLegacyConfig(this.metallb.configMap);
+      this.loadIssues = [...issues, ...this.legacy.issues];
+      this.objects = [...this.objects, ...this.legacy.objects];
+      for (const obj of this.legacy.objects) {
+        this.byKey.set(key(obj.kind, obj.metadata?.namespace, obj.metadata?.name), obj);
+        let list = this.byKind.get(obj.kind);
+        if (!list) this.byKind.set(obj.kind, (list = []));
+        list.push(obj);
+      }
+    }
   }
 
   /** All objects of a kind, in input order. */

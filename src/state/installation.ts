@@ -4,6 +4,7 @@ import type { KubeObject } from '../sources/types.js';
 import type { ClusterState } from './cluster-state.js';
 import { asArray, asRecord } from './cluster-state.js';
 import { METALLB_CONFIG_KINDS } from '../model/kinds.js';
+import { isLegacyConfigMap } from '../model/legacy.js';
 
 export type BGPBackend = 'native' | 'frr' | 'frr-k8s';
 
@@ -21,6 +22,8 @@ export interface MetalLBInstallation {
   configSource: 'crs' | 'configmap' | 'unknown';
   /** the legacy ConfigMap's name (the --config argument, default "config") */
   configMapName: string;
+  /** the legacy ConfigMap MetalLB reads, when configSource is 'configmap' and it exists */
+  configMap?: KubeObject;
 }
 
 const DEFAULT_NAMESPACE = 'metallb-system';
@@ -146,13 +149,18 @@ export function detectInstallation(state: ClusterState, flagNamespace?: string):
   const configMapName = (controllerMain && argValue(controllerMain, 'config')) ?? 'config';
   const legacy = versionBefore(version, 0, 13);
   const hasCRs = [...METALLB_CONFIG_KINDS].some((k) => state.all(k).length > 0);
-  const hasLegacyMap = state
+  // A running legacy MetalLB names its ConfigMap (--config); manifests alone only show one that
+  // looks like a legacy configuration.
+  const maps = state
     .all('ConfigMap')
-    .some((cm) => cm.metadata?.name === configMapName && typeof asRecord(cm.data).config === 'string');
+    .filter((cm) => !cm.metadata?.namespace || cm.metadata.namespace === namespace)
+    .filter((cm) => typeof asRecord(cm.data).config === 'string');
+  const legacyMap = any ? maps.find((cm) => cm.metadata?.name === configMapName) : maps.find(isLegacyConfigMap);
   const configSource: MetalLBInstallation['configSource'] =
-    legacy === true ? 'configmap' : legacy === false ? 'crs' : hasCRs ? 'crs' : hasLegacyMap ? 'configmap' : 'unknown';
+    legacy === true ? 'configmap' : legacy === false ? 'crs' : hasCRs ? 'crs' : legacyMap ? 'configmap' : 'unknown';
+  const configMap = configSource === 'configmap' ? legacyMap : undefined;
 
-  return { namespace, namespaceFrom, controller, speaker, version, bgpBackend, installedBy, configSource, configMapName };
+  return { namespace, namespaceFrom, controller, speaker, version, bgpBackend, installedBy, configSource, configMapName, configMap };
 }
 
 /**

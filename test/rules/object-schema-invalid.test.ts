@@ -36,6 +36,28 @@ spec:
   ],
   invalid: [
     {
+      name: 'a legacy ConfigMap: a pool without protocol, a mistyped key',
+      files: {
+        'config.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: config
+  namespace: metallb-system
+data:
+  config: |
+    address-pools:
+    - name: default
+      addresses:
+      - 192.168.1.0/24
+      auto-asign: false
+`,
+      },
+      errors: [
+        { line: 9, column: 7, message: /address pool "default" is missing the protocol field.*ConfigMap "config"/ },
+        { line: 12, column: 19, message: /auto-asign.*auto-assign/ },
+      ],
+    },
+    {
       name: 'a typo, a wrong type, an out-of-range value, a missing required field',
       files: {
         'bad.yaml': `apiVersion: metallb.io/v1beta1

@@ -10,12 +10,37 @@ spec:
 ${addresses.map((a) => `  - ${a}`).join('\n')}
 `;
 
+
+const legacyConfigMap = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: config
+  namespace: metallb-system
+data:
+  config: |
+    address-pools:
+    - name: default
+      protocol: layer2
+      addresses:
+      - 192.168.1.0/24
+    - name: extra
+      protocol: layer2
+      addresses:
+      - 192.168.1.100-192.168.1.110
+      - 10.0.0.1
+`;
+
 ruleTester('pool-address-invalid', {
   valid: [
     { name: 'CIDRs and ranges of both families', files: { 'p.yaml': pool('ok', '192.168.10.0/24', '192.168.11.5/32', '192.168.12.10-192.168.12.20', 'fc00::/120', 'fc00:1::10 - fc00:1::20') } },
     { name: 'a single-address range', files: { 'p.yaml': pool('one', '10.0.0.7-10.0.0.7') } },
   ],
   invalid: [
+    {
+      name: 'a legacy (<= 0.12) ConfigMap',
+      files: { 'config.yaml': legacyConfigMap },
+      errors: [{ line: 17, column: 9, message: /^invalid CIDR "10\.0\.0\.1" in pool "extra"/ }],
+    },
     {
       name: 'bare IP, reversed range, bad prefix, garbage',
       files: { 'p.yaml': pool('bad', '192.168.10.5', '192.168.10.30-192.168.10.20', '10.0.0.0/33', 'not-an-ip', 'fc00::1') },

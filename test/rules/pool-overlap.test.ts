@@ -10,6 +10,26 @@ spec:
 ${addresses.map((a) => `  - ${a}`).join('\n')}
 `;
 
+
+const legacyConfigMap = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: config
+  namespace: metallb-system
+data:
+  config: |
+    address-pools:
+    - name: default
+      protocol: layer2
+      addresses:
+      - 192.168.1.0/24
+    - name: extra
+      protocol: layer2
+      addresses:
+      - 192.168.1.100-192.168.1.110
+      - 10.0.0.1
+`;
+
 ruleTester('pool-overlap', {
   valid: [
     { name: 'adjacent ranges and CIDRs', files: { 'p.yaml': pool('a', '192.168.10.0/25', '192.168.10.128-192.168.10.255') + '---\n' + pool('b', '192.168.11.0/24', 'fc00::/64') } },
@@ -21,6 +41,11 @@ ruleTester('pool-overlap', {
     },
   ],
   invalid: [
+    {
+      name: 'a legacy (<= 0.12) ConfigMap: positions point into the embedded YAML',
+      files: { 'config.yaml': legacyConfigMap },
+      errors: [{ line: 16, column: 9, message: /"192\.168\.1\.100-192\.168\.1\.110" in pool "extra" overlaps with "192\.168\.1\.0\/24" in pool "default"/ }],
+    },
     {
       name: 'within one pool',
       files: { 'p.yaml': pool('a', '192.168.10.0/24', '192.168.10.200-192.168.10.210') },

@@ -12,10 +12,31 @@ export default defineRule({
     fix: 'Correct the field as the message says; `kubectl apply --dry-run=server -f FILE` shows the API server rejecting it.',
   },
   check({ state, report }) {
+    const derived = new Set(state.legacy?.objects ?? []);
     for (const obj of state.objects) {
+      // objects converted from a legacy ConfigMap are checked through the legacy parser below
+      if (derived.has(obj)) continue;
       for (const v of validateObject(obj)) {
-        report({ message: v.message, subjects: [{ obj, path: v.path }] });
+        report({
+          message:
+            v.origin === 'decode'
+              ? `${v.message} (the API server stores it; MetalLB fails to read it and keeps its previous configuration)`
+              : v.message,
+          subjects: [{ obj, path: v.path }],
+        });
       }
+    }
+    const legacy = state.legacy;
+    if (!legacy) return;
+    for (const p of legacy.problems) {
+      if (p.kind === 'renamed') continue; // a note for `migrate`, not a mistake
+      report({
+        message: `${p.message} (legacy configuration in ConfigMap "${legacy.configMap.metadata.name ?? ''}")`,
+        subjects: p.position
+          ? [{ file: p.position.file, line: p.position.line, column: p.position.column, kind: 'ConfigMap', name: legacy.configMap.metadata.name ?? '' }]
+          : [{ obj: legacy.configMap, path: ['data', 'config'] }],
+        fix: 'Correct the embedded configuration (data.config); legacy MetalLB refuses the whole configuration until then.',
+      });
     }
   },
 });

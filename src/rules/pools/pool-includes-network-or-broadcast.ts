@@ -1,6 +1,6 @@
 import { defineRule } from '../types.js';
 import { parsePool } from '../../model/pools.js';
-import { buggyAddressesIn, formatIP } from '../../model/address.js';
+import { buggyIPsIn, formatIP } from '../../model/address.js';
 
 export default defineRule({
   meta: {
@@ -18,7 +18,7 @@ export default defineRule({
       if (parsed.avoidBuggyIPs) continue;
       for (const e of parsed.entries) {
         if (!e.result.ok || e.result.entry.family !== 4) continue;
-        const { count, examples } = buggyAddressesIn([e.result.entry], 3);
+        const { count, examples } = buggyIPsIn([e.result.entry], 3);
         if (count === 0n) continue;
         report({
           message: `"${e.text}" in pool "${parsed.name}" includes ${count} address${count === 1n ? '' : 'es'} ending in .0 or .255 (${examples.map(formatIP).join(', ')}${count > BigInt(examples.length) ? ', ...' : ''}) that MetalLB hands out: some clients and routers drop traffic to them`,

@@ -1,0 +1,34 @@
+// A legacy MetalLB (<= 0.12) reads its configuration from a ConfigMap; it is turned into the
+// same CRs MetalLB's configmaptocrs would write, with positions pointing into the embedded YAML,
+// so every rule works on a legacy installation too.
+import { packPos, pathKey, positionOf, sourceOf, type KubeObject, type LoadIssue } from '../sources/types.js';
+import { parseEmbeddedYaml, parseYamlText } from '../sources/yaml.js';
+import { convertLegacyConfig, type LegacyProblem } from '../model/legacy.js';
+import { asRecord } from './cluster-state.js';
+
+export interface LegacyDerivation {
+  configMap: KubeObject;
+  objects: KubeObject[];
+  problems: LegacyProblem[];
+  /** syntax errors and ambiguous values inside the embedded YAML */
+  issues: LoadIssue[];
+}
+
+export function deriveLegacyConfig(configMap: KubeObject): LegacyDerivation {
+  const text = asRecord(configMap.data).config;
+  const src = sourceOf(configMap);
+  const file = src?.file ?? '<unknown>';
+  if (typeof text !== 'string') return { configMap, objects: [], problems: [], issues: [] };
+  const at = positionOf(configMap, ['data', 'config']) ?? { file, line: 1, column: 1 };
+  // Only a literal block (`config: |`) maps line for line onto the file; a quoted or JSON string
+  // does not, so everything inside it is pinned to the string's own position.
+  const literal = src?.literalBlocks?.has(pathKey(['data', 'config'])) ?? false;
+  const parsed = literal ? parseEmbeddedYaml(text, file, at) : parseYamlText(text, file);
+  const pin = (line: number, column: number) => (literal ? { line, column } : { line: at.line, column: at.column });
+  const issues = parsed.issues.map((i) => ({ ...i, ...pin(i.line, i.column) }));
+  const doc = parsed.documents[0];
+  if (!doc) return { configMap, objects: [], problems: [], issues };
+  const fields = literal ? doc.fields : new Map([...doc.fields.keys()].map((k) => [k, packPos(at.line, at.column)]));
+  const { objects, problems } = convertLegacyConfig(configMap, { value: doc.value, fields, file });
+  return { configMap, objects, problems, issues };
+}
