@@ -1,0 +1,19 @@
+// `lint DIR -o json` end to end through the built CLI, output discarded. Prints {ms, rssBytes, exit}.
+import { Readable } from 'node:stream';
+import { runCli } from '../dist/cli/program.js';
+
+const dir = process.argv[2];
+let outBytes = 0;
+const ctx = {
+  name: 'metallb-doctor',
+  stdin: Readable.from([]),
+  out: (s) => void (outBytes += s.length),
+  err: (s) => void process.stderr.write(s),
+  warn: (m) => void process.stderr.write(m + '\n'),
+  verbose: false,
+  exitCode: 0,
+};
+const t0 = performance.now();
+const exit = await runCli(['lint', dir, '-o', 'json'], ctx);
+const ms = performance.now() - t0;
+process.stdout.write(JSON.stringify({ ms, rssBytes: process.resourceUsage().maxRSS * 1024, exit, outBytes }) + '\n');
