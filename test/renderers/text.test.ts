@@ -75,8 +75,10 @@ describe('text renderer', () => {
     assert.ok(quiet.endsWith('could not see: list bgppeers.metallb.io (forbidden)\n'), quiet);
   });
 
-  test('checks block heads a diag report, but not under --quiet', () => {
-    const lines = renderText(clusterReport(), opts()).split('\n');
+  test('checks block heads a diag report, but not under --quiet nor in lint output', () => {
+    const lint = renderText(clusterReport(), opts()).split('\n');
+    assert.ok(!lint.some((l) => l.startsWith('MetalLB v0.15.3')), 'lint prints findings first');
+    const lines = renderText(clusterReport(), opts({ command: 'diag' })).split('\n');
     assert.deepEqual(lines.slice(0, 4), [
       'MetalLB v0.15.3 in metallb-system (BGP backend frr): health critical (score 20)',
       '  crds  ok        all MetalLB CRDs installed',

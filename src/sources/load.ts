@@ -1,0 +1,375 @@
+// loadInputs: files, directories, stdin and bundles -> objects with positions.
+//
+// Bundle files inside a tarball are named `<tarball>!<path in the bundle>`, e.g.
+// `snap.tar.gz!resources/services.json` and `snap.tar.gz!logs/metallb-system/speaker-x/speaker.log`;
+// readBundleFile() reads either form.
+
+import { createReadStream } from 'node:fs';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { join } from 'node:path';
+import { Parser } from 'tar';
+import type { ReadEntry } from 'tar';
+import type { BundleManifest, LoadIssue, LoadResult } from './types.js';
+import { InputError } from './types.js';
+import { parseYamlText } from './yaml.js';
+import { parseJsonText } from './json.js';
+import { collectObjects } from './objects.js';
+import type { ParsedText } from './parsed.js';
+
+export const BUNDLE_FORMAT = 'metallb-doctor-bundle/v1';
+export const STDIN_NAME = '<stdin>';
+
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+const TARBALL = /\.(tar\.gz|tgz)$/i;
+/** files read at once from a directory: enough to hide latency, far below any fd limit */
+const READ_CONCURRENCY = 16;
+/** bytes of resources buffered from one tarball */
+const MAX_TAR_BYTES = 1 << 30;
+
+type Format = 'yaml' | 'json' | 'sniff';
+
+/** An fs error as the one line the CLI prints. */
+function fsError(file: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const msg =
+    code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or directory'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ELOOP' ? 'too many levels of symbolic links'
+    : code === 'EISDIR' ? 'is a directory'
+    : code ? `cannot read (${code})`
+    : `cannot read: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
+  return new InputError(file, msg);
+}
+
+function lineColAt(buf: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = buf.indexOf(10); i >= 0 && i < offset; i = buf.indexOf(10, i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** Offset of the first byte that is not part of a valid UTF-8 sequence. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    let n: number;
+    let min: number;
+    if (c < 0x80) { i++; continue; }
+    else if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; }
+    else return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** Bytes -> text, or the syntax issue that says why the bytes are not text. */
+export function decodeText(buf: Uint8Array, file: string): { text: string } | { issue: LoadIssue } {
+  let b = buf;
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+  const issue = (offset: number, message: string) => ({ issue: { kind: 'syntax' as const, file, ...lineColAt(b, offset), message } });
+  if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) return issue(0, 'UTF-16 text: save the file as UTF-8');
+  const nul = b.indexOf(0);
+  if (nul >= 0) return issue(nul, 'binary data (a NUL byte), not YAML or JSON text');
+  if (!isUtf8(b)) {
+    const bad = firstInvalidUtf8(b);
+    return issue(Math.max(bad, 0), 'invalid UTF-8');
+  }
+  let blank = true;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
+      blank = false;
+      break;
+    }
+  }
+  if (blank) return issue(0, 'empty file');
+  return { text: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') };
+}
+
+function formatOf(name: string): Format {
+  if (/\.json$/i.test(name)) return 'json';
+  if (/\.ya?ml$/i.test(name)) return 'yaml';
+  return 'sniff';
+}
+
+/** Parses a text as JSON or YAML: by extension, or by its first character when unknown. */
+export function parseText(text: string, file: string, format: Format): ParsedText {
+  if (format === 'json') return parseJsonText(text, file);
+  if (format === 'yaml') return parseYamlText(text, file);
+  const m = /^\s*(\S)/.exec(text.slice(0, 4096));
+  const c = m?.[1];
+  if (c === '{' || c === '[') {
+    const j = parseJsonText(text, file);
+    if (!j.issues.some((i) => i.kind === 'syntax')) return j;
+    const y = parseYamlText(text, file); // a YAML flow mapping also starts with '{'
+    return y.issues.some((i) => i.kind === 'syntax') ? j : y;
+  }
+  return parseYamlText(text, file);
+}
+
+class Loader {
+  readonly result: LoadResult = { objects: [], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [] };
+
+  addBuffer(buf: Uint8Array, file: string, format: Format): void {
+    this.result.files++;
+    const d = decodeText(buf, file);
+    if ('issue' in d) {
+      this.result.issues.push(d.issue);
+      return;
+    }
+    collectObjects(parseText(d.text, file, format), file, this.result);
+  }
+
+  setBundle(m: BundleManifest, file: string): void {
+    if (this.result.bundle) throw new InputError(file, 'only one bundle can be read at a time');
+    this.result.bundle = m;
+  }
+
+  /** Reads files in order with a bounded number of reads in flight. */
+  async addFiles(files: string[], format?: Format): Promise<void> {
+    const pending: Array<Promise<Buffer>> = [];
+    let next = 0;
+    for (let i = 0; i < files.length; i++) {
+      while (next < files.length && pending.length < READ_CONCURRENCY) {
+        const f = files[next++]!;
+        const p = readFile(f).catch((e: unknown) => {
+          throw fsError(f, e);
+        });
+        p.catch(() => undefined); // rejections are awaited in order below
+        pending.push(p);
+      }
+      const buf = await pending.shift()!;
+      this.addBuffer(buf, files[i]!, format ?? formatOf(files[i]!));
+    }
+  }
+}
+
+interface Tree {
+  manifests: string[];
+  logs: string[];
+}
+
+/** Every manifest file below dir (sorted, symlinks followed once), and `.log` files below a `logs` directory. */
+async function walkDir(dir: string, tree: Tree, visited: Set<string>, inLogs: boolean): Promise<void> {
+  let real: string;
+  let entries;
+  try {
+    real = await realpath(dir);
+    if (visited.has(real)) return; // a symlink loop, or a directory reached twice
+    visited.add(real);
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    throw fsError(dir, e);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try {
+        const st = await stat(full);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        continue; // a dangling link is not input
+      }
+    }
+    if (isDir) await walkDir(full, tree, visited, inLogs || e.name === 'logs');
+    else if (isFile) {
+      if (inLogs) {
+        if (e.name.endsWith('.log')) tree.logs.push(full);
+      } else if (MANIFEST_EXT.test(e.name)) tree.manifests.push(full);
+    }
+  }
+}
+
+function parseManifest(buf: Uint8Array, file: string): BundleManifest {
+  let m: unknown;
+  try {
+    m = JSON.parse(Buffer.from(buf).toString('utf8'));
+  } catch {
+    throw new InputError(file, 'not a bundle: bundle.json is not valid JSON');
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new InputError(file, 'not a bundle: bundle.json is not an object');
+  const format = (m as { format?: unknown }).format;
+  if (format !== BUNDLE_FORMAT) throw new InputError(file, `not a bundle: format ${JSON.stringify(format ?? null)}, expected ${BUNDLE_FORMAT}`);
+  return m as BundleManifest;
+}
+
+async function loadDirectory(dir: string, loader: Loader): Promise<void> {
+  const manifestPath = join(dir, 'bundle.json');
+  let manifest: Buffer | undefined;
+  try {
+    manifest = await readFile(manifestPath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EISDIR') throw fsError(manifestPath, e);
+  }
+  const tree: Tree = { manifests: [], logs: [] };
+  const visited = new Set<string>();
+  if (manifest !== undefined) {
+    loader.setBundle(parseManifest(manifest, manifestPath), manifestPath);
+    // A bundle: only resources/ holds objects.
+    for (const sub of ['resources', 'logs']) {
+      const p = join(dir, sub);
+      try {
+        if (!(await stat(p)).isDirectory()) continue;
+      } catch {
+        continue;
+      }
+      await walkDir(p, tree, visited, sub === 'logs');
+    }
+  } else {
+    await walkDir(dir, tree, visited, false);
+  }
+  loader.result.logFiles.push(...tree.logs);
+  await loader.addFiles(tree.manifests);
+}
+
+function normalizeEntryPath(p: string): string {
+  return p.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+}
+
+/** Streams a tarball, handing every regular file entry to onFile (which must consume or resume it). */
+function readTar(file: string, onFile: (path: string, entry: ReadEntry) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      const msg = String((e as Error)?.message ?? e).split('\n')[0]!.replace(/^TAR_[A-Z_]+: /, '');
+      reject((e as NodeJS.ErrnoException)?.code?.startsWith('E') && !(e as { tarCode?: string }).tarCode ? fsError(file, e) : new InputError(file, `not a bundle: ${msg}`));
+    };
+    const parser = new Parser({ strict: true });
+    parser.on('entry', (entry: ReadEntry) => {
+      if (entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile') onFile(normalizeEntryPath(entry.path), entry);
+      else entry.resume();
+    });
+    parser.on('error', fail);
+    parser.on('end', () => {
+      if (!failed) resolve();
+    });
+    const input = createReadStream(file);
+    input.on('error', (e) => {
+      fail(e);
+      parser.abort(e);
+    });
+    input.pipe(parser);
+  });
+}
+
+function collect(entry: ReadEntry): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    entry.on('data', (c: Buffer) => chunks.push(c));
+    entry.on('end', () => resolve(Buffer.concat(chunks)));
+    entry.on('error', reject);
+  });
+}
+
+async function loadTarball(file: string, loader: Loader): Promise<void> {
+  const files = new Map<string, Promise<Buffer>>();
+  const logs: string[] = [];
+  let bytes = 0;
+  await readTar(file, (path, entry) => {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if ((base === 'bundle.json' || MANIFEST_EXT.test(base)) && (bytes += entry.size ?? 0) <= MAX_TAR_BYTES) {
+      files.set(path, collect(entry));
+    } else {
+      if (/(^|\/)logs\/.*\.log$/.test(path)) logs.push(path);
+      entry.resume();
+    }
+  });
+  if (bytes > MAX_TAR_BYTES) throw new InputError(file, 'not a bundle: more than 1 GiB of resources');
+  const entries = new Map<string, Buffer>();
+  for (const [p, b] of files) entries.set(p, await b);
+  // The bundle root is where bundle.json is (the tarball may wrap it in one directory).
+  const manifestPath = [...entries.keys()].filter((p) => p === 'bundle.json' || p.endsWith('/bundle.json')).sort((a, b) => a.length - b.length)[0];
+  const prefix = manifestPath === undefined ? '' : manifestPath.slice(0, -'bundle.json'.length);
+  if (manifestPath !== undefined) loader.setBundle(parseManifest(entries.get(manifestPath)!, `${file}!${manifestPath}`), file);
+  const inBundle = (p: string) => p.startsWith(prefix);
+  const rel = (p: string) => p.slice(prefix.length);
+  const manifests = [...entries.keys()]
+    .filter((p) => inBundle(p) && p !== manifestPath && MANIFEST_EXT.test(p) && (manifestPath === undefined || rel(p).startsWith('resources/')))
+    .sort();
+  for (const p of manifests) loader.addBuffer(entries.get(p)!, `${file}!${rel(p)}`, formatOf(p));
+  loader.result.logFiles.push(
+    ...logs
+      .filter((p) => inBundle(p) && rel(p).startsWith('logs/'))
+      .sort()
+      .map((p) => `${file}!${rel(p)}`),
+  );
+}
+
+async function readStream(s: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Reads every input: files (a named file whatever its extension), directories (their
+ * .yaml/.yml/.json files, recursively, in sorted order), `-` (stdin), and bundles (a directory
+ * with bundle.json, or a .tar.gz/.tgz). Unreadable input throws InputError; everything
+ * readable yields objects and issues.
+ */
+export async function loadInputs(paths: string[], opts: { stdin?: NodeJS.ReadableStream } = {}): Promise<LoadResult> {
+  const loader = new Loader();
+  for (const p of paths) {
+    if (p === '-') {
+      let buf: Buffer;
+      try {
+        buf = await readStream(opts.stdin ?? process.stdin);
+      } catch (e) {
+        throw fsError(STDIN_NAME, e);
+      }
+      loader.addBuffer(buf, STDIN_NAME, 'sniff');
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(p);
+    } catch (e) {
+      throw fsError(p, e);
+    }
+    if (st.isDirectory()) await loadDirectory(p, loader);
+    else if (TARBALL.test(p)) await loadTarball(p, loader);
+    else if (st.isFile()) await loader.addFiles([p], formatOf(p));
+    else throw new InputError(p, 'not a regular file or directory');
+  }
+  return loader.result;
+}
+
+/** Reads a file listed by loadInputs (a log file), including `<tarball>!<path>` names. */
+export async function readBundleFile(name: string): Promise<Buffer> {
+  const m = /^(.*\.(?:tar\.gz|tgz))!(.+)$/i.exec(name);
+  if (!m) {
+    try {
+      return await readFile(name);
+    } catch (e) {
+      throw fsError(name, e);
+    }
+  }
+  const [, tarball, inner] = m as unknown as [string, string, string];
+  let found: Promise<Buffer> | undefined;
+  await readTar(tarball, (path, entry) => {
+    if (found === undefined && (path === inner || path.endsWith('/' + inner))) found = collect(entry);
+    else entry.resume();
+  });
+  if (found === undefined) throw new InputError(name, 'no such file or directory');
+  return found;
+}

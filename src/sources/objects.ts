@@ -1,0 +1,106 @@
+// Parsed documents -> Kubernetes objects: List expansion, Secret values dropped, positions attached.
+
+import type { KubeObject, LoadIssue, ObjectSource } from './types.js';
+import { attachSource, unpackPos } from './types.js';
+import type { ParsedText, PositionMap } from './parsed.js';
+
+export interface ObjectsOut {
+  objects: KubeObject[];
+  issues: LoadIssue[];
+  skippedNotKubernetes: number;
+}
+
+type Obj = Record<string, unknown>;
+
+function isPlainObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isKube(v: unknown): v is Obj & { apiVersion: string; kind: string } {
+  return isPlainObject(v) && typeof v.apiVersion === 'string' && v.apiVersion !== '' && typeof v.kind === 'string' && v.kind !== '';
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Secrets keep their type and key names only; no value ever leaves the loader. */
+function dropSecretValues(o: Obj): void {
+  for (const f of ['data', 'stringData']) {
+    const d = o[f];
+    if (d === undefined || d === null) continue;
+    if (isPlainObject(d)) for (const k of Object.keys(d)) d[k] = '';
+    else if (Array.isArray(d)) o[f] = d.map(() => '');
+    else o[f] = '';
+  }
+  // kubectl apply keeps the whole object, values included, in this annotation.
+  const md = o.metadata;
+  if (isPlainObject(md) && isPlainObject(md.annotations) && Object.hasOwn(md.annotations, LAST_APPLIED)) md.annotations[LAST_APPLIED] = '';
+}
+
+function isSecretValuePath(path: string): boolean {
+  return path.startsWith('data\u001f') || path.startsWith('stringData\u001f') || path === 'data' || path === 'stringData';
+}
+
+function makeObject(v: Obj, pm: PositionMap, file: string, docIndex: number, listIndex?: number): KubeObject {
+  if (v.kind === 'Secret') dropSecretValues(v);
+  // Every later layer reads obj.metadata.name: a missing or mistyped metadata becomes {} (the
+  // schema rule still sees the name missing).
+  if (!isPlainObject(v.metadata)) v.metadata = {};
+  const { line, column } = unpackPos(pm.pos);
+  const src: ObjectSource = { file, line, column, docIndex, fields: pm.fields };
+  if (listIndex !== undefined) src.listIndex = listIndex;
+  if (pm.literalBlocks) src.literalBlocks = pm.literalBlocks;
+  return attachSource(v as KubeObject, src);
+}
+
+/**
+ * Turns the documents of one file into objects. Documents that are not Kubernetes objects
+ * are counted, and their warnings dropped (a Helm values file is not read by Kubernetes).
+ */
+export function collectObjects(parsed: ParsedText, file: string, out: ObjectsOut): void {
+  for (const i of parsed.issues) if (i.kind === 'syntax') out.issues.push(i);
+  for (const doc of parsed.documents) {
+    const v = doc.value;
+    if (!isKube(v)) {
+      out.skippedNotKubernetes++;
+      continue;
+    }
+    const items = v.items;
+    const isList = v.kind.endsWith('List') && Array.isArray(items);
+    const secretItems = new Set<number>();
+    if (isList) {
+      // kubectl prints kind: List with full items; the API's typed lists (IPAddressPoolList)
+      // omit the items' kind and apiVersion, which are the list's.
+      const itemKind = v.kind === 'List' ? undefined : v.kind.slice(0, -'List'.length);
+      for (let i = 0; i < items.length; i++) {
+        const it: unknown = items[i];
+        if (isPlainObject(it) && itemKind !== undefined) {
+          if (it.kind === undefined) it.kind = itemKind;
+          if (it.apiVersion === undefined) it.apiVersion = v.apiVersion;
+        }
+        if (!isKube(it)) {
+          out.skippedNotKubernetes++;
+          continue;
+        }
+        if (it.kind === 'Secret') secretItems.add(i);
+        const pm = doc.items?.[i] ?? { pos: doc.pos, fields: new Map<string, number>() };
+        out.objects.push(makeObject(it, pm, file, doc.docIndex, i));
+      }
+    } else {
+      if (doc.items) {
+        // Not a List: its `items` positions belong to the object itself.
+        doc.items.forEach((m, i) => {
+          for (const [k, p] of m.fields) doc.fields.set(`items\u001f${i}\u001f${k}`, p);
+          if (m.literalBlocks) for (const k of m.literalBlocks) (doc.literalBlocks ??= new Set()).add(`items\u001f${i}\u001f${k}`);
+        });
+      }
+      out.objects.push(makeObject(v, doc, file, doc.docIndex));
+    }
+    const secret = v.kind === 'Secret';
+    for (const w of doc.warnings) {
+      // Warnings about Secret values would tell something about the value; the values are gone anyway.
+      const inSecret = w.item !== undefined ? isList && secretItems.has(w.item) : secret;
+      if (inSecret && isSecretValuePath(w.path)) continue;
+      out.issues.push(w.issue);
+    }
+  }
+}
