@@ -25,7 +25,7 @@ export interface LegacyParsed {
   /** the parsed YAML of data.config */
   value: unknown;
   /** pathKey(legacy path) -> packed position in `file` (as ObjectSource.fields) */
-  fields: Map<string, number>;
+  fields: ReadonlyMap<string, number>;
   file: string;
 }
 
@@ -241,7 +241,7 @@ class Reader {
 /** Builds one derived object's field-position map from legacy paths. */
 class FieldMap {
   readonly fields = new Map<string, number>();
-  constructor(private readonly legacy: Map<string, number>) {}
+  constructor(private readonly legacy: ReadonlyMap<string, number>) {}
   /** the CR field at `crPath` comes from the legacy field at `legacyPath` */
   map(crPath: FieldPath, legacyPath: FieldPath | undefined): void {
     if (!legacyPath) return;

@@ -2,6 +2,7 @@
 // Accepts a stream of JSON values (`{...}{...}` or one per line), like kubectl does.
 // Duplicate keys: the last value is kept, as encoding/json does, and `duplicate-key` is reported.
 
+import { compactPositions, intern } from './compact.js';
 import type { LoadIssue } from './types.js';
 import { unpackPos } from './types.js';
 import { LineIndex, MAX_DEPTH, PathNode, pathRoot, setKey } from './parsed.js';
@@ -60,7 +61,7 @@ class JsonParser {
   value(path: PathNode, fields: Map<string, number>, depth: number): unknown {
     const s = this.s;
     const c = s.charCodeAt(this.i);
-    if (c === 34) return this.string();
+    if (c === 34) return intern(this.string());
     if (c === 123) {
       if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
       this.i++;
@@ -122,11 +123,11 @@ class JsonParser {
         const at = this.pos();
         fields.set(p.key, at);
         if (split) {
-          const m: PositionMap = { pos: at, fields: new Map() };
+          const f = new Map<string, number>();
           this.item = n;
-          arr.push(this.value(r, m.fields, depth + 1));
+          arr.push(this.value(r, f, depth + 1));
           this.item = undefined;
-          this.items!.push(m);
+          this.items!.push({ pos: at, fields: compactPositions(f) });
         } else {
           arr.push(this.value(p, fields, depth + 1));
         }
@@ -233,7 +234,7 @@ export function parseJsonText(text: string, file: string): ParsedText {
       p.items = undefined;
       p.warnings = [];
       const value = p.value(pathRoot(), fields, 0);
-      const doc: ParsedDocument = { docIndex: d, value, pos, fields, warnings: p.warnings };
+      const doc: ParsedDocument = { docIndex: d, value, pos, fields: compactPositions(fields), warnings: p.warnings };
       if (p.items) doc.items = p.items;
       documents.push(doc);
       for (const w of p.warnings) issues.push(w.issue);

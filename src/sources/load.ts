@@ -77,6 +77,14 @@ function firstInvalidUtf8(b: Uint8Array): number {
 
 /** Bytes -> text, or the syntax issue that says why the bytes are not text. */
 export function decodeText(buf: Uint8Array, file: string): { text: string } | { issue: LoadIssue } {
+  const c = checkBytes(buf, file);
+  if ('issue' in c) return c;
+  const b = c.bytes;
+  return { text: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') };
+}
+
+/** The text's bytes without a BOM, or why they are not YAML/JSON text. */
+function checkBytes(buf: Uint8Array, file: string): { bytes: Uint8Array } | { issue: LoadIssue } {
   let b = buf;
   if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
   const issue = (offset: number, message: string) => ({ issue: { kind: 'syntax' as const, file, ...lineColAt(b, offset), message } });
@@ -96,7 +104,42 @@ export function decodeText(buf: Uint8Array, file: string): { text: string } | { 
     }
   }
   if (blank) return issue(0, 'empty file');
-  return { text: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') };
+  return { bytes: b };
+}
+
+const CHUNKED_FROM = 1 << 20;
+const CHUNK = 64 << 10;
+
+/**
+ * A large YAML file is parsed a few hundred KB at a time, cut at document markers: the file's
+ * text never exists as one string, and each piece's syntax trees die young. Cutting there is
+ * exact, since a `---` at the start of a line always begins a document (YAML 1.2, c-forbidden),
+ * except after a directive (`%YAML`), which only applies to its own document: then no cut.
+ * Returns [start, end) byte offsets with the 1-based line each piece starts on.
+ */
+export function yamlChunks(b: Uint8Array): Array<{ start: number; end: number; line: number }> {
+  const out: Array<{ start: number; end: number; line: number }> = [];
+  if (b.length < CHUNKED_FROM || b[0] === 0x25 /* % */ || Buffer.from(b.buffer, b.byteOffset, b.byteLength).includes('\n%')) {
+    return [{ start: 0, end: b.length, line: 1 }];
+  }
+  let start = 0;
+  let line = 1;
+  let linesInChunk = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] !== 10) continue;
+    linesInChunk++;
+    const n = i + 1;
+    if (n - start < CHUNK) continue;
+    const after = b[n + 3];
+    if (b[n] === 0x2d && b[n + 1] === 0x2d && b[n + 2] === 0x2d && (after === undefined || after === 32 || after === 9 || after === 10 || after === 13)) {
+      out.push({ start, end: n, line });
+      line += linesInChunk;
+      linesInChunk = 0;
+      start = n;
+    }
+  }
+  out.push({ start, end: b.length, line });
+  return out;
 }
 
 function formatOf(name: string): Format {
@@ -125,6 +168,23 @@ class Loader {
 
   addBuffer(buf: Uint8Array, file: string, format: Format): void {
     this.result.files++;
+    if (format !== 'json' && buf.length >= CHUNKED_FROM && !/^\s*[[{]/.test(Buffer.from(buf.subarray(0, 4096)).toString('latin1'))) {
+      const c = checkBytes(buf, file);
+      if ('issue' in c) {
+        this.result.issues.push(c.issue);
+        return;
+      }
+      const bytes = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
+      let docs = 0;
+      for (const { start, end, line } of yamlChunks(bytes)) {
+        const parsed = parseYamlText(bytes.toString('utf8', start, end), file, { lineOffset: line - 1 });
+        for (const d of parsed.documents) d.docIndex += docs;
+        const last = parsed.documents.at(-1);
+        if (last) docs = last.docIndex + 1;
+        collectObjects(parsed, file, this.result);
+      }
+      return;
+    }
     const d = decodeText(buf, file);
     if ('issue' in d) {
       this.result.issues.push(d.issue);

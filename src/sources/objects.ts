@@ -1,5 +1,6 @@
 // Parsed documents -> Kubernetes objects: List expansion, Secret values dropped, positions attached.
 
+import { compactPositions } from './compact.js';
 import type { KubeObject, LoadIssue, ObjectSource } from './types.js';
 import { attachSource, unpackPos } from './types.js';
 import type { ParsedText, PositionMap } from './parsed.js';
@@ -46,7 +47,7 @@ function makeObject(v: Obj, pm: PositionMap, file: string, docIndex: number, lis
   // schema rule still sees the name missing).
   if (!isPlainObject(v.metadata)) v.metadata = {};
   const { line, column } = unpackPos(pm.pos);
-  const src: ObjectSource = { file, line, column, docIndex, fields: pm.fields };
+  const src: ObjectSource = { file, line, column, docIndex, fields: pm.fields instanceof Map ? compactPositions(pm.fields) : pm.fields };
   if (listIndex !== undefined) src.listIndex = listIndex;
   if (pm.literalBlocks) src.literalBlocks = pm.literalBlocks;
   return attachSource(v as KubeObject, src);
@@ -86,14 +87,18 @@ export function collectObjects(parsed: ParsedText, file: string, out: ObjectsOut
         out.objects.push(makeObject(it, pm, file, doc.docIndex, i));
       }
     } else {
+      let pm: PositionMap = doc;
       if (doc.items) {
         // Not a List: its `items` positions belong to the object itself.
+        const fields = new Map(doc.fields);
+        const literalBlocks = new Set(doc.literalBlocks ?? []);
         doc.items.forEach((m, i) => {
-          for (const [k, p] of m.fields) doc.fields.set(`items\u001f${i}\u001f${k}`, p);
-          if (m.literalBlocks) for (const k of m.literalBlocks) (doc.literalBlocks ??= new Set()).add(`items\u001f${i}\u001f${k}`);
+          for (const [k, p] of m.fields) fields.set(`items\u001f${i}\u001f${k}`, p);
+          if (m.literalBlocks) for (const k of m.literalBlocks) literalBlocks.add(`items\u001f${i}\u001f${k}`);
         });
+        pm = { pos: doc.pos, fields, ...(literalBlocks.size ? { literalBlocks } : {}) };
       }
-      out.objects.push(makeObject(v, doc, file, doc.docIndex));
+      out.objects.push(makeObject(v, pm, file, doc.docIndex));
     }
     const secret = v.kind === 'Secret';
     for (const w of doc.warnings) {

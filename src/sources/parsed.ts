@@ -1,6 +1,7 @@
 // What the YAML and JSON parsers hand to the loader: plain values plus packed positions,
 // with no syntax tree kept.
 
+import { own } from './compact.js';
 import type { LoadIssue } from './types.js';
 import { packPos } from './types.js';
 
@@ -8,7 +9,7 @@ import { packPos } from './types.js';
 export interface PositionMap {
   /** packed position of the root node */
   pos: number;
-  fields: Map<string, number>;
+  fields: ReadonlyMap<string, number>;
   /** pathKeys of literal block scalars (`|`), whose lines map one to one to the file */
   literalBlocks?: Set<string>;
 }
@@ -48,8 +49,10 @@ export class PathNode {
     let c = this.children?.get(k);
     if (c === undefined) {
       if (pathNodes++ > MAX_INTERNED) resetPathRoot();
-      c = new PathNode(this.key === '' ? String(k) : this.key + '\u001f' + k);
-      (this.children ??= new Map()).set(k, c);
+      // own copies: a key sliced from the source would keep the whole file's text alive
+      const key = typeof k === 'string' ? own(k) : k;
+      c = new PathNode(own(this.key === '' ? String(key) : this.key + '\u001f' + key));
+      (this.children ??= new Map()).set(key, c);
     }
     return c;
   }

@@ -42,7 +42,7 @@ export interface ObjectSource {
   /** index of the YAML document in its file (0-based); the index in a List's items is in `listIndex` */
   docIndex: number;
   listIndex?: number;
-  fields: Map<string, number>;
+  fields: ReadonlyMap<string, number>;
   /**
    * pathKeys of the literal block scalars (`|`) among `fields`: their text maps line by line to
    * the file, starting at the recorded position (see parseEmbeddedYaml); other strings do not.

@@ -6,6 +6,7 @@
 // are applied, as go-yaml does. Duplicate keys: the last value is kept (what a last-wins decoder
 // sees) and `duplicate-key` is reported; kubectl itself rejects such a file.
 
+import { compactPositions, intern } from './compact.js';
 import { Composer, LineCounter, Parser, isScalar, isMap, isSeq, isAlias, Scalar } from 'yaml';
 import type { Alias, Document, Node as YamlNode, YAMLMap, YAMLSeq } from 'yaml';
 import type { LoadIssue, LoadIssueKind } from './types.js';
@@ -129,7 +130,7 @@ class Walker {
           return b;
         }
       }
-      return v === undefined ? null : v;
+      return v === undefined ? null : typeof v === 'string' ? intern(v) : v;
     }
     if (isMap(node)) return this.walkMap(node, path, fields, depth);
     if (isSeq(node)) {
@@ -144,12 +145,14 @@ class Walker {
         const p = path.child(i);
         this.valuePos(it, -1, p, fields);
         if (split) {
-          const m: PositionMap = { pos: it?.range ? this.lines.pos(it.range[0]) : 0, fields: new Map() };
+          const f = new Map<string, number>();
+          const m: PositionMap = { pos: it?.range ? this.lines.pos(it.range[0]) : 0, fields: f };
           const saved = this.literalBlocks;
           this.literalBlocks = undefined;
           this.item = i;
-          out[i] = this.walk(it, r, m.fields, depth + 1);
+          out[i] = this.walk(it, r, f, depth + 1);
           this.item = undefined;
+          m.fields = compactPositions(f);
           if (this.literalBlocks) m.literalBlocks = this.literalBlocks;
           this.literalBlocks = saved;
           this.items!.push(m);
@@ -288,7 +291,7 @@ function walkDocument(doc: Document.Parsed, d: number, text: string, file: strin
     }
     throw e;
   }
-  const pd: ParsedDocument = { docIndex: d, value, pos: lines.pos(start), fields, warnings: w.warnings };
+  const pd: ParsedDocument = { docIndex: d, value, pos: lines.pos(start), fields: compactPositions(fields), warnings: w.warnings };
   if (w.literalBlocks) pd.literalBlocks = w.literalBlocks;
   if (w.items) pd.items = w.items;
   documents.push(pd);

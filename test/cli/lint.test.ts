@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, ROOT } from '../helpers/cli.js';
 import type { Report } from '../../src/report/types.js';
+import { validateSarif, validatorUnavailable } from '../helpers/sarif-validator.js';
 
 const LINE = /^(\S+):(\d+):(\d+)\s+(critical|error|warning|info)\s+(.+?)\s+([a-z0-9-]+)$/;
 
@@ -190,5 +191,24 @@ describe('program', () => {
     const bad = cli(['rules', 'show', 'no-such-rule']);
     assert.equal(bad.code, 3);
     assert.match(bad.stderr, /unknown rule "no-such-rule"/);
+  });
+});
+
+describe('lint -o sarif', () => {
+  test('passes the real SARIF validator, with physical locations for GitHub code scanning', (t) => {
+    const r = cli(['lint', 'examples/demo', '-o', 'sarif']);
+    assert.equal(r.code, 2);
+    const log = JSON.parse(r.stdout);
+    const results = log.runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[];
+    assert.ok(results.length > 5);
+    for (const res of results) {
+      const loc = res.locations[0]!.physicalLocation;
+      assert.match(loc.artifactLocation.uri, /^examples\/demo\/[a-z]+\.yaml$/);
+      assert.ok(loc.region.startLine >= 1 && loc.region.startColumn >= 1);
+    }
+    const v = validateSarif({ 'lint.sarif': r.stdout });
+    if (!v.ok) return validatorUnavailable(t, v.why);
+    assert.ok(v.results.some((x) => x.file === 'lint.sarif'), 'the validator analysed the log');
+    assert.deepEqual(v.results.filter((x) => x.level === 'error').map((x) => `${x.ruleId}: ${x.text}`), []);
   });
 });

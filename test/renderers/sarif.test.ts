@@ -1,13 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { artifactLocation, friendlyName, renderSarif, SARIF_SCHEMA } from '../../src/renderers/sarif.js';
 import type { Report } from '../../src/report/types.js';
 import { clusterReport, lintReport, opts, RULES } from './fixtures.js';
+import { validateSarif, validatorUnavailable, type ValidationResult } from '../helpers/sarif-validator.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -122,77 +119,26 @@ describe('sarif renderer', () => {
   });
 });
 
-// The real validator (Microsoft's SARIF Multitool), with its SARIF and GitHub ingestion rule sets.
-// SARIF_MULTITOOL points elsewhere (another platform's binary, or a missing one to see the skip).
-const MULTITOOL =
-  process.env.SARIF_MULTITOOL ?? fileURLToPath(new URL('../../node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool', import.meta.url));
-
-function prepareMultitool(): string | undefined {
-  if (process.platform !== 'linux' && !process.env.SARIF_MULTITOOL) return `the validator binary in node_modules is for linux, this is ${process.platform}`;
-  if (!fs.existsSync(MULTITOOL)) return `${MULTITOOL} is missing`;
-  try {
-    // npm here does not run install scripts, so the binary may not be executable yet
-    const mode = fs.statSync(MULTITOOL).mode;
-    if ((mode & 0o100) === 0) fs.chmodSync(MULTITOOL, mode | 0o100);
-  } catch (e) {
-    return `cannot make ${MULTITOOL} executable: ${(e as Error).message}`;
-  }
-  return undefined;
-}
-
 describe('sarif renderer against the SARIF Multitool validator', () => {
   test('zero errors for lint, cluster and awkward reports', (t) => {
-    const unavailable = prepareMultitool();
-    const fail = (why: string) => {
-      if (process.env.CI) assert.fail(`SARIF validator cannot run (CI is set, so this fails): ${why}`);
-      console.log(`SARIF validation skipped: ${why}`);
-      t.skip(why);
-    };
-    if (unavailable) return fail(unavailable);
-
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metallb-doctor-sarif-'));
-    try {
-      const inputs = { lint: lintReport(), cluster: clusterReport(), awkward: awkwardReport() };
-      const files = Object.entries(inputs).map(([name, r]) => {
-        const file = path.join(dir, `${name}.sarif`);
-        fs.writeFileSync(file, renderSarif(r, opts({ cwd: '/repo' })));
-        return file;
-      });
-      // A negative control: the same log with a region the schema forbids must fail validation,
-      // which proves the validator ran and that its errors reach this test.
-      const broken = JSON.parse(renderSarif(lintReport(), opts({ cwd: '/repo' })));
-      broken.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
-      const control = path.join(dir, 'control.sarif');
-      fs.writeFileSync(control, JSON.stringify(broken));
-      files.push(control);
-      const out = path.join(dir, 'validation.sarif');
-      const run = spawnSync(
-        MULTITOOL,
-        ['validate', ...files, '--output', out, '--log', 'ForceOverwrite', '--level', 'Error;Warning;Note', '--rule-kind', 'Sarif;Gh', '--quiet'],
-        { env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' }, encoding: 'utf8', timeout: 60_000 },
-      );
-      if (run.error || !fs.existsSync(out)) {
-        return fail(`Sarif.Multitool did not run (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr || run.stdout}`.trim());
-      }
-      const log = JSON.parse(fs.readFileSync(out, 'utf8').replace(/^\uFEFF/, ''));
-      const all: Json[] = log.runs[0].results ?? [];
-      const fileOf = (r: Json) => path.basename(fileURLToPath(r.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? 'file:///none'));
-      // a result without a level is a warning (SARIF 3.27.10)
-      const level = (r: Json) => r.level ?? 'warning';
-      const describe = (r: Json) =>
-        `${level(r)} ${r.ruleId} ${fileOf(r)}: ${r.message.text ?? `${r.message.id} ${JSON.stringify(r.message.arguments)}`}`;
-
-      const controlErrors = all.filter((r) => fileOf(r) === 'control.sarif' && level(r) === 'error');
-      assert.ok(controlErrors.some((r) => r.ruleId === 'JSON1008'), `the broken control log fails: ${controlErrors.map(describe).join('; ')}`);
-
-      const ours = all.filter((r) => fileOf(r) !== 'control.sarif');
-      // The validator says nothing at all about a file it could not read, so each of ours must
-      // have at least its notes (e.g. SARIF2003, no versionControlProvenance).
-      for (const name of Object.keys(inputs)) assert.ok(ours.some((r) => fileOf(r) === `${name}.sarif`), `${name}.sarif was analysed`);
-      for (const w of ours.filter((r) => level(r) === 'warning')) t.diagnostic(describe(w));
-      assert.deepEqual(ours.filter((r) => level(r) === 'error').map(describe), []);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const inputs = { lint: lintReport(), cluster: clusterReport(), awkward: awkwardReport() };
+    const logs: Record<string, string> = {};
+    for (const [name, r] of Object.entries(inputs)) logs[`${name}.sarif`] = renderSarif(r, opts({ cwd: '/repo' }));
+    // A negative control: the same log with a region the schema forbids must fail validation,
+    // which proves the validator ran and that its errors reach this test.
+    const broken = JSON.parse(renderSarif(lintReport(), opts({ cwd: '/repo' })));
+    broken.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
+    logs['control.sarif'] = JSON.stringify(broken);
+    const v = validateSarif(logs);
+    if (!v.ok) return validatorUnavailable(t, v.why);
+    const describe = (r: ValidationResult) => `${r.level} ${r.ruleId} ${r.file}: ${r.text}`;
+    const controlErrors = v.results.filter((r) => r.file === 'control.sarif' && r.level === 'error');
+    assert.ok(controlErrors.some((r) => r.ruleId === 'JSON1008'), `the broken control log fails: ${controlErrors.map(describe).join('; ')}`);
+    const ours = v.results.filter((r) => r.file !== 'control.sarif');
+    // The validator says nothing at all about a file it could not read, so each of ours must
+    // have at least its notes (e.g. SARIF2003, no versionControlProvenance).
+    for (const name of Object.keys(inputs)) assert.ok(ours.some((r) => r.file === `${name}.sarif`), `${name}.sarif was analysed`);
+    for (const w of ours.filter((r) => r.level === 'warning')) t.diagnostic(describe(w));
+    assert.deepEqual(ours.filter((r) => r.level === 'error').map(describe), []);
   });
 });
