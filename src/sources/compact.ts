@@ -11,33 +11,51 @@ interface Shape {
 const MAX_SHAPES = 20_000;
 const shapes = new Map<string, Shape>();
 
+// Positions live in shared Float64Array slabs: 8 bytes a field and no per-object array
+// (line*2^20+column is past the small-integer range, so a plain array would box each one).
+const SLAB = 1 << 16;
+let slab = new Float64Array(SLAB);
+let slabUsed = 0;
+
+function reserve(n: number): { slab: Float64Array; offset: number } {
+  if (n > SLAB / 4) return { slab: new Float64Array(n), offset: 0 };
+  if (slabUsed + n > SLAB) {
+    slab = new Float64Array(SLAB);
+    slabUsed = 0;
+  }
+  const offset = slabUsed;
+  slabUsed += n;
+  return { slab, offset };
+}
+
 /** A read-only position table: a shared shape plus this object's packed positions. */
 class ShapedPositions implements ReadonlyMap<string, number> {
   constructor(
     private readonly shape: Shape,
-    private readonly pos: number[],
+    private readonly slab: Float64Array,
+    private readonly offset: number,
   ) {}
   get size(): number {
-    return this.pos.length;
+    return this.shape.keys.length;
   }
   get(key: string): number | undefined {
     const i = this.shape.index.get(key);
-    return i === undefined ? undefined : this.pos[i];
+    return i === undefined ? undefined : this.slab[this.offset + i];
   }
   has(key: string): boolean {
     return this.shape.index.has(key);
   }
   *entries(): MapIterator<[string, number]> {
-    for (let i = 0; i < this.pos.length; i++) yield [this.shape.keys[i]!, this.pos[i]!];
+    for (let i = 0; i < this.size; i++) yield [this.shape.keys[i]!, this.slab[this.offset + i]!];
   }
   keys(): MapIterator<string> {
     return this.shape.keys[Symbol.iterator]();
   }
-  values(): MapIterator<number> {
-    return this.pos[Symbol.iterator]();
+  *values(): MapIterator<number> {
+    for (let i = 0; i < this.size; i++) yield this.slab[this.offset + i]!;
   }
   forEach(cb: (value: number, key: string, map: ReadonlyMap<string, number>) => void): void {
-    for (let i = 0; i < this.pos.length; i++) cb(this.pos[i]!, this.shape.keys[i]!, this);
+    for (let i = 0; i < this.size; i++) cb(this.slab[this.offset + i]!, this.shape.keys[i]!, this);
   }
   [Symbol.iterator](): MapIterator<[string, number]> {
     return this.entries();
@@ -52,7 +70,10 @@ export function compactPositions(fields: ReadonlyMap<string, number>): ReadonlyM
     shape = { keys, index: new Map(keys.map((k, i) => [k, i])) };
     if (shapes.size < MAX_SHAPES) shapes.set(signature, shape);
   }
-  return new ShapedPositions(shape, [...fields.values()]);
+  const { slab: into, offset } = reserve(keys.length);
+  let i = offset;
+  for (const p of fields.values()) into[i++] = p;
+  return new ShapedPositions(shape, into, offset);
 }
 
 const MAX_INTERNED = 200_000;

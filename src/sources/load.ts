@@ -5,7 +5,7 @@
 // readBundleFile() reads either form.
 
 import { createReadStream } from 'node:fs';
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import { Parser } from 'tar';
@@ -15,6 +15,7 @@ import { InputError } from './types.js';
 import { parseYamlText } from './yaml.js';
 import { parseJsonText } from './json.js';
 import { collectObjects } from './objects.js';
+import { DocumentCutter, type Piece } from './yaml-pieces.js';
 import type { ParsedText } from './parsed.js';
 
 export const BUNDLE_FORMAT = 'metallb-doctor-bundle/v1';
@@ -84,19 +85,26 @@ export function decodeText(buf: Uint8Array, file: string): { text: string } | { 
 }
 
 /** The text's bytes without a BOM, or why they are not YAML/JSON text. */
-function checkBytes(buf: Uint8Array, file: string): { bytes: Uint8Array } | { issue: LoadIssue } {
+function checkBytes(
+  buf: Uint8Array,
+  file: string,
+  opts: { start?: boolean; whole?: boolean } = { start: true, whole: true },
+): { bytes: Uint8Array } | { issue: LoadIssue } {
   let b = buf;
-  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
   const issue = (offset: number, message: string) => ({ issue: { kind: 'syntax' as const, file, ...lineColAt(b, offset), message } });
-  if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) return issue(0, 'UTF-16 text: save the file as UTF-8');
+  // a BOM or UTF-16 can only be at the start of the file; blankness only said of a whole file
+  if (opts.start) {
+    if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+    if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) return issue(0, 'UTF-16 text: save the file as UTF-8');
+  }
   const nul = b.indexOf(0);
   if (nul >= 0) return issue(nul, 'binary data (a NUL byte), not YAML or JSON text');
   if (!isUtf8(b)) {
     const bad = firstInvalidUtf8(b);
     return issue(Math.max(bad, 0), 'invalid UTF-8');
   }
-  let blank = true;
-  for (let i = 0; i < b.length; i++) {
+  let blank = opts.whole === true;
+  for (let i = 0; blank && i < b.length; i++) {
     const c = b[i]!;
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
       blank = false;
@@ -107,40 +115,9 @@ function checkBytes(buf: Uint8Array, file: string): { bytes: Uint8Array } | { is
   return { bytes: b };
 }
 
-const CHUNKED_FROM = 1 << 20;
-const CHUNK = 64 << 10;
-
-/**
- * A large YAML file is parsed a few hundred KB at a time, cut at document markers: the file's
- * text never exists as one string, and each piece's syntax trees die young. Cutting there is
- * exact, since a `---` at the start of a line always begins a document (YAML 1.2, c-forbidden),
- * except after a directive (`%YAML`), which only applies to its own document: then no cut.
- * Returns [start, end) byte offsets with the 1-based line each piece starts on.
- */
-export function yamlChunks(b: Uint8Array): Array<{ start: number; end: number; line: number }> {
-  const out: Array<{ start: number; end: number; line: number }> = [];
-  if (b.length < CHUNKED_FROM || b[0] === 0x25 /* % */ || Buffer.from(b.buffer, b.byteOffset, b.byteLength).includes('\n%')) {
-    return [{ start: 0, end: b.length, line: 1 }];
-  }
-  let start = 0;
-  let line = 1;
-  let linesInChunk = 0;
-  for (let i = 0; i < b.length; i++) {
-    if (b[i] !== 10) continue;
-    linesInChunk++;
-    const n = i + 1;
-    if (n - start < CHUNK) continue;
-    const after = b[n + 3];
-    if (b[n] === 0x2d && b[n + 1] === 0x2d && b[n + 2] === 0x2d && (after === undefined || after === 32 || after === 9 || after === 10 || after === 13)) {
-      out.push({ start, end: n, line });
-      line += linesInChunk;
-      linesInChunk = 0;
-      start = n;
-    }
-  }
-  out.push({ start, end: b.length, line });
-  return out;
-}
+/** YAML files from this size on are parsed in pieces (see yaml-pieces.ts). */
+const PIECES_FROM = 1 << 20;
+const READ_SIZE = 64 << 10;
 
 function formatOf(name: string): Format {
   if (/\.json$/i.test(name)) return 'json';
@@ -168,21 +145,10 @@ class Loader {
 
   addBuffer(buf: Uint8Array, file: string, format: Format): void {
     this.result.files++;
-    if (format !== 'json' && buf.length >= CHUNKED_FROM && !/^\s*[[{]/.test(Buffer.from(buf.subarray(0, 4096)).toString('latin1'))) {
-      const c = checkBytes(buf, file);
-      if ('issue' in c) {
-        this.result.issues.push(c.issue);
-        return;
-      }
-      const bytes = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
-      let docs = 0;
-      for (const { start, end, line } of yamlChunks(bytes)) {
-        const parsed = parseYamlText(bytes.toString('utf8', start, end), file, { lineOffset: line - 1 });
-        for (const d of parsed.documents) d.docIndex += docs;
-        const last = parsed.documents.at(-1);
-        if (last) docs = last.docIndex + 1;
-        collectObjects(parsed, file, this.result);
-      }
+    if (format !== 'json' && buf.length >= PIECES_FROM && !looksLikeJson(buf)) {
+      const pieces = new YamlPieceParser(file, this.result);
+      for (const piece of pieces.cutter.push(buf)) if (!pieces.add(piece)) return;
+      pieces.finish();
       return;
     }
     const d = decodeText(buf, file);
@@ -193,6 +159,36 @@ class Loader {
     collectObjects(parseText(d.text, file, format), file, this.result);
   }
 
+  /** A large file read piece by piece; a JSON one (sniffed) is read whole. */
+  private async addLargeFile(file: string): Promise<void> {
+    let fh;
+    try {
+      fh = await open(file, 'r');
+    } catch (e) {
+      throw fsError(file, e);
+    }
+    try {
+      const pieces = new YamlPieceParser(file, this.result);
+      const buf = Buffer.allocUnsafe(READ_SIZE);
+      for (let first = true; ; first = false) {
+        const { bytesRead } = await fh.read(buf, 0, READ_SIZE, null).catch((e: unknown) => {
+          throw fsError(file, e);
+        });
+        if (bytesRead === 0) break;
+        const chunk = Buffer.from(buf.subarray(0, bytesRead));
+        if (first && looksLikeJson(chunk)) {
+          this.result.files--; // counted again by addBuffer
+          this.addBuffer(await readFile(file).catch((e: unknown) => Promise.reject(fsError(file, e))), file, 'json');
+          return;
+        }
+        for (const piece of pieces.cutter.push(chunk)) if (!pieces.add(piece)) return;
+      }
+      pieces.finish();
+    } finally {
+      await fh.close();
+    }
+  }
+
   setBundle(m: BundleManifest, file: string): void {
     if (this.result.bundle) throw new InputError(file, 'only one bundle can be read at a time');
     this.result.bundle = m;
@@ -200,19 +196,24 @@ class Loader {
 
   /** Reads files in order with a bounded number of reads in flight. */
   async addFiles(files: string[], format?: Format): Promise<void> {
-    const pending: Array<Promise<Buffer>> = [];
+    const pending: Array<Promise<Buffer | typeof LARGE>> = [];
     let next = 0;
     for (let i = 0; i < files.length; i++) {
       while (next < files.length && pending.length < READ_CONCURRENCY) {
         const f = files[next++]!;
-        const p = readFile(f).catch((e: unknown) => {
+        const fmt = format ?? formatOf(f);
+        // large YAML files are streamed when their turn comes, not read ahead
+        const read: Promise<Buffer | typeof LARGE> =
+          fmt === 'json' ? readFile(f) : stat(f).then<Buffer | typeof LARGE>((st) => (st.isFile() && st.size >= PIECES_FROM ? LARGE : readFile(f)));
+        const p = read.catch((e: unknown) => {
           throw fsError(f, e);
         });
         p.catch(() => undefined); // rejections are awaited in order below
         pending.push(p);
       }
-      const buf = await pending.shift()!;
-      this.addBuffer(buf, files[i]!, format ?? formatOf(files[i]!));
+      const got = await pending.shift()!;
+      if (got === LARGE) await this.addLargeFile(files[i]!);
+      else this.addBuffer(got, files[i]!, format ?? formatOf(files[i]!));
     }
   }
 }
@@ -432,4 +433,44 @@ export async function readBundleFile(name: string): Promise<Buffer> {
   });
   if (found === undefined) throw new InputError(name, 'no such file or directory');
   return found;
+}
+
+const LARGE = Symbol('large file');
+
+function looksLikeJson(b: Uint8Array): boolean {
+  return /^(\uFEFF)?\s*[[{]/.test(Buffer.from(b.buffer, b.byteOffset, Math.min(b.byteLength, 4096)).toString('utf8'));
+}
+
+/** Parses the pieces of one large YAML file in order, as if it were one text. */
+class YamlPieceParser {
+  readonly cutter = new DocumentCutter();
+  private docs = 0;
+  private pieces = 0;
+  constructor(
+    private readonly file: string,
+    private readonly result: LoadResult,
+  ) {
+    result.files++;
+  }
+
+  /** false when the piece is not text (binary, not UTF-8): reported, and the rest of the file skipped */
+  add(piece: Piece): boolean {
+    const c = checkBytes(piece.bytes, this.file, { start: this.pieces++ === 0 });
+    if ('issue' in c) {
+      this.result.issues.push({ ...c.issue, line: c.issue.line + piece.line - 1 });
+      return false;
+    }
+    const text = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength).toString('utf8');
+    const parsed = parseYamlText(text, this.file, { lineOffset: piece.line - 1 });
+    for (const d of parsed.documents) d.docIndex += this.docs;
+    const last = parsed.documents.at(-1);
+    if (last) this.docs = last.docIndex + 1;
+    collectObjects(parsed, this.file, this.result);
+    return true;
+  }
+
+  finish(): void {
+    const rest = this.cutter.end();
+    if (rest) this.add(rest);
+  }
 }
