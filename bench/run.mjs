@@ -36,4 +36,4 @@ for (const files of [1, 1000]) {
   );
 }
 const [one, many] = rows;
-console.log(`RSS one file vs ${many.files} files: ${mb(one.l.rss)} MB vs ${mb(many.l.rss)} MB (flat: ${(many.l.rss / one.l.rss).toFixed(2)}x)`);
+console.log(`lint peak RSS, one file vs ${many.files} files: ${mb(one.l.rss)} MB vs ${mb(many.l.rss)} MB (ratio ${(many.l.rss / one.l.rss).toFixed(2)}; flat means near 1)`);

@@ -5,6 +5,7 @@ import type { Finding, FindingObject } from '../report/types.js';
 import { positionOf, sourceOf } from '../sources/types.js';
 import type { FindingInput, Rule, RuleOptions, Subject } from './types.js';
 import { docsPath } from './docs.js';
+import { sortFindings } from '../report/order.js';
 
 export const IGNORE_ANNOTATION = 'metallb-doctor.io/ignore';
 
@@ -75,18 +76,3 @@ function subjectToObject(s: Subject): FindingObject {
   return out;
 }
 
-const RANK = { critical: 0, error: 1, warning: 2, info: 3 } as const;
-
-/** By file, line, column (findings without a file last), then severity, then rule id. */
-export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => {
-    const pa = a.objects[0];
-    const pb = b.objects[0];
-    const fa = pa?.file ?? '\uffff';
-    const fb = pb?.file ?? '\uffff';
-    if (fa !== fb) return fa < fb ? -1 : 1;
-    const d = (pa?.line ?? 0) - (pb?.line ?? 0) || (pa?.column ?? 0) - (pb?.column ?? 0);
-    if (d) return d;
-    return RANK[a.severity] - RANK[b.severity] || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message);
-  });
-}

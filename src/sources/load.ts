@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import type { BundleManifest, LoadIssue, LoadResult } from './types.js';
-import { InputError } from './types.js';
+import { InputError, sourceOf } from './types.js';
 import { parseYamlText } from './yaml.js';
 import { parseJsonText } from './json.js';
 import { collectObjects } from './objects.js';
@@ -473,4 +473,14 @@ class YamlPieceParser {
     const rest = this.cutter.end();
     if (rest) this.add(rest);
   }
+}
+
+/** The files a load read objects or issues from. */
+export function filesIn(load: LoadResult): Set<string> {
+  const files = new Set<string>(load.issues.map((i) => i.file));
+  for (const o of load.objects) {
+    const f = sourceOf(o)?.file;
+    if (f) files.add(f);
+  }
+  return files;
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, ROOT } from '../helpers/cli.js';
+import { ipAddressPool } from '../helpers/manifests.js';
 import type { Report } from '../../src/report/types.js';
 import { validateSarif, validatorUnavailable } from '../helpers/sarif-validator.js';
 
@@ -13,15 +14,7 @@ function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'mlbd-cli-'));
 }
 
-const pool = (name: string, ns: string, ...addresses: string[]) => `apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  addresses:
-${addresses.map((a) => `  - ${a}`).join('\n')}
-`;
+const pool = ipAddressPool;
 
 describe('lint', () => {
   test('the demo: one greppable line per finding, a summary, exit 2', () => {

@@ -1,14 +1,7 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { ipAddressPool } from '../helpers/manifests.js';
 
-const pool = (...addresses: string[]) => `apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: lan
-  namespace: metallb-system
-spec:
-  addresses:
-${addresses.map((a) => `  - ${a}`).join('\n')}
-`;
+const pool = (...addresses: string[]) => ipAddressPool('lan', 'metallb-system', ...addresses);
 
 ruleTester('pool-cidr-host-bits', {
   valid: [

@@ -1,34 +1,8 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { ipAddressPool, LEGACY_CONFIGMAP } from '../helpers/manifests.js';
 
-const pool = (name: string, ...addresses: string[]) => `apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: ${name}
-  namespace: metallb-system
-spec:
-  addresses:
-${addresses.map((a) => `  - ${a}`).join('\n')}
-`;
+const pool = (name: string, ...addresses: string[]) => ipAddressPool(name, 'metallb-system', ...addresses);
 
-
-const legacyConfigMap = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: config
-  namespace: metallb-system
-data:
-  config: |
-    address-pools:
-    - name: default
-      protocol: layer2
-      addresses:
-      - 192.168.1.0/24
-    - name: extra
-      protocol: layer2
-      addresses:
-      - 192.168.1.100-192.168.1.110
-      - 10.0.0.1
-`;
 
 ruleTester('pool-overlap', {
   valid: [
@@ -43,7 +17,7 @@ ruleTester('pool-overlap', {
   invalid: [
     {
       name: 'a legacy (<= 0.12) ConfigMap: positions point into the embedded YAML',
-      files: { 'config.yaml': legacyConfigMap },
+      files: { 'config.yaml': LEGACY_CONFIGMAP },
       errors: [{ line: 16, column: 9, message: /"192\.168\.1\.100-192\.168\.1\.110" in pool "extra" overlaps with "192\.168\.1\.0\/24" in pool "default"/ }],
     },
     {

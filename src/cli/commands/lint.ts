@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadInputs } from '../../sources/load.js';
+import { filesIn, loadInputs } from '../../sources/load.js';
 import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
 import { fileRules } from '../../rules/index.js';
 import { runRules } from '../../rules/engine.js';
@@ -9,7 +9,6 @@ import { METALLB_CONFIG_KINDS } from '../../model/kinds.js';
 import { addOutputOption, addReportOptions, useColor, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
 import { findingsAbout } from '../../report/focus.js';
-import { sourceOf, type LoadResult } from '../../sources/types.js';
 import type { CliContext } from '../context.js';
 
 interface LintOptions extends CommonOptions {
@@ -59,7 +58,7 @@ Examples:
     for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
 
     const configKinds = new Set([...METALLB_CONFIG_KINDS].map((k) => `list ${k}`));
-    const findings = opts.from ? findingsAbout(run.findings, filesOf(files)) : run.findings;
+    const findings = opts.from ? findingsAbout(run.findings, filesIn(files)) : run.findings;
     const report = buildReport({
       state,
       findings,
@@ -85,11 +84,3 @@ Examples:
   return cmd;
 }
 
-function filesOf(load: LoadResult): Set<string> {
-  const files = new Set<string>(load.issues.map((i) => i.file));
-  for (const o of load.objects) {
-    const f = sourceOf(o)?.file;
-    if (f) files.add(f);
-  }
-  return files;
-}

@@ -1,0 +1,36 @@
+// Manifests the tests write again and again; line numbers in tests count from these layouts.
+
+/** An IPAddressPool; its addresses entries start on line 8 (7 with no namespace). */
+export function ipAddressPool(name: string, namespace: string | undefined, ...addresses: string[]): string {
+  return `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata:
+  name: ${name}
+${namespace ? `  namespace: ${namespace}\n` : ''}spec:
+  addresses:
+${addresses.map((a) => `  - ${a}`).join('\n')}
+`;
+}
+
+/**
+ * A legacy (<= 0.12) configuration: pool "default" 192.168.1.0/24 (line 12), pool "extra" with
+ * 192.168.1.100-192.168.1.110 (line 16, overlapping "default") and a bare 10.0.0.1 (line 17).
+ */
+export const LEGACY_CONFIGMAP = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: config
+  namespace: metallb-system
+data:
+  config: |
+    address-pools:
+    - name: default
+      protocol: layer2
+      addresses:
+      - 192.168.1.0/24
+    - name: extra
+      protocol: layer2
+      addresses:
+      - 192.168.1.100-192.168.1.110
+      - 10.0.0.1
+`;
