@@ -12,8 +12,8 @@ export interface BuildInput {
   suppressed: number;
   bgpBackend: 'native' | 'frr' | 'frr-k8s';
   bgpBackendAssumed: boolean;
-  /** which gaps matter for this command (lint: only the MetalLB configuration kinds) */
-  gapFilter?: (what: string) => boolean;
+  /** the gaps that matter for this command (default: all of the state's) */
+  gaps?: Report['gaps'];
 }
 
 // Each finding costs points; the score says "how far from healthy" at a glance, health says the worst.
@@ -69,7 +69,7 @@ export function buildReport(input: BuildInput): Report {
     summary,
     checks,
     findings,
-    gaps: state.gaps.filter((g) => !input.gapFilter || input.gapFilter(g.what)),
+    gaps: input.gaps ?? [...state.gaps],
     input: {
       files: state.files,
       objects: state.objects.length,

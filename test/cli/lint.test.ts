@@ -93,6 +93,23 @@ describe('lint', () => {
     }
   });
 
+  test('manifests without MetalLB configuration: one gap says so, no rule concludes anything', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n';
+    const r = cli(['lint', '-', '-o', 'json'], { input: svc });
+    const report = JSON.parse(r.stdout) as Report;
+    assert.equal(r.code, 0);
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.gaps.length, 1);
+    assert.match(report.gaps[0]!.what, /^MetalLB configuration \(IPAddressPool, /);
+    assert.match(cli(['lint', '-'], { input: svc }).stdout, /could not see: MetalLB configuration/);
+  });
+
+  test('--disable of a rule that does not exist is warned about', () => {
+    const r = cli(['lint', 'examples/healthy-l2', '--disable', 'pool-overlapp']);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /--disable pool-overlapp: no such rule/);
+  });
+
   test('--fail-on moves the threshold', () => {
     const input = pool('a', 'metallb-system', '10.0.0.5/24');
     assert.equal(cli(['lint', '-'], { input }).code, 1);

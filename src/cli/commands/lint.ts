@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
 import { filesIn, loadInputs } from '../../sources/load.js';
 import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
-import { fileRules } from '../../rules/index.js';
+import { fileRules, ruleById } from '../../rules/index.js';
 import { runRules } from '../../rules/engine.js';
 import { buildReport, exitCodeFor } from '../../report/build.js';
 import { render } from '../../renderers/index.js';
+import type { Report } from '../../report/types.js';
 import { METALLB_CONFIG_KINDS } from '../../model/kinds.js';
 import { addOutputOption, addReportOptions, useColor, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
@@ -45,6 +46,7 @@ Examples:
   );
   cmd.action(async (paths: string[], _local: unknown, self: Command) => {
     const opts = self.optsWithGlobals<LintOptions>();
+    for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
     const layers: StateLayer[] = [];
     if (opts.from) layers.push({ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from });
     const files = await loadInputs(paths, { stdin: ctx.stdin });
@@ -57,7 +59,6 @@ Examples:
     const run = runRules(rules, state, { bgpBackend, disabled: new Set(opts.disable) });
     for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
 
-    const configKinds = new Set([...METALLB_CONFIG_KINDS].map((k) => `list ${k}`));
     const findings = opts.from ? findingsAbout(run.findings, filesIn(files)) : run.findings;
     const report = buildReport({
       state,
@@ -66,8 +67,7 @@ Examples:
       suppressed: run.suppressed,
       bgpBackend,
       bgpBackendAssumed: !found,
-      // lint reads manifests: only missing MetalLB configuration is worth telling
-      gapFilter: (what) => configKinds.has(what),
+      gaps: lintGaps(state),
     });
     ctx.out(
       render(opts.output as never, report, {
@@ -84,3 +84,14 @@ Examples:
   return cmd;
 }
 
+
+/**
+ * lint reads manifests: only missing MetalLB configuration is worth telling, and when there is
+ * none at all, once.
+ */
+function lintGaps(state: ClusterState): Report['gaps'] {
+  const kinds = [...METALLB_CONFIG_KINDS];
+  const missing = state.gaps.filter((g) => kinds.some((k) => g.what === `list ${k}`));
+  if (missing.length < kinds.length) return missing;
+  return [{ what: `MetalLB configuration (${kinds.join(', ')})`, why: 'none in the input, so the rules about it had nothing to check' }];
+}
