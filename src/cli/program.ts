@@ -17,6 +17,16 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
     .exitOverride();
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  ${ctx.name} lint examples/demo            # check manifests before applying them
+  ${ctx.name} lint . -o json --fail-on error
+  ${ctx.name} rules                         # what the tool checks
+  ${ctx.name} rules show pool-overlap       # one rule: what MetalLB does, how to confirm, how to fix
+  ${ctx.name} lint --help                   # every command has its own help and examples`,
+  );
   for (const make of [lintCommand, rulesCommand]) {
     const cmd = make(ctx);
     cmd.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();

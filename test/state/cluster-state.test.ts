@@ -1,0 +1,193 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { loadInputs } from '../../src/sources/load.js';
+import { ClusterState, type StateLayer } from '../../src/state/cluster-state.js';
+import { LEGACY_CONFIGMAP, ipAddressPool } from '../helpers/manifests.js';
+import type { BundleManifest } from '../../src/sources/types.js';
+
+async function layer(text: string, kind: StateLayer['kind'] = 'manifests', bundle?: BundleManifest): Promise<StateLayer> {
+  const load = await loadInputs(['-'], { stdin: Readable.from([Buffer.from(text)]) });
+  if (bundle) load.bundle = bundle;
+  return { load, kind };
+}
+
+async function state(text: string, opts: { metallbNamespace?: string } = {}): Promise<ClusterState> {
+  return new ClusterState([await layer(text)], opts);
+}
+
+function workload(o: { kind: 'Deployment' | 'DaemonSet'; name: string; ns: string; labels: string; image: string; env?: string; args?: string; extra?: string }): string {
+  return `apiVersion: apps/v1
+kind: ${o.kind}
+metadata:
+  name: ${o.name}
+  namespace: ${o.ns}
+  labels: ${o.labels}
+spec:
+  template:
+    spec:
+      containers:
+      - name: main
+        image: ${o.image}
+${o.env ? `        env: ${o.env}\n` : ''}${o.args ? `        args: ${o.args}\n` : ''}${o.extra ?? ''}---
+`;
+}
+
+describe('MetalLB installation', () => {
+  test('raw manifests: labels app/component, version from the image tag, native BGP', async () => {
+    const s = await state(
+      workload({ kind: 'Deployment', name: 'controller', ns: 'metallb-system', labels: '{app: metallb, component: controller}', image: 'quay.io/metallb/controller:v0.14.8' }) +
+        workload({ kind: 'DaemonSet', name: 'speaker', ns: 'metallb-system', labels: '{app: metallb, component: speaker}', image: 'quay.io/metallb/speaker:v0.14.8' }),
+    );
+    const m = s.metallb;
+    assert.equal(m.namespace, 'metallb-system');
+    assert.equal(m.namespaceFrom, 'workloads');
+    assert.equal(m.version, 'v0.14.8');
+    assert.equal(m.bgpBackend, 'native');
+    assert.equal(m.installedBy, 'manifests');
+    assert.equal(m.configSource, 'crs');
+    assert.equal(m.controller?.metadata.name, 'controller');
+    assert.equal(m.speaker?.metadata.name, 'speaker');
+  });
+
+  test('Helm: app.kubernetes.io labels, another namespace, FRR-K8s from METALLB_BGP_TYPE, a digest after the tag', async () => {
+    const s = await state(
+      workload({ kind: 'Deployment', name: 'lb-metallb-controller', ns: 'lb', labels: '{app.kubernetes.io/name: metallb, app.kubernetes.io/component: controller, app.kubernetes.io/managed-by: Helm}', image: 'quay.io/metallb/controller:v0.15.2@sha256:0123' }) +
+        workload({ kind: 'DaemonSet', name: 'lb-metallb-speaker', ns: 'lb', labels: '{app.kubernetes.io/name: metallb, app.kubernetes.io/component: speaker}', image: 'quay.io/metallb/speaker:v0.15.2', env: '[{name: METALLB_BGP_TYPE, value: frr-k8s}]' }),
+    );
+    assert.equal(s.metallb.namespace, 'lb');
+    assert.equal(s.metallb.version, 'v0.15.2');
+    assert.equal(s.metallb.bgpBackend, 'frr-k8s');
+    assert.equal(s.metallb.installedBy, 'helm');
+  });
+
+  test('found by image name alone; FRR mode from the frr container', async () => {
+    const s = await state(
+      workload({
+        kind: 'DaemonSet',
+        name: 'x',
+        ns: 'net',
+        labels: '{}',
+        image: 'registry.local/mirror/metallb/speaker:v0.13.12',
+        extra: '      - name: frr\n        image: quay.io/frrouting/frr:9.1.0\n',
+      }),
+    );
+    assert.equal(s.metallb.namespace, 'net');
+    assert.equal(s.metallb.bgpBackend, 'frr');
+    assert.equal(s.metallb.version, 'v0.13.12');
+  });
+
+  test('a pre-0.13 MetalLB reads the ConfigMap named by --config, converted to CRs', async () => {
+    const s = await state(
+      workload({ kind: 'Deployment', name: 'controller', ns: 'metallb-system', labels: '{app: metallb, component: controller}', image: 'metallb/controller:v0.12.1', args: '[--port=7472, --config=config]' }) + LEGACY_CONFIGMAP,
+    );
+    assert.equal(s.metallb.configSource, 'configmap');
+    assert.equal(s.metallb.configMapName, 'config');
+    assert.deepEqual(s.all('IPAddressPool').map((p) => p.metadata.name), ['default', 'extra']);
+    assert.equal(s.all('L2Advertisement').length, 2);
+    assert.ok(s.legacy);
+  });
+
+  test('a 0.13+ MetalLB ignores a legacy ConfigMap: nothing is derived', async () => {
+    const s = await state(workload({ kind: 'Deployment', name: 'controller', ns: 'metallb-system', labels: '{app: metallb, component: controller}', image: 'quay.io/metallb/controller:v0.14.3' }) + LEGACY_CONFIGMAP);
+    assert.equal(s.metallb.configSource, 'crs');
+    assert.equal(s.all('IPAddressPool').length, 0);
+    assert.equal(s.legacy, undefined);
+  });
+
+  test('without workloads: --metallb-namespace, else the bundle, else the namespace of the objects (never default), else metallb-system', async () => {
+    assert.equal((await state(ipAddressPool('a', 'lb', '10.0.0.0/24'), { metallbNamespace: 'x' })).metallb.namespace, 'x');
+    const fromBundle = new ClusterState([await layer(ipAddressPool('a', 'lb', '10.0.0.0/24'), 'snapshot', { format: 'metallb-doctor-bundle/v1', metallbNamespace: 'mlb' })]);
+    assert.equal(fromBundle.metallb.namespace, 'mlb');
+    assert.equal(fromBundle.metallb.namespaceFrom, 'bundle');
+    const objects = await state(ipAddressPool('a', 'lb', '10.0.0.0/24') + '---\n' + ipAddressPool('b', 'lb', '10.1.0.0/24') + '---\n' + ipAddressPool('c', 'other', '10.2.0.0/24'));
+    assert.deepEqual([objects.metallb.namespace, objects.metallb.namespaceFrom], ['lb', 'objects']);
+    const inDefault = await state(ipAddressPool('a', 'default', '10.0.0.0/24'));
+    assert.deepEqual([inDefault.metallb.namespace, inDefault.metallb.namespaceFrom], ['metallb-system', 'default']);
+  });
+});
+
+describe('captured kinds and gaps ("absent is not none")', () => {
+  test('manifests with MetalLB configuration capture every configuration kind, and only the kinds present otherwise', async () => {
+    const s = await state(ipAddressPool('a', 'metallb-system', '10.0.0.0/24'));
+    for (const k of ['IPAddressPool', 'L2Advertisement', 'BGPAdvertisement', 'BGPPeer', 'BFDProfile', 'Community']) assert.ok(s.isCaptured(k), k);
+    assert.ok(!s.isCaptured('Node'));
+    assert.ok(s.gaps.some((g) => g.what === 'list Node'));
+    assert.ok(!s.gaps.some((g) => g.what === 'list IPAddressPool'));
+  });
+
+  test('manifests without MetalLB configuration capture none of it', async () => {
+    const s = await state('apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: b}\n');
+    assert.ok(s.isCaptured('Service'));
+    assert.ok(!s.isCaptured('IPAddressPool'));
+  });
+
+  test('a bundle captures what bundle.json lists, and its own gaps come along', async () => {
+    const s = new ClusterState([
+      await layer('apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n', 'snapshot', {
+        format: 'metallb-doctor-bundle/v1',
+        captured: ['Node', 'IPAddressPool'],
+        gaps: [{ what: 'list bgppeers.metallb.io', why: 'forbidden' }],
+      }),
+    ]);
+    assert.ok(s.isCaptured('IPAddressPool'), 'captured and empty means none');
+    assert.ok(!s.isCaptured('BGPPeer'));
+    assert.ok(s.gaps.some((g) => g.what === 'list bgppeers.metallb.io' && g.why === 'forbidden'));
+    assert.equal(s.sourceKind, 'snapshot');
+  });
+});
+
+describe('indexes and layering', () => {
+  const objects = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {type: LoadBalancer, loadBalancerIP: 10.0.0.9}
+status: {loadBalancer: {ingress: [{ip: 10.0.0.5}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dns, namespace: shop}
+status: {loadBalancer: {ingress: [{ip: 10.0.0.5}, {ip: "fd00::5"}]}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n1, labels: {rack: a, node.kubernetes.io/exclude-from-external-load-balancers: ""}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n2, labels: {rack: b}}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-abc, namespace: shop, labels: {kubernetes.io/service-name: web}}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: c, namespace: shop}
+`;
+
+  test('objects by kind/namespace/name, Services by address, Nodes by label, EndpointSlices by Service, skipped kinds counted', async () => {
+    const s = await state(objects);
+    assert.equal(s.get('Service', 'shop', 'web')?.metadata.name, 'web');
+    assert.equal(s.get('Service', 'shop', 'nope'), undefined);
+    assert.deepEqual(s.servicesByAddress('10.0.0.5').map((o) => o.metadata.name), ['web', 'dns']);
+    assert.deepEqual(s.servicesByAddress('10.0.0.9').map((o) => o.metadata.name), ['web'], 'requested addresses count');
+    assert.deepEqual(s.servicesByAddress('fd00::5').map((o) => o.metadata.name), ['dns']);
+    assert.deepEqual(s.nodesWithLabel('rack', 'a').map((n) => n.metadata.name), ['n1']);
+    assert.deepEqual(s.nodesWithLabel('rack').map((n) => n.metadata.name).sort(), ['n1', 'n2']);
+    assert.deepEqual(s.nodesWithLabel('node.kubernetes.io/exclude-from-external-load-balancers').map((n) => n.metadata.name), ['n1']);
+    assert.deepEqual(s.endpointSlicesFor('shop', 'web').map((e) => e.metadata.name), ['web-abc']);
+    assert.deepEqual(s.endpointSlicesFor('shop', 'dns'), []);
+    assert.deepEqual([...s.skippedKinds], [['Certificate', 1]]);
+    assert.equal(s.all('Certificate').length, 0);
+  });
+
+  test('a later layer replaces objects of the same kind/namespace/name (lint FILES --from SNAPSHOT)', async () => {
+    const snap = await layer(ipAddressPool('a', 'metallb-system', '10.0.0.0/24') + '---\n' + ipAddressPool('b', 'metallb-system', '10.1.0.0/24'), 'snapshot');
+    const files = await layer(ipAddressPool('a', 'metallb-system', '10.9.0.0/24'));
+    const s = new ClusterState([snap, files]);
+    assert.equal(s.all('IPAddressPool').length, 2);
+    assert.deepEqual((s.get('IPAddressPool', 'metallb-system', 'a')?.spec as { addresses: string[] }).addresses, ['10.9.0.0/24']);
+    assert.deepEqual(s.metallbObjects('IPAddressPool').map((p) => p.metadata.name).sort(), ['a', 'b']);
+  });
+});
