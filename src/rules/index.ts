@@ -4,6 +4,7 @@ import type { Rule } from './types.js';
 import yamlSyntaxError from './input/yaml-syntax-error.js';
 import yamlAmbiguousValue from './input/yaml-ambiguous-value.js';
 import objectSchemaInvalid from './input/object-schema-invalid.js';
+import objectDuplicate from './input/object-duplicate.js';
 import poolMissing from './pools/pool-missing.js';
 import poolAddressInvalid from './pools/pool-address-invalid.js';
 import poolCidrHostBits from './pools/pool-cidr-host-bits.js';
@@ -15,6 +16,7 @@ export const RULES: readonly Rule[] = [
   yamlSyntaxError,
   yamlAmbiguousValue,
   objectSchemaInvalid,
+  objectDuplicate,
   poolMissing,
   poolAddressInvalid,
   poolCidrHostBits,

@@ -1,7 +1,7 @@
 // One normalised, indexed view of everything the input holds: a live cluster, a bundle, or
 // manifest files. Rules and the model read only this; it never does I/O.
 import type { Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
-import { isModelledKind, METALLB_CONFIG_KINDS, MODELLED_KINDS } from '../model/kinds.js';
+import { isModelledKind, METALLB_CONFIG_KINDS, METALLB_KINDS, MODELLED_KINDS } from '../model/kinds.js';
 import { detectInstallation, type MetalLBInstallation } from './installation.js';
 import { deriveLegacyConfig, type LegacyDerivation } from './legacy-config.js';
 
@@ -22,6 +22,11 @@ export interface StateOptions {
 const key = (kind: string, namespace: string | undefined, name: string | undefined) =>
   `${kind}\u0000${namespace ?? ''}\u0000${name ?? ''}`;
 
+export interface Duplicate {
+  shadowed: KubeObject;
+  by: KubeObject;
+}
+
 export class ClusterState {
   readonly objects: readonly KubeObject[];
   readonly loadIssues: readonly LoadIssue[];
@@ -37,6 +42,8 @@ export class ClusterState {
   readonly metallb: MetalLBInstallation;
   readonly sourceKind: SourceKind;
   readonly sourcePath?: string;
+  /** objects defined twice in one input: the earlier copy is replaced by the later when both are applied */
+  readonly duplicates: readonly Duplicate[];
   /** the legacy ConfigMap's configuration as CRs, when MetalLB reads a ConfigMap */
   readonly legacy?: LegacyDerivation;
 
@@ -58,6 +65,11 @@ export class ClusterState {
     const logFiles: string[] = [];
     let bundle: BundleManifest | undefined;
     const ordered = new Map<string, KubeObject>();
+    const duplicates: Duplicate[] = [];
+    // A MetalLB object without a namespace is applied into MetalLB's (kubectl -n, kustomize); the
+    // snapshot's bundle.json knows which that is, so it replaces the snapshot's object of that name.
+    const defaultNs = layers.map((l) => l.load.bundle?.metallbNamespace).find(Boolean);
+    let unnamed = 0;
 
     for (const layer of layers) {
       issues.push(...layer.load.issues);
@@ -65,12 +77,20 @@ export class ClusterState {
       files += layer.load.files;
       logFiles.push(...layer.load.logFiles);
       bundle = layer.load.bundle ?? bundle;
+      const inLayer = new Set<string>();
       for (const obj of layer.load.objects) {
         if (!isModelledKind(obj.apiVersion, obj.kind)) {
           skipped.set(obj.kind, (skipped.get(obj.kind) ?? 0) + 1);
           continue;
         }
-        const k = key(obj.kind, obj.metadata?.namespace, obj.metadata?.name ?? obj.metadata?.generateName);
+        const name = obj.metadata?.name;
+        // generateName objects are new objects each time they are created: never the same one
+        const ns = obj.metadata?.namespace ?? (METALLB_KINDS.has(obj.kind) ? defaultNs : undefined);
+        const k = typeof name === 'string' && name ? key(obj.kind, ns, name) : `\u0001${unnamed++}`;
+        const earlier = ordered.get(k);
+        // twice in one input: applying both, the later wins; across layers that is the point
+        if (earlier && inLayer.has(k) && layer.kind === 'manifests') duplicates.push({ shadowed: earlier, by: obj });
+        inLayer.add(k);
         ordered.delete(k); // keep the replacing object's file order
         ordered.set(k, obj);
       }
@@ -79,6 +99,7 @@ export class ClusterState {
     }
 
     this.objects = [...ordered.values()];
+    this.duplicates = duplicates;
     for (const [k, obj] of ordered) {
       this.byKey.set(k, obj);
       let list = this.byKind.get(obj.kind);

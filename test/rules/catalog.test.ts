@@ -55,7 +55,7 @@ test('each rule has a docs page with what MetalLB does, how to confirm, how to f
 });
 
 test('the docs index lists exactly the registered rules, with their metadata', () => {
-  const rows = [...index.matchAll(/^\| \[([a-z0-9-]+)\]\(\1\.md\) \| ([^|]+) \| ([^|]+) \| ([^|]+) \|/gm)];
+  const rows = [...index.matchAll(/^\| \[([a-z0-9-]+)\]\(\1\.md\)(?: \(new\))? \| ([^|]+) \| ([^|]+) \| ([^|]+) \|/gm)];
   assert.deepEqual(rows.map((r) => r[1]).sort(), [...ids].sort());
   for (const r of rows) {
     const meta = RULES.find((x) => x.meta.id === r[1])!.meta;

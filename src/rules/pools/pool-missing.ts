@@ -19,6 +19,9 @@ export default defineRule({
       message: `no IPAddressPool in namespace "${ns}": every LoadBalancer Service stays <pending>`,
       subjects: other ? [{ obj: other }] : [],
       evidence: [`kubectl get ipaddresspools.metallb.io -n ${ns}`],
+      ...(state.sourceKind === 'manifests'
+        ? { fix: 'Create an IPAddressPool in the MetalLB namespace. If the pools are in other files, lint them together with these, or against the cluster with --from SNAPSHOT.' }
+        : {}),
     });
   },
 });
