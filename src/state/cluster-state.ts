@@ -54,94 +54,41 @@ export class ClusterState {
   private readonly slicesByService = new Map<string, KubeObject[]>();
 
   constructor(layers: StateLayer[], opts: StateOptions = {}) {
-    // Later layers replace earlier objects of the same kind/namespace/name: `lint FILES --from
-    // SNAPSHOT` lays the files over the snapshot, as an apply would.
-    const issues: LoadIssue[] = [];
-    const skipped = new Map<string, number>();
-    const captured = new Set<string>();
-    const gaps: Gap[] = [];
-    let notK8s = 0;
-    let files = 0;
-    const logFiles: string[] = [];
-    let bundle: BundleManifest | undefined;
-    const ordered = new Map<string, KubeObject>();
-    const duplicates: Duplicate[] = [];
-    // A MetalLB object without a namespace is applied into MetalLB's (kubectl -n, kustomize); the
-    // snapshot's bundle.json knows which that is, so it replaces the snapshot's object of that name.
-    const defaultNs = layers.map((l) => l.load.bundle?.metallbNamespace).find(Boolean);
-    let unnamed = 0;
-
-    for (const layer of layers) {
-      issues.push(...layer.load.issues);
-      notK8s += layer.load.skippedNotKubernetes;
-      files += layer.load.files;
-      logFiles.push(...layer.load.logFiles);
-      bundle = layer.load.bundle ?? bundle;
-      const inLayer = new Set<string>();
-      for (const obj of layer.load.objects) {
-        if (!isModelledKind(obj.apiVersion, obj.kind)) {
-          skipped.set(obj.kind, (skipped.get(obj.kind) ?? 0) + 1);
-          continue;
-        }
-        const name = obj.metadata?.name;
-        // generateName objects are new objects each time they are created: never the same one
-        const ns = obj.metadata?.namespace ?? (METALLB_KINDS.has(obj.kind) ? defaultNs : undefined);
-        const k = typeof name === 'string' && name ? key(obj.kind, ns, name) : `\u0001${unnamed++}`;
-        const earlier = ordered.get(k);
-        // twice in one input: applying both, the later wins; across layers that is the point
-        if (earlier && inLayer.has(k) && layer.kind === 'manifests') duplicates.push({ shadowed: earlier, by: obj });
-        inLayer.add(k);
-        ordered.delete(k); // keep the replacing object's file order
-        ordered.set(k, obj);
-      }
-      for (const kind of capturedKinds(layer)) captured.add(kind);
-      if (layer.load.bundle?.gaps) gaps.push(...layer.load.bundle.gaps);
-    }
-
-    this.objects = [...ordered.values()];
-    this.duplicates = duplicates;
-    for (const [k, obj] of ordered) {
-      this.byKey.set(k, obj);
-      let list = this.byKind.get(obj.kind);
-      if (!list) this.byKind.set(obj.kind, (list = []));
-      list.push(obj);
-    }
-    this.loadIssues = issues;
-    this.skippedKinds = skipped;
-    this.skippedNotKubernetes = notK8s;
-    this.files = files;
-    this.logFiles = logFiles;
-    this.bundle = bundle;
-    this.captured = captured;
+    const m = mergeLayers(layers);
+    this.objects = [...m.objects.values()];
+    for (const [k, obj] of m.objects) this.index(k, obj);
+    this.duplicates = m.duplicates;
+    this.loadIssues = m.issues;
+    this.skippedKinds = m.skipped;
+    this.skippedNotKubernetes = m.notKubernetes;
+    this.files = m.files;
+    this.logFiles = m.logFiles;
+    this.bundle = m.bundle;
+    this.captured = m.captured;
+    this.gaps = m.gaps;
     this.sourceKind = layers.some((l) => l.kind === 'cluster')
       ? 'cluster'
       : layers.some((l) => l.kind === 'snapshot')
         ? 'snapshot'
         : 'manifests';
     this.sourcePath = layers.map((l) => l.path).filter(Boolean).join(', ') || undefined;
-
-    const known = new Set(gaps.map((g) => g.what));
-    for (const kind of new Set(Object.values(MODELLED_KINDS).flat())) {
-      if (captured.has(kind)) continue;
-      const what = `list ${kind}`;
-      if (!known.has(what)) gaps.push({ what, why: 'not in the input' });
-    }
-    this.gaps = gaps;
     this.indexServices();
     this.indexNodes();
     this.indexEndpointSlices();
     this.metallb = detectInstallation(this, opts.metallbNamespace);
     if (this.metallb.configMap) {
       this.legacy = deriveLegacyConfig(this.metallb.configMap);
-      this.loadIssues = [...issues, ...this.legacy.issues];
+      this.loadIssues = [...this.loadIssues, ...this.legacy.issues];
       this.objects = [...this.objects, ...this.legacy.objects];
-      for (const obj of this.legacy.objects) {
-        this.byKey.set(key(obj.kind, obj.metadata?.namespace, obj.metadata?.name), obj);
-        let list = this.byKind.get(obj.kind);
-        if (!list) this.byKind.set(obj.kind, (list = []));
-        list.push(obj);
-      }
+      for (const obj of this.legacy.objects) this.index(key(obj.kind, obj.metadata?.namespace, obj.metadata?.name), obj);
     }
+  }
+
+  private index(k: string, obj: KubeObject): void {
+    this.byKey.set(k, obj);
+    let list = this.byKind.get(obj.kind);
+    if (!list) this.byKind.set(obj.kind, (list = []));
+    list.push(obj);
   }
 
   /** All objects of a kind, in input order. */
@@ -223,6 +170,64 @@ export class ClusterState {
       this.slicesByService.set(k, list);
     }
   }
+}
+
+interface Merged {
+  /** by kind/namespace/name key, in input order */
+  objects: Map<string, KubeObject>;
+  duplicates: Duplicate[];
+  issues: LoadIssue[];
+  skipped: Map<string, number>;
+  notKubernetes: number;
+  files: number;
+  logFiles: string[];
+  bundle?: BundleManifest;
+  captured: Set<string>;
+  gaps: Gap[];
+}
+
+/**
+ * Later layers replace earlier objects of the same kind/namespace/name: `lint FILES --from
+ * SNAPSHOT` lays the files over the snapshot, as an apply would. Within one input the later copy
+ * wins too, and the earlier is recorded as a duplicate.
+ */
+function mergeLayers(layers: StateLayer[]): Merged {
+  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], captured: new Set(), gaps: [] };
+  // A MetalLB object without a namespace is applied into MetalLB's (kubectl -n, kustomize); the
+  // snapshot's bundle.json knows which that is, so it replaces the snapshot's object of that name.
+  const defaultNs = layers.map((l) => l.load.bundle?.metallbNamespace).find(Boolean);
+  let unnamed = 0;
+  for (const layer of layers) {
+    m.issues.push(...layer.load.issues);
+    m.notKubernetes += layer.load.skippedNotKubernetes;
+    m.files += layer.load.files;
+    m.logFiles.push(...layer.load.logFiles);
+    m.bundle = layer.load.bundle ?? m.bundle;
+    const inLayer = new Set<string>();
+    for (const obj of layer.load.objects) {
+      if (!isModelledKind(obj.apiVersion, obj.kind)) {
+        m.skipped.set(obj.kind, (m.skipped.get(obj.kind) ?? 0) + 1);
+        continue;
+      }
+      const name = obj.metadata?.name;
+      const ns = obj.metadata?.namespace ?? (METALLB_KINDS.has(obj.kind) ? defaultNs : undefined);
+      // generateName objects are new objects each time they are created: never the same one
+      const k = typeof name === 'string' && name ? key(obj.kind, ns, name) : `\u0001${unnamed++}`;
+      const earlier = m.objects.get(k);
+      if (earlier && inLayer.has(k) && layer.kind === 'manifests') m.duplicates.push({ shadowed: earlier, by: obj });
+      inLayer.add(k);
+      m.objects.delete(k); // keep the replacing object's file order
+      m.objects.set(k, obj);
+    }
+    for (const kind of capturedKinds(layer)) m.captured.add(kind);
+    if (layer.load.bundle?.gaps) m.gaps.push(...layer.load.bundle.gaps);
+  }
+  const known = new Set(m.gaps.map((g) => g.what));
+  for (const kind of new Set(Object.values(MODELLED_KINDS).flat())) {
+    const what = `list ${kind}`;
+    if (!m.captured.has(kind) && !known.has(what)) m.gaps.push({ what, why: 'not in the input' });
+  }
+  return m;
 }
 
 /**
