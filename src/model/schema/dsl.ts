@@ -35,6 +35,8 @@ export interface StringSchema extends Common {
   type: 'string';
   enum?: readonly string[];
   duration?: boolean;
+  /** a CEL rule calls duration() on it: the API server itself refuses a value that does not parse */
+  durationInCel?: boolean;
 }
 export interface IntegerSchema extends Common {
   type: 'integer';
@@ -98,7 +100,7 @@ export function loose(props: Record<string, Schema>, opts: ObjOptions = {}): Obj
 export const str = (opts: { checks?: Check[] } = {}): StringSchema => ({ type: 'string', ...opts });
 export const enumOf = (...values: string[]): StringSchema => ({ type: 'string', enum: values });
 /** A Go time.Duration written as a string ("90s", "1m30s", "1h"). */
-export const duration = (opts: { checks?: Check[] } = {}): StringSchema => ({ type: 'string', duration: true, ...opts });
+export const duration = (opts: { checks?: Check[]; durationInCel?: boolean } = {}): StringSchema => ({ type: 'string', duration: true, ...opts });
 export const bool = (): BooleanSchema => ({ type: 'boolean' });
 export const int32 = (minimum?: number, maximum?: number): IntegerSchema => ({ type: 'integer', minimum, maximum, goType: INT32 });
 export const int64 = (minimum?: number, maximum?: number): IntegerSchema => ({ type: 'integer', minimum, maximum, goType: INT64 });
@@ -248,7 +250,7 @@ function run(schema: Schema, v: unknown, path: SchemaPath, c: Collector): void {
       if (schema.duration) {
         const d = parseGoDuration(v);
         if (!d.ok) {
-          c.emit(path, `${fmtPath(path)}: Invalid value: ${JSON.stringify(v)}: ${d.error}`, 'decode');
+          c.emit(path, `${fmtPath(path)}: Invalid value: ${JSON.stringify(v)}: ${d.error}`, schema.durationInCel ? 'api-server' : 'decode');
           return;
         }
       }

@@ -183,7 +183,7 @@ export const bgpPeerV1beta2 = kind({
       peerPort: uint16(1, 16384),
       holdTime: duration(),
       keepaliveTime: duration(),
-      connectTime: duration({ checks: [connectTimeCheck] }),
+      connectTime: duration({ checks: [connectTimeCheck], durationInCel: true }),
       routerID: str(),
       nodeSelectors: selectors,
       password: str(),
