@@ -27,6 +27,8 @@ export interface RuleMeta {
   description: string;
   /** default remedy; a finding may carry a more specific one */
   fix: string;
+  /** a rule of our own, not in the catalog of shared/spec/rules.md */
+  new?: true;
 }
 
 /** An object a finding is about, and optionally the field to point at. */

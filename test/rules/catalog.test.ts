@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../../src/rules/index.js';
+import { indexSource, registrySource } from '../../scripts/gen-rules.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const ids = RULES.map((r) => r.meta.id);
@@ -24,7 +25,7 @@ test('each rule lives in src/rules/<category>/<id>.ts and every module there is 
     const mod = (await import(file)) as { default: typeof rule };
     assert.equal(mod.default, rule, `${rule.meta.id}: the registry holds that module's rule`);
   }
-  const framework = new Set(['types.ts', 'index.ts', 'engine.ts', 'docs.ts']);
+  const framework = new Set(['types.ts', 'index.ts', 'all.ts', 'engine.ts', 'docs.ts']);
   for (const entry of readdirSync(join(root, 'src', 'rules'), { withFileTypes: true })) {
     if (!entry.isDirectory()) {
       assert.ok(framework.has(entry.name), `src/rules/${entry.name} is a framework file`);
@@ -88,4 +89,9 @@ test('each rule id is in the catalog of shared/spec/rules.md, or marked new in o
     }
     assert.equal((meta.severities ?? [meta.severity]).join(' / '), sev, `${meta.id}: severity as in the catalog`);
   }
+});
+
+test('the registry and the docs index are what `npm run gen:rules` generates', async () => {
+  assert.equal(readFileSync(join(root, 'src', 'rules', 'all.ts'), 'utf8'), registrySource(), 'run npm run gen:rules');
+  assert.equal(index, await indexSource(), 'run npm run gen:rules');
 });

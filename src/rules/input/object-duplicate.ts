@@ -9,6 +9,7 @@ export default defineRule({
     evidence: ['files'],
     description: 'The same object (kind, namespace, name) is defined twice in the input: applied together, the later copy silently replaces the earlier.',
     fix: 'Keep one definition of the object; if the two differ, decide which one you mean.',
+    new: true,
   },
   check({ state, report }) {
     for (const { shadowed, by } of state.duplicates) {
