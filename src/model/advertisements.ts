@@ -46,3 +46,38 @@ export function selectedPeers(ad: KubeObject, peers: readonly KubeObject[]): Kub
   if (names.size === 0) return [...peers];
   return peers.filter((p) => names.has(p.metadata?.name ?? ''));
 }
+
+/** Levenshtein distance (insert, delete, substitute), over UTF-16 code units. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The candidate a misspelled name most likely meant: the nearest by edit distance, ignoring
+ * case (Kubernetes names are lower case, so "LAN" means "lan"), when that distance is small for
+ * the name's length (at most 2, and at most a third of the longer name); undefined otherwise.
+ * Ties: the first candidate.
+ */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    if (c === name) continue;
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  if (best === undefined) return undefined;
+  const limit = Math.min(2, Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)));
+  return bestD <= limit ? best : undefined;
+}

@@ -4,22 +4,74 @@ import objectDuplicate from './input/object-duplicate.js';
 import objectSchemaInvalid from './input/object-schema-invalid.js';
 import yamlAmbiguousValue from './input/yaml-ambiguous-value.js';
 import yamlSyntaxError from './input/yaml-syntax-error.js';
+import legacyConfigmapConfig from './installation/legacy-configmap-config.js';
 import poolAddressInvalid from './pools/pool-address-invalid.js';
 import poolCidrHostBits from './pools/pool-cidr-host-bits.js';
 import poolIncludesNetworkOrBroadcast from './pools/pool-includes-network-or-broadcast.js';
+import poolIpv6NativeBgp from './pools/pool-ipv6-native-bgp.js';
 import poolMissing from './pools/pool-missing.js';
+import poolNotAdvertised from './pools/pool-not-advertised.js';
 import poolOverlap from './pools/pool-overlap.js';
+import poolSelectorInvalid from './pools/pool-selector-invalid.js';
+import advertisementDuplicateEntry from './advertisements/advertisement-duplicate-entry.js';
+import advertisementMissing from './advertisements/advertisement-missing.js';
+import advertisementSelectsNothing from './advertisements/advertisement-selects-nothing.js';
+import advertisementUnknownPool from './advertisements/advertisement-unknown-pool.js';
 import advertisementWrongNamespace from './advertisements/advertisement-wrong-namespace.js';
+import bgpAdvertisementWithoutPeer from './advertisements/bgp-advertisement-without-peer.js';
+import bgpAggregationInvalid from './advertisements/bgp-aggregation-invalid.js';
+import bgpCommunityInvalid from './advertisements/bgp-community-invalid.js';
+import bgpLocalprefConflict from './advertisements/bgp-localpref-conflict.js';
+import bgpLocalprefEbgp from './advertisements/bgp-localpref-ebgp.js';
+import bgpBfdEchoIpv6 from './bgp/bgp-bfd-echo-ipv6.js';
+import bgppeer4byteAsn from './bgp/bgppeer-4byte-asn.js';
+import bgppeerAsnReserved from './bgp/bgppeer-asn-reserved.js';
+import bgppeerBackendUnsupported from './bgp/bgppeer-backend-unsupported.js';
+import bgppeerBfdProfileMissing from './bgp/bgppeer-bfd-profile-missing.js';
+import bgppeerFrrConflict from './bgp/bgppeer-frr-conflict.js';
+import bgppeerInvalid from './bgp/bgppeer-invalid.js';
+import bgppeerPasswordInvalid from './bgp/bgppeer-password-invalid.js';
+import bgppeerSelectsNoNode from './bgp/bgppeer-selects-no-node.js';
+import bgppeerTimersInvalid from './bgp/bgppeer-timers-invalid.js';
+import serviceDeprecatedAnnotation from './services/service-deprecated-annotation.js';
+import serviceLoadbalanceripDeprecated from './services/service-loadbalancerip-deprecated.js';
+import serviceOtherLbClass from './services/service-other-lb-class.js';
 
 export const RULES: readonly Rule[] = [
   objectDuplicate,
   objectSchemaInvalid,
   yamlAmbiguousValue,
   yamlSyntaxError,
+  legacyConfigmapConfig,
   poolAddressInvalid,
   poolCidrHostBits,
   poolIncludesNetworkOrBroadcast,
+  poolIpv6NativeBgp,
   poolMissing,
+  poolNotAdvertised,
   poolOverlap,
+  poolSelectorInvalid,
+  advertisementDuplicateEntry,
+  advertisementMissing,
+  advertisementSelectsNothing,
+  advertisementUnknownPool,
   advertisementWrongNamespace,
+  bgpAdvertisementWithoutPeer,
+  bgpAggregationInvalid,
+  bgpCommunityInvalid,
+  bgpLocalprefConflict,
+  bgpLocalprefEbgp,
+  bgpBfdEchoIpv6,
+  bgppeer4byteAsn,
+  bgppeerAsnReserved,
+  bgppeerBackendUnsupported,
+  bgppeerBfdProfileMissing,
+  bgppeerFrrConflict,
+  bgppeerInvalid,
+  bgppeerPasswordInvalid,
+  bgppeerSelectsNoNode,
+  bgppeerTimersInvalid,
+  serviceDeprecatedAnnotation,
+  serviceLoadbalanceripDeprecated,
+  serviceOtherLbClass,
 ];

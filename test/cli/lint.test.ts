@@ -15,6 +15,8 @@ function tmp(): string {
 }
 
 const pool = ipAddressPool;
+// an advertisement to go with the pools, so that advertisement-missing stays out of the way
+const l2 = '---\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: l2\n  namespace: metallb-system\n';
 
 describe('lint', () => {
   test('the demo: one greppable line per finding, a summary, exit 2', () => {
@@ -22,11 +24,11 @@ describe('lint', () => {
     assert.equal(r.code, 2, r.stderr);
     const lines = r.stdout.split('\n').filter((l) => LINE.test(l));
     const rules = lines.map((l) => LINE.exec(l)![6]);
-    for (const id of ['pool-cidr-host-bits', 'pool-address-invalid', 'pool-overlap', 'object-schema-invalid', 'yaml-ambiguous-value', 'advertisement-wrong-namespace', 'pool-includes-network-or-broadcast']) {
+    for (const id of ['advertisement-missing', 'pool-cidr-host-bits', 'pool-address-invalid', 'pool-overlap', 'object-schema-invalid', 'yaml-ambiguous-value', 'advertisement-wrong-namespace', 'pool-includes-network-or-broadcast']) {
       assert.ok(rules.includes(id), `${id} fires on the demo:\n${r.stdout}`);
     }
     assert.ok(lines.some((l) => l.startsWith('examples/demo/pools.yaml:8:5 ') && l.endsWith(' pool-cidr-host-bits')), r.stdout);
-    assert.match(r.stdout, /\d+ problems \(0 critical, \d+ errors, \d+ warnings, 0 info\)/);
+    assert.match(r.stdout, /\d+ problems \(1 critical, \d+ errors, \d+ warnings, 0 info\)/);
     assert.match(r.stdout, /assumed BGP backend: frr-k8s/);
     assert.match(r.stdout, /skipped 1 file/, 'helmwave.yml is skipped and counted');
     assert.equal(r.stderr, '');
@@ -48,7 +50,7 @@ describe('lint', () => {
     assert.equal(report.source.kind, 'manifests');
     assert.equal(report.metallb.namespace, 'metallb-system');
     assert.equal(report.metallb.bgpBackend, 'frr-k8s');
-    assert.equal(report.health.status, 'error');
+    assert.equal(report.health.status, 'critical', 'no advertisement MetalLB can see: advertisement-missing');
     assert.ok(report.health.score >= 0 && report.health.score < 100);
     const counted = { critical: 0, error: 0, warning: 0, info: 0 };
     for (const f of report.findings) counted[f.severity]++;
@@ -60,7 +62,10 @@ describe('lint', () => {
       const o = f.objects[0]!;
       assert.ok(o.file?.startsWith('examples/demo/') && o.line! > 0 && o.column! > 0, JSON.stringify(o));
     }
-    assert.deepEqual(report.checks.map((c) => c.id).sort(), ['advertisements', 'input', 'pools']);
+    // one check per category of the rules lint ran, each as bad as its worst finding
+    assert.deepEqual(report.checks.map((c) => c.id).sort(), ['advertisements', 'bgp', 'input', 'installation', 'pools', 'services']);
+    assert.equal(report.checks.find((c) => c.id === 'advertisements')?.status, 'critical');
+    assert.equal(report.checks.find((c) => c.id === 'services')?.status, 'ok');
     assert.deepEqual(report.gaps, []);
   });
 
@@ -72,7 +77,7 @@ describe('lint', () => {
   });
 
   test('stdin with -', () => {
-    const r = cli(['lint', '-'], { input: pool('a', 'metallb-system', '10.0.0.5/24') });
+    const r = cli(['lint', '-'], { input: pool('a', 'metallb-system', '10.0.0.5/24') + l2 });
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^<stdin>:8:5\s+warning .* pool-cidr-host-bits$/m);
   });
@@ -81,7 +86,7 @@ describe('lint', () => {
     const d = tmp();
     try {
       const annotated = pool('b', 'metallb-system', '10.1.0.5/24').replace('  name: b\n', '  name: b\n  annotations:\n    metallb-doctor.io/ignore: "pool-cidr-host-bits, pool-includes-network-or-broadcast"\n');
-      writeFileSync(join(d, 'p.yaml'), pool('a', 'metallb-system', '10.0.0.5/24') + '---\n' + annotated);
+      writeFileSync(join(d, 'p.yaml'), pool('a', 'metallb-system', '10.0.0.5/24') + '---\n' + annotated + l2);
       const all = JSON.parse(cli(['lint', d, '-o', 'json']).stdout) as Report;
       assert.deepEqual(all.findings.map((f) => `${f.rule}:${f.objects[0]!.name}`).sort(), ['pool-cidr-host-bits:a', 'pool-includes-network-or-broadcast:a']);
       assert.equal(all.suppressed, 2);
@@ -111,10 +116,13 @@ describe('lint', () => {
   });
 
   test('--fail-on moves the threshold', () => {
-    const input = pool('a', 'metallb-system', '10.0.0.5/24');
+    const input = pool('a', 'metallb-system', '10.0.0.5/24') + l2;
     assert.equal(cli(['lint', '-'], { input }).code, 1);
     assert.equal(cli(['lint', '-', '--fail-on', 'error'], { input }).code, 0);
-    assert.equal(cli(['lint', 'examples/demo', '--fail-on', 'critical']).code, 0);
+    const errorsOnly = pool('a', 'metallb-system', '10.0.0.5') + l2;
+    assert.equal(cli(['lint', '-', '--fail-on', 'critical'], { input: errorsOnly }).code, 0);
+    assert.equal(cli(['lint', '-', '--fail-on', 'error'], { input: errorsOnly }).code, 2);
+    assert.equal(cli(['lint', 'examples/demo', '--fail-on', 'critical']).code, 2, 'the demo has a critical finding');
     assert.equal(cli(['lint', 'examples/demo', '--fail-on', 'never']).code, 0);
     assert.equal(cli(['lint', 'examples/demo', '--fail-on', 'error']).code, 2);
   });
@@ -125,6 +133,7 @@ describe('lint', () => {
       mkdirSync(join(d, 'snap', 'resources'), { recursive: true });
       writeFileSync(join(d, 'snap', 'bundle.json'), JSON.stringify({ format: 'metallb-doctor-bundle/v1', metallbNamespace: 'lb', captured: ['IPAddressPool', 'L2Advertisement', 'BGPAdvertisement', 'BGPPeer', 'BFDProfile', 'Community'] }));
       writeFileSync(join(d, 'snap', 'resources', 'pools.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [JSON.parse(JSON.stringify({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'old', namespace: 'lb' }, spec: { addresses: ['10.9.0.0/24'] } }))] }));
+      writeFileSync(join(d, 'snap', 'resources', 'l2.yaml'), l2.replace('metallb-system', 'lb'));
       writeFileSync(join(d, 'new.yaml'), pool('new', 'lb', '10.9.0.10-10.9.0.20'));
       const r = cli(['lint', join(d, 'new.yaml'), '--from', join(d, 'snap'), '-o', 'json']);
       const report = JSON.parse(r.stdout) as Report;

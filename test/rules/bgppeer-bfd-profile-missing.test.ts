@@ -1,0 +1,31 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// spec fields start on line 7
+const peer = (name: string, ...fields: string[]) => `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata:
+  name: ${name}
+  namespace: metallb-system
+spec:
+${fields.map((f) => `  ${f}\n`).join("")}`;
+const base = ["myASN: 64512", "peerASN: 64513", "peerAddress: 10.0.0.1"];
+const bfd = (name: string) => `apiVersion: metallb.io/v1beta1
+kind: BFDProfile
+metadata:
+  name: ${name}
+  namespace: metallb-system
+`;
+
+ruleTester('bgppeer-bfd-profile-missing', {
+  valid: [
+    { name: 'the profile exists', files: { 'p.yaml': peer('a', ...base, 'bfdProfile: fast') + '---\n' + bfd('fast') } },
+    { name: 'no bfdProfile', files: { 'p.yaml': peer('a', ...base) } },
+  ],
+  invalid: [
+    {
+      name: 'the profile does not exist',
+      files: { 'p.yaml': peer('a', ...base, 'bfdProfile: fast') + '---\n' + bfd('slow') },
+      errors: [{ line: 10, column: 15, message: /^peer a referencing non existing bfd profile fast: accepted when applied, then MetalLB keeps its old configuration until the BFDProfile exists/ }],
+    },
+  ],
+});

@@ -1,0 +1,36 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// spec fields start on line 7
+const peer = (name: string, ...fields: string[]) => `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata:
+  name: ${name}
+  namespace: metallb-system
+spec:
+${fields.map((f) => `  ${f}\n`).join("")}`;
+const base = ["myASN: 64512", "peerASN: 64513", "peerAddress: 10.0.0.1"];
+
+ruleTester('bgppeer-timers-invalid', {
+  valid: [
+    { name: 'hold 90s, keepalive 30s', files: { 'p.yaml': peer('a', ...base, 'holdTime: 90s', 'keepaliveTime: 30s') } },
+    { name: 'keepalive alone on v1beta2: hold becomes 3 x keepalive', files: { 'p.yaml': peer('a', ...base, 'keepaliveTime: 30s') } },
+    { name: 'hold 3.5s truncates to 3s; equal timers are allowed', files: { 'p.yaml': peer('a', ...base, 'holdTime: 3500ms', 'keepaliveTime: 3500ms') } },
+  ],
+  invalid: [
+    {
+      name: 'hold time 2s',
+      files: { 'p.yaml': peer('a', ...base, 'holdTime: 2s') },
+      errors: [{ line: 10, column: 13, message: /^parsing peer a invalid BGPPeer timers: invalid hold time "2s": must be 0 or >=3s: rejected when applied/ }],
+    },
+    {
+      name: 'keepalive above hold',
+      files: { 'p.yaml': peer('a', ...base, 'holdTime: 30s', 'keepaliveTime: 1m') },
+      errors: [{ line: 11, column: 18, message: /invalid keepaliveTime "1m0s", must be lower than holdTime "30s"/ }],
+    },
+    {
+      name: 'v1beta1 keepalive alone: stored with holdTime 0s',
+      files: { 'p.yaml': peer('a', ...base, 'keepaliveTime: 30s').replace('v1beta2', 'v1beta1') },
+      errors: [{ line: 10, column: 18, message: /must be lower than holdTime "0s".*written as v1beta1 without holdTime/ }],
+    },
+  ],
+});

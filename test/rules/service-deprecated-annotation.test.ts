@@ -1,0 +1,81 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// annotations start on line 7
+const svc = (annotations: string[], extraSpec = '') => `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+${annotations.map((a) => `    ${a}`).join('\n')}
+spec:
+  type: LoadBalancer
+${extraSpec}  ports:
+  - port: 80
+`;
+
+const controller = (lbClass: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: controller
+  namespace: metallb-system
+  labels: { app: metallb, component: controller }
+spec:
+  selector: { matchLabels: { app: metallb, component: controller } }
+  template:
+    metadata:
+      labels: { app: metallb, component: controller }
+    spec:
+      containers:
+      - name: controller
+        image: quay.io/metallb/controller:v0.14.8
+        args: [--lb-class=${lbClass}]
+`;
+
+ruleTester('service-deprecated-annotation', {
+  valid: [
+    { name: 'metallb.io keys only', files: { 's.yaml': svc(['metallb.io/address-pool: public', 'metallb.io/allow-shared-ip: web']) } },
+    { name: 'a look-alike prefix', files: { 's.yaml': svc(['example.universe.tf/address-pool: public', 'metallb.universe.tf.example/x: y']) } },
+    {
+      name: 'a Service MetalLB ignores for its class',
+      files: { 's.yaml': svc(['metallb.universe.tf/address-pool: public'], '  loadBalancerClass: example.com/other\n'), 'c.yaml': controller('metallb.io/lb') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the old address-pool key',
+      files: { 's.yaml': svc(['metallb.universe.tf/address-pool: public']) },
+      errors: [
+        {
+          line: 7,
+          column: 39,
+          severity: 'warning',
+          message: /Service shop\/web uses the deprecated annotation metallb\.universe\.tf\/address-pool instead of metallb\.io\/address-pool: MetalLB still reads it.*deprecatedAnnotation/,
+        },
+      ],
+    },
+    {
+      name: 'both keys, different values: the metallb.io one wins',
+      files: { 's.yaml': svc(['metallb.io/loadBalancerIPs: 192.168.1.10', 'metallb.universe.tf/loadBalancerIPs: 192.168.1.11']) },
+      errors: [{ line: 8, column: 42, message: /metallb\.io\/loadBalancerIPs is set too, to "192\.168\.1\.10", and MetalLB reads only that one \(even when empty\): this value "192\.168\.1\.11" is ignored/ }],
+    },
+    {
+      name: 'both keys, the metallb.io one empty: it still wins',
+      files: { 's.yaml': svc(['metallb.universe.tf/allow-shared-ip: web', 'metallb.io/allow-shared-ip: ""']) },
+      errors: [{ line: 7, column: 42, message: /set too, to "", and MetalLB reads only that one \(even when empty\): this value "web" is ignored/ }],
+    },
+    {
+      name: 'both keys, same value',
+      files: { 's.yaml': svc(['metallb.io/address-pool: public', 'metallb.universe.tf/address-pool: public']) },
+      errors: [{ line: 8, column: 39, message: /set too, to the same value, and MetalLB reads that one/ }],
+    },
+    {
+      name: 'a leftover ip-allocated-from-pool and an old sharing key',
+      files: { 's.yaml': svc(['metallb.universe.tf/ip-allocated-from-pool: public', 'metallb.universe.tf/allow-shared-ip: web']) },
+      errors: [
+        { line: 7, column: 49, message: /ip-allocated-from-pool .*a leftover written by MetalLB before v0\.14\.9/ },
+        { line: 8, column: 42, message: /instead of metallb\.io\/allow-shared-ip: MetalLB still reads it/ },
+      ],
+    },
+  ],
+});

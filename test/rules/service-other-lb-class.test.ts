@@ -1,0 +1,64 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// type on line 7; loadBalancerClass (when given) on line 8
+const svc = (cls?: string, type = 'LoadBalancer') => `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  type: ${type}
+${cls !== undefined ? `  loadBalancerClass: ${cls}\n` : ''}  ports:
+  - port: 80
+`;
+
+const controller = (lbClass?: string, form: 'eq' | 'space' = 'eq') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: controller
+  namespace: metallb-system
+  labels: { app: metallb, component: controller }
+spec:
+  selector: { matchLabels: { app: metallb, component: controller } }
+  template:
+    metadata:
+      labels: { app: metallb, component: controller }
+    spec:
+      containers:
+      - name: controller
+        image: quay.io/metallb/controller:v0.14.8
+        args:
+        - --port=7472
+${lbClass === undefined ? '' : form === 'eq' ? `        - --lb-class=${lbClass}\n` : `        - --lb-class\n        - ${lbClass}\n`}`;
+
+ruleTester('service-other-lb-class', {
+  valid: [
+    { name: 'no class on either side', files: { 's.yaml': svc(), 'c.yaml': controller() } },
+    { name: 'no class, MetalLB not in the input (default assumed)', files: { 's.yaml': svc() } },
+    { name: "the Service names MetalLB's class (--lb-class=)", files: { 's.yaml': svc('metallb.io/lb'), 'c.yaml': controller('metallb.io/lb') } },
+    { name: "the Service names MetalLB's class (--lb-class VALUE)", files: { 's.yaml': svc('metallb.io/lb'), 'c.yaml': controller('metallb.io/lb', 'space') } },
+    { name: 'a ClusterIP Service is not a load balancer', files: { 's.yaml': svc(undefined, 'ClusterIP'), 'c.yaml': controller('metallb.io/lb') } },
+  ],
+  invalid: [
+    {
+      name: 'another class while MetalLB runs without one',
+      files: { 's.yaml': svc('service.k8s.aws/nlb'), 'c.yaml': controller() },
+      errors: [{ file: 's.yaml', line: 8, column: 22, severity: 'info', message: /Service shop\/web has loadBalancerClass "service\.k8s\.aws\/nlb": MetalLB handles only Services without a class, so it ignores this Service/ }],
+    },
+    {
+      name: 'a class while MetalLB is not in the input: assumed unset, and said so',
+      files: { 's.yaml': svc('metallb.io/lb') },
+      errors: [{ file: 's.yaml', line: 8, column: 22, message: /--lb-class is not in the input: assuming it is unset/ }],
+    },
+    {
+      name: 'a class other than MetalLB\'s',
+      files: { 's.yaml': svc('example.com/other'), 'c.yaml': controller('metallb.io/lb') },
+      errors: [{ file: 's.yaml', line: 8, column: 22, message: /MetalLB handles only class "metallb\.io\/lb", so it ignores this Service/ }],
+    },
+    {
+      name: 'no class while MetalLB has one: ignored too',
+      files: { 's.yaml': svc(), 'c.yaml': controller('metallb.io/lb', 'space') },
+      errors: [{ file: 's.yaml', line: 7, column: 9, message: /has no loadBalancerClass, but MetalLB runs with --lb-class=metallb\.io\/lb/ }],
+    },
+  ],
+});
