@@ -34,11 +34,43 @@ describe('lint', () => {
     assert.equal(r.stderr, '');
   });
 
-  test('the healthy L2 and BGP examples: no problems, exit 0', () => {
-    const r = cli(['lint', 'examples/healthy-l2', 'examples/healthy-bgp']);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /no problems/);
-    assert.ok(!r.stdout.split('\n').some((l) => LINE.test(l)));
+  test('the healthy L2 and BGP examples: no problems under FRR-K8s and FRR, exit 0', () => {
+    for (const backend of ['frr-k8s', 'frr']) {
+      const r = cli(['lint', 'examples/healthy-l2', 'examples/healthy-bgp', '--bgp-backend', backend]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /no problems/);
+      assert.ok(!r.stdout.split('\n').some((l) => LINE.test(l)));
+    }
+  });
+
+  test('--bgp-backend native applies native BGP restrictions: the L2 example stays healthy, the BGP one (BFD, IPv6) does not', () => {
+    const l2 = cli(['lint', 'examples/healthy-l2', '--bgp-backend', 'native']);
+    assert.equal(l2.code, 0, l2.stdout);
+    const bgp = JSON.parse(cli(['lint', 'examples/healthy-bgp', '--bgp-backend', 'native', '-o', 'json']).stdout) as Report;
+    assert.equal(bgp.metallb.bgpBackend, 'native');
+    const rules = new Set(bgp.findings.map((f) => f.rule));
+    assert.deepEqual([...rules].sort(), ['bgppeer-backend-unsupported', 'pool-ipv6-native-bgp']);
+    const messages = bgp.findings.map((f) => f.message).join('\n');
+    assert.match(messages, /bfd profiles section set/);
+    assert.match(messages, /has bfd-profile set on native bgp mode/);
+    assert.match(messages, /native bgp mode does not support ipv6/);
+    for (const f of bgp.findings) assert.match(f.message, /rejected when applied|accepted when applied, then MetalLB keeps its old configuration/);
+  });
+
+  test('the backend a speaker in the input runs with wins over the flag', () => {
+    const speaker = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: speaker, namespace: metallb-system, labels: {app: metallb, component: speaker}}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: speaker, image: "quay.io/metallb/speaker:v0.14.8"}
+---
+`;
+    const r = JSON.parse(cli(['lint', '-', '-o', 'json', '--bgp-backend', 'frr-k8s'], { input: speaker + readFileSync(join(ROOT, 'examples/healthy-bgp/metallb.yaml'), 'utf8') }).stdout) as Report;
+    assert.equal(r.metallb.bgpBackend, 'native');
+    assert.ok(r.findings.some((f) => f.rule === 'bgppeer-backend-unsupported'));
   });
 
   test('-o json follows the report contract of cli.md', () => {
