@@ -43,7 +43,7 @@ spec:
   - eth0
   nodeSelectors:
   - matchLabels:
-      kubernetes.io/hostname: node-${i % 50}
+      kubernetes.io/hostname: node-${i + 7}
 `;
     case 2:
     case 3:

@@ -52,6 +52,8 @@ export class ClusterState {
   private readonly servicesByIP = new Map<string, KubeObject[]>();
   private readonly nodesByLabel = new Map<string, Map<string, KubeObject[]>>();
   private readonly slicesByService = new Map<string, KubeObject[]>();
+  /** metallbObjects(kind), computed once: rules ask for them again and again */
+  private readonly visible = new Map<string, KubeObject[]>();
 
   constructor(layers: StateLayer[], opts: StateOptions = {}) {
     const m = mergeLayers(layers);
@@ -82,6 +84,7 @@ export class ClusterState {
       this.objects = [...this.objects, ...this.legacy.objects];
       for (const obj of this.legacy.objects) this.index(key(obj.kind, obj.metadata?.namespace, obj.metadata?.name), obj);
     }
+    this.visible.clear();
   }
 
   private index(k: string, obj: KubeObject): void {
@@ -109,8 +112,13 @@ export class ClusterState {
    * without a namespace (manifests applied with `-n`, or through a kustomization).
    */
   metallbObjects<T extends KubeObject = KubeObject>(kind: string): T[] {
-    const ns = this.metallb.namespace;
-    return this.all<T>(kind).filter((o) => !o.metadata?.namespace || o.metadata.namespace === ns);
+    let hit = this.visible.get(kind);
+    if (!hit) {
+      const ns = this.metallb.namespace;
+      hit = this.all(kind).filter((o) => !o.metadata?.namespace || o.metadata.namespace === ns);
+      this.visible.set(kind, hit);
+    }
+    return hit as T[];
   }
 
   /** LoadBalancer Services holding (status) or requesting an address, by address text. */
