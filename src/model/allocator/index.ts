@@ -1,0 +1,373 @@
+// One "reprocess all" pass of MetalLB's controller over a cluster snapshot, as a freshly started
+// controller does it (metallb-semantics.md section 3): state is rebuilt from the Services' status,
+// Services already holding ingress IPs go first (more IPs first), then the rest.
+//
+// Order: MetalLB lists Services (API order: namespace/name) and sort.Slice's them by ingress
+// count, which is not stable; then later events arrive in informer order. We use ingress count
+// descending, then namespace/name, and say so: where order matters (competition for the last
+// free address), a real controller may have decided differently.
+import type { KubeObject } from '../../sources/types.js';
+import { parseIP, type IP } from '../address.js';
+import { Allocator, poolCompatible, poolFromCR, selectIPs, type Candidate, type Pool, type Result } from './allocator.js';
+import { desiredLbIPs, familyForAddresses, familyForIPs, goQuoteList, ipText, ipsText, serviceInfo, type ServiceFamily, type ServiceInfo } from './service-info.js';
+
+export interface AllocationInput {
+  /** IPAddressPools MetalLB sees */
+  pools: KubeObject[];
+  /** all Services (non-LoadBalancer ones are 'ignored') */
+  services: KubeObject[];
+  /** for namespaceSelectors; undefined = not captured (results that depend on it say so in notes) */
+  namespaces?: KubeObject[];
+  /** MetalLB's --lb-class ('' / undefined = none) */
+  lbClass?: string;
+}
+
+export interface ServiceEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export interface ServiceResult {
+  service: KubeObject;
+  /** kept = already held a valid address, which a restarted controller keeps */
+  state: 'allocated' | 'kept' | 'pending' | 'ignored';
+  /** Go canonical text, in status order */
+  ips: string[];
+  pool?: string;
+  /**
+   * Why pending or ignored (or, for a kept Service, why the controller stopped early): MetalLB's
+   * event reason ('AllocationFailed', 'LoadBalancerFailed', 'not enough clusterips',
+   * 'noclusterIPsIPFamily') or ours ('otherLoadBalancerClass', 'notLoadBalancer', 'noPools', 'noClusterIP').
+   */
+  reason?: string;
+  /** MetalLB's own error text, as its event carries it */
+  message?: string;
+  /** where MetalLB's pool choice is not deterministic: every outcome it might produce, the first being ips/pool */
+  alternatives?: { pool: string; ips: string[] }[];
+  /** the events MetalLB's controller would emit for this Service during this pass, in order */
+  events: ServiceEvent[];
+  /** caveats about this result (missing input, known MetalLB instabilities) */
+  notes?: string[];
+}
+
+export interface PoolUsage {
+  pool: string;
+  capacity: { ipv4: bigint; ipv6: bigint };
+  /** distinct IPs in use (a shared IP counts once) */
+  used: { ipv4: bigint; ipv6: bigint };
+}
+
+export interface AllocationOutput {
+  /** in input order */
+  services: ServiceResult[];
+  /** in input order */
+  pools: PoolUsage[];
+  /** Service keys ("ns/name") in the order this model processed them */
+  order: string[];
+}
+
+const NS_NOT_CAPTURED =
+  'Namespaces were not captured: namespaceSelectors in IPAddressPool allocateTo were taken to match no namespace';
+
+interface Best {
+  chosen: Candidate;
+  alternatives: Candidate[];
+}
+
+export function allocate(input: AllocationInput): AllocationOutput {
+  const pools: Pool[] = [];
+  input.pools.forEach((p, i) => {
+    const pool = poolFromCR(p, i, input.namespaces);
+    if (pool.name !== '') pools.push(pool);
+  });
+  const a = new Allocator(pools);
+  const nsUnknown = input.namespaces === undefined && pools.some((p) => p.serviceAllocation?.hasNamespaceSelectors);
+  const lbClass = input.lbClass ? input.lbClass : undefined;
+
+  const infos = input.services.map(serviceInfo);
+  const results: ServiceResult[] = infos.map((info) => ({ service: info.svc, state: 'pending', ips: [], events: [] }));
+
+  const todo: number[] = [];
+  infos.forEach((info, i) => {
+    const r = results[i]!;
+    if (info.loadBalancerClass !== lbClass) {
+      r.state = 'ignored';
+      r.reason = 'otherLoadBalancerClass';
+    } else if (info.type !== 'LoadBalancer') {
+      r.state = 'ignored';
+      r.reason = 'notLoadBalancer';
+    } else todo.push(i);
+  });
+  todo.sort((x, y) => {
+    const d = infos[y]!.statusIPs.length - infos[x]!.statusIPs.length;
+    if (d !== 0) return d;
+    const kx = infos[x]!.key;
+    const ky = infos[y]!.key;
+    return kx < ky ? -1 : kx > ky ? 1 : x - y;
+  });
+
+  // pools pinned by namespace or by service selector, grouped by priority (> 0 ascending, then 0)
+  const pinnedCandidates = pools.filter(
+    (p) => p.autoAssign && p.serviceAllocation && (p.serviceAllocation.namespaces.size > 0 || p.serviceAllocation.serviceSelectors.length > 0),
+  );
+  // Go ranges over its pool map: order unknown, input order stands for it
+  const fallback = pools.filter((p) => p.autoAssign && !p.serviceAllocation);
+
+  for (const i of todo) {
+    converge(a, infos[i]!, results[i]!, pools, pinnedCandidates, fallback);
+    if (nsUnknown) (results[i]!.notes ??= []).push(NS_NOT_CAPTURED);
+  }
+
+  return {
+    services: results,
+    pools: pools.map((p) => ({ pool: p.name, capacity: a.capacity(p), used: a.usage(p) })),
+    order: todo.map((i) => infos[i]!.key),
+  };
+}
+
+function ipStrings(ips: readonly (IP | undefined)[]): string[] {
+  return ips.map(ipText);
+}
+
+/** serviceFamilyChanged */
+function familyChanged(lbFamily: ServiceFamily | undefined, clusterFamily: ServiceFamily, info: ServiceInfo): boolean {
+  if (lbFamily === undefined) return true;
+  if (lbFamily === clusterFamily) return false;
+  return !(clusterFamily === 'dual' && info.policy === 'PreferDualStack');
+}
+
+function sameIPSet(x: readonly IP[], y: readonly IP[]): boolean {
+  const sx = ipStrings(x).sort();
+  const sy = ipStrings(y).sort();
+  return sx.length === sy.length && sx.every((v, i) => v === sy[i]);
+}
+
+/** convergeBalancer for one LoadBalancer Service of the right class. */
+function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool[], pinned: Pool[], fallback: Pool[]): void {
+  const warn = (reason: string, message: string) => r.events.push({ type: 'Warning', reason, message });
+  const normal = (reason: string, message: string) => r.events.push({ type: 'Normal', reason, message });
+  const stop = (reason: string, message?: string) => {
+    r.state = 'pending';
+    r.reason = reason;
+    if (message !== undefined) r.message = message;
+  };
+
+  if (pools.length === 0) return stop('noPools', 'no IPAddressPool: MetalLB clears the Service');
+  if (info.clusterIPs.length === 0) return stop('noClusterIP', 'no clusterIP(s): the IP family cannot be determined');
+
+  let lbIPs: (IP | undefined)[] = info.statusIPs.map((t) => parseIP(t));
+  if (info.policy === 'RequireDualStack' && rawClusterIPs(info).length < 2) {
+    const msg = `Service requires dual stack but not enough clusterips [${rawClusterIPs(info).join(' ')}]`;
+    warn('not enough clusterips', msg);
+    return stop('not enough clusterips', msg);
+  }
+
+  const clear = () => {
+    a.unassign(info.key);
+    lbIPs = [];
+  };
+
+  if (lbIPs.length > 0) {
+    const lbFam = familyForIPs(lbIPs);
+    if ('error' in lbFam) warn('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${ipsText(lbIPs)}: ${lbFam.error}`);
+    const clusterFam = familyForAddresses(info.clusterIPs);
+    if ('error' in clusterFam) {
+      const raw = rawClusterIPs(info);
+      const cip = clusterIPField(info);
+      const msg = `Failed to retrieve ClusterIPs IPFamily for ${goQuoteList(raw)} ${cip}: ${clusterFam.error}`;
+      warn('noclusterIPsIPFamily', msg);
+      // the status is left as it was, but the allocator holds nothing
+      return stop('noclusterIPsIPFamily', msg);
+    }
+    if (familyChanged('error' in lbFam ? undefined : lbFam.family, clusterFam.family, info)) clear();
+  }
+
+  if (lbIPs.length > 0) {
+    const res = a.assign(info, lbIPs);
+    if (!res.ok) {
+      normal('ClearAssignment', `current IP for "${info.key}" not allowed by config, will attempt for new IP assignment: ${res.error}`);
+      clear();
+    }
+    if (lbIPs.length > 0 && info.desiredPool !== '' && a.pool(info.key) !== info.desiredPool) clear();
+    const desired = desiredLbIPs(info);
+    if ('error' in desired) {
+      const msg = `invalid requested loadbalancer IPs: ${desired.error}`;
+      warn('LoadBalancerFailed', msg);
+      if (lbIPs.length > 0) {
+        // the controller stops, but the Service keeps its (re-assigned) status
+        finish(a, info, r, lbIPs as IP[], 'kept');
+        r.reason = 'LoadBalancerFailed';
+        r.message = msg;
+        return;
+      }
+      return stop('LoadBalancerFailed', msg);
+    }
+    if (desired.ips.length > 0 && !sameIPSet(lbIPs as IP[], desired.ips)) clear();
+  }
+
+  if (lbIPs.length === 1 && info.policy === 'PreferDualStack') {
+    const extra = additionalFamily(a, info, lbIPs[0]!);
+    if (!extra.ok) normal('AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${extra.error}`);
+    else {
+      lbIPs = [lbIPs[0], extra.value];
+      normal('IPAllocated', `Assigned additional IP ${ipsText([extra.value]).slice(1, -1)}`);
+      if (rawClusterIPs(info).length < 2) {
+        (r.notes ??= []).push(
+          'PreferDualStack with a single clusterIP: the second-family IP added here fails the family check on the next pass, so the status may oscillate between one and two IPs',
+        );
+      }
+    }
+  }
+
+  if (lbIPs.length > 0) return finish(a, info, r, lbIPs as IP[], 'kept');
+
+  const res = allocateIPs(a, info, pinned, fallback);
+  if (!res.ok) {
+    const msg = `Failed to allocate IP for "${info.key}": ${res.error}`;
+    warn('AllocationFailed', msg);
+    return stop('AllocationFailed', msg);
+  }
+  normal('IPAllocated', `Assigned IP ${ipsText(res.value.ips)}`);
+  finish(a, info, r, res.value.ips, 'allocated');
+  if (res.value.alternatives && res.value.alternatives.length > 1) {
+    r.alternatives = res.value.alternatives;
+  }
+}
+
+function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: IP[], state: 'kept' | 'allocated'): void {
+  r.state = state;
+  r.ips = ipStrings(ips);
+  r.pool = a.pool(info.key);
+}
+
+function rawClusterIPs(info: ServiceInfo): string[] {
+  const spec = (info.svc.spec ?? {}) as Record<string, unknown>;
+  return Array.isArray(spec.clusterIPs) ? spec.clusterIPs.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function clusterIPField(info: ServiceInfo): string {
+  const spec = (info.svc.spec ?? {}) as Record<string, unknown>;
+  return typeof spec.clusterIP === 'string' ? spec.clusterIP : '';
+}
+
+
+/** AllocateFromPoolForAdditionalFamily: the missing family from the pool already in use. */
+function additionalFamily(a: Allocator, info: ServiceInfo, existing: IP): Result<IP> {
+  const poolName = a.pool(info.key);
+  const pool = a.byName.get(poolName);
+  if (!pool) return { ok: false, error: `unknown pool "${poolName}"` };
+  const free = a.freeIPs(pool, info);
+  if (!free.ok) return free;
+  const extra = existing.family === 4 ? free.value.ipv6 : free.value.ipv4;
+  const res = a.assign(info, [existing, extra], pool);
+  if (!res.ok) return res;
+  return { ok: true, value: extra! };
+}
+
+interface Allocated {
+  ips: IP[];
+  alternatives?: { pool: string; ips: string[] }[];
+}
+
+/** allocateIPs */
+function allocateIPs(a: Allocator, info: ServiceInfo, pinned: Pool[], fallback: Pool[]): Result<Allocated> {
+  const fam = familyForAddresses(info.clusterIPs);
+  if ('error' in fam) return { ok: false, error: fam.error };
+  const family = fam.family;
+  const desired = desiredLbIPs(info);
+  if ('error' in desired) return { ok: false, error: desired.error };
+
+  if (desired.ips.length > 0) {
+    if (family !== desired.family) {
+      return { ok: false, error: `requested loadBalancer IP(s) ${ipsText(desired.ips)} does not match the ipFamily of the service` };
+    }
+    const res = a.assign(info, desired.ips);
+    if (!res.ok) return res;
+    if (info.desiredPool !== '' && a.pool(info.key) !== info.desiredPool) {
+      a.unassign(info.key);
+      return {
+        ok: false,
+        error: `requested loadBalancer IP(s) ${ipsText(desired.ips)} is not compatible with requested address pool ${info.desiredPool}`,
+      };
+    }
+    return { ok: true, value: { ips: desired.ips } };
+  }
+
+  if (info.desiredPool !== '') {
+    // AllocateFromPool: autoAssign does not matter here
+    const pool = a.byName.get(info.desiredPool);
+    if (!pool) return { ok: false, error: `unknown pool "${info.desiredPool}"` };
+    const free = a.freeIPs(pool, info);
+    if (!free.ok) return free;
+    const sel = selectIPs(free.value, family, info.policy);
+    if (!sel.ok) return sel;
+    const res = a.assign(info, sel.value, pool);
+    if (!res.ok) return res;
+    return { ok: true, value: { ips: res.value } };
+  }
+
+  // Allocate: pinned pools by priority, then the plain pools
+  const compatible = pinned.filter((p) => poolCompatible(p, info));
+  const groups = new Map<number, Pool[]>();
+  for (const p of compatible) {
+    const pr = p.serviceAllocation!.priority > 0 ? p.serviceAllocation!.priority : Infinity;
+    const g = groups.get(pr);
+    if (g) g.push(p);
+    else groups.set(pr, [p]);
+  }
+  const pinnedGroups = [...groups.entries()].sort((x, y) => x[0] - y[0]).map(([, g]) => g);
+  for (const groupsToTry of [pinnedGroups, [fallback]]) {
+    const best = findBestPool(a, info, family, groupsToTry);
+    if (!best) continue;
+    const sel = selectIPs(best.chosen, family, info.policy);
+    if (!sel.ok) continue;
+    const res = a.assign(info, sel.value, best.chosen.pool);
+    if (!res.ok) continue;
+    const alternatives = [{ pool: best.chosen.pool.name, ips: ipStrings(res.value) }];
+    for (const alt of best.alternatives) {
+      if (alt.pool === best.chosen.pool) continue;
+      const s = selectIPs(alt, family, info.policy);
+      if (s.ok) alternatives.push({ pool: alt.pool.name, ips: ipStrings(s.value) });
+    }
+    return { ok: true, value: { ips: res.value, alternatives } };
+  }
+  return { ok: false, error: 'no available IPs' };
+}
+
+/**
+ * findBestPoolForService over pools whose order is only partly known: `groups` are in order,
+ * the order inside a group is not (Go map order, unstable sort among equal priorities). The
+ * chosen candidate is the one input order gives; alternatives are every pool of the deciding
+ * group that MetalLB's walk could have stopped at.
+ */
+function findBestPool(a: Allocator, info: ServiceInfo, family: ServiceFamily, groups: Pool[][]): Best | undefined {
+  const primary: 4 | 6 = info.ipv6Primary ? 6 : 4;
+  const preferDual = info.policy === 'PreferDualStack' && family === 'dual';
+  const has = (c: Candidate, f: 4 | 6) => (f === 4 ? c.ipv4 !== undefined : c.ipv6 !== undefined);
+  const classes: ((c: Candidate) => boolean)[] = [
+    (c) => (family === 'ipv4' ? has(c, 4) : family === 'ipv6' ? has(c, 6) : false) || (has(c, 4) && has(c, 6)),
+  ];
+  if (preferDual) classes.push((c) => has(c, primary), (c) => has(c, primary === 4 ? 6 : 4));
+  // evaluated lazily: most Services stop at the first group
+  const evaluated: (Candidate[] | undefined)[] = [];
+  const group = (i: number): Candidate[] => {
+    let out = evaluated[i];
+    if (!out) {
+      out = [];
+      for (const p of groups[i]!) {
+        const f = a.freeIPs(p, info);
+        if (f.ok) out.push(f.value);
+      }
+      evaluated[i] = out;
+    }
+    return out;
+  };
+  for (const cls of classes) {
+    for (let i = 0; i < groups.length; i++) {
+      const hits = group(i).filter(cls);
+      if (hits.length > 0) return { chosen: hits[0]!, alternatives: hits };
+    }
+  }
+  return undefined;
+}

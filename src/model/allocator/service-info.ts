@@ -1,0 +1,184 @@
+// What the controller reads from a Service (controller/service.go, k8salloc, ipfamily): keys,
+// family, policy, requests, sharing and backend keys, ports. Error texts are MetalLB's own.
+import type { KubeObject } from '../../sources/types.js';
+import { formatIP, goQuote, goTrimSpace, parseIP, type IP } from '../address.js';
+
+export type ServiceFamily = 'ipv4' | 'ipv6' | 'dual';
+export type FamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
+
+export const ANNOTATION_ADDRESS_POOL = 'metallb.io/address-pool';
+export const ANNOTATION_LOADBALANCER_IPS = 'metallb.io/loadBalancerIPs';
+export const ANNOTATION_ALLOW_SHARED_IP = 'metallb.io/allow-shared-ip';
+export const ANNOTATION_IP_ALLOCATED_FROM_POOL = 'metallb.io/ip-allocated-from-pool';
+export const DEPRECATED_PREFIX = 'metallb.universe.tf/';
+
+export interface Port {
+  proto: string;
+  port: number;
+}
+
+export interface ServiceInfo {
+  svc: KubeObject;
+  /** "namespace/name", the allocator's service key */
+  key: string;
+  namespace: string;
+  labels: Record<string, string>;
+  type: unknown;
+  loadBalancerClass: string | undefined;
+  clusterIPs: string[];
+  policy: FamilyPolicy;
+  /** spec.ipFamilies[0] === 'IPv6' makes IPv6 the primary family for PreferDualStack */
+  ipv6Primary: boolean;
+  ports: Port[];
+  sharingKey: string;
+  backendKey: string;
+  desiredPool: string;
+  /** status.loadBalancer.ingress[].ip, non-empty ones, as written */
+  statusIPs: string[];
+  /**
+   * What decides which used addresses block this Service while it holds none (sharing key,
+   * backend key, ports), prefixed by family: the allocator caches first-free answers by it.
+   */
+  blockingSignature4: string;
+  blockingSignature6: string;
+}
+
+function rec(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function strMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(rec(v))) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+/** valueForAnnotation: the metallb.io key wins when present, even with an empty value. */
+export function annotationValue(annotations: Record<string, string>, name: string): string {
+  const stable = `metallb.io/${name}`;
+  if (Object.prototype.hasOwnProperty.call(annotations, stable)) return annotations[stable]!;
+  return annotations[`${DEPRECATED_PREFIX}${name}`] ?? '';
+}
+
+export function serviceInfo(svc: KubeObject): ServiceInfo {
+  const spec = rec(svc.spec);
+  const meta = svc.metadata ?? {};
+  const annotations = strMap(meta.annotations);
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
+  const clusterIPs = Array.isArray(spec.clusterIPs) ? spec.clusterIPs.filter((x): x is string => typeof x === 'string') : [];
+  const policy: FamilyPolicy =
+    spec.ipFamilyPolicy === 'PreferDualStack' || spec.ipFamilyPolicy === 'RequireDualStack' ? spec.ipFamilyPolicy : 'SingleStack';
+  const ipFamilies = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
+  const ports: Port[] = [];
+  for (const p of Array.isArray(spec.ports) ? spec.ports : []) {
+    const r = rec(p);
+    // the API server defaults protocol to TCP; a manifest may omit it
+    ports.push({ proto: typeof r.protocol === 'string' ? r.protocol : 'TCP', port: Number(r.port ?? 0) });
+  }
+  // k8salloc.BackendKey: labels.Set(selector).String() for Local, else ""
+  let backendKey = '';
+  if (spec.externalTrafficPolicy === 'Local') {
+    const sel = strMap(spec.selector);
+    backendKey = Object.keys(sel)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map((k) => `${k}=${sel[k]}`)
+      .join(',');
+  }
+  const statusIPs: string[] = [];
+  const ingress = rec(rec(svc.status).loadBalancer).ingress;
+  for (const ing of Array.isArray(ingress) ? ingress : []) {
+    const ip = rec(ing).ip;
+    if (typeof ip === 'string' && ip !== '') statusIPs.push(ip);
+  }
+  const cls = spec.loadBalancerClass;
+  const sharingKey = annotationValue(annotations, 'allow-shared-ip');
+  // without a sharing key every address carrying a key blocks, whatever the ports
+  const sig = sharingKey === '' ? '' : `${sharingKey}\u0000${backendKey}\u0000${ports.map((p) => `${p.proto}/${p.port}`).sort().join(',')}`;
+  return {
+    svc,
+    key: `${namespace}/${meta.name ?? ''}`,
+    namespace,
+    labels: strMap(meta.labels),
+    type: spec.type,
+    loadBalancerClass: typeof cls === 'string' && cls !== '' ? cls : undefined,
+    clusterIPs:
+      clusterIPs.length > 0 ? clusterIPs : typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? [spec.clusterIP] : [],
+    policy,
+    ipv6Primary: ipFamilies[0] === 'IPv6',
+    ports,
+    sharingKey,
+    backendKey,
+    desiredPool: annotationValue(annotations, 'address-pool'),
+    statusIPs,
+    blockingSignature4: `4\u0000${sig}`,
+    blockingSignature6: `6\u0000${sig}`,
+  };
+}
+
+/** Go's %q of a []string or of a []net.IP (Stringer): `["a" "b"]`. */
+export function goQuoteList(items: readonly string[]): string {
+  return `[${items.map(goQuote).join(' ')}]`;
+}
+
+const texts = new WeakMap<IP, string>();
+/** net.IP.String(), with Go's "<nil>" for a missing address; memoised per IP object (the allocator reuses them). */
+export function ipText(ip: IP | undefined): string {
+  if (!ip) return '<nil>';
+  let t = texts.get(ip);
+  if (t === undefined) {
+    t = formatIP(ip);
+    texts.set(ip, t);
+  }
+  return t;
+}
+
+export function ipsText(ips: readonly (IP | undefined)[]): string {
+  return goQuoteList(ips.map(ipText));
+}
+
+/** ipfamily.ForAddresses */
+export function familyForAddresses(texts: readonly string[]): { family: ServiceFamily } | { error: string } {
+  if (texts.length === 1) {
+    const ip = parseIP(texts[0]!);
+    if (!ip) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
+    return { family: ip.family === 4 ? 'ipv4' : 'ipv6' };
+  }
+  if (texts.length === 2) {
+    const a = parseIP(texts[0]!);
+    const b = parseIP(texts[1]!);
+    if (!a || !b) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
+    if (a.family === b.family) return { error: `IPFamilyForAddresses: same address family ${goQuoteList(texts)}` };
+    return { family: 'dual' };
+  }
+  return { error: `IPFamilyForAddresses: invalid ips length ${texts.length} ${goQuoteList(texts)}` };
+}
+
+export function familyForIPs(ips: readonly (IP | undefined)[]): { family: ServiceFamily } | { error: string } {
+  return familyForAddresses(ips.map(ipText));
+}
+
+/** getDesiredLbIPs: the requested addresses (annotation or spec.loadBalancerIP) and their family. */
+export function desiredLbIPs(info: ServiceInfo): { ips: IP[]; family?: ServiceFamily } | { error: string } {
+  const annotations = strMap(info.svc.metadata?.annotations);
+  const fromAnnotation = annotationValue(annotations, 'loadBalancerIPs');
+  const lbIP = rec(info.svc.spec).loadBalancerIP;
+  const specIP = typeof lbIP === 'string' ? lbIP : '';
+  if (fromAnnotation === '' && specIP === '') return { ips: [] };
+  if (fromAnnotation !== '' && specIP !== '') {
+    return { error: `service can not have both ${ANNOTATION_LOADBALANCER_IPS} and svc.Spec.LoadBalancerIP` };
+  }
+  if (fromAnnotation !== '') {
+    const ips: IP[] = [];
+    for (const part of fromAnnotation.split(',')) {
+      const ip = parseIP(goTrimSpace(part));
+      if (!ip) return { error: `invalid ${ANNOTATION_LOADBALANCER_IPS}: ${goQuote(fromAnnotation)}` };
+      ips.push(ip);
+    }
+    const fam = familyForIPs(ips);
+    if ('error' in fam) return fam;
+    return { ips, family: fam.family };
+  }
+  const ip = parseIP(specIP);
+  if (!ip) return { error: `invalid spec.loadBalancerIP ${goQuote(specIP)}` };
+  return { ips: [ip], family: ip.family === 4 ? 'ipv4' : 'ipv6' };
+}
