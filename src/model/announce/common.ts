@@ -1,0 +1,150 @@
+// Inputs and helpers shared by the layer 2 election and the BGP decision
+// (metallb-semantics.md 4.1, 4.5; speaker/main.go, internal/k8s/nodes, internal/k8s/epslices).
+import type { KubeObject } from '../../sources/types.js';
+import type { LabelSelector } from '../kinds.js';
+import { selectedNodes, selectedPools } from '../advertisements.js';
+import { matchesSelector, validateSelector } from '../selectors.js';
+
+/** Everything one speaker (any speaker: they all see the same objects) decides from. */
+export interface AnnounceInput {
+  nodes: readonly KubeObject[];
+  pools: readonly KubeObject[];
+  l2Advertisements: readonly KubeObject[];
+  bgpAdvertisements: readonly KubeObject[];
+  /** the v1beta2 view of every BGPPeer */
+  peers: readonly KubeObject[];
+  /** Community objects, to resolve aliases in BGPAdvertisement.communities (absent: aliases kept as written) */
+  communities?: readonly KubeObject[];
+  /** the EndpointSlices of a Service (those labelled kubernetes.io/service-name=<svc> in its namespace) */
+  endpointSlices: (namespace: string, service: string) => readonly KubeObject[];
+  /** memberlist enabled: the live members (node names); undefined: memberlist disabled, every Node counts */
+  memberlistMembers?: ReadonlySet<string>;
+  /** the speaker's --ignore-exclude-lb */
+  ignoreExcludeLB: boolean;
+  /** the speaker's --disable-layer2: no layer 2 decision at all */
+  disableLayer2?: boolean;
+}
+
+export type Rec = Record<string, unknown>;
+export const rec = (v: unknown): Rec => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : {});
+export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const nameOf = (o: KubeObject): string => o.metadata?.name ?? '';
+export const strings = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
+
+export const EXCLUDE_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+export const ALLOW_SHARED_IP = 'metallb.io/allow-shared-ip';
+export const ALLOW_SHARED_IP_DEPRECATED = 'metallb.universe.tf/allow-shared-ip';
+
+/** IsNetworkUnavailable: condition NetworkUnavailable with status "True" (absent node: false). */
+export function isNetworkUnavailable(node: KubeObject | undefined): boolean {
+  if (!node) return false;
+  return list(rec(node.status).conditions).some((c) => rec(c).type === 'NetworkUnavailable' && rec(c).status === 'True');
+}
+
+/** IsNodeExcludedFromBalancers: the label is present, whatever its value. */
+export function isExcludedFromBalancers(node: KubeObject | undefined): boolean {
+  return !!node && Object.prototype.hasOwnProperty.call(node.metadata?.labels ?? {}, EXCLUDE_LB_LABEL);
+}
+
+/** EndpointCanServe: `ready` unset or true, or `serving` true (terminating-but-serving counts). */
+export function endpointCanServe(conditions: unknown): boolean {
+  const c = rec(conditions);
+  if (c.ready === undefined || c.ready === null || c.ready === true) return true;
+  return c.serving === true;
+}
+
+export interface Endpoint {
+  nodeName?: string;
+  hasAddresses: boolean;
+  canServe: boolean;
+}
+
+export function endpointsOf(slices: readonly KubeObject[]): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const s of slices) {
+    for (const e of list(s.endpoints)) {
+      const ep = rec(e);
+      out.push({
+        ...(typeof ep.nodeName === 'string' ? { nodeName: ep.nodeName } : {}),
+        hasAddresses: list(ep.addresses).length > 0,
+        canServe: endpointCanServe(ep.conditions),
+      });
+    }
+  }
+  return out;
+}
+
+/** An advertisement's serviceSelectors: empty = every service; otherwise any (valid) one matches. */
+export function adMatchesService(ad: KubeObject, service: KubeObject): boolean {
+  const sels = list(rec(ad.spec).serviceSelectors);
+  if (sels.length === 0) return true;
+  return sels.some((s) => validateSelector(s) === undefined && matchesSelector(s as LabelSelector, service.metadata?.labels));
+}
+
+export function hasServiceSelectors(ad: KubeObject): boolean {
+  return list(rec(ad.spec).serviceSelectors).length > 0;
+}
+
+export function allowsSharedIP(service: KubeObject): boolean {
+  const a = service.metadata?.annotations ?? {};
+  return Object.prototype.hasOwnProperty.call(a, ALLOW_SHARED_IP) || Object.prototype.hasOwnProperty.call(a, ALLOW_SHARED_IP_DEPRECATED);
+}
+
+// Per-list caches: callers pass the same arrays for every Service, so these are built once.
+const nodeMaps = new WeakMap<readonly KubeObject[], Map<string, KubeObject>>();
+export function nodesByName(nodes: readonly KubeObject[]): Map<string, KubeObject> {
+  let m = nodeMaps.get(nodes);
+  if (!m) {
+    m = new Map();
+    for (const n of nodes) if (!m.has(nameOf(n))) m.set(nameOf(n), n);
+    nodeMaps.set(nodes, m);
+  }
+  return m;
+}
+
+/** The node names an advertisement or BGPPeer selects; `all` when it has no nodeSelectors (the common, compact case). */
+export interface NodeSet {
+  all: boolean;
+  names: ReadonlySet<string>;
+  /** the compact form results carry: 'all', or the names (one array per object, shared by every result) */
+  compact: 'all' | readonly string[];
+}
+const nodeSets = new WeakMap<readonly KubeObject[], WeakMap<KubeObject, NodeSet>>();
+export function nodeSetOf(owner: KubeObject, nodes: readonly KubeObject[]): NodeSet {
+  let perList = nodeSets.get(nodes);
+  if (!perList) nodeSets.set(nodes, (perList = new WeakMap()));
+  let s = perList.get(owner);
+  if (!s) {
+    const all = list(rec(owner.spec).nodeSelectors).length === 0;
+    const names = all ? new Set(nodesByName(nodes).keys()) : new Set(selectedNodes(owner, nodes).map(nameOf));
+    s = { all, names, compact: all ? 'all' : Object.freeze([...names]) };
+    perList.set(owner, s);
+  }
+  return s;
+}
+
+/** The advertisements attached to a pool (setL2/BGPAdvertisementsToPools), in input order. */
+const attachments = new WeakMap<readonly KubeObject[], { pools: readonly KubeObject[]; byPool: Map<KubeObject, KubeObject[]> }>();
+export function adsOfPool(ads: readonly KubeObject[], pools: readonly KubeObject[], pool: KubeObject): KubeObject[] {
+  let a = attachments.get(ads);
+  if (!a || a.pools !== pools) {
+    a = { pools, byPool: new Map() };
+    for (const ad of ads) {
+      for (const p of selectedPools(ad, pools)) {
+        const l = a.byPool.get(p);
+        if (l) l.push(ad);
+        else a.byPool.set(p, [ad]);
+      }
+    }
+    attachments.set(ads, a);
+  }
+  return a.byPool.get(pool) ?? [];
+}
+
+/** An object's node set as results carry it. */
+export interface NodeScope {
+  name: string;
+  nodes: 'all' | readonly string[];
+}
+/** Whether a scope holds a node ('all' holds every Node object; pass node names of Node objects). */
+export const inScope = (s: NodeScope, node: string): boolean => s.nodes === 'all' || s.nodes.includes(node);

@@ -1,0 +1,54 @@
+// Which nodes announce a Service (metallb-semantics.md 4): the speaker's SetBalancer flow
+// (speaker/main.go) over the layer 2 election and the BGP decision, evaluated for all nodes at once.
+import type { KubeObject } from '../../sources/types.js';
+import { formatIP, parseIP, cidrContainsIP, type IP } from '../address.js';
+import { parsePool } from '../pools.js';
+import { type AnnounceInput, endpointsOf, list, nameOf, rec } from './common.js';
+import { electL2, type L2Result } from './l2.js';
+import { decideBGP, type BGPResult } from './bgp.js';
+
+export type { AnnounceInput, NodeScope } from './common.js';
+export { endpointCanServe, isExcludedFromBalancers, isNetworkUnavailable, EXCLUDE_LB_LABEL, inScope } from './common.js';
+export { l2Order, l2ForNode, preferredNodeScores, type L2Result, type L2Reason, type L2Exclusion } from './l2.js';
+export { bgpForNode, BGP_REASONS, type BGPResult, type BGPReason, type BGPPrefix, type BGPNodeView } from './bgp.js';
+
+/** Why no protocol is even evaluated (every node withdraws the service). */
+export type ServiceReason = 'notLoadBalancer' | 'noIPAllocated' | 'invalidIP' | 'ipNotAllowed';
+
+export interface AnnounceResult {
+  /** the pool the ingress IPs fall in (by containment only) */
+  pool?: string;
+  /** the ingress IPs in Go's canonical text, in status order */
+  ips: string[];
+  reason?: ServiceReason;
+  /** BGP first, then layer 2, as the speaker runs them; a service may be announced by both */
+  bgp?: BGPResult;
+  l2?: L2Result;
+}
+
+/** poolFor: the pool whose CIDRs contain every IP (pools do not overlap in a valid configuration; first in input order). */
+export function poolForIPs(pools: readonly KubeObject[], ips: readonly IP[]): KubeObject | undefined {
+  return pools.find((p) => ips.every((ip) => parsePool(p).valid.some((e) => e.cidrs.some((c) => cidrContainsIP(c, ip)))));
+}
+
+export function announce(input: AnnounceInput, service: KubeObject): AnnounceResult {
+  const spec = rec(service.spec);
+  if (spec.type !== 'LoadBalancer') return { ips: [], reason: 'notLoadBalancer' };
+  const ingress = list(rec(rec(service.status).loadBalancer).ingress);
+  if (ingress.length === 0) return { ips: [], reason: 'noIPAllocated' };
+  const parsed: IP[] = [];
+  for (const i of ingress) {
+    const text = rec(i).ip;
+    const ip = typeof text === 'string' ? parseIP(text) : undefined;
+    if (!ip) return { ips: [], reason: 'invalidIP' };
+    parsed.push(ip);
+  }
+  const ips = parsed.map(formatIP);
+  const pool = poolForIPs(input.pools, parsed);
+  if (!pool) return { ips, reason: 'ipNotAllowed' };
+  const endpoints = endpointsOf(input.endpointSlices(service.metadata?.namespace ?? 'default', nameOf(service)));
+  const bgp = decideBGP(input, service, pool, ips, endpoints);
+  const result: AnnounceResult = { pool: nameOf(pool), ips, bgp };
+  if (!input.disableLayer2) result.l2 = electL2(input, service, pool, ips, endpoints);
+  return result;
+}

@@ -1,0 +1,153 @@
+// Layer 2 election (speaker/layer2_controller.go ShouldAnnounce, SetBalancer; metallb-semantics.md 4.2):
+// computed once for the whole cluster, since every speaker runs the same election on the same inputs.
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '../../sources/types.js';
+import type { LabelSelector } from '../kinds.js';
+import { matchesSelector, validateSelector } from '../selectors.js';
+import {
+  type AnnounceInput,
+  type Endpoint,
+  type NodeScope,
+  adMatchesService,
+  adsOfPool,
+  allowsSharedIP,
+  hasServiceSelectors,
+  inScope,
+  isExcludedFromBalancers,
+  isNetworkUnavailable,
+  list,
+  nameOf,
+  nodeSetOf,
+  nodesByName,
+  rec,
+  strings,
+} from './common.js';
+
+export type L2Reason = 'notOwner' | 'noMatchingAdvertisement' | 'sharedIPWithServiceSelector';
+
+/** Why a node that a service-matching advertisement selects is not a candidate. */
+export type L2Exclusion = 'notMemberlistMember' | 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers' | 'noLocalEndpoints';
+
+export interface L2Result {
+  protocol: 'layer2';
+  /** the node that announces; undefined when none does */
+  winner?: string;
+  /** the candidates in election order (the winner first; the next ones take over if it leaves) */
+  candidates: string[];
+  /** preferred-node scores of the candidates that have one ([HEAD] preferredNodeSelectors) */
+  scores?: Record<string, number>;
+  /** nodes selected by a service-matching advertisement that are not candidates, and why */
+  excluded: { node: string; reason: L2Exclusion }[];
+  /** why no node announces (every node withdraws with this reason) */
+  reason?: L2Reason;
+  /** no endpoint of the service can serve: every node withdraws (notOwner) before advertisements are looked at */
+  noServingEndpoints?: boolean;
+  /** the service-matching L2Advertisements of the pool, with the nodes each selects */
+  advertisements: NodeScope[];
+  /** the winner's interfaces: union over the matching advertisements that select it; undefined = all */
+  interfaces?: string[];
+}
+
+/** sha256(node + "#" + ip) of each node, ascending as raw bytes (sortL2Candidates without scores). */
+export function l2Order(nodes: readonly string[], ip: string): string[] {
+  return sortCandidates(nodes, ip, undefined);
+}
+
+function sortCandidates(nodes: readonly string[], ip: string, scores: ReadonlyMap<string, number> | undefined): string[] {
+  const keyed = nodes.map((n) => ({ n, s: scores?.get(n) ?? 0, h: createHash('sha256').update(`${n}#${ip}`, 'utf8').digest() }));
+  keyed.sort((a, b) => (a.s !== b.s ? b.s - a.s : Buffer.compare(a.h, b.h)));
+  return keyed.map((k) => k.n);
+}
+
+/** preferredNodeScores: per node the sum of the weights of the matching preferences, over the nodes the ad selects. */
+const scoreCache = new WeakMap<readonly KubeObject[], WeakMap<KubeObject, Map<string, number>>>();
+export function preferredNodeScores(ad: KubeObject, nodes: readonly KubeObject[]): ReadonlyMap<string, number> {
+  let perList = scoreCache.get(nodes);
+  if (!perList) scoreCache.set(nodes, (perList = new WeakMap()));
+  let scores = perList.get(ad);
+  if (scores) return scores;
+  scores = new Map();
+  const prefs = list(rec(ad.spec).preferredNodeSelectors).map((p) => ({
+    weight: typeof rec(p).weight === 'number' ? (rec(p).weight as number) : 0,
+    // an unset preference is the empty selector: it matches every node
+    sel: (rec(p).preference ?? {}) as LabelSelector,
+  }));
+  if (prefs.length > 0 && prefs.every((p) => validateSelector(p.sel) === undefined)) {
+    const eligible = nodeSetOf(ad, nodes).names;
+    for (const n of nodes) {
+      if (!eligible.has(nameOf(n))) continue;
+      let total = 0;
+      for (const p of prefs) if (matchesSelector(p.sel, n.metadata?.labels)) total += p.weight;
+      if (total > 0) scores.set(nameOf(n), total);
+    }
+  }
+  perList.set(ad, scores);
+  return scores;
+}
+
+export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObject, ips: readonly string[], endpoints: readonly Endpoint[]): L2Result {
+  const ads = adsOfPool(input.l2Advertisements, input.pools, pool).filter((a) => adMatchesService(a, service));
+  const base: L2Result = { protocol: 'layer2', candidates: [], excluded: [], advertisements: ads.map((a) => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact })) };
+  if (!endpoints.some((e) => e.canServe)) return { ...base, noServingEndpoints: true, reason: 'notOwner' };
+  if (allowsSharedIP(service) && ads.some(hasServiceSelectors)) return { ...base, reason: 'sharedIPWithServiceSelector' };
+  if (ads.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
+
+  const sets = ads.map((a) => nodeSetOf(a, input.nodes));
+  const selected = new Set<string>();
+  for (const s of sets) for (const n of s.names) selected.add(n);
+  if (selected.size === 0) return { ...base, reason: 'noMatchingAdvertisement' };
+
+  const byName = nodesByName(input.nodes);
+  const local = new Set(endpoints.filter((e) => e.canServe && e.nodeName !== undefined).map((e) => e.nodeName!));
+  const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
+  const members = input.memberlistMembers;
+  const excluded: L2Result['excluded'] = [];
+  const cands: string[] = [];
+  // ad.Nodes only holds Node objects, so a member without a Node never qualifies: iterating the selected nodes is the same
+  for (const n of selected) {
+    const node = byName.get(n);
+    let why: L2Exclusion | undefined;
+    if (members && !members.has(n)) why = 'notMemberlistMember';
+    else if (isNetworkUnavailable(node)) why = 'nodeNetworkUnavailable';
+    else if (!input.ignoreExcludeLB && isExcludedFromBalancers(node)) why = 'nodeLabeledExcludeBalancers';
+    else if (etpLocal && !local.has(n)) why = 'noLocalEndpoints';
+    if (why) excluded.push({ node: n, reason: why });
+    else cands.push(n);
+  }
+  if (cands.length === 0) return { ...base, excluded, reason: 'notOwner' };
+
+  const total = new Map<string, number>();
+  for (const a of ads) for (const [n, w] of preferredNodeScores(a, input.nodes)) total.set(n, (total.get(n) ?? 0) + w);
+  const ordered = sortCandidates(cands, ips[0]!, total);
+  const winner = ordered[0]!;
+  const scores: Record<string, number> = {};
+  for (const n of ordered) if (total.has(n)) scores[n] = total.get(n)!;
+
+  // ipAdvertisementFor: any matching ad on the winner with no interfaces means all of them
+  let interfaces: Set<string> | undefined = new Set();
+  for (let i = 0; i < ads.length; i++) {
+    if (!sets[i]!.names.has(winner)) continue;
+    const ifs = strings(rec(ads[i]!.spec).interfaces);
+    if (ifs.length === 0) {
+      interfaces = undefined;
+      break;
+    }
+    for (const f of ifs) interfaces.add(f);
+  }
+  return {
+    ...base,
+    winner,
+    candidates: ordered,
+    ...(total.size > 0 ? { scores } : {}),
+    excluded,
+    ...(interfaces ? { interfaces: [...interfaces].sort() } : {}),
+  };
+}
+
+/** What one node does for the service in layer 2: announce, or withdraw with MetalLB's reason. */
+export function l2ForNode(r: L2Result, node: string): { announce: boolean; reason?: L2Reason } {
+  if (r.winner === node) return { announce: true };
+  // the endpoint and shared-IP checks come before the node's advertisements
+  if (r.noServingEndpoints || r.reason === 'sharedIPWithServiceSelector') return { announce: false, reason: r.reason! };
+  return { announce: false, reason: r.advertisements.some((a) => inScope(a, node)) ? 'notOwner' : 'noMatchingAdvertisement' };
+}
