@@ -14,7 +14,7 @@ function pool(name: string, addresses: string[], o: PoolOpts = {}): KubeObject {
   const spec: Record<string, unknown> = { addresses };
   if (o.autoAssign !== undefined) spec.autoAssign = o.autoAssign;
   if (o.avoidBuggyIPs !== undefined) spec.avoidBuggyIPs = o.avoidBuggyIPs;
-  if (o.allocateTo) spec.allocateTo = o.allocateTo;
+  if (o.allocateTo) spec.serviceAllocation = o.allocateTo;
   return { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name, namespace: 'metallb-system' }, spec };
 }
 
@@ -572,5 +572,85 @@ describe('allocate: scale', () => {
     assert.ok(counts.allocated > 10000, JSON.stringify(counts));
     // distinct IPs never exceed capacity
     for (const p of out.pools) assert.ok(p.used.ipv4 <= p.capacity.ipv4 && p.used.ipv6 <= p.capacity.ipv6);
+  });
+});
+
+// The allocator memoises free addresses per pool and keeps the keyless "blocked" set incrementally:
+// these check answers that depend on that bookkeeping against independently derived ones.
+describe('allocate: memoised free addresses', () => {
+  test('alternatives list every fallback pool with a free address, each at its current first free', () => {
+    const n = 12;
+    const pools = Array.from({ length: n }, (_, i) => pool(`f${i}`, [`10.${i}.0.0/30`], i % 3 === 0 ? { avoidBuggyIPs: true } : {}));
+    const services = Array.from({ length: 50 }, (_, i) => svc(`s${String(i).padStart(2, '0')}`));
+    const out = allocate({ pools, services });
+    // oracle: per pool, the addresses handed out so far, in MetalLB's order within a /30
+    const order = (i: number) => (i % 3 === 0 ? [1, 2, 3] : [0, 1, 2, 3]).map((o) => `10.${i}.0.${o}`);
+    const used = pools.map(() => 0);
+    for (const key of out.order) {
+      const r = out.services.find((s) => `default/${s.service.metadata.name}` === key)!;
+      const free = pools.map((_, i) => i).filter((i) => used[i]! < order(i).length);
+      if (free.length === 0) {
+        assert.equal(r.state, 'pending', key);
+        continue;
+      }
+      const expected = free.map((i) => ({ pool: `f${i}`, ips: [order(i)[used[i]!]!] }));
+      assert.equal(r.state, 'allocated', key);
+      assert.deepEqual(r.alternatives ?? [expected[0]], expected, key);
+      assert.deepEqual(r.ips, expected[0]!.ips, key);
+      used[free[0]!]!++;
+    }
+    assert.equal(out.services.filter((s) => s.state === 'allocated').length, 8 * 4 + 4 * 3);
+  });
+
+  test('a Service with a sharing key takes a shareable address before the keyless first free', () => {
+    const k = { 'metallb.io/allow-shared-ip': 'k' };
+    check({
+      name: 'sharing before first free',
+      input: {
+        pools: [pool('p', ['10.0.0.254-10.0.1.6'], { avoidBuggyIPs: true })],
+        services: [
+          svc('a1'),
+          svc('a2', { annotations: k, ports: [{ port: 80 }] }),
+          svc('a3'),
+          svc('b1', { annotations: k, ports: [{ port: 81 }] }),
+          svc('b2', { annotations: k, ports: [{ port: 80 }] }),
+          svc('b3', { annotations: k, ports: [{ port: 82 }], etp: 'Local', selector: { app: 'x' } }),
+          svc('c1'),
+        ],
+      },
+      expect: {
+        a1: { state: 'allocated', ips: ['10.0.0.254'] },
+        a2: { state: 'allocated', ips: ['10.0.1.1'] },
+        a3: { state: 'allocated', ips: ['10.0.1.2'] },
+        // shares a2's address, which comes before the first free 10.0.1.3
+        b1: { state: 'allocated', ips: ['10.0.1.1'] },
+        // port 80 taken there: the first free
+        b2: { state: 'allocated', ips: ['10.0.1.3'] },
+        // another backend key cannot share
+        b3: { state: 'allocated', ips: ['10.0.1.4'] },
+        c1: { state: 'allocated', ips: ['10.0.1.5'] },
+      },
+    });
+  });
+
+  test('an address freed by a cleared Service is handed out again', () => {
+    check({
+      name: 'freed address reused',
+      input: {
+        pools: [pool('p', ['10.0.0.0/29']), pool('q', ['10.0.1.0/29'])],
+        services: [
+          svc('k1', { status: ['10.0.0.0'] }),
+          svc('k2', { status: ['10.0.0.1'], annotations: { 'metallb.io/address-pool': 'q' } }),
+          svc('n1'),
+          svc('n2'),
+        ],
+      },
+      expect: {
+        k1: { state: 'kept', ips: ['10.0.0.0'] },
+        k2: { state: 'allocated', ips: ['10.0.1.0'], pool: 'q' },
+        n1: { state: 'allocated', ips: ['10.0.0.1'] },
+        n2: { state: 'allocated', ips: ['10.0.0.2'] },
+      },
+    });
   });
 });

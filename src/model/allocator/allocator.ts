@@ -1,17 +1,32 @@
 // MetalLB's IP allocator (internal/allocator/allocator.go, allocation.go) as a state machine over
 // bigint addresses. Per-IP sharing state and per-pool used sets mirror the Go maps; address choice
-// goes through address.ts's firstFree, so no pool is ever enumerated.
+// goes through address.ts (firstFree, or a resumable nthAddress walk), so no pool is ever
+// enumerated. Free-address answers are memoised per pool and kept current incrementally: a
+// Service picking among many pools costs a lookup per pool; the results are what a fresh search gives.
 import type { KubeObject } from '../../sources/types.js';
-import { capacity, cidrRange, firstFree, formatIP, goQuote, isBuggyIP, type Family, type IP, type PoolEntry } from '../address.js';
+import {
+  capacity,
+  cidrRange,
+  firstFree,
+  formatIP,
+  goQuote,
+  isBuggyIP,
+  nthAddress,
+  rangeToCIDRs,
+  type CIDR,
+  type Family,
+  type IP,
+  type PoolEntry,
+} from '../address.js';
 import { parsePool } from '../pools.js';
 import { matchesSelector, type LabelSelector } from '../selectors.js';
 import { ipsText, type FamilyPolicy, type Port, type ServiceFamily, type ServiceInfo } from './service-info.js';
 
 export interface ServiceAllocation {
   priority: number;
-  /** spec.allocateTo.namespaces plus the namespaces matched by namespaceSelectors */
+  /** spec.serviceAllocation.namespaces plus the namespaces matched by namespaceSelectors */
   namespaces: Set<string>;
-  /** a priority-only allocateTo gets one match-all selector, as MetalLB's config does */
+  /** a priority-only serviceAllocation gets one match-all selector, as MetalLB's config does */
   serviceSelectors: LabelSelector[];
   hasNamespaceSelectors: boolean;
 }
@@ -30,7 +45,8 @@ export interface Pool {
 export function poolFromCR(obj: KubeObject, order: number, namespaces: readonly KubeObject[] | undefined): Pool {
   const parsed = parsePool(obj);
   const spec = (obj.spec ?? {}) as Record<string, unknown>;
-  const at = spec.allocateTo;
+  // the Go field is AllocateTo, its JSON name serviceAllocation
+  const at = spec.serviceAllocation;
   let serviceAllocation: ServiceAllocation | undefined;
   if (at !== null && typeof at === 'object' && !Array.isArray(at)) {
     const a = at as Record<string, unknown>;
@@ -90,19 +106,97 @@ interface IPState {
   ports: Map<string, string>;
 }
 
+interface UsedIP {
+  /** ipKey(ip) */
+  k: string;
+  ip: IP;
+  users: number;
+  /** whether `ip` is in its family's PoolUse.plainBlocked list */
+  plainBlocked: boolean;
+  /** the (non-empty) sharing key under which it is listed in PoolUse.bySharing */
+  sharing: string | undefined;
+}
+
 interface PoolUse {
   /** ip key -> number of users */
-  ips: Map<string, { ip: IP; users: number }>;
+  ips: Map<string, UsedIP>;
+  /**
+   * Per family, sorted by value: the used addresses that block a Service holding nothing and
+   * having no sharing key (those carrying a sharing key and a user). Kept up to date on every
+   * change of an address's state, so a first-free search needs no scan of the used set.
+   */
+  plainBlocked: Record<Family, IP[]>;
+  /**
+   * plainBlocked's addresses carrying a non-empty sharing key, by that key: the only ones that
+   * may not block a Service with a sharing key (which otherwise sees what a keyless one sees).
+   */
+  bySharing: Map<string, Set<UsedIP>>;
+  /** the values of plainBlocked, for membership */
+  plainSet: Record<Family, Set<bigint>>;
+  /**
+   * Per family, an index in allocation order below which every candidate address is in
+   * plainBlocked: the plain first-free search resumes there instead of starting over. Lowered
+   * when an address is unblocked. Unused when sharedName.
+   */
+  plainFrom: Record<Family, bigint>;
+  /** the one pool bearing this name (undefined when sharedName) */
+  pool: Pool | undefined;
   /** first usable address per family and blocking signature; emptied when the pool changes */
   cache: Map<string, IP | null>;
+  /**
+   * The same for a Service without sharing key: firstFree over plainBlocked, so kept until that
+   * list changes in a way that can move the answer (the answer itself gets blocked, or any
+   * address is unblocked).
+   */
   plain4?: IP | null;
   plain6?: IP | null;
+  /**
+   * Several pools bear this name and share this record, each asking with its own entries: the
+   * plain answers are then dropped on every change, as for the other signatures.
+   */
+  sharedName: boolean;
+  /** bumped whenever the used set changes: candidate memos of an older version are stale */
+  version: number;
+}
+
+interface CandidateMemo {
+  version: number;
+  cand: Candidate | null;
+}
+
+/** Per pool object: its usage (shared by name) and freeCandidate's memos per blocking signature. */
+interface PoolSlot {
+  use: PoolUse;
+  /** the common case, a Service without sharing key, outside the map */
+  plain?: CandidateMemo;
+  bySignature?: Map<string, CandidateMemo>;
+}
+
+/** Memoised answers kept per pool (and per reused pools array) for Services with a sharing key: a bound on memory. */
+const MAX_SIGNATURES = 64;
+
+/** freeCandidates' state for a pools array passed with `reuse`. */
+interface PoolList {
+  slots: PoolSlot[];
+  plain?: ListAnswer;
+  bySignature: Map<string, ListAnswer>;
+}
+
+/** One signature's answer over a PoolList: per pool, the candidate and the pool version it is for. */
+interface ListAnswer {
+  versions: number[];
+  cands: (Candidate | undefined)[];
 }
 
 export interface Candidate {
   pool: Pool;
   ipv4?: IP;
   ipv6?: IP;
+  /**
+   * Scratch space for the caller, indexed as it likes: a memoised candidate is handed to many
+   * Services while its pool is unchanged, so what they derive from it alone can be kept here.
+   */
+  memo?: unknown[];
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -137,6 +231,12 @@ export class Allocator {
   private readonly allocated = new Map<string, Alloc>();
   private readonly ipState = new Map<string, IPState>();
   private readonly poolUse = new Map<string, PoolUse>();
+  private readonly slots = new Map<Pool, PoolSlot>();
+  private readonly lists = new WeakMap<readonly Pool[], PoolList>();
+  /** ip key -> the pools whose used set holds it (more than one only with overlapping pools) */
+  private readonly holders = new Map<string, PoolUse[]>();
+  /** set while assignInternal unassigns: the addresses whose settling waits for the new allocation */
+  private deferred: string[] | undefined;
   /** per family: CIDR ranges sorted by start, for poolFor; null when some ranges overlap */
   private readonly rangeIndex: Record<Family, { first: bigint; last: bigint; pool: Pool }[] | null>;
 
@@ -144,8 +244,25 @@ export class Allocator {
     this.pools = pools;
     for (const p of pools) {
       if (!this.byName.has(p.name)) this.byName.set(p.name, p);
-      this.poolUse.set(p.name, { ips: new Map(), cache: new Map() });
+      const prev = this.poolUse.get(p.name);
+      if (prev) {
+        prev.sharedName = true;
+        prev.pool = undefined;
+      }
+      this.poolUse.set(p.name, {
+        ips: new Map(),
+        plainBlocked: { 4: [], 6: [] },
+        bySharing: new Map(),
+        plainSet: { 4: new Set(), 6: new Set() },
+        plainFrom: { 4: 0n, 6: 0n },
+        pool: prev ? undefined : p,
+        cache: new Map(),
+        sharedName: prev !== undefined,
+        version: 0,
+      });
     }
+    // after the loop: a duplicated name ends up with the last PoolUse, as lookups by name do
+    for (const p of pools) this.slots.set(p, { use: this.poolUse.get(p.name)! });
     this.rangeIndex = { 4: this.buildIndex(4), 6: this.buildIndex(6) };
   }
 
@@ -195,11 +312,17 @@ export class Allocator {
   }
 
   private assignInternal(svcKey: string, alloc: Alloc): void {
+    // the old allocation's addresses are settled after the new one is in: an address kept across
+    // a re-assignment (a PreferDualStack Service getting its second family) never leaves plainBlocked
+    const pending: string[] = [];
+    this.deferred = pending;
     this.unassign(svcKey);
+    this.deferred = undefined;
     this.allocated.set(svcKey, alloc);
     const use = this.poolUse.get(alloc.pool)!;
     use.cache.clear();
-    use.plain4 = use.plain6 = undefined;
+    if (use.sharedName) use.plain4 = use.plain6 = undefined;
+    use.version++;
     for (const ip of alloc.ips) {
       const k = ipKey(ip);
       let st = this.ipState.get(k);
@@ -212,7 +335,54 @@ export class Allocator {
       st.services.add(svcKey);
       const u = use.ips.get(k);
       if (u) u.users++;
-      else use.ips.set(k, { ip, users: 1 });
+      else {
+        use.ips.set(k, { k, ip, users: 1, plainBlocked: false, sharing: undefined });
+        const h = this.holders.get(k);
+        if (h) h.push(use);
+        else this.holders.set(k, [use]);
+      }
+      this.syncPlainBlocked(k);
+    }
+    for (const k of pending) this.settle(k);
+  }
+
+  /** Drops the used-set entries of `k` left without users, then syncs its plainBlocked membership. */
+  private settle(k: string): void {
+    const h = this.holders.get(k);
+    if (h) {
+      for (let i = h.length - 1; i >= 0; i--) {
+        const use = h[i]!;
+        const u = use.ips.get(k)!;
+        if (u.users > 0) continue;
+        use.ips.delete(k);
+        if (u.plainBlocked) setPlainBlocked(use, u.ip, false);
+        if (u.sharing !== undefined) setSharing(use, u, undefined);
+        h.splice(i, 1);
+      }
+      if (h.length === 0) this.holders.delete(k);
+    }
+    this.syncPlainBlocked(k);
+  }
+
+  /**
+   * After a change of the state of address `k`: its membership in plainBlocked, in every pool
+   * holding it. What blocks a keyless Service holding nothing: an address with a sharing key and
+   * a user (checkSharing's verdict for it, whatever its ports: a key is only kept while some
+   * user holds ports there).
+   */
+  private syncPlainBlocked(k: string): void {
+    const h = this.holders.get(k);
+    if (!h) return;
+    const st = this.ipState.get(k);
+    const blocked = st !== undefined && st.key !== undefined && st.services.size > 0;
+    const sharing = blocked && st.key!.sharing !== '' ? st.key!.sharing : undefined;
+    for (const use of h) {
+      const u = use.ips.get(k)!;
+      if (u.plainBlocked !== blocked) {
+        u.plainBlocked = blocked;
+        setPlainBlocked(use, u.ip, blocked);
+      }
+      if (u.sharing !== sharing) setSharing(use, u, sharing);
     }
   }
 
@@ -223,7 +393,8 @@ export class Allocator {
     const use = this.poolUse.get(al.pool);
     if (use) {
       use.cache.clear();
-      use.plain4 = use.plain6 = undefined;
+      if (use.sharedName) use.plain4 = use.plain6 = undefined;
+      use.version++;
     }
     for (const ip of al.ips) {
       const k = ipKey(ip);
@@ -235,7 +406,9 @@ export class Allocator {
         if (st.services.size === 0 && st.key === undefined) this.ipState.delete(k);
       }
       const u = use?.ips.get(k);
-      if (u && --u.users === 0) use!.ips.delete(k);
+      if (u) u.users--;
+      if (this.deferred) this.deferred.push(k);
+      else this.settle(k);
     }
   }
 
@@ -278,7 +451,8 @@ export class Allocator {
 
   /** getFreeIPsFromPool: the first usable address of each family, independently. */
   freeIPs(pool: Pool, svc: ServiceInfo): Result<Candidate> {
-    const cand: Candidate = { pool };
+    // every field set up front: candidates share one object shape, which keeps reading them fast
+    const cand: Candidate = { pool, ipv4: undefined, ipv6: undefined, memo: undefined };
     for (const fam of [4, 6] as const) {
       const ip = this.firstUsable(pool, fam, svc);
       if (ip) {
@@ -288,6 +462,68 @@ export class Allocator {
     }
     if (!cand.ipv4 && !cand.ipv6) return { ok: false, error: `no available IPs in pool ${pool.name}` };
     return { ok: true, value: cand };
+  }
+
+  /**
+   * freeIPs over several pools, as candidates in their order (undefined for a pool with nothing
+   * for this Service). For a Service holding no allocation a pool's answer depends only on its
+   * used set and the Service's blocking signature, so it is memoised until that pool changes:
+   * picking among many pools then costs a lookup per pool, not an address search.
+   *
+   * With `reuse`, `pools` is an array the caller passes again and again: the answer is then an
+   * array the allocator keeps per blocking signature and refreshes in place, valid until the
+   * next call for the same pools.
+   */
+  freeCandidates(pools: readonly Pool[], svc: ServiceInfo, reuse = false): readonly (Candidate | undefined)[] {
+    if (this.allocated.has(svc.key)) {
+      return pools.map((p) => {
+        const f = this.freeIPs(p, svc);
+        return f.ok ? f.value : undefined;
+      });
+    }
+    const plain = svc.sharingKey === '';
+    if (!reuse) return pools.map((p) => this.memoFor(this.slots.get(p)!, p, svc, plain).cand ?? undefined);
+    let list = this.lists.get(pools);
+    if (!list) {
+      list = { slots: pools.map((p) => this.slots.get(p)!), bySignature: new Map() };
+      this.lists.set(pools, list);
+    }
+    let answer = plain ? list.plain : list.bySignature.get(svc.blockingSignature4);
+    if (!answer) {
+      answer = { versions: pools.map(() => -1), cands: pools.map(() => undefined) };
+      if (plain) list.plain = answer;
+      else {
+        // many distinct signatures (sharing keys) would otherwise each keep an answer forever
+        if (list.bySignature.size >= MAX_SIGNATURES) list.bySignature.clear();
+        list.bySignature.set(svc.blockingSignature4, answer);
+      }
+    }
+    const { slots } = list;
+    const { versions, cands } = answer;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (versions[i] === slot.use.version) continue;
+      const memo = this.memoFor(slot, pools[i]!, svc, plain);
+      versions[i] = memo.version;
+      cands[i] = memo.cand ?? undefined;
+    }
+    return cands;
+  }
+
+  /** freeIPs of one pool for a Service holding nothing, memoised per blocking signature and pool version. */
+  private memoFor(slot: PoolSlot, pool: Pool, svc: ServiceInfo, plain: boolean): CandidateMemo {
+    let memo = plain ? slot.plain : slot.bySignature?.get(svc.blockingSignature4);
+    if (memo === undefined || memo.version !== slot.use.version) {
+      const f = this.freeIPs(pool, svc);
+      memo = { version: slot.use.version, cand: f.ok ? f.value : null };
+      if (plain) slot.plain = memo;
+      else {
+        slot.bySignature ??= new Map();
+        if (slot.bySignature.size >= MAX_SIGNATURES) slot.bySignature.clear();
+        slot.bySignature.set(svc.blockingSignature4, memo);
+      }
+    }
+    return memo;
   }
 
   private firstUsable(pool: Pool, family: Family, svc: ServiceInfo): IP | undefined {
@@ -305,12 +541,20 @@ export class Allocator {
       const hit = use.cache.get(slot);
       if (hit !== undefined) return hit ?? undefined;
     }
-    const blocked: IP[] = [];
-    for (const { ip } of use.ips.values()) {
-      if (ip.family !== family) continue;
-      if (this.blocks(svc.key, ip, svc.ports, key)) blocked.push(ip);
+    let ip: IP | undefined;
+    if (slot !== undefined && use.pool === pool) {
+      ip = plain ? plainFirstFree(use, pool, family) : this.sharedFirstFree(use, pool, family, svc);
+    } else if (plain) {
+      // plainBlocked is sorted already, which firstFree's own sort then merely confirms
+      ip = firstFree(pool.entries, family, use.plainBlocked[family], pool.avoidBuggyIPs);
+    } else {
+      const blocked: IP[] = [];
+      for (const [k, { ip }] of use.ips) {
+        if (ip.family !== family) continue;
+        if (this.blocks(svc.key, k, ip, svc.ports, key)) blocked.push(ip);
+      }
+      ip = firstFree(pool.entries, family, blocked, pool.avoidBuggyIPs);
     }
-    const ip = firstFree(pool.entries, family, blocked, pool.avoidBuggyIPs);
     if (plain) {
       if (family === 4) use.plain4 = ip ?? null;
       else use.plain6 = ip ?? null;
@@ -318,9 +562,40 @@ export class Allocator {
     return ip;
   }
 
+  /**
+   * firstFree for a Service with a sharing key and no allocation. It is blocked by plainBlocked
+   * except the addresses it may share (same sharing and backend keys, none of its ports taken),
+   * so the answer is whichever comes first in allocation order: the keyless answer or one of those.
+   */
+  private sharedFirstFree(use: PoolUse, pool: Pool, family: Family, svc: ServiceInfo): IP | undefined {
+    // the keyless answer, from its cache when current (plainFrom is then its index)
+    const cached = family === 4 ? use.plain4 : use.plain6;
+    let best = cached !== undefined ? (cached ?? undefined) : plainFirstFree(use, pool, family);
+    if (cached === undefined) {
+      if (family === 4) use.plain4 = best ?? null;
+      else use.plain6 = best ?? null;
+    }
+    let bestIndex = best === undefined ? undefined : use.plainFrom[family];
+    for (const u of use.bySharing.get(svc.sharingKey) ?? []) {
+      if (u.ip.family !== family) continue;
+      const st = this.ipState.get(u.k)!;
+      if (st.key!.backend !== svc.backendKey) continue;
+      if (svc.ports.some((port) => {
+        const cur = st.ports.get(portKey(port));
+        return cur !== undefined && cur !== svc.key;
+      })) continue;
+      const n = candidateIndex(pool, u.ip);
+      if (n !== undefined && (bestIndex === undefined || n < bestIndex)) {
+        bestIndex = n;
+        best = { family, value: u.ip.value };
+      }
+    }
+    return best;
+  }
+
   /** checkSharing's verdict without building its message (the hot path of the address search). */
-  private blocks(svcKey: string, ip: IP, ports: readonly Port[], key: SharingKey): boolean {
-    const st = this.ipState.get(ipKey(ip));
+  private blocks(svcKey: string, k: string, ip: IP, ports: readonly Port[], key: SharingKey): boolean {
+    const st = this.ipState.get(k);
     const existing = st?.key;
     if (!st || !existing) return false;
     const ok = existing.sharing !== '' && key.sharing !== '' && existing.sharing === key.sharing && existing.backend === key.backend;
@@ -348,6 +623,97 @@ export class Allocator {
   capacity(pool: Pool): { ipv4: bigint; ipv6: bigint } {
     return { ipv4: capacity(pool.entries, 4, pool.avoidBuggyIPs), ipv6: capacity(pool.entries, 6, pool.avoidBuggyIPs) };
   }
+}
+
+/**
+ * Adds `ip` to (or removes it from) the pool's plainBlocked list, dropping the plain first-free
+ * answer if that can move it: firstFree over a set is unchanged by adding any address but the
+ * answer itself.
+ */
+function setPlainBlocked(use: PoolUse, ip: IP, present: boolean): void {
+  sortedToggle(use.plainBlocked[ip.family], ip, present);
+  if (present) use.plainSet[ip.family].add(ip.value);
+  else {
+    use.plainSet[ip.family].delete(ip.value);
+    if (use.pool) {
+      const r = candidateIndex(use.pool, ip);
+      if (r !== undefined && r < use.plainFrom[ip.family]) use.plainFrom[ip.family] = r;
+    }
+  }
+  const cached = ip.family === 4 ? use.plain4 : use.plain6;
+  if (cached === undefined) return;
+  if (!present || (cached !== null && cached.value === ip.value)) {
+    if (ip.family === 4) use.plain4 = undefined;
+    else use.plain6 = undefined;
+  }
+}
+
+/**
+ * firstFree over plainBlocked, as a walk of nthAddress resuming at plainFrom: each allocation
+ * moves it by a step or two instead of a search over the whole used set.
+ */
+function plainFirstFree(use: PoolUse, pool: Pool, family: Family): IP | undefined {
+  const blocked = use.plainSet[family];
+  let n = use.plainFrom[family];
+  for (;;) {
+    const ip = nthAddress(pool.entries, family, n, pool.avoidBuggyIPs);
+    if (ip === undefined || !blocked.has(ip.value)) {
+      use.plainFrom[family] = n;
+      return ip;
+    }
+    n++;
+  }
+}
+
+function cidrsCapacity(cidrs: CIDR[], family: Family, avoidBuggyIPs: boolean): bigint {
+  const entry: PoolEntry = { text: '', kind: 'range', family, range: undefined, cidrs, hostBitsSet: false, mixedFamilies: false };
+  return capacity([entry], family, avoidBuggyIPs);
+}
+
+/** The index of `ip`'s first occurrence in the pool's allocation order (nthAddress's n), if it is a candidate. */
+function candidateIndex(pool: Pool, ip: IP): bigint | undefined {
+  if (pool.avoidBuggyIPs && isBuggyIP(ip)) return undefined;
+  let before = 0n;
+  for (const e of pool.entries) {
+    for (const c of e.cidrs) {
+      if (c.family !== ip.family) continue;
+      const r = cidrRange(c);
+      if (ip.value >= r.first && ip.value <= r.last) {
+        if (ip.value === r.first) return before;
+        const head = rangeToCIDRs({ family: ip.family, first: r.first, last: ip.value - 1n });
+        return before + cidrsCapacity(head, ip.family, pool.avoidBuggyIPs);
+      }
+      before += cidrsCapacity([c], ip.family, pool.avoidBuggyIPs);
+    }
+  }
+  return undefined;
+}
+
+function setSharing(use: PoolUse, u: UsedIP, sharing: string | undefined): void {
+  if (u.sharing !== undefined) {
+    const g = use.bySharing.get(u.sharing)!;
+    g.delete(u);
+    if (g.size === 0) use.bySharing.delete(u.sharing);
+  }
+  u.sharing = sharing;
+  if (sharing !== undefined) {
+    const g = use.bySharing.get(sharing);
+    if (g) g.add(u);
+    else use.bySharing.set(sharing, new Set([u]));
+  }
+}
+
+/** Inserts `ip` into (or removes it from) a list sorted by value. */
+function sortedToggle(list: IP[], ip: IP, present: boolean): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.value < ip.value) lo = mid + 1;
+    else hi = mid;
+  }
+  if (present) list.splice(lo, 0, ip);
+  else if (list[lo]?.value === ip.value) list.splice(lo, 1);
 }
 
 /** Allocation.selectIPsForFamilyAndPolicy; a single-family service gets its family's slot even when empty (Go's nil). */

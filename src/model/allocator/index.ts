@@ -9,7 +9,18 @@
 import type { KubeObject } from '../../sources/types.js';
 import { parseIP, type IP } from '../address.js';
 import { Allocator, poolCompatible, poolFromCR, selectIPs, type Candidate, type Pool, type Result } from './allocator.js';
-import { desiredLbIPs, familyForAddresses, familyForIPs, goQuoteList, ipText, ipsText, serviceInfo, type ServiceFamily, type ServiceInfo } from './service-info.js';
+import {
+  desiredLbIPs,
+  familyForAddresses,
+  familyForIPs,
+  goQuoteList,
+  ipText,
+  ipsText,
+  serviceInfo,
+  type FamilyPolicy,
+  type ServiceFamily,
+  type ServiceInfo,
+} from './service-info.js';
 
 export interface AllocationInput {
   /** IPAddressPools MetalLB sees */
@@ -68,11 +79,19 @@ export interface AllocationOutput {
 }
 
 const NS_NOT_CAPTURED =
-  'Namespaces were not captured: namespaceSelectors in IPAddressPool allocateTo were taken to match no namespace';
+  'Namespaces were not captured: namespaceSelectors in IPAddressPool serviceAllocation were taken to match no namespace';
 
 interface Best {
   chosen: Candidate;
-  alternatives: Candidate[];
+  /** the deciding group's candidates, in order (undefined: the pool has nothing) */
+  group: readonly (Candidate | undefined)[];
+  /** the families (mask: 1 = IPv4, 2 = IPv6) a candidate of the deciding class offers */
+  need: number;
+}
+
+function offers(c: Candidate, need: number): boolean {
+  const mask = (c.ipv4 !== undefined ? 1 : 0) | (c.ipv6 !== undefined ? 2 : 0);
+  return (mask & need) === need;
 }
 
 export function allocate(input: AllocationInput): AllocationOutput {
@@ -317,22 +336,93 @@ function allocateIPs(a: Allocator, info: ServiceInfo, pinned: Pool[], fallback: 
     else groups.set(pr, [p]);
   }
   const pinnedGroups = [...groups.entries()].sort((x, y) => x[0] - y[0]).map(([, g]) => g);
-  for (const groupsToTry of [pinnedGroups, [fallback]]) {
-    const best = findBestPool(a, info, family, groupsToTry);
+  for (const [groupsToTry, reuse] of [
+    [pinnedGroups, false],
+    [[fallback], true],
+  ] as const) {
+    const best = findBestPool(a, info, family, groupsToTry, reuse);
     if (!best) continue;
     const sel = selectIPs(best.chosen, family, info.policy);
     if (!sel.ok) continue;
     const res = a.assign(info, sel.value, best.chosen.pool);
     if (!res.ok) continue;
     const alternatives = [{ pool: best.chosen.pool.name, ips: ipStrings(res.value) }];
-    for (const alt of best.alternatives) {
-      if (alt.pool === best.chosen.pool) continue;
-      const s = selectIPs(alt, family, info.policy);
-      if (s.ok) alternatives.push({ pool: alt.pool.name, ips: ipStrings(s.value) });
+    // every pool of the deciding group in the deciding class
+    const kind = selectionKind(family, info.policy);
+    if (reuse) {
+      const entries = alignedEntries(best.group, best.need, family, info.policy, kind);
+      for (let j = 0; j < entries.length; j++) {
+        const entry = entries[j];
+        if (entry && best.group[j]!.pool !== best.chosen.pool) alternatives.push(entry);
+      }
+    } else {
+      for (const alt of best.group) {
+        if (alt === undefined || alt.pool === best.chosen.pool || !offers(alt, best.need)) continue;
+        const entry = alternativeOf(alt, family, info.policy, kind);
+        if (entry) alternatives.push(entry);
+      }
     }
     return { ok: true, value: { ips: res.value, alternatives } };
   }
   return { ok: false, error: 'no available IPs' };
+}
+
+type Alternative = { pool: string; ips: string[] };
+const POLICY_INDEX: Record<FamilyPolicy, number> = { SingleStack: 0, PreferDualStack: 1, RequireDualStack: 2 };
+
+/** What selectIPs' answer depends on besides the candidate: it reads the policy only for a dual-stack Service. */
+function selectionKind(family: ServiceFamily, policy: FamilyPolicy): number {
+  return family === 'ipv4' ? 0 : family === 'ipv6' ? 1 : 2 + POLICY_INDEX[policy];
+}
+
+interface Aligned {
+  /** the candidates the entries were derived from */
+  from: (Candidate | undefined)[];
+  entries: (Alternative | null)[];
+}
+const aligned = new WeakMap<readonly (Candidate | undefined)[], Map<number, Aligned>>();
+
+/**
+ * For a group answer freeCandidates keeps and refreshes in place: per position, the alternatives
+ * entry of its candidate if that is in the class `need` (else null). Kept alongside, per class and
+ * selection kind, so only the positions whose candidate changed are derived again.
+ */
+function alignedEntries(
+  group: readonly (Candidate | undefined)[],
+  need: number,
+  family: ServiceFamily,
+  policy: FamilyPolicy,
+  kind: number,
+): readonly (Alternative | null)[] {
+  let byKey = aligned.get(group);
+  if (!byKey) aligned.set(group, (byKey = new Map()));
+  const key = kind * 4 + need;
+  let al = byKey.get(key);
+  if (!al) byKey.set(key, (al = { from: [], entries: [] }));
+  const { from, entries } = al;
+  for (let j = 0; j < group.length; j++) {
+    const c = group[j];
+    if (j < from.length && from[j] === c) continue;
+    from[j] = c;
+    entries[j] = c !== undefined && offers(c, need) ? alternativeOf(c, family, policy, kind) : null;
+  }
+  return entries;
+}
+
+/**
+ * The alternatives entry a candidate gives a Service of this family and policy (null when
+ * selectIPs refuses it). Memoised on the candidate, which freeCandidate hands to every Service
+ * while its pool is unchanged: the entry is then shared by those Services' results, so it is frozen.
+ */
+function alternativeOf(c: Candidate, family: ServiceFamily, policy: FamilyPolicy, k: number): Alternative | null {
+  const memo = (c.memo ??= []);
+  let entry = memo[k] as Alternative | null | undefined;
+  if (entry === undefined) {
+    const s = selectIPs(c, family, policy);
+    entry = s.ok ? Object.freeze({ pool: c.pool.name, ips: Object.freeze(ipStrings(s.value)) as string[] }) : null;
+    memo[k] = entry;
+  }
+  return entry;
 }
 
 /**
@@ -341,32 +431,19 @@ function allocateIPs(a: Allocator, info: ServiceInfo, pinned: Pool[], fallback: 
  * chosen candidate is the one input order gives; alternatives are every pool of the deciding
  * group that MetalLB's walk could have stopped at.
  */
-function findBestPool(a: Allocator, info: ServiceInfo, family: ServiceFamily, groups: Pool[][]): Best | undefined {
-  const primary: 4 | 6 = info.ipv6Primary ? 6 : 4;
-  const preferDual = info.policy === 'PreferDualStack' && family === 'dual';
-  const has = (c: Candidate, f: 4 | 6) => (f === 4 ? c.ipv4 !== undefined : c.ipv6 !== undefined);
-  const classes: ((c: Candidate) => boolean)[] = [
-    (c) => (family === 'ipv4' ? has(c, 4) : family === 'ipv6' ? has(c, 6) : false) || (has(c, 4) && has(c, 6)),
-  ];
-  if (preferDual) classes.push((c) => has(c, primary), (c) => has(c, primary === 4 ? 6 : 4));
+function findBestPool(a: Allocator, info: ServiceInfo, family: ServiceFamily, groups: readonly Pool[][], reuse: boolean): Best | undefined {
+  // classes of candidates, as masks of the families they must offer
+  const classes = [family === 'ipv4' ? 1 : family === 'ipv6' ? 2 : 3];
+  if (info.policy === 'PreferDualStack' && family === 'dual') {
+    const primary = info.ipv6Primary ? 2 : 1;
+    classes.push(primary, 3 - primary);
+  }
   // evaluated lazily: most Services stop at the first group
-  const evaluated: (Candidate[] | undefined)[] = [];
-  const group = (i: number): Candidate[] => {
-    let out = evaluated[i];
-    if (!out) {
-      out = [];
-      for (const p of groups[i]!) {
-        const f = a.freeIPs(p, info);
-        if (f.ok) out.push(f.value);
-      }
-      evaluated[i] = out;
-    }
-    return out;
-  };
-  for (const cls of classes) {
+  const evaluated: (readonly (Candidate | undefined)[] | undefined)[] = [];
+  for (const need of classes) {
     for (let i = 0; i < groups.length; i++) {
-      const hits = group(i).filter(cls);
-      if (hits.length > 0) return { chosen: hits[0]!, alternatives: hits };
+      const group = (evaluated[i] ??= a.freeCandidates(groups[i]!, info, reuse));
+      for (const c of group) if (c !== undefined && offers(c, need)) return { chosen: c, group, need };
     }
   }
   return undefined;
