@@ -7,12 +7,15 @@ import yamlSyntaxError from './input/yaml-syntax-error.js';
 import legacyConfigmapConfig from './installation/legacy-configmap-config.js';
 import poolAddressInvalid from './pools/pool-address-invalid.js';
 import poolCidrHostBits from './pools/pool-cidr-host-bits.js';
+import poolExhausted from './pools/pool-exhausted.js';
 import poolIncludesNetworkOrBroadcast from './pools/pool-includes-network-or-broadcast.js';
 import poolIpv6NativeBgp from './pools/pool-ipv6-native-bgp.js';
 import poolMissing from './pools/pool-missing.js';
+import poolNearlyExhausted from './pools/pool-nearly-exhausted.js';
 import poolNotAdvertised from './pools/pool-not-advertised.js';
 import poolOverlap from './pools/pool-overlap.js';
 import poolSelectorInvalid from './pools/pool-selector-invalid.js';
+import poolUnusable from './pools/pool-unusable.js';
 import advertisementDuplicateEntry from './advertisements/advertisement-duplicate-entry.js';
 import advertisementMissing from './advertisements/advertisement-missing.js';
 import advertisementSelectsNothing from './advertisements/advertisement-selects-nothing.js';
@@ -34,8 +37,17 @@ import bgppeerPasswordInvalid from './bgp/bgppeer-password-invalid.js';
 import bgppeerSelectsNoNode from './bgp/bgppeer-selects-no-node.js';
 import bgppeerTimersInvalid from './bgp/bgppeer-timers-invalid.js';
 import serviceDeprecatedAnnotation from './services/service-deprecated-annotation.js';
+import serviceIpFamilyUnsatisfiable from './services/service-ip-family-unsatisfiable.js';
+import serviceIpOutsidePools from './services/service-ip-outside-pools.js';
 import serviceLoadbalanceripDeprecated from './services/service-loadbalancerip-deprecated.js';
+import serviceNoEligiblePool from './services/service-no-eligible-pool.js';
 import serviceOtherLbClass from './services/service-other-lb-class.js';
+import servicePending from './services/service-pending.js';
+import servicePoolExhausted from './services/service-pool-exhausted.js';
+import servicePoolUnknown from './services/service-pool-unknown.js';
+import serviceRequestedIpInUse from './services/service-requested-ip-in-use.js';
+import serviceRequestedIpOutsidePools from './services/service-requested-ip-outside-pools.js';
+import serviceSharingConflict from './services/service-sharing-conflict.js';
 
 export const RULES: readonly Rule[] = [
   objectDuplicate,
@@ -45,12 +57,15 @@ export const RULES: readonly Rule[] = [
   legacyConfigmapConfig,
   poolAddressInvalid,
   poolCidrHostBits,
+  poolExhausted,
   poolIncludesNetworkOrBroadcast,
   poolIpv6NativeBgp,
   poolMissing,
+  poolNearlyExhausted,
   poolNotAdvertised,
   poolOverlap,
   poolSelectorInvalid,
+  poolUnusable,
   advertisementDuplicateEntry,
   advertisementMissing,
   advertisementSelectsNothing,
@@ -72,6 +87,15 @@ export const RULES: readonly Rule[] = [
   bgppeerSelectsNoNode,
   bgppeerTimersInvalid,
   serviceDeprecatedAnnotation,
+  serviceIpFamilyUnsatisfiable,
+  serviceIpOutsidePools,
   serviceLoadbalanceripDeprecated,
+  serviceNoEligiblePool,
   serviceOtherLbClass,
+  servicePending,
+  servicePoolExhausted,
+  servicePoolUnknown,
+  serviceRequestedIpInUse,
+  serviceRequestedIpOutsidePools,
+  serviceSharingConflict,
 ];

@@ -1,0 +1,241 @@
+// The allocator run once over a ClusterState: what MetalLB's controller would decide for every
+// Service, shared by all rules that read it (memoised per state).
+import type { KubeObject } from '../sources/types.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import { asRecord } from '../state/cluster-state.js';
+import { allocate, type AllocationOutput, type ServiceResult } from './allocator/index.js';
+import { poolFromCR, poolCompatible, type Pool } from './allocator/allocator.js';
+import { annotationValue, desiredLbIPs, serviceInfo, type ServiceInfo } from './allocator/service-info.js';
+import { metallbLoadBalancerClass } from './lb-class.js';
+
+export interface Simulation {
+  output: AllocationOutput;
+  /** the allocator's view of the pools (order = input order of named pools) */
+  pools: Pool[];
+  byService: Map<KubeObject, ServiceResult>;
+  info: Map<KubeObject, ServiceInfo>;
+}
+
+const cache = new WeakMap<ClusterState, Simulation>();
+
+export const ASSUMED_CLUSTER_IP =
+  'the Service has no clusterIP in the input (a manifest): its IP family was taken from spec.ipFamilies, else IPv4';
+export const ASSUMED_NAMESPACE = 'the Service has no namespace in the input: taken to be "default"';
+
+/**
+ * Services from manifests have no clusterIP (the API server assigns it) and may lack a namespace:
+ * without them MetalLB's controller would not even look at them, so we stand in plausible values
+ * (documentation addresses, never compared with anything) and note it.
+ */
+function completeService(svc: KubeObject): { obj: KubeObject; notes: string[] } {
+  const spec = asRecord(svc.spec);
+  const notes: string[] = [];
+  let obj = svc;
+  const hasIPs = (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0) || (typeof spec.clusterIP === 'string' && spec.clusterIP !== '');
+  if (!hasIPs && spec.type === 'LoadBalancer') {
+    const fams = (Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []).filter((f) => f === 'IPv4' || f === 'IPv6');
+    let families = fams.length > 0 ? fams : ['IPv4'];
+    if (spec.ipFamilyPolicy === 'RequireDualStack' && families.length < 2) families = families[0] === 'IPv6' ? ['IPv6', 'IPv4'] : ['IPv4', 'IPv6'];
+    if (spec.ipFamilyPolicy !== 'RequireDualStack' && spec.ipFamilyPolicy !== 'PreferDualStack') families = families.slice(0, 1);
+    const clusterIPs = families.slice(0, 2).map((f) => (f === 'IPv6' ? 'fd00:10:96::a' : '10.96.0.10'));
+    obj = { ...obj, spec: { ...spec, clusterIPs } };
+    notes.push(ASSUMED_CLUSTER_IP);
+  }
+  if (!svc.metadata?.namespace) {
+    obj = { ...obj, metadata: { ...svc.metadata, namespace: 'default' } };
+    notes.push(ASSUMED_NAMESPACE);
+  }
+  return { obj, notes };
+}
+
+export function simulationOf(state: ClusterState): Simulation {
+  let sim = cache.get(state);
+  if (sim) return sim;
+  const originals = state.isCaptured('Service') ? state.all('Service') : [];
+  const completed = originals.map(completeService);
+  const namespaces = state.isCaptured('Namespace') ? state.all('Namespace') : undefined;
+  const originalPools = state.metallbObjects('IPAddressPool');
+  const output = allocate({
+    pools: originalPools,
+    services: completed.map((c) => c.obj),
+    namespaces,
+    lbClass: metallbLoadBalancerClass(state).value,
+  });
+  // results point back at the objects as read, so findings carry their positions
+  output.services = output.services.map((r, i) => {
+    const notes = [...completed[i]!.notes, ...(r.notes ?? [])];
+    return { ...r, service: originals[i]!, ...(notes.length > 0 ? { notes } : {}) };
+  });
+  const byService = new Map<KubeObject, ServiceResult>();
+  const info = new Map<KubeObject, ServiceInfo>();
+  output.services.forEach((r, i) => {
+    byService.set(originals[i]!, r);
+    info.set(originals[i]!, serviceInfo(completed[i]!.obj));
+  });
+  const pools: Pool[] = [];
+  originalPools.forEach((p, i) => {
+    const pool = poolFromCR(p, i, namespaces);
+    if (pool.name !== '') pools.push(pool);
+  });
+  sim = { output, pools, byService, info };
+  cache.set(state, sim);
+  return sim;
+}
+
+/** What MetalLB's controller would decide for every Service of the state (memoised per state). */
+export function allocationOf(state: ClusterState): AllocationOutput {
+  return simulationOf(state).output;
+}
+
+/** The allocator's result for one Service of the state. */
+export function resultFor(state: ClusterState, svc: KubeObject): ServiceResult | undefined {
+  return simulationOf(state).byService.get(svc);
+}
+
+/**
+ * Whether the allocation question can be asked at all: Services and pools captured, and at least
+ * one pool. Without pools MetalLB clears every Service (pool-missing reports that).
+ */
+export function simulationApplies(state: ClusterState): boolean {
+  return state.isCaptured('Service') && state.isCaptured('IPAddressPool') && simulationOf(state).pools.length > 0;
+}
+
+/** The Services MetalLB handles (right class, LoadBalancer) with the allocator's result. */
+export function handledServices(state: ClusterState): { svc: KubeObject; result: ServiceResult; info: ServiceInfo }[] {
+  if (!simulationApplies(state)) return [];
+  const sim = simulationOf(state);
+  const out: { svc: KubeObject; result: ServiceResult; info: ServiceInfo }[] = [];
+  for (const [svc, result] of sim.byService) if (result.state !== 'ignored') out.push({ svc, result, info: sim.info.get(svc)! });
+  return out;
+}
+
+/** Pools that could serve the Service by automatic allocation: pinned and compatible, else the plain pools. */
+export function autoAssignCandidates(state: ClusterState, info: ServiceInfo): { pinned: Pool[]; fallback: Pool[] } {
+  const pools = simulationOf(state).pools.filter((p) => p.autoAssign);
+  const pinned = pools.filter(
+    (p) => p.serviceAllocation && (p.serviceAllocation.namespaces.size > 0 || p.serviceAllocation.serviceSelectors.length > 0) && poolCompatible(p, info),
+  );
+  return { pinned, fallback: pools.filter((p) => !p.serviceAllocation) };
+}
+
+/** The annotation key that carries the address-pool request (metallb.io wins over the old key). */
+export function poolAnnotationKey(svc: KubeObject): string | undefined {
+  const a = svc.metadata?.annotations ?? {};
+  if (Object.prototype.hasOwnProperty.call(a, 'metallb.io/address-pool')) return 'metallb.io/address-pool';
+  if (Object.prototype.hasOwnProperty.call(a, 'metallb.universe.tf/address-pool')) return 'metallb.universe.tf/address-pool';
+  return undefined;
+}
+
+/** Where the Service requests its addresses: the loadBalancerIPs annotation or spec.loadBalancerIP. */
+export function requestPath(svc: KubeObject): (string | number)[] | undefined {
+  const a = svc.metadata?.annotations ?? {};
+  if (annotationValue(a, 'loadBalancerIPs') !== '') {
+    const k = Object.prototype.hasOwnProperty.call(a, 'metallb.io/loadBalancerIPs') ? 'metallb.io/loadBalancerIPs' : 'metallb.universe.tf/loadBalancerIPs';
+    return ['metadata', 'annotations', k];
+  }
+  const lb = asRecord(svc.spec).loadBalancerIP;
+  if (typeof lb === 'string' && lb !== '') return ['spec', 'loadBalancerIP'];
+  return undefined;
+}
+
+export function requestsIPs(info: ServiceInfo): boolean {
+  const d = desiredLbIPs(info);
+  return 'error' in d || d.ips.length > 0;
+}
+
+export function serviceName(svc: KubeObject): string {
+  return `${svc.metadata?.namespace || 'default'}/${svc.metadata?.name ?? ''}`;
+}
+
+/** "It might instead ..." when MetalLB's choice among pools is not deterministic. */
+export function alternativesText(r: ServiceResult): string {
+  if (!r.alternatives || r.alternatives.length < 2) return '';
+  return ` (MetalLB's choice among pools is not deterministic here: it may take ${r.alternatives.map((a) => `${a.ips.join(',')} from "${a.pool}"`).join(' or ')})`;
+}
+
+export type PendingCauseKind =
+  | 'pool-unknown'
+  | 'requested-ip-outside-pools'
+  | 'ip-family'
+  | 'no-eligible-pool'
+  | 'sharing-conflict'
+  | 'requested-ip-in-use'
+  | 'pool-exhausted'
+  | 'other';
+
+export interface PendingCause {
+  kind: PendingCauseKind;
+  /** the pools the Service could have used (exhaustion, family): by name */
+  pools: string[];
+}
+
+/**
+ * Why the allocator leaves a handled Service pending, read off MetalLB's own error text (the
+ * AllocationFailed message) plus, for the bare "no available IPs", which pools it could use.
+ */
+export function pendingCause(state: ClusterState, svc: KubeObject): PendingCause | undefined {
+  const sim = simulationOf(state);
+  const r = sim.byService.get(svc);
+  const info = sim.info.get(svc);
+  if (!r || !info || r.state !== 'pending') return undefined;
+  const msg = r.message ?? '';
+  if (r.reason !== 'AllocationFailed') return { kind: 'other', pools: [] };
+  const poolOf = (m: RegExpMatchArray | null) => (m ? [m[1]!] : []);
+  if (/: unknown pool "/.test(msg)) return { kind: 'pool-unknown', pools: [] };
+  if (/ for (ipv4|ipv6|dual) IPFamily$/.test(msg)) return { kind: 'ip-family', pools: poolOf(msg.match(/no available IPs in pool (\S+) for/)) };
+  if (/does not match the ipFamily of the service|has the same family|IPFamilyForAddresses/.test(msg)) return { kind: 'ip-family', pools: [] };
+  // a single-family Service and a pool without that family: MetalLB selects a nil address, which no pool holds
+  if (/\["<nil>"\] is not allowed in config$/.test(msg)) return { kind: 'ip-family', pools: info.desiredPool ? [info.desiredPool] : [] };
+  if (/ is not allowed in config$/.test(msg)) return { kind: 'requested-ip-outside-pools', pools: [] };
+  if (/not compatible for ip assignment$|is not compatible with requested address pool/.test(msg)) return { kind: 'no-eligible-pool', pools: [] };
+  if (/can't change sharing key|is already in use on "/.test(msg)) {
+    return { kind: info.sharingKey === '' ? 'requested-ip-in-use' : 'sharing-conflict', pools: [] };
+  }
+  const inPool = msg.match(/: no available IPs in pool (\S+)$/);
+  if (inPool) return { kind: 'pool-exhausted', pools: [inPool[1]!] };
+  if (/: no available IPs$/.test(msg)) {
+    const { pinned, fallback } = autoAssignCandidates(state, info);
+    const candidates = [...pinned, ...fallback];
+    if (candidates.length === 0) return { kind: 'no-eligible-pool', pools: [] };
+    const usage = new Map(sim.output.pools.map((u) => [u.pool, u]));
+    const fams = info.clusterIPs.map((ip) => (ip.includes(':') ? 'ipv6' : 'ipv4') as 'ipv4' | 'ipv6');
+    const dual = fams.length === 2;
+    const fits = candidates.filter((p) => {
+      const cap = usage.get(p.name)?.capacity;
+      if (!cap) return false;
+      if (dual && info.policy === 'RequireDualStack') return cap.ipv4 > 0n && cap.ipv6 > 0n;
+      return fams.some((f) => cap[f] > 0n);
+    });
+    if (fits.length === 0) return { kind: 'ip-family', pools: candidates.map((p) => p.name) };
+    return { kind: 'pool-exhausted', pools: fits.map((p) => p.name) };
+  }
+  return { kind: 'other', pools: [] };
+}
+
+/** The words for a pending cause, as service-pending says it. */
+export const CAUSE_RULE: Record<PendingCauseKind, string | undefined> = {
+  'pool-unknown': 'service-pool-unknown',
+  'requested-ip-outside-pools': 'service-requested-ip-outside-pools',
+  'ip-family': 'service-ip-family-unsatisfiable',
+  'no-eligible-pool': 'service-no-eligible-pool',
+  'sharing-conflict': 'service-sharing-conflict',
+  'requested-ip-in-use': 'service-requested-ip-in-use',
+  'pool-exhausted': 'service-pool-exhausted',
+  other: undefined,
+};
+
+/** The handled Services the allocator leaves pending for one cause, with what to quote. */
+export function pendingFor(state: ClusterState, kind: PendingCauseKind): { svc: KubeObject; result: ServiceResult; info: ServiceInfo; cause: PendingCause; evidence: string[] }[] {
+  const out = [];
+  const uncertain = allocationOf(state).services.some((r) => r.alternatives && r.alternatives.length > 1);
+  for (const h of handledServices(state)) {
+    const cause = pendingCause(state, h.svc);
+    if (cause?.kind !== kind) continue;
+    const evidence = [`MetalLB's controller: Warning AllocationFailed "${h.result.message}"`, ...(h.result.notes ?? [])];
+    if (uncertain && (kind === 'pool-exhausted' || kind === 'sharing-conflict' || kind === 'requested-ip-in-use')) {
+      evidence.push("MetalLB's pool choice for some Services is not deterministic, and Services compete in processing order: the real controller may have decided differently");
+    }
+    out.push({ ...h, cause, evidence });
+  }
+  return out;
+}

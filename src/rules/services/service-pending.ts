@@ -1,0 +1,36 @@
+import { defineRule } from '../types.js';
+import { CAUSE_RULE, alternativesText, handledServices, pendingCause, serviceName } from '../../model/simulation.js';
+
+export default defineRule({
+  meta: {
+    id: 'service-pending',
+    severity: 'error',
+    category: 'services',
+    evidence: ['api'],
+    description: 'A LoadBalancer Service MetalLB should serve has no ingress address.',
+    fix: 'Fix the cause named in the finding; `kubectl describe svc` shows MetalLB\'s AllocationFailed event.',
+  },
+  check({ state, report }) {
+    for (const { svc, result, info } of handledServices(state)) {
+      if (info.statusIPs.length > 0) continue;
+      const name = serviceName(svc);
+      const evidence = [...result.events.map((e) => `MetalLB's controller: ${e.type} ${e.reason} "${e.message}"`), ...(result.notes ?? [])];
+      if (result.state === 'pending') {
+        const cause = pendingCause(state, svc);
+        const rule = cause ? CAUSE_RULE[cause.kind] : undefined;
+        report({
+          message: `Service ${name} has no address, and MetalLB cannot give it one: ${result.message ?? result.reason ?? 'unknown cause'}${rule ? ` (see ${rule})` : ''}`,
+          subjects: [{ obj: svc }],
+          evidence,
+        });
+      } else {
+        report({
+          message: `Service ${name} has no address, yet MetalLB's allocation would give it ${result.ips.join(', ')} from pool "${result.pool}"${alternativesText(result)}: MetalLB's controller has not processed it (not running, not elected, or stale)`,
+          subjects: [{ obj: svc }],
+          evidence,
+          fix: "Check MetalLB's controller: `kubectl -n metallb-system logs deploy/controller` and its readiness; restarting it makes it reprocess every Service.",
+        });
+      }
+    }
+  },
+});
