@@ -47,7 +47,9 @@ spec:
 `;
     case 2:
     case 3:
-    case 4:
+    case 4: {
+      // the Service holds an address of the pool its annotation names
+      const p = i - (i % 10);
       return `apiVersion: v1
 kind: Service
 metadata:
@@ -69,8 +71,9 @@ spec:
 status:
   loadBalancer:
     ingress:
-    - ip: 10.${a}.${b}.${i % 14}
+    - ip: 10.${(p >> 8) & 255}.${p & 255}.${i % 10}
 `;
+    }
     case 5:
     case 6:
       return `apiVersion: v1

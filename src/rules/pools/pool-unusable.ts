@@ -16,13 +16,40 @@ export default defineRule({
     const sim = simulationOf(state);
     const servicesKnown = state.isCaptured('Service');
     const handled = servicesKnown ? handledServices(state) : [];
-    // a Service asking for the pool by name or by address, or already holding one of its addresses
+    // a Service asking for the pool by name or by address, or already holding one of its addresses:
+    // names and addresses gathered once, then each pool checked against them (pools x Services
+    // of containment tests took 48 s on 5,000 pools and 15,000 Services)
+    const names = new Set<string>();
+    const ips = new Map<number, bigint[]>();
+    for (const { info, result } of handled) {
+      if (info.desiredPool) names.add(info.desiredPool);
+      if (result.pool) names.add(result.pool);
+      const d = desiredLbIPs(info);
+      for (const ip of ['error' in d ? [] : d.ips, info.statusIPs.map((t) => parseIP(t))].flat()) {
+        if (!ip) continue;
+        const list = ips.get(ip.family) ?? [];
+        list.push(ip.value);
+        ips.set(ip.family, list);
+      }
+    }
+    for (const list of ips.values()) list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const used = (name: string, entries: Parameters<typeof entriesContainIP>[0], avoid: boolean) =>
-      handled.some(({ info, result }) => {
-        if (info.desiredPool === name || result.pool === name) return true;
-        const d = desiredLbIPs(info);
-        const asked = 'error' in d ? [] : d.ips;
-        return [...asked, ...info.statusIPs.map((t) => parseIP(t)).filter((x) => x !== undefined)].some((ip) => entriesContainIP(entries, ip, avoid));
+      names.has(name) ||
+      entries.some((e) => {
+        if (!e.range) return false;
+        const list = ips.get(e.range.family) ?? [];
+        // the first address at or after the range's start, then whether it is inside the range
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid]! < e.range.first) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let i = lo; i < list.length && list[i]! <= e.range.last; i++) {
+          if (entriesContainIP([e], { family: e.range.family, value: list[i]! }, avoid)) return true;
+        }
+        return false;
       });
     for (const p of sim.pools) {
       if (p.entries.length === 0) continue;
