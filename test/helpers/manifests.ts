@@ -34,3 +34,23 @@ data:
       - 192.168.1.100-192.168.1.110
       - 10.0.0.1
 `;
+
+/** MetalLB's controller Deployment as the raw manifests deploy it, with extra container args. */
+export function metallbController(o: { tag?: string; args?: string[] } = {}): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: controller
+  namespace: metallb-system
+  labels: { app: metallb, component: controller }
+spec:
+  selector: { matchLabels: { app: metallb, component: controller } }
+  template:
+    metadata:
+      labels: { app: metallb, component: controller }
+    spec:
+      containers:
+      - name: controller
+        image: quay.io/metallb/controller:${o.tag ?? 'v0.14.8'}
+${o.args?.length ? `        args:\n${o.args.map((a) => `        - ${a}`).join('\n')}\n` : ''}`;
+}

@@ -1,4 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { metallbController } from '../helpers/manifests.js';
 
 // annotations start on line 7
 const svc = (annotations: string[], extraSpec = '') => `apiVersion: v1
@@ -14,23 +15,7 @@ ${extraSpec}  ports:
   - port: 80
 `;
 
-const controller = (lbClass: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: controller
-  namespace: metallb-system
-  labels: { app: metallb, component: controller }
-spec:
-  selector: { matchLabels: { app: metallb, component: controller } }
-  template:
-    metadata:
-      labels: { app: metallb, component: controller }
-    spec:
-      containers:
-      - name: controller
-        image: quay.io/metallb/controller:v0.14.8
-        args: [--lb-class=${lbClass}]
-`;
+const controller = (lbClass: string) => metallbController({ args: [`--lb-class=${lbClass}`] });
 
 ruleTester('service-deprecated-annotation', {
   valid: [

@@ -1,4 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { metallbController } from '../helpers/manifests.js';
 
 // annotations (when given) on lines 6-7; loadBalancerIP on the line after `type`
 const svc = (opts: { ip?: string; type?: string; annotation?: string; cls?: string }) => `apiVersion: v1
@@ -12,23 +13,7 @@ ${opts.cls ? `  loadBalancerClass: ${opts.cls}\n` : ''}${opts.ip !== undefined ?
   - port: 80
 `;
 
-const controller = (lbClass: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: controller
-  namespace: metallb-system
-  labels: { app: metallb, component: controller }
-spec:
-  selector: { matchLabels: { app: metallb, component: controller } }
-  template:
-    metadata:
-      labels: { app: metallb, component: controller }
-    spec:
-      containers:
-      - name: controller
-        image: quay.io/metallb/controller:v0.14.8
-        args: [--lb-class=${lbClass}]
-`;
+const controller = (lbClass: string) => metallbController({ args: [`--lb-class=${lbClass}`] });
 
 ruleTester('service-loadbalancerip-deprecated', {
   valid: [

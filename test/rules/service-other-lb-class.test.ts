@@ -1,4 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { metallbController } from '../helpers/manifests.js';
 
 // type on line 7; loadBalancerClass (when given) on line 8
 const svc = (cls?: string, type = 'LoadBalancer') => `apiVersion: v1
@@ -12,24 +13,8 @@ ${cls !== undefined ? `  loadBalancerClass: ${cls}\n` : ''}  ports:
   - port: 80
 `;
 
-const controller = (lbClass?: string, form: 'eq' | 'space' = 'eq') => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: controller
-  namespace: metallb-system
-  labels: { app: metallb, component: controller }
-spec:
-  selector: { matchLabels: { app: metallb, component: controller } }
-  template:
-    metadata:
-      labels: { app: metallb, component: controller }
-    spec:
-      containers:
-      - name: controller
-        image: quay.io/metallb/controller:v0.14.8
-        args:
-        - --port=7472
-${lbClass === undefined ? '' : form === 'eq' ? `        - --lb-class=${lbClass}\n` : `        - --lb-class\n        - ${lbClass}\n`}`;
+const controller = (lbClass?: string, form: 'eq' | 'space' = 'eq') =>
+  metallbController({ args: ['--port=7472', ...(lbClass === undefined ? [] : form === 'eq' ? [`--lb-class=${lbClass}`] : ['--lb-class', lbClass])] });
 
 ruleTester('service-other-lb-class', {
   valid: [
