@@ -1,22 +1,7 @@
 import { ruleTester } from '../helpers/rule-tester.js';
-import { ipAddressPool, LEGACY_CONFIGMAP } from '../helpers/manifests.js';
+import { ipAddressPool, LEGACY_CONFIGMAP, metallbController } from '../helpers/manifests.js';
 
-const controller = (tag: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: controller
-  namespace: metallb-system
-  labels: { app: metallb, component: controller }
-spec:
-  selector: { matchLabels: { app: metallb, component: controller } }
-  template:
-    metadata:
-      labels: { app: metallb, component: controller }
-    spec:
-      containers:
-      - name: controller
-        image: quay.io/metallb/controller:${tag}
-`;
+const controller = (tag: string) => metallbController({ tag });
 
 const otherConfigMap = `apiVersion: v1
 kind: ConfigMap
