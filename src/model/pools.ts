@@ -38,7 +38,7 @@ export function parsePool(pool: KubeObject): ParsedPool {
   });
   const parsed: ParsedPool = {
     pool,
-    name: pool.metadata?.name ?? '',
+    name: typeof pool.metadata?.name === 'string' ? pool.metadata.name : '',
     // CRD default: autoAssign true; avoidBuggyIPs false
     autoAssign: spec.autoAssign !== false,
     avoidBuggyIPs: spec.avoidBuggyIPs === true,

@@ -115,7 +115,14 @@ export class ClusterState {
     let hit = this.visible.get(kind);
     if (!hit) {
       const ns = this.metallb.namespace;
-      hit = this.all(kind).filter((o) => !o.metadata?.namespace || o.metadata.namespace === ns);
+      // an object whose name is not a string never reaches MetalLB (the API server refuses it;
+      // object-schema-invalid reports it), so MetalLB's own logic never sees one
+      hit = this.all(kind).filter((o) => {
+        const md = o.metadata;
+        if (md !== undefined && (typeof md !== 'object' || md === null || Array.isArray(md))) return false;
+        if (md?.name !== undefined && typeof md.name !== 'string') return false;
+        return !md?.namespace || md.namespace === ns;
+      });
       this.visible.set(kind, hit);
     }
     return hit as T[];
