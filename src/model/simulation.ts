@@ -60,6 +60,7 @@ export function simulationOf(state: ClusterState): Simulation {
     services: completed.map((c) => c.obj),
     namespaces,
     lbClass: metallbLoadBalancerClass(state).value,
+    running: state.controllerRunning,
   });
   // results point back at the objects as read, so findings carry their positions
   output.services = output.services.map((r, i) => {

@@ -17,6 +17,8 @@ export interface StateLayer {
 export interface StateOptions {
   /** --metallb-namespace */
   metallbNamespace?: string;
+  /** the state after a what-if: MetalLB's controller was running and holds the addresses in Service status */
+  controllerRunning?: boolean;
 }
 
 const key = (kind: string, namespace: string | undefined, name: string | undefined) =>
@@ -46,6 +48,7 @@ export class ClusterState {
   readonly duplicates: readonly Duplicate[];
   /** the legacy ConfigMap's configuration as CRs, when MetalLB reads a ConfigMap */
   readonly legacy?: LegacyDerivation;
+  readonly controllerRunning: boolean;
 
   private readonly byKey = new Map<string, KubeObject>();
   private readonly byKind = new Map<string, KubeObject[]>();
@@ -74,6 +77,7 @@ export class ClusterState {
         ? 'snapshot'
         : 'manifests';
     this.sourcePath = layers.map((l) => l.path).filter(Boolean).join(', ') || undefined;
+    this.controllerRunning = opts.controllerRunning ?? false;
     this.indexServices();
     this.indexNodes();
     this.indexEndpointSlices();

@@ -31,6 +31,12 @@ export interface AllocationInput {
   namespaces?: KubeObject[];
   /** MetalLB's --lb-class ('' / undefined = none) */
   lbClass?: string;
+  /**
+   * A running controller after a change (what-ifs), not a restarted one: its allocator still
+   * holds every address that lies in a pool (SetPools re-homes them), so the holders of such
+   * addresses keep them before anyone else is given one.
+   */
+  running?: boolean;
 }
 
 export interface ServiceEvent {
@@ -118,7 +124,9 @@ export function allocate(input: AllocationInput): AllocationOutput {
       r.reason = 'notLoadBalancer';
     } else todo.push(i);
   });
+  const held = input.running ? new Set(todo.filter((i) => infos[i]!.statusIPs.length > 0 && a.poolFor(infos[i]!.statusIPs.map((t) => parseIP(t))) !== undefined)) : undefined;
   todo.sort((x, y) => {
+    if (held && held.has(x) !== held.has(y)) return held.has(x) ? -1 : 1;
     const d = infos[y]!.statusIPs.length - infos[x]!.statusIPs.length;
     if (d !== 0) return d;
     const kx = infos[x]!.key;

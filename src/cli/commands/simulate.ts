@@ -1,0 +1,236 @@
+// `simulate`: MetalLB's allocation and announcement over a snapshot (and manifests laid over it),
+// with what-ifs; prints who gets which address and who announces it. Never touches a cluster.
+import { Command } from 'commander';
+import { loadInputs } from '../../sources/load.js';
+import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
+import { RULES, ruleById } from '../../rules/index.js';
+import { runRules } from '../../rules/engine.js';
+import { buildReport, exitCodeFor, summarize, healthOf } from '../../report/build.js';
+import { render } from '../../renderers/index.js';
+import type { Finding, Report } from '../../report/types.js';
+import { addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
+import { ruleCatalog } from './rules.js';
+import type { CliContext } from '../context.js';
+import { applyChanges, changeText, unknownTargets, type AddService, type Change } from '../../model/whatif.js';
+import { blockingRules, nodeViews, poolViews, serviceView, type ServiceView } from '../../report/views.js';
+import { announcementOf } from '../../model/announcement.js';
+import { renderSimulationText, type SimulationReport, type ServiceChange } from '../../renderers/simulation.js';
+
+interface SimulateOptions extends CommonOptions {
+  namespace?: string;
+  addService: string[];
+  removePool: string[];
+  setPoolAddresses: string[];
+  failNode: string[];
+  drainNode: string[];
+  labelNode: string[];
+  bgpBackend: 'native' | 'frr' | 'frr-k8s';
+}
+
+const repeat = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `NS/NAME[,key=value...]`: port=80[/TCP], policy=Local, family=..., label=k=v, annotation=k=v, ip=..., pool=..., share=..., lbclass=..., endpoints=a+b */
+export function parseAddService(text: string): AddService {
+  const [ref, ...pairs] = text.split(',');
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/.exec(ref ?? '');
+  if (!m) throw new UsageError(`--add-service ${text}: expected NAMESPACE/NAME first (lowercase DNS labels), e.g. shop/web,port=80`);
+  const s: AddService = { namespace: m[1]!, name: m[3]!, labels: {}, annotations: {}, ports: [], externalTrafficPolicy: 'Cluster' };
+  const ips: string[] = [];
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const k = eq < 0 ? pair : pair.slice(0, eq);
+    const v = eq < 0 ? '' : pair.slice(eq + 1);
+    const kv = (what: string) => {
+      const i = v.indexOf('=');
+      if (i <= 0) throw new UsageError(`--add-service ${text}: ${what} wants KEY=VALUE, got "${v}"`);
+      return [v.slice(0, i), v.slice(i + 1)] as const;
+    };
+    switch (k) {
+      case 'port': {
+        const pm = /^(\d{1,5})(?:\/(TCP|UDP|SCTP))?$/i.exec(v);
+        if (!pm || Number(pm[1]) < 1 || Number(pm[1]) > 65535) throw new UsageError(`--add-service ${text}: port wants N or N/TCP|UDP|SCTP (1-65535), got "${v}"`);
+        s.ports.push({ port: Number(pm[1]), protocol: (pm[2] ?? 'TCP').toUpperCase() });
+        break;
+      }
+      case 'policy':
+        if (v !== 'Local' && v !== 'Cluster') throw new UsageError(`--add-service ${text}: policy is Local or Cluster, got "${v}"`);
+        s.externalTrafficPolicy = v;
+        break;
+      case 'family': {
+        const fams: Record<string, Pick<AddService, 'ipFamilyPolicy' | 'ipFamilies'>> = {
+          ipv4: { ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'] },
+          ipv6: { ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'] },
+          SingleStack: { ipFamilyPolicy: 'SingleStack' },
+          PreferDualStack: { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'] },
+          RequireDualStack: { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'] },
+        };
+        const f = Object.prototype.hasOwnProperty.call(fams, v) ? fams[v] : undefined;
+        if (!f) throw new UsageError(`--add-service ${text}: family is one of ${Object.keys(fams).join(', ')}, got "${v}"`);
+        Object.assign(s, f);
+        break;
+      }
+      case 'label': {
+        const [lk, lv] = kv('label');
+        s.labels[lk] = lv;
+        break;
+      }
+      case 'annotation': {
+        const [ak, av] = kv('annotation');
+        s.annotations[ak] = av;
+        break;
+      }
+      case 'ip':
+        ips.push(v);
+        break;
+      case 'pool':
+        s.annotations['metallb.io/address-pool'] = v;
+        break;
+      case 'share':
+        s.annotations['metallb.io/allow-shared-ip'] = v;
+        break;
+      case 'lbclass':
+        s.loadBalancerClass = v;
+        break;
+      case 'endpoints':
+        s.endpoints = v === '' ? [] : v.split('+');
+        break;
+      default:
+        throw new UsageError(`--add-service ${text}: unknown key "${k}" (port, policy, family, label, annotation, ip, pool, share, lbclass, endpoints)`);
+    }
+  }
+  if (ips.length > 0) s.annotations['metallb.io/loadBalancerIPs'] = ips.join(',');
+  if (s.ports.length === 0) s.ports.push({ port: 80, protocol: 'TCP' });
+  return s;
+}
+
+export function parseChanges(o: Pick<SimulateOptions, 'addService' | 'removePool' | 'setPoolAddresses' | 'failNode' | 'drainNode' | 'labelNode'>): Change[] {
+  const changes: Change[] = [];
+  for (const p of o.removePool) changes.push({ kind: 'remove-pool', pool: p });
+  for (const t of o.setPoolAddresses) {
+    const eq = t.indexOf('=');
+    if (eq <= 0 || eq === t.length - 1) throw new UsageError(`--set-pool-addresses ${t}: expected POOL=RANGE[,RANGE...], e.g. lan=192.168.10.0/24`);
+    changes.push({ kind: 'set-pool-addresses', pool: t.slice(0, eq), addresses: t.slice(eq + 1).split(',').map((x) => x.trim()).filter(Boolean) });
+  }
+  for (const t of o.labelNode) {
+    const m = /^([^:]+):([^=]+?)(?:=(.*)|(-))$/.exec(t);
+    if (!m) throw new UsageError(`--label-node ${t}: expected NODE:KEY=VALUE, or NODE:KEY- to remove the label`);
+    changes.push({ kind: 'label-node', node: m[1]!, key: m[2]!, ...(m[4] ? {} : { value: m[3] ?? '' }) });
+  }
+  for (const n of o.drainNode) changes.push({ kind: 'drain-node', node: n });
+  for (const n of o.failNode) changes.push({ kind: 'fail-node', node: n });
+  for (const s of o.addService) changes.push({ kind: 'add-service', service: parseAddService(s) });
+  return changes;
+}
+
+function announcerKey(v: ServiceView): string {
+  return v.announcers.map((a) => (a.node === '*' ? `bgp:${a.count}` : `${a.protocol}:${a.node}`)).join(' ');
+}
+
+/** What changed for each Service between the baseline and the what-if. */
+export function diffServices(before: readonly ServiceView[], after: readonly ServiceView[]): ServiceChange[] {
+  const old = new Map(before.map((v) => [`${v.namespace}/${v.name}`, v]));
+  const out: ServiceChange[] = [];
+  for (const v of after) {
+    const k = `${v.namespace}/${v.name}`;
+    const b = old.get(k);
+    if (!b) {
+      out.push({ service: k, added: true, after: v });
+      continue;
+    }
+    if (b.ips.join(',') !== v.ips.join(',') || b.state !== v.state || announcerKey(b) !== announcerKey(v)) out.push({ service: k, before: b, after: v });
+  }
+  return out;
+}
+
+export function simulateCommand(ctx: CliContext): Command {
+  const cmd = new Command('simulate')
+    .summary("run MetalLB's allocation and announcement over a snapshot, with what-ifs")
+    .description(
+      "Computes what MetalLB's controller and speakers decide over a snapshot (and manifests laid over it):\n" +
+        'which address each LoadBalancer Service gets (or why it stays pending), which node announces it\n' +
+        '(layer 2) or which nodes and peers (BGP), and what every pool holds. With what-ifs it shows what\n' +
+        'changes. Never touches a cluster.',
+    )
+    .argument('[paths...]', 'manifests laid over the snapshot, as an apply would (e.g. a new pool)')
+    .option('--from <snapshot>', 'the cluster state: a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file')
+    .option('-n, --namespace <ns>', 'show only the Services of this namespace')
+    .option('--add-service <spec>', 'what if this Service were created: NS/NAME[,port=80[/UDP]][,policy=Local][,family=RequireDualStack][,label=K=V][,annotation=K=V][,ip=ADDR][,pool=P][,share=KEY][,endpoints=N1+N2] (repeatable)', repeat, [])
+    .option('--remove-pool <name>', 'what if this IPAddressPool were deleted (repeatable)', repeat, [])
+    .option('--set-pool-addresses <pool=ranges>', "what if the pool's addresses were these: POOL=CIDR|RANGE[,...] (repeatable)", repeat, [])
+    .option('--fail-node <node>', 'what if this node died: its speaker and endpoints vanish (repeatable)', repeat, [])
+    .option('--drain-node <node>', 'what if this node were drained: its pods leave, its speaker stays (repeatable)', repeat, [])
+    .option('--label-node <node:key=value>', 'what if the node had this label (NODE:KEY- removes it) (repeatable)', repeat, [])
+    .option('--bgp-backend <backend>', 'BGP backend MetalLB runs with, when the input does not show it', 'frr-k8s');
+  addOutputOption(cmd, ['text', 'json', 'yaml']);
+  addReportOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  ${ctx.name} simulate --from snap.tar.gz                         # who gets which address, who announces it
+  ${ctx.name} simulate --from snap.tar.gz --fail-node worker-1    # which addresses move, which routes go
+  ${ctx.name} simulate --from snap.tar.gz --add-service shop/web,port=443,policy=Local
+  ${ctx.name} simulate --from snap.tar.gz --set-pool-addresses lan=192.168.10.0/28
+  ${ctx.name} simulate --from snap.tar.gz new-pool.yaml -o json   # with a manifest applied first
+  ${ctx.name} simulate --from snap.tar.gz --label-node worker-2:node.kubernetes.io/exclude-from-external-load-balancers=`,
+  );
+  cmd.action(async (paths: string[], _local: unknown, self: Command) => {
+    const opts = self.optsWithGlobals<SimulateOptions>();
+    if (!['native', 'frr', 'frr-k8s'].includes(opts.bgpBackend)) throw new UsageError(`--bgp-backend ${opts.bgpBackend}: expected native, frr or frr-k8s`);
+    for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
+    if (!opts.from && paths.length === 0) {
+      throw new UsageError('simulate needs a state: --from SNAPSHOT (a bundle, a directory or a file) and/or manifest paths; live clusters are not supported yet');
+    }
+    const changes = parseChanges(opts);
+    const layers: StateLayer[] = [];
+    if (opts.from) layers.push({ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from });
+    if (paths.length > 0) layers.push({ load: await loadInputs(paths, { stdin: ctx.stdin }), kind: 'manifests', path: paths.join(' ') });
+    const base = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
+    const problems = unknownTargets(base, changes);
+    if (problems.length > 0) throw new UsageError(problems.join('; '));
+
+    const state = changes.length > 0 ? applyChanges(base, changes) : base;
+    const found = state.metallb.bgpBackend;
+    const bgpBackend = found ?? opts.bgpBackend;
+    const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });
+    for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
+
+    const inScope = (svc: { metadata?: { namespace?: string } }) => !opts.namespace || (svc.metadata?.namespace || 'default') === opts.namespace;
+    const shownServices = state.all('Service').filter((s) => (s.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer' && inScope(s));
+    const shownKeys = new Set(shownServices.map((s) => `${s.metadata?.namespace || 'default'}/${s.metadata?.name ?? ''}`));
+    // cli.md: simulate exits by the findings that concern the Services it shows (and their pools)
+    const concerns = (f: Finding) => f.objects.some((o) => (o.kind === 'Service' && shownKeys.has(`${o.namespace || 'default'}/${o.name}`)) || o.kind === 'IPAddressPool');
+    const findings = run.findings.filter(concerns);
+    const blocking = blockingRules(findings);
+    const services = shownServices.map((s) => serviceView(state, s, blocking));
+    let changed: ServiceChange[] | undefined;
+    if (changes.length > 0) {
+      const baseBlocking = blockingRules(runRules(RULES, base, { bgpBackend, disabled: new Set(opts.disable) }).findings);
+      const before = base.all('Service').filter((s) => (s.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer' && inScope(s)).map((s) => serviceView(base, s, baseBlocking));
+      changed = diffServices(before, services);
+    }
+    const a = announcementOf(state);
+    const report: SimulationReport = {
+      ...buildReport({ state, findings, rules: RULES, suppressed: run.suppressed, bgpBackend, bgpBackendAssumed: !found }),
+      pools: poolViews(state),
+      services,
+      nodes: nodeViews(state),
+      ...(changes.length > 0 ? { whatIf: { changes: changes.map(changeText), services: changed ?? [] } } : {}),
+      model: {
+        memberlist: a.speaker.memberlist.mode,
+        ignoreExcludeLB: a.speaker.ignoreExcludeLB,
+        notes: a.speaker.notes,
+        ...(a.applies ? {} : { announcementUnknown: `the input lacks ${a.missing.join(', ')}: who announces is not computed` }),
+      },
+    };
+    report.summary = summarize(findings);
+    report.health = healthOf(report.summary);
+    if (opts.output === 'text') {
+      ctx.out(renderSimulationText(report, { color: useColor(opts.color), quiet: opts.quiet, verbose: opts.verbose, cwd: process.cwd(), rules: ruleCatalog(), command: 'simulate' }));
+    } else {
+      ctx.out(render(opts.output as never, report as Report, { color: false, rules: ruleCatalog(), cwd: process.cwd(), command: 'simulate', quiet: opts.quiet, verbose: opts.verbose }));
+    }
+    ctx.exitCode = exitCodeFor(report.summary, opts.failOn);
+  });
+  return cmd;
+}

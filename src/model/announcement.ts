@@ -1,0 +1,187 @@
+// The speakers' decision run once over a ClusterState (metallb-semantics.md 4): for every Service
+// the allocator gives an address (or lets keep one), which nodes announce it and how. Shared by
+// the announcement rules, `simulate` and `explain` (memoised per state).
+import type { KubeObject } from '../sources/types.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import { asArray, asRecord } from '../state/cluster-state.js';
+import { argValue, containers } from '../state/installation.js';
+import { normalizeBGPPeer } from './bgppeer-conversion.js';
+import { announce, type AnnounceInput, type AnnounceResult } from './announce/index.js';
+import { simulationOf } from './simulation.js';
+import type { ServiceResult } from './allocator/index.js';
+
+export type Memberlist =
+  /** memberlist on: members approximated by the nodes with a running speaker pod */
+  | { mode: 'enabled'; members: ReadonlySet<string> }
+  /** memberlist on, but the speaker pods are not in the input: every node taken as a member */
+  | { mode: 'enabled-unknown-members' }
+  /** memberlist off (--ml-bindaddr or --ml-labels unset): every Node counts */
+  | { mode: 'disabled' };
+
+export interface SpeakerView {
+  /** nodes with a speaker pod, and whether it is running and ready; undefined when Pods are not in the input */
+  pods?: ReadonlyMap<string, { pod: KubeObject; running: boolean; ready: boolean }>;
+  memberlist: Memberlist;
+  ignoreExcludeLB: boolean;
+  /** the speaker's arguments as read, for evidence */
+  notes: string[];
+}
+
+export interface ServiceAnnouncement {
+  svc: KubeObject;
+  result: ServiceResult;
+  /** undefined when the Service gets no address (pending, ignored) */
+  announce?: AnnounceResult;
+}
+
+export interface Announcement {
+  /** Nodes, EndpointSlices and MetalLB's configuration are all in the input */
+  applies: boolean;
+  /** what is missing when it does not apply */
+  missing: string[];
+  input: AnnounceInput;
+  speaker: SpeakerView;
+  byService: Map<KubeObject, ServiceAnnouncement>;
+}
+
+const cache = new WeakMap<ClusterState, Announcement>();
+
+function isSpeakerPod(pod: KubeObject, ns: string): boolean {
+  if ((pod.metadata?.namespace ?? '') !== ns) return false;
+  const l = pod.metadata?.labels ?? {};
+  if (l['app.kubernetes.io/component'] === 'speaker' && (l['app.kubernetes.io/name'] ?? '').includes('metallb')) return true;
+  if (l.app === 'metallb' && l.component === 'speaker') return true;
+  return asArray(asRecord(pod.spec).containers).some((c) => /(^|\/)metallb\/speaker(:|@|$)/.test(String(asRecord(c).image ?? '')));
+}
+
+function podReady(pod: KubeObject): boolean {
+  return asArray(asRecord(pod.status).conditions).some((c) => asRecord(c).type === 'Ready' && asRecord(c).status === 'True');
+}
+
+function envValue(c: Record<string, unknown>, name: string): string | undefined {
+  for (const e of asArray(c.env)) {
+    const r = asRecord(e);
+    // a valueFrom (the pod IP for METALLB_ML_BIND_ADDR) counts as set
+    if (r.name === name) return typeof r.value === 'string' ? r.value : r.valueFrom !== undefined ? '<from field>' : undefined;
+  }
+  return undefined;
+}
+
+/** The speaker's view: its pods per node, memberlist, --ignore-exclude-lb (speaker/main.go flags). */
+export function speakerViewOf(state: ClusterState): SpeakerView {
+  const notes: string[] = [];
+  const ds = state.metallb.speaker;
+  const main = ds ? (containers(ds).find((c) => String(c.image ?? '').includes('metallb/speaker')) ?? containers(ds)[0]) : undefined;
+  let ignoreExcludeLB = false;
+  let memberlist: Memberlist = { mode: 'enabled-unknown-members' };
+  let pods: Map<string, { pod: KubeObject; running: boolean; ready: boolean }> | undefined;
+  if (state.isCaptured('Pod')) {
+    pods = new Map();
+    for (const p of state.all('Pod')) {
+      if (!isSpeakerPod(p, state.metallb.namespace)) continue;
+      const node = asRecord(p.spec).nodeName;
+      if (typeof node !== 'string' || node === '') continue;
+      const running = asRecord(p.status).phase === 'Running';
+      const prev = pods.get(node);
+      // a node with an old and a new pod (rollout): the running one speaks
+      if (!prev || (!prev.running && running)) pods.set(node, { pod: p, running, ready: podReady(p) });
+    }
+  }
+  if (main) {
+    const flag = argValue(main, 'ignore-exclude-lb');
+    const bare = [...asArray(main.args), ...asArray(main.command)].map(String).some((a) => a === '--ignore-exclude-lb' || a === '-ignore-exclude-lb');
+    ignoreExcludeLB = bare ? flag === undefined || flag.startsWith('-') || flag === 'true' : flag === 'true';
+    if (ignoreExcludeLB) notes.push('the speaker runs with --ignore-exclude-lb: the exclude-from-external-load-balancers label is ignored');
+    const bind = argValue(main, 'ml-bindaddr') ?? envValue(main, 'METALLB_ML_BIND_ADDR');
+    const labels = argValue(main, 'ml-labels') ?? envValue(main, 'METALLB_ML_LABELS');
+    if (!bind || !labels) {
+      memberlist = { mode: 'disabled' };
+      notes.push('memberlist is disabled (the speaker has no ml-bindaddr or ml-labels): every Node counts in the layer 2 election, with a speaker or not');
+    }
+  } else {
+    notes.push('the speaker DaemonSet is not in the input: memberlist taken as enabled (the default) and --ignore-exclude-lb as unset');
+  }
+  if (memberlist.mode !== 'disabled') {
+    if (pods) {
+      const members = new Set<string>();
+      for (const [node, p] of pods) if (p.running) members.add(node);
+      memberlist = { mode: 'enabled', members };
+    } else {
+      notes.push("the speaker pods are not in the input: every node is taken to be a memberlist member");
+    }
+  }
+  return { ...(pods ? { pods } : {}), memberlist, ignoreExcludeLB, notes };
+}
+
+/** AnnounceInput over a state (MetalLB's configuration as MetalLB sees it). */
+export function announceInputOf(state: ClusterState, speaker: SpeakerView): AnnounceInput {
+  return {
+    nodes: state.isCaptured('Node') ? state.all('Node') : [],
+    pools: state.metallbObjects('IPAddressPool'),
+    l2Advertisements: state.metallbObjects('L2Advertisement'),
+    bgpAdvertisements: state.metallbObjects('BGPAdvertisement'),
+    peers: state.metallbObjects('BGPPeer').map(normalizeBGPPeer),
+    communities: state.metallbObjects('Community'),
+    endpointSlices: (ns, name) => state.endpointSlicesFor(ns, name),
+    ...(speaker.memberlist.mode === 'enabled' ? { memberlistMembers: speaker.memberlist.members } : {}),
+    ignoreExcludeLB: speaker.ignoreExcludeLB,
+  };
+}
+
+/** The Service as the speakers see it once the controller wrote its addresses to status. */
+function withIngress(svc: KubeObject, ips: readonly string[]): KubeObject {
+  const status = asRecord(svc.status);
+  const current = asArray(asRecord(status.loadBalancer).ingress).map((i) => asRecord(i).ip);
+  if (current.length === ips.length && current.every((ip, i) => ip === ips[i])) return svc;
+  return { ...svc, status: { ...status, loadBalancer: { ingress: ips.map((ip) => ({ ip })) } } };
+}
+
+export function announcementOf(state: ClusterState): Announcement {
+  let a = cache.get(state);
+  if (a) return a;
+  const speaker = speakerViewOf(state);
+  const input = announceInputOf(state, speaker);
+  const missing = ['Node', 'EndpointSlice', 'Service', 'IPAddressPool'].filter((k) => !state.isCaptured(k));
+  const byService = new Map<KubeObject, ServiceAnnouncement>();
+  const sim = simulationOf(state);
+  for (const [svc, result] of sim.byService) {
+    const entry: ServiceAnnouncement = { svc, result };
+    if ((result.state === 'allocated' || result.state === 'kept') && result.ips.length > 0) {
+      const r = announce(input, withIngress({ ...svc, metadata: { ...svc.metadata, namespace: svc.metadata?.namespace || 'default' } }, result.ips));
+      entry.announce = r;
+    }
+    byService.set(svc, entry);
+  }
+  a = { applies: missing.length === 0, missing, input, speaker, byService };
+  cache.set(state, a);
+  return a;
+}
+
+/** Whether a node runs a speaker (true when the speaker pods are not in the input: unknown is not absent). */
+export function hasRunningSpeaker(a: Announcement, node: string): boolean {
+  return !a.speaker.pods || a.speaker.pods.get(node)?.running === true;
+}
+
+/**
+ * Every node that announces the Service, by protocol (BGP expanded: use for one Service, not all).
+ * A node the election picks but that runs no speaker announces nothing: `l2Silent` names it.
+ */
+export function announcingNodes(a: Announcement, r: AnnounceResult): { l2?: string; l2Silent?: string; bgp: string[] } {
+  const bgp: string[] = [];
+  if (r.bgp && r.bgp.announcingCount > 0) {
+    const scopes = r.bgp.advertisements;
+    const excluded = new Set(r.bgp.excluded.map((e) => e.node));
+    const local = r.bgp.localEndpointNodes ? new Set(r.bgp.localEndpointNodes) : undefined;
+    for (const n of a.input.nodes) {
+      const name = n.metadata?.name ?? '';
+      if (!scopes.some((s) => s.nodes === 'all' || s.nodes.includes(name))) continue;
+      if (excluded.has(name)) continue;
+      if (local && !local.has(name)) continue;
+      if (!r.bgp.hasEndpoints) continue;
+      if (hasRunningSpeaker(a, name)) bgp.push(name);
+    }
+  }
+  const w = r.l2?.winner;
+  if (w && !hasRunningSpeaker(a, w)) return { l2Silent: w, bgp };
+  return { ...(w ? { l2: w } : {}), bgp };
+}

@@ -1,0 +1,197 @@
+// What-ifs over a state (simulate --add-service, --remove-pool, --set-pool-addresses,
+// --fail-node, --drain-node, --label-node): a new ClusterState in which the change has happened
+// after MetalLB's controller had already assigned the addresses of the baseline, as in a running
+// cluster. Pure: the input state and its objects are never modified.
+import { attachSource, sourceOf, type KubeObject } from '../sources/types.js';
+import { ClusterState } from '../state/cluster-state.js';
+import { asArray, asRecord } from '../state/cluster-state.js';
+import { simulationOf } from './simulation.js';
+
+export interface AddService {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  ports: { port: number; protocol: string }[];
+  externalTrafficPolicy: 'Cluster' | 'Local';
+  ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
+  ipFamilies?: ('IPv4' | 'IPv6')[];
+  loadBalancerClass?: string;
+  /** nodes with a ready endpoint; undefined = a ready endpoint on every node */
+  endpoints?: string[];
+}
+
+export type Change =
+  | { kind: 'add-service'; service: AddService }
+  | { kind: 'remove-pool'; pool: string }
+  | { kind: 'set-pool-addresses'; pool: string; addresses: string[] }
+  | { kind: 'fail-node'; node: string }
+  | { kind: 'drain-node'; node: string }
+  | { kind: 'label-node'; node: string; key: string; value?: string };
+
+/** The flag a change came from, as a user would type it. */
+export function changeText(c: Change): string {
+  switch (c.kind) {
+    case 'add-service':
+      return `--add-service ${c.service.namespace}/${c.service.name}`;
+    case 'remove-pool':
+      return `--remove-pool ${c.pool}`;
+    case 'set-pool-addresses':
+      return `--set-pool-addresses ${c.pool}=${c.addresses.join(',')}`;
+    case 'fail-node':
+      return `--fail-node ${c.node}`;
+    case 'drain-node':
+      return `--drain-node ${c.node}`;
+    case 'label-node':
+      return `--label-node ${c.node}:${c.key}${c.value === undefined ? '-' : `=${c.value}`}`;
+  }
+}
+
+/** Names a change refers to that the state does not hold: the user's typo, told before anything runs. */
+export function unknownTargets(state: ClusterState, changes: readonly Change[]): string[] {
+  const out: string[] = [];
+  const pools = new Set(state.metallbObjects('IPAddressPool').map((p) => p.metadata?.name));
+  const nodes = new Set(state.all('Node').map((n) => n.metadata?.name));
+  for (const c of changes) {
+    if ((c.kind === 'remove-pool' || c.kind === 'set-pool-addresses') && !pools.has(c.pool)) out.push(`${changeText(c)}: no IPAddressPool "${c.pool}" in ${state.metallb.namespace}`);
+    if ((c.kind === 'fail-node' || c.kind === 'drain-node' || c.kind === 'label-node') && !nodes.has(c.node)) {
+      out.push(`${changeText(c)}: no Node "${c.node}"${state.isCaptured('Node') ? '' : ' (the input holds no Nodes)'}`);
+    }
+    if (c.kind === 'add-service' && state.get('Service', c.service.namespace, c.service.name)) out.push(`${changeText(c)}: the Service already exists`);
+  }
+  return out;
+}
+
+function serviceObject(s: AddService): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: s.name, namespace: s.namespace, labels: s.labels, annotations: s.annotations },
+    spec: {
+      type: 'LoadBalancer',
+      selector: { 'metallb-doctor.io/what-if': s.name },
+      ports: s.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
+      externalTrafficPolicy: s.externalTrafficPolicy,
+      ...(s.ipFamilyPolicy ? { ipFamilyPolicy: s.ipFamilyPolicy } : {}),
+      ...(s.ipFamilies ? { ipFamilies: s.ipFamilies } : {}),
+      ...(s.loadBalancerClass ? { loadBalancerClass: s.loadBalancerClass } : {}),
+    },
+  };
+}
+
+function endpointSliceFor(s: AddService, nodes: readonly string[]): KubeObject {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: `${s.name}-what-if`, namespace: s.namespace, labels: { 'kubernetes.io/service-name': s.name } },
+    addressType: 'IPv4',
+    endpoints: nodes.map((n, i) => ({ addresses: [`10.255.${(i >> 8) & 255}.${i & 255}`], conditions: { ready: true, serving: true }, nodeName: n })),
+  } as KubeObject;
+}
+
+/** A changed copy keeps the original's file positions, so findings still point into the user's files. */
+function copyOf(orig: KubeObject, copy: KubeObject): KubeObject {
+  const src = sourceOf(orig);
+  return src ? attachSource(copy, src) : copy;
+}
+
+/** The Service with the addresses the baseline gave it written to its status, as the controller writes them. */
+function withBaselineStatus(svc: KubeObject, ips: readonly string[]): KubeObject {
+  return copyOf(svc, { ...svc, status: { ...asRecord(svc.status), loadBalancer: { ingress: ips.map((ip) => ({ ip })) } } });
+}
+
+/** Removes the endpoints on a node from an EndpointSlice (undefined when nothing changes). */
+function withoutNode(slice: KubeObject, node: string): KubeObject | undefined {
+  const eps = asArray((slice as Record<string, unknown>).endpoints);
+  const kept = eps.filter((e) => asRecord(e).nodeName !== node);
+  return kept.length === eps.length ? undefined : copyOf(slice, { ...slice, endpoints: kept } as KubeObject);
+}
+
+/** The state after the changes, starting from the addresses MetalLB assigned in the baseline. */
+export function applyChanges(base: ClusterState, changes: readonly Change[]): ClusterState {
+  const sim = simulationOf(base);
+  const derived = new Set(base.legacy?.objects ?? []);
+  let objects: KubeObject[] = [];
+  for (const o of base.objects) {
+    if (derived.has(o)) continue;
+    if (o.kind === 'Service') {
+      const r = sim.byService.get(o);
+      objects.push(r && r.state === 'allocated' && r.ips.length > 0 ? withBaselineStatus(o, r.ips) : o);
+    } else objects.push(o);
+  }
+  const ns = base.metallb.namespace;
+  const isPool = (o: KubeObject, name: string) => o.kind === 'IPAddressPool' && o.metadata?.name === name && (!o.metadata?.namespace || o.metadata.namespace === ns);
+  const allNodes = () => objects.filter((o) => o.kind === 'Node').map((o) => o.metadata?.name ?? '');
+  for (const c of changes) {
+    switch (c.kind) {
+      case 'add-service': {
+        objects.push(serviceObject(c.service));
+        objects.push(endpointSliceFor(c.service, c.service.endpoints ?? allNodes()));
+        break;
+      }
+      case 'remove-pool':
+        objects = objects.filter((o) => !isPool(o, c.pool));
+        break;
+      case 'set-pool-addresses':
+        objects = objects.map((o) => (isPool(o, c.pool) ? copyOf(o, { ...o, spec: { ...asRecord(o.spec), addresses: [...c.addresses] } }) : o));
+        break;
+      case 'fail-node':
+      case 'drain-node': {
+        // fail: the Node, every pod on it (its speaker too) and its endpoints are gone;
+        // drain: its pods leave except DaemonSet pods (the speaker stays; MetalLB ignores cordon)
+        const fail = c.kind === 'fail-node';
+        const next: KubeObject[] = [];
+        for (const o of objects) {
+          if (fail && o.kind === 'Node' && o.metadata?.name === c.node) continue;
+          if (o.kind === 'Pod' && asRecord(o.spec).nodeName === c.node) {
+            const daemon = (o.metadata?.ownerReferences as unknown[] | undefined)?.some((r) => asRecord(r).kind === 'DaemonSet') || isSpeaker(o);
+            if (fail || !daemon) continue;
+          }
+          if (o.kind === 'EndpointSlice') {
+            const s = withoutNode(o, c.node);
+            if (s) {
+              next.push(s);
+              continue;
+            }
+          }
+          next.push(o);
+        }
+        objects = next;
+        break;
+      }
+      case 'label-node':
+        objects = objects.map((o) => {
+          if (o.kind !== 'Node' || o.metadata?.name !== c.node) return o;
+          const labels = { ...(o.metadata?.labels ?? {}) };
+          if (c.value === undefined) delete labels[c.key];
+          else labels[c.key] = c.value;
+          return copyOf(o, { ...o, metadata: { ...o.metadata, labels } });
+        });
+        break;
+    }
+  }
+  const captured = new Set(base.captured);
+  if (changes.some((c) => c.kind === 'add-service')) for (const k of ['Service', 'EndpointSlice']) captured.add(k);
+  return new ClusterState(
+    [
+      {
+        load: {
+          objects,
+          issues: [],
+          files: 0,
+          skippedNotKubernetes: 0,
+          logFiles: [],
+          bundle: { format: 'metallb-doctor-bundle/v1', metallbNamespace: ns, captured: [...captured], gaps: [...base.gaps] },
+        },
+        kind: 'snapshot',
+        ...(base.sourcePath ? { path: base.sourcePath } : {}),
+      },
+    ],
+    { metallbNamespace: ns, controllerRunning: true },
+  );
+}
+
+function isSpeaker(o: KubeObject): boolean {
+  const l = o.metadata?.labels ?? {};
+  return l.component === 'speaker' || l['app.kubernetes.io/component'] === 'speaker';
+}

@@ -1,0 +1,223 @@
+// The model's answers as cli.md's report sections: `services[]`, `pools[]`, `nodes[]`. Shared by
+// simulate, explain and (later) diag. BGP announcer sets stay compact: a Service announced by
+// thousands of nodes is "the nodes of these advertisements, except these", not a list.
+import type { KubeObject } from '../sources/types.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import { asRecord } from '../state/cluster-state.js';
+import type { Finding } from './types.js';
+import { simulationOf } from '../model/simulation.js';
+import { announcementOf, announcingNodes, hasRunningSpeaker, type Announcement } from '../model/announcement.js';
+import { adsOfPool, isExcludedFromBalancers, isNetworkUnavailable, nodesByName } from '../model/announce/common.js';
+import type { AnnounceResult } from '../model/announce/index.js';
+
+/** BGP announcers are listed node by node up to this many; above it, one compact entry. */
+export const BGP_LIST_LIMIT = 16;
+
+export interface AnnouncerView {
+  /** the node, or "*" for a compact set (see nodes/except/count) */
+  node: string;
+  protocol: 'layer2' | 'bgp';
+  /** BGP: the BGPPeer sessions the node sends the routes to */
+  peers?: string[];
+  /** layer 2: the interfaces it answers on (absent: all) */
+  interfaces?: string[];
+  /** compact BGP: how many nodes announce */
+  count?: number;
+  /** compact BGP: the advertisements whose nodes announce */
+  advertisements?: string[];
+  /** compact BGP: nodes of those advertisements (under Local policy: of those with a local endpoint) that do not announce */
+  except?: string[];
+}
+
+export type ServiceState = 'announced' | 'not-announced' | 'pending' | 'ignored' | 'assigned';
+
+export interface ServiceView {
+  namespace: string;
+  name: string;
+  ips: string[];
+  pool?: string;
+  /** `assigned`: it has an address, but the input lacks what says who announces it (Nodes, EndpointSlices) */
+  state: ServiceState;
+  announcers: AnnouncerView[];
+  /** ids of the error/critical findings about this Service */
+  rules: string[];
+  alternatives?: { pool: string; ips: string[] }[];
+  /** MetalLB's reason and error text when pending or ignored */
+  reason?: string;
+  message?: string;
+  /** BGP prefixes announced (each with its advertisement) */
+  prefixes?: { prefix: string; advertisement: string; localPref?: number; communities: string[]; peers: string[] | 'all' }[];
+  notes?: string[];
+}
+
+export interface PoolView {
+  name: string;
+  addresses: string[];
+  capacity: { ipv4: bigint; ipv6: bigint };
+  used: { ipv4: bigint; ipv6: bigint };
+  advertisedBy: { l2: string[]; bgp: string[] };
+  autoAssign: boolean;
+  avoidBuggyIPs: boolean;
+}
+
+export interface NodeView {
+  name: string;
+  speaker: 'ready' | 'not-ready' | 'missing' | 'unknown';
+  announces: boolean;
+  excludedBy: string[];
+}
+
+const key = (svc: KubeObject) => `${svc.metadata?.namespace || 'default'}/${svc.metadata?.name ?? ''}`;
+
+/** Which error/critical findings concern each Service (by namespace/name). */
+export function blockingRules(findings: readonly Finding[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of findings) {
+    if (f.severity !== 'error' && f.severity !== 'critical') continue;
+    for (const o of f.objects) {
+      if (o.kind !== 'Service') continue;
+      const k = `${o.namespace || 'default'}/${o.name}`;
+      const l = out.get(k) ?? [];
+      if (!l.includes(f.rule)) l.push(f.rule);
+      out.set(k, l);
+    }
+  }
+  return out;
+}
+
+function bgpAnnouncers(a: Announcement, r: AnnounceResult): AnnouncerView[] {
+  const bgp = r.bgp;
+  if (!bgp || bgp.announcingCount === 0) return [];
+  const sessionsOf = (node: string) => bgp.sessions.filter((s) => s.nodes === 'all' || s.nodes.includes(node)).map((s) => s.name);
+  const peersFor = (node: string) => {
+    const sessions = sessionsOf(node);
+    const mine = new Set(bgp.advertisements.filter((s) => s.nodes === 'all' || s.nodes.includes(node)).map((s) => s.name));
+    const limited = bgp.prefixes.filter((p) => mine.has(p.advertisement)).map((p) => p.peers);
+    if (limited.some((p) => p === 'all')) return sessions;
+    const names = new Set(limited.flat() as string[]);
+    return sessions.filter((s) => names.has(s));
+  };
+  if (bgp.announcingCount <= BGP_LIST_LIMIT) {
+    return announcingNodes(a, r).bgp.map((node) => ({ node, protocol: 'bgp' as const, peers: peersFor(node) }));
+  }
+  const { count, except } = compactScope(a, r);
+  return [{ node: '*', protocol: 'bgp', count, advertisements: bgp.advertisements.map((s) => s.name), except, peers: bgp.sessions.map((s) => s.name) }];
+}
+
+// Services of the same advertisements, exclusions and local nodes announce from the same nodes:
+// counted once per announcement, not once per Service (5,000 nodes x 20,000 Services otherwise)
+const compactMemo = new WeakMap<Announcement, Map<string, { count: number; except: string[] }>>();
+function compactScope(a: Announcement, r: AnnounceResult): { count: number; except: string[] } {
+  const bgp = r.bgp!;
+  let memo = compactMemo.get(a);
+  if (!memo) compactMemo.set(a, (memo = new Map()));
+  const k = [bgp.advertisements.map((s) => s.name).join(','), bgp.excluded.map((x) => x.node).join(','), bgp.localEndpointNodes?.join(',') ?? '*'].join('\u0001');
+  let hit = memo.get(k);
+  if (!hit) {
+    const excluded = new Set(bgp.excluded.map((x) => x.node));
+    const local = bgp.localEndpointNodes ? new Set(bgp.localEndpointNodes) : undefined;
+    let count = 0;
+    const except: string[] = [];
+    // under Local policy only the nodes with a local endpoint are candidates: the rest are not listed
+    const names = local ? [...local].filter((n) => nodesByName(a.input.nodes).has(n)) : a.input.nodes.map((n) => n.metadata?.name ?? '');
+    for (const name of names) {
+      if (!bgp.advertisements.some((s) => s.nodes === 'all' || s.nodes.includes(name))) continue;
+      if (excluded.has(name) || !hasRunningSpeaker(a, name)) except.push(name);
+      else count++;
+    }
+    hit = { count, except: except.sort() };
+    memo.set(k, hit);
+  }
+  return hit;
+}
+
+export function serviceView(state: ClusterState, svc: KubeObject, blocking: ReadonlyMap<string, string[]> = new Map()): ServiceView {
+  const a = announcementOf(state);
+  const entry = a.byService.get(svc);
+  const result = entry?.result ?? simulationOf(state).byService.get(svc)!;
+  const view: ServiceView = {
+    namespace: svc.metadata?.namespace || 'default',
+    name: svc.metadata?.name ?? '',
+    ips: result.ips,
+    ...(result.pool ? { pool: result.pool } : {}),
+    state: 'pending',
+    announcers: [],
+    rules: blocking.get(key(svc)) ?? [],
+  };
+  if (result.alternatives && result.alternatives.length > 1) view.alternatives = result.alternatives;
+  if (result.state === 'ignored' || result.state === 'pending') {
+    view.state = result.state;
+    if (result.reason) view.reason = result.reason;
+    if (result.message) view.message = result.message;
+  } else if (!a.applies || !entry?.announce) {
+    view.state = 'assigned';
+  } else {
+    const r = entry.announce;
+    const who = announcingNodes(a, r);
+    if (who.l2) view.announcers.push({ node: who.l2, protocol: 'layer2', ...(r.l2?.interfaces ? { interfaces: r.l2.interfaces } : {}) });
+    view.announcers.push(...bgpAnnouncers(a, r));
+    view.state = view.announcers.length > 0 ? 'announced' : 'not-announced';
+    if (r.bgp && r.bgp.announcingCount > 0 && r.bgp.prefixes.length > 0) view.prefixes = r.bgp.prefixes;
+  }
+  if (result.notes?.length) view.notes = result.notes;
+  return view;
+}
+
+export function poolViews(state: ClusterState): PoolView[] {
+  const sim = simulationOf(state);
+  const usage = new Map(sim.output.pools.map((u) => [u.pool, u]));
+  const pools = state.metallbObjects('IPAddressPool');
+  const names = (ads: readonly KubeObject[]) => ads.map((x) => x.metadata?.name ?? '');
+  return sim.pools.map((p) => {
+    const u = usage.get(p.name);
+    return {
+      name: p.name,
+      addresses: (Array.isArray(asRecord(p.obj.spec).addresses) ? (asRecord(p.obj.spec).addresses as unknown[]) : []).map(String),
+      capacity: u?.capacity ?? { ipv4: 0n, ipv6: 0n },
+      used: u?.used ?? { ipv4: 0n, ipv6: 0n },
+      advertisedBy: {
+        l2: names(adsOfPool(state.metallbObjects('L2Advertisement'), pools, p.obj)),
+        bgp: names(adsOfPool(state.metallbObjects('BGPAdvertisement'), pools, p.obj)),
+      },
+      autoAssign: p.autoAssign,
+      avoidBuggyIPs: p.avoidBuggyIPs,
+    };
+  });
+}
+
+/** Per node: its speaker, whether it announces any Service, and what keeps it from announcing. */
+export function nodeViews(state: ClusterState): NodeView[] {
+  const a = announcementOf(state);
+  if (!state.isCaptured('Node')) return [];
+  const announcing = new Set<string>();
+  const scopeMemo = new Set<string>();
+  const byName = nodesByName(a.input.nodes);
+  for (const e of a.byService.values()) {
+    const r = e.announce;
+    if (!r) continue;
+    if (r.l2?.winner) announcing.add(r.l2.winner);
+    const bgp = r.bgp;
+    if (!bgp || bgp.announcingCount === 0) continue;
+    if (bgp.localEndpointNodes) {
+      const excluded = new Set(bgp.excluded.map((x) => x.node));
+      for (const n of bgp.localEndpointNodes) if (byName.has(n) && !excluded.has(n) && bgp.advertisements.some((s) => s.nodes === 'all' || s.nodes.includes(n))) announcing.add(n);
+      continue;
+    }
+    // Services of the same advertisements and exclusions announce from the same nodes: once each
+    const k = bgp.advertisements.map((s) => s.name).join('\u0000') + '\u0001' + bgp.excluded.map((x) => x.node).join('\u0000');
+    if (scopeMemo.has(k)) continue;
+    scopeMemo.add(k);
+    const excluded = new Set(bgp.excluded.map((x) => x.node));
+    for (const n of byName.keys()) if (!excluded.has(n) && bgp.advertisements.some((s) => s.nodes === 'all' || s.nodes.includes(n))) announcing.add(n);
+  }
+  return a.input.nodes.map((n) => {
+    const name = n.metadata?.name ?? '';
+    const pod = a.speaker.pods?.get(name);
+    const speaker: NodeView['speaker'] = !a.speaker.pods ? 'unknown' : !pod ? 'missing' : pod.running && pod.ready ? 'ready' : 'not-ready';
+    const excludedBy: string[] = [];
+    if (isNetworkUnavailable(n)) excludedBy.push('NetworkUnavailable');
+    if (!a.speaker.ignoreExcludeLB && isExcludedFromBalancers(n)) excludedBy.push('node.kubernetes.io/exclude-from-external-load-balancers');
+    if (a.speaker.pods && !pod?.running) excludedBy.push('no running speaker');
+    return { name, speaker, announces: announcing.has(name) && hasRunningSpeaker(a, name), excludedBy };
+  });
+}
