@@ -7,6 +7,7 @@ import type { CliContext } from './context.js';
 import { lintCommand } from './commands/lint.js';
 import { rulesCommand } from './commands/rules.js';
 import { simulateCommand } from './commands/simulate.js';
+import { explainCommand } from './commands/explain.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command(ctx.name)
@@ -24,12 +25,13 @@ export function buildProgram(ctx: CliContext): Command {
 Examples:
   ${ctx.name} lint examples/demo            # check manifests before applying them
   ${ctx.name} lint . -o json --fail-on error
+  ${ctx.name} explain service shop/web --from snap.tar.gz      # why it has no address, or who announces it
   ${ctx.name} simulate --from snap.tar.gz --fail-node worker-1   # what MetalLB would do
   ${ctx.name} rules                         # what the tool checks
   ${ctx.name} rules show pool-overlap       # one rule: what MetalLB does, how to confirm, how to fix
   ${ctx.name} lint --help                   # every command has its own help and examples`,
   );
-  for (const make of [lintCommand, simulateCommand, rulesCommand]) {
+  for (const make of [explainCommand, lintCommand, simulateCommand, rulesCommand]) {
     const cmd = make(ctx);
     cmd.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();
     for (const sub of cmd.commands) sub.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();

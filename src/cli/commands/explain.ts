@@ -1,0 +1,99 @@
+// `explain service NS/NAME` (alias `why`): the causal chain for one Service, step by step, each
+// with its evidence and the command that confirms it by hand.
+import { Command } from 'commander';
+import { loadInputs } from '../../sources/load.js';
+import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
+import { RULES, ruleById } from '../../rules/index.js';
+import { runRules } from '../../rules/engine.js';
+import { buildReport, exitCodeFor, healthOf, summarize } from '../../report/build.js';
+import { render } from '../../renderers/index.js';
+import type { Report } from '../../report/types.js';
+import { addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
+import { ruleCatalog } from './rules.js';
+import type { CliContext } from '../context.js';
+import { explainService, findService, type Explanation, type StepStatus } from '../../report/explain.js';
+import { painter, type Style } from '../../renderers/options.js';
+
+interface ExplainOptions extends CommonOptions {
+  bgpBackend: 'native' | 'frr' | 'frr-k8s';
+}
+
+const MARK: Record<StepStatus, [string, Style]> = { ok: ['ok', 'green'], blocked: ['BLOCKED', 'red'], warning: ['warning', 'yellow'], info: ['info', 'cyan'] };
+
+export function renderExplanation(e: Explanation, color: boolean, verbose = false): string {
+  const paint = painter(color);
+  const out = [paint(e.verdict, 'bold'), ''];
+  e.steps.forEach((s, i) => {
+    const [word, style] = MARK[s.status];
+    out.push(`${i + 1}. ${s.title}  ${paint(`[${word}]`, style)}`);
+    for (const l of s.evidence) out.push(`     ${l}`);
+    for (const c of s.confirm) out.push(`     ${paint('$', 'dim')} ${paint(c, 'dim')}`);
+    out.push('');
+  });
+  if (!verbose && e.findings.length > 0) out.push(paint(`(${e.findings.length} finding(s); -v prints each with its fix, -o json the whole report)`, 'dim'));
+  return out.join('\n').trimEnd() + '\n';
+}
+
+export function explainCommand(ctx: CliContext): Command {
+  const cmd = new Command('explain')
+    .alias('why')
+    .summary('why a Service has no address, or why nobody reaches it')
+    .description(
+      'The causal chain for one Service: is it MetalLB\'s; which pools it may use and why not the others;\n' +
+        'the address it got or the exact reason it did not; which nodes may announce it and why not each\n' +
+        'other node; who announces it (and whether MetalLB\'s own status agrees); its endpoints and where\n' +
+        'traffic enters. Each step comes with the command that confirms it by hand.',
+    )
+    .argument('<what>', 'what to explain: service')
+    .argument('<ref>', 'NAMESPACE/NAME (NAME alone means the default namespace)')
+    .option('--from <snapshot>', 'the cluster state: a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file')
+    .option('--bgp-backend <backend>', 'BGP backend MetalLB runs with, when the input does not show it', 'frr-k8s');
+  addOutputOption(cmd, ['text', 'json', 'yaml']);
+  addReportOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  ${ctx.name} explain service shop/web --from snap.tar.gz
+  ${ctx.name} why service shop/web --from snap.tar.gz -o json
+  ${ctx.name} explain service shop/web --from cluster-dump/ -v    # with each finding's fix`,
+  );
+  cmd.action(async (what: string, ref: string, _local: unknown, self: Command) => {
+    const opts = self.optsWithGlobals<ExplainOptions>();
+    if (what !== 'service' && what !== 'svc') throw new UsageError(`explain ${what}: only "service" can be explained (explain service NAMESPACE/NAME)`);
+    if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref)) throw new UsageError(`explain service ${ref}: expected NAMESPACE/NAME`);
+    if (!opts.from) throw new UsageError('explain needs a state: --from SNAPSHOT (a bundle, a directory or a file); live clusters are not supported yet');
+    if (!['native', 'frr', 'frr-k8s'].includes(opts.bgpBackend)) throw new UsageError(`--bgp-backend ${opts.bgpBackend}: expected native, frr or frr-k8s`);
+    for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
+    const layers: StateLayer[] = [{ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from }];
+    const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
+    if (!state.isCaptured('Service')) throw new UsageError(`explain service ${ref}: the input holds no Services (${opts.from})`);
+    const { svc, suggestion } = findService(state, ref);
+    if (!svc) throw new UsageError(`explain service ${ref}: no such Service in ${opts.from}${suggestion ? ` (${suggestion})` : ''}`);
+    const found = state.metallb.bgpBackend;
+    const bgpBackend = found ?? opts.bgpBackend;
+    const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });
+    for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
+    const e = explainService(state, svc, run.findings);
+    // cli.md: explain exits by the findings that concern the Service it shows
+    const summary = summarize(e.findings);
+    const report = {
+      ...buildReport({ state, findings: e.findings, rules: RULES, suppressed: run.suppressed, bgpBackend, bgpBackendAssumed: !found }),
+      summary,
+      health: healthOf(summary),
+      service: e.service,
+      verdict: e.verdict,
+      steps: e.steps,
+    };
+    if (opts.output === 'text') {
+      ctx.out(renderExplanation(e, useColor(opts.color), opts.verbose));
+      if (opts.verbose && e.findings.length > 0) {
+        ctx.out('\n' + render('text', { ...(report as Report), checks: [] }, { color: useColor(opts.color), rules: ruleCatalog(), cwd: process.cwd(), command: 'lint', quiet: true, verbose: true }));
+      }
+    } else {
+      ctx.out(render(opts.output as never, report as Report, { color: false, rules: ruleCatalog(), cwd: process.cwd(), command: 'explain', quiet: opts.quiet, verbose: opts.verbose }));
+    }
+    ctx.exitCode = exitCodeFor(summary, opts.failOn);
+  });
+  return cmd;
+}

@@ -1,0 +1,278 @@
+// `explain service NS/NAME`: the causal chain for one Service, as steps a person can follow and
+// confirm by hand (cli.md: `service` and `steps`). Every step says what MetalLB decides and why,
+// from the same model as simulate and the rules.
+import type { KubeObject } from '../sources/types.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import { asRecord } from '../state/cluster-state.js';
+import type { Finding } from './types.js';
+import { simulationOf, autoAssignCandidates, pendingCause, CAUSE_RULE, poolAnnotationKey, alternativesText } from '../model/simulation.js';
+import { poolCompatible } from '../model/allocator/allocator.js';
+import { metallbLoadBalancerClass } from '../model/lb-class.js';
+import { announcementOf, announcingNodes, hasRunningSpeaker } from '../model/announcement.js';
+import { endpointsOf, nodesByName } from '../model/announce/common.js';
+import { serviceView, blockingRules, type ServiceView } from './views.js';
+
+export type StepStatus = 'ok' | 'blocked' | 'warning' | 'info';
+
+export interface Step {
+  title: string;
+  status: StepStatus;
+  evidence: string[];
+  confirm: string[];
+}
+
+export interface Explanation {
+  service: ServiceView;
+  /** one sentence: the answer */
+  verdict: string;
+  steps: Step[];
+  findings: Finding[];
+}
+
+const MAX_NAMES = 10;
+const names = (xs: readonly string[]) => (xs.length <= MAX_NAMES ? xs.join(', ') : `${xs.slice(0, MAX_NAMES).join(', ')} and ${xs.length - MAX_NAMES} more`);
+
+const L2_EXCLUSION: Record<string, string> = {
+  notMemberlistMember: 'no running speaker (not a memberlist member)',
+  nodeNetworkUnavailable: 'condition NetworkUnavailable=True',
+  nodeLabeledExcludeBalancers: 'labelled node.kubernetes.io/exclude-from-external-load-balancers',
+  noLocalEndpoints: 'no ready endpoint on the node (externalTrafficPolicy: Local)',
+  conflictingAdvertisements: 'its BGPAdvertisements for the pool set different LOCAL_PREFs',
+};
+
+function grouped(excluded: readonly { node: string; reason: string }[]): string[] {
+  const by = new Map<string, string[]>();
+  for (const e of excluded) by.set(e.reason, [...(by.get(e.reason) ?? []), e.node]);
+  return [...by].map(([reason, ns]) => `not ${ns.length === 1 ? 'this node' : `these ${ns.length} nodes`}: ${names(ns)}: ${L2_EXCLUSION[reason] ?? reason}`);
+}
+
+/** The Events whose involvedObject (or regarding) is the Service. */
+function eventsOf(state: ClusterState, svc: KubeObject): KubeObject[] {
+  const ns = svc.metadata?.namespace || 'default';
+  const name = svc.metadata?.name;
+  return state.all('Event').filter((e) => {
+    const io = asRecord((e as Record<string, unknown>).involvedObject ?? (e as Record<string, unknown>).regarding);
+    return io.kind === 'Service' && io.name === name && (io.namespace ?? e.metadata?.namespace) === ns;
+  });
+}
+
+export function explainService(state: ClusterState, svc: KubeObject, allFindings: readonly Finding[]): Explanation {
+  const ns = svc.metadata?.namespace || 'default';
+  const name = svc.metadata?.name ?? '';
+  const ref = `${ns}/${name}`;
+  const findings = allFindings.filter((f) => f.objects.some((o) => o.kind === 'Service' && (o.namespace || 'default') === ns && o.name === name));
+  const view = serviceView(state, svc, blockingRules(findings));
+  const sim = simulationOf(state);
+  const result = sim.byService.get(svc)!;
+  const info = sim.info.get(svc)!;
+  const mlns = state.metallb.namespace;
+  const steps: Step[] = [];
+  const spec = asRecord(svc.spec);
+
+  // 1. Is it MetalLB's at all?
+  const cls = metallbLoadBalancerClass(state);
+  const classText = typeof spec.loadBalancerClass === 'string' ? `loadBalancerClass "${spec.loadBalancerClass}"` : 'no loadBalancerClass';
+  const mine = result.state !== 'ignored';
+  steps.push({
+    title: mine ? 'MetalLB handles this Service' : 'MetalLB ignores this Service',
+    status: mine ? 'ok' : result.reason === 'notLoadBalancer' ? 'info' : 'blocked',
+    evidence: [
+      `spec.type: ${String(spec.type ?? 'ClusterIP')}; ${classText}`,
+      cls.value ? `MetalLB runs with --lb-class=${cls.value}: it handles only Services of that class` : 'MetalLB runs without --lb-class: it handles LoadBalancer Services with no loadBalancerClass',
+      ...(result.reason === 'otherLoadBalancerClass' ? ['another load-balancer implementation is asked for: MetalLB neither assigns nor clears anything'] : []),
+    ],
+    confirm: [`kubectl -n ${ns} get svc ${name} -o jsonpath='{.spec.type} {.spec.loadBalancerClass}{"\\n"}'`],
+  });
+  if (!mine) return finish();
+
+  // 2. Which pools it may use, and why not the others
+  const poolKey = poolAnnotationKey(svc);
+  const poolEvidence: string[] = [];
+  if (info.desiredPool) poolEvidence.push(`it asks for pool "${info.desiredPool}" (${poolKey}): only that pool is considered`);
+  const requested = info.svc.metadata?.annotations ? Object.entries(svc.metadata?.annotations ?? {}).find(([k]) => /\/loadBalancerIPs$/.test(k)) : undefined;
+  if (requested) poolEvidence.push(`it asks for the addresses ${requested[1]} (${requested[0]}): the pool that holds them is used`);
+  else if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP) poolEvidence.push(`it asks for ${spec.loadBalancerIP} (spec.loadBalancerIP)`);
+  if (!info.desiredPool && !requested && !spec.loadBalancerIP) {
+    const { pinned, fallback } = autoAssignCandidates(state, info);
+    if (pinned.length > 0) poolEvidence.push(`pools reserved for it by serviceAllocation (these win): ${pinned.map((p) => `"${p.name}"${p.serviceAllocation?.priority ? ` priority ${p.serviceAllocation.priority}` : ''}`).join(', ')}`);
+    if (fallback.length > 0) poolEvidence.push(`pools open to every Service: ${fallback.map((p) => `"${p.name}"`).join(', ')}`);
+    for (const p of sim.pools) {
+      if (!p.autoAssign) poolEvidence.push(`not "${p.name}": autoAssign is false (only Services that name it get its addresses)`);
+      else if (p.serviceAllocation && !poolCompatible(p, info)) poolEvidence.push(`not "${p.name}": its serviceAllocation (namespaces/selectors) does not include this Service`);
+    }
+    if (sim.pools.length === 0) poolEvidence.push('there is no IPAddressPool MetalLB reads');
+  }
+  const families = info.clusterIPs.map((ip) => (ip.includes(':') ? 'IPv6' : 'IPv4'));
+  poolEvidence.push(`address family: ${families.join(' + ') || 'unknown'} (from spec.clusterIPs), ipFamilyPolicy ${info.policy}`);
+  steps.push({ title: 'The pools it may use', status: 'info', evidence: poolEvidence, confirm: [`kubectl -n ${mlns} get ipaddresspools.metallb.io -o yaml`] });
+
+  // 3. The address, or why not
+  const describe = `kubectl -n ${ns} describe svc ${name}    # MetalLB's events: IPAllocated / AllocationFailed`;
+  if (result.state === 'pending') {
+    const cause = pendingCause(state, svc);
+    const rule = cause ? CAUSE_RULE[cause.kind] : undefined;
+    steps.push({
+      title: 'No address: MetalLB cannot give it one',
+      status: 'blocked',
+      evidence: [`MetalLB's controller: Warning ${result.reason ?? 'AllocationFailed'} "${result.message ?? ''}"`, ...(rule ? [`cause: ${rule}`] : []), ...(result.notes ?? [])],
+      confirm: [describe],
+    });
+    return finish();
+  }
+  const kept = result.state === 'kept';
+  steps.push({
+    title: `The address: ${result.ips.join(', ')} from pool "${result.pool}"`,
+    status: 'ok',
+    evidence: [
+      kept ? 'it already holds the address, and MetalLB keeps it (it is still valid)' : `MetalLB gives it the first free address${result.pool ? ` of "${result.pool}"` : ''}`,
+      ...(alternativesText(result) ? [alternativesText(result).trim()] : []),
+      ...result.events.map((e) => `MetalLB's controller: ${e.type} ${e.reason} "${e.message}"`),
+      ...(result.notes ?? []),
+    ],
+    confirm: [describe, `kubectl -n ${ns} get svc ${name} -o jsonpath='{.status.loadBalancer.ingress[*].ip}{"\\n"}'`],
+  });
+
+  // 4-5. Which nodes may announce it, and who does
+  const a = announcementOf(state);
+  const r = a.byService.get(svc)?.announce;
+  if (!a.applies || !r) {
+    steps.push({
+      title: 'Who announces it: not known from this input',
+      status: 'info',
+      evidence: [`the input lacks ${a.missing.join(', ') || 'the announcement'}: who announces the address is not computed`],
+      confirm: [`kubectl get nodes --show-labels`, `kubectl -n ${mlns} get pods -o wide`],
+    });
+    return finish();
+  }
+  const nodeEvidence: string[] = [];
+  if (r.l2) {
+    if (r.l2.advertisements.length === 0) nodeEvidence.push(`layer 2: no L2Advertisement of pool "${r.pool}" matches the Service`);
+    else nodeEvidence.push(`layer 2: L2Advertisement(s) ${r.l2.advertisements.map((s) => `"${s.name}" (${s.nodes === 'all' ? 'all nodes' : `${s.nodes.length} node(s)`})`).join(', ')}`);
+    if (r.l2.noServingEndpoints) nodeEvidence.push('layer 2: no endpoint of the Service can serve, so every speaker stays silent');
+    if (r.l2.reason === 'sharedIPWithServiceSelector') nodeEvidence.push('layer 2: the Service shares its IP (allow-shared-ip) and an L2Advertisement has serviceSelectors: the speakers refuse it');
+    if (r.l2.candidates.length > 0) nodeEvidence.push(`layer 2 candidates in election order (sha256 of "node#${r.ips[0]}"${r.l2.scores ? ', preferred-node scores first' : ''}): ${names(r.l2.candidates)}`);
+    nodeEvidence.push(...grouped(r.l2.excluded).map((t) => `layer 2: ${t}`));
+  }
+  if (r.bgp && (r.bgp.advertisements.length > 0 || r.bgp.otherAdvertisements.length > 0)) {
+    nodeEvidence.push(`BGP: BGPAdvertisement(s) ${r.bgp.advertisements.map((s) => `"${s.name}" (${s.nodes === 'all' ? 'all nodes' : `${s.nodes.length} node(s)`})`).join(', ') || 'none matching the Service'}`);
+    nodeEvidence.push(...grouped(r.bgp.excluded).map((t) => `BGP: ${t}`));
+    if (r.bgp.localEndpointNodes) nodeEvidence.push(`BGP: externalTrafficPolicy Local: only nodes with a ready endpoint announce: ${names(r.bgp.localEndpointNodes) || 'none'}`);
+    if (!r.bgp.hasEndpoints) nodeEvidence.push('BGP: no ready endpoint: every node withdraws the route (noEndpoints)');
+  }
+  if (a.speaker.memberlist.mode === 'disabled') nodeEvidence.push('memberlist is off: every node takes part in the layer 2 election, with a running speaker or not');
+  nodeEvidence.push(...a.speaker.notes.filter((n) => !n.startsWith('memberlist is disabled')));
+  const who = announcingNodes(a, r);
+  const any = who.l2 !== undefined || who.bgp.length > 0;
+  steps.push({
+    title: 'The nodes that may announce it',
+    status: any ? 'ok' : 'blocked',
+    evidence: nodeEvidence,
+    confirm: [`kubectl -n ${mlns} get l2advertisements.metallb.io,bgpadvertisements.metallb.io -o yaml`, 'kubectl get nodes --show-labels'],
+  });
+
+  const announceEvidence: string[] = [];
+  if (who.l2) announceEvidence.push(`layer 2: ${who.l2} answers ARP/NDP for ${r.ips.join(', ')}${r.l2?.interfaces ? ` on ${r.l2.interfaces.join(', ')}` : ' on every eligible interface'}; if it fails, ${r.l2!.candidates[1] ?? 'no other node'} takes over`);
+  if (who.l2Silent) announceEvidence.push(`layer 2: the election picks ${who.l2Silent}, which runs no speaker: nothing answers for ${r.ips[0]}`);
+  if (who.bgp.length > 0) {
+    const sessions = r.bgp!.sessions.filter((s) => who.bgp.some((n) => s.nodes === 'all' || s.nodes.includes(n))).map((s) => s.name);
+    announceEvidence.push(`BGP: ${who.bgp.length} node(s) announce ${r.bgp!.prefixes.map((p) => p.prefix).join(', ')}: ${names(who.bgp)}; to peers ${sessions.join(', ') || '(no BGPPeer session on those nodes)'}`);
+  }
+  // what MetalLB itself reports: ServiceL2Status / ServiceBGPStatus and nodeAssigned events
+  const reported = new Set<string>();
+  const statusKinds = ['ServiceL2Status', 'ServiceBGPStatus'].filter((k) => state.isCaptured(k));
+  for (const kind of statusKinds) {
+    for (const o of state.all(kind)) {
+      const st = asRecord(o.status);
+      if (st.serviceName === name && (st.serviceNamespace ?? ns) === ns && typeof st.node === 'string') {
+        reported.add(st.node);
+        announceEvidence.push(`MetalLB reports (${kind} ${o.metadata?.name}): node ${st.node}`);
+      }
+    }
+  }
+  for (const e of eventsOf(state, svc)) {
+    if ((e as Record<string, unknown>).reason === 'nodeAssigned') announceEvidence.push(`event nodeAssigned: "${String((e as Record<string, unknown>).message ?? (e as Record<string, unknown>).note ?? '')}"`);
+  }
+  const predicted = new Set([...(who.l2 ? [who.l2] : []), ...who.bgp]);
+  let mismatch = false;
+  if (reported.size > 0) {
+    const extra = [...reported].filter((n) => !predicted.has(n));
+    const missing = who.l2 && !reported.has(who.l2) ? [who.l2] : [];
+    if (extra.length > 0 || missing.length > 0) {
+      mismatch = true;
+      announceEvidence.push(
+        `MetalLB's status disagrees with the model: ${extra.length ? `reported but not expected: ${extra.join(', ')}` : ''}${extra.length && missing.length ? '; ' : ''}${missing.length ? `expected but not reported: ${missing.join(', ')}` : ''} (speakers with a different view of the nodes or the memberlist, or a stale status)`,
+      );
+    }
+  }
+  if (!any && !who.l2Silent) announceEvidence.push('no node announces it');
+  const ip = r.ips[0] ?? '';
+  steps.push({
+    title: any ? `Who announces it: ${[...(who.l2 ? [`${who.l2} (layer 2)`] : []), ...(who.bgp.length ? [`${who.bgp.length} node(s) by BGP`] : [])].join(', ')}` : 'Nobody announces it',
+    status: !any ? 'blocked' : mismatch ? 'warning' : 'ok',
+    evidence: announceEvidence,
+    confirm: [
+      ...(r.l2 ? [`arping -c 3 -I <interface> ${ip}    # from a host on the same segment: one MAC should answer, ${who.l2 ?? 'the elected node'}'s`] : []),
+      `kubectl -n ${mlns} logs -l component=speaker --tail=-1 | grep serviceAnnounced | grep '"${ref}"'`,
+      ...(statusKinds.length > 0 || r.l2 ? [`kubectl get servicel2statuses.metallb.io,servicebgpstatuses.metallb.io -A`] : []),
+      ...(r.bgp && r.bgp.announcingCount > 0 ? [`show bgp ipv4 unicast ${ip}    # on the router: one path per announcing node`] : []),
+    ],
+  });
+
+  // 6. Endpoints and where traffic enters
+  const eps = endpointsOf(state.endpointSlicesFor(ns, name));
+  const serving = eps.filter((e) => e.canServe && e.hasAddresses);
+  const byName = nodesByName(a.input.nodes);
+  const local = spec.externalTrafficPolicy === 'Local';
+  const epNodes = [...new Set(serving.map((e) => e.nodeName).filter((n): n is string => !!n))];
+  const trafficEvidence = [
+    `${serving.length} ready endpoint(s) of ${eps.length}${epNodes.length ? ` on ${names(epNodes)}` : ''}`,
+    local
+      ? 'externalTrafficPolicy Local: traffic enters only at a node with a local endpoint, and the client address is kept'
+      : 'externalTrafficPolicy Cluster: traffic enters at the announcing node and kube-proxy forwards it to any endpoint (source NAT)',
+  ];
+  if (who.l2) trafficEvidence.push(`traffic for ${ip} arrives at ${who.l2}${local ? '' : ', then goes to an endpoint'}`);
+  if (epNodes.some((n) => !byName.has(n))) trafficEvidence.push(`endpoints name nodes the input does not hold: ${epNodes.filter((n) => !byName.has(n)).join(', ')}`);
+  if (epNodes.some((n) => !hasRunningSpeaker(a, n)) && local) trafficEvidence.push(`endpoints on nodes without a running speaker: ${epNodes.filter((n) => !hasRunningSpeaker(a, n)).join(', ')}`);
+  steps.push({
+    title: 'Endpoints and where traffic enters',
+    status: serving.length === 0 ? 'blocked' : 'ok',
+    evidence: trafficEvidence,
+    confirm: [
+      `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name} -o wide`,
+      `tcpdump -ni any host ${ip}    # on ${who.l2 ?? 'an announcing node'}: does the traffic arrive?`,
+    ],
+  });
+  return finish();
+
+  function finish(): Explanation {
+    if (findings.length > 0) {
+      steps.push({
+        title: 'Findings about this Service',
+        status: findings.some((f) => f.severity === 'error' || f.severity === 'critical') ? 'blocked' : 'warning',
+        evidence: findings.map((f) => `${f.severity} ${f.rule}: ${f.message}`),
+        confirm: findings.map((f) => `metallb-doctor rules show ${f.rule}`).filter((v, i, all) => all.indexOf(v) === i),
+      });
+    }
+    const verdict =
+      view.state === 'announced'
+        ? `${ref} has ${view.ips.join(', ')} (pool ${view.pool}) and is announced`
+        : view.state === 'ignored'
+          ? `${ref} is not MetalLB's: ${result.reason === 'notLoadBalancer' ? 'it is not of type LoadBalancer' : 'it asks for another loadBalancerClass'}`
+          : view.state === 'pending'
+            ? `${ref} has no address: ${result.message ?? result.reason ?? 'unknown cause'}`
+            : view.state === 'assigned'
+              ? `${ref} has ${view.ips.join(', ')} (pool ${view.pool}); who announces it is not known from this input`
+              : `${ref} has ${view.ips.join(', ')} (pool ${view.pool}) but no node announces it`;
+    return { service: view, verdict, steps, findings };
+  }
+}
+
+/** The Service named NS/NAME, with a suggestion when there is none. */
+export function findService(state: ClusterState, ref: string): { svc?: KubeObject; suggestion?: string } {
+  const [ns, name] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
+  const svc = state.get('Service', ns, name!) ?? (ns === 'default' ? state.all('Service').find((s) => !s.metadata?.namespace && s.metadata?.name === name) : undefined);
+  if (svc) return { svc };
+  const same = state.all('Service').filter((s) => s.metadata?.name === name).map((s) => `${s.metadata?.namespace || 'default'}/${name}`);
+  return same.length > 0 ? { suggestion: `did you mean ${same.slice(0, 3).join(' or ')}?` } : {};
+}
+
