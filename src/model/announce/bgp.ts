@@ -121,6 +121,47 @@ function masked(ip: string, v4: number, v6: number): string | undefined {
   return `${formatIP({ family: p.family, value: (p.value >> host) << host })}/${len}`;
 }
 
+/** The nodes the service-matching ads of a pool select, split by the node-level checks: the same for every Service of these ads. */
+interface NodeScopeInfo {
+  union: ReadonlySet<string>;
+  excluded: { node: string; reason: BGPReason }[];
+  eligible: ReadonlySet<string>;
+  reasons: ReadonlySet<BGPReason>;
+}
+const scopes = new WeakMap<AnnounceInput, WeakMap<KubeObject, Map<string, NodeScopeInfo>>>();
+function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly KubeObject[], parsed: readonly ParsedAd[], conflicting: (idx: number[]) => boolean): NodeScopeInfo {
+  let perInput = scopes.get(input);
+  if (!perInput) scopes.set(input, (perInput = new WeakMap()));
+  let perPool = perInput.get(pool);
+  if (!perPool) perInput.set(pool, (perPool = new Map()));
+  const k = matching.map(nameOf).join('\u0000');
+  let info = perPool.get(k);
+  if (info) return info;
+  const byName = nodesByName(input.nodes);
+  const sets = matching.map((a) => nodeSetOf(a, input.nodes).names);
+  const union = new Set<string>();
+  for (const s of sets) for (const n of s) union.add(n);
+  const excluded: NodeScopeInfo['excluded'] = [];
+  const eligible = new Set<string>();
+  const reasons = new Set<BGPReason>();
+  for (const n of union) {
+    const idx: number[] = [];
+    sets.forEach((s, i) => s.has(n) && idx.push(i));
+    const node = byName.get(n);
+    let why: BGPReason | undefined;
+    if (conflicting(idx)) why = 'conflictingAdvertisements';
+    else if (isNetworkUnavailable(node)) why = 'nodeNetworkUnavailable';
+    else if (!input.ignoreExcludeLB && isExcludedFromBalancers(node)) why = 'nodeLabeledExcludeBalancers';
+    if (why) {
+      excluded.push({ node: n, reason: why });
+      reasons.add(why);
+    } else eligible.add(n);
+  }
+  info = { union, excluded, eligible, reasons };
+  perPool.set(k, info);
+  return info;
+}
+
 export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeObject, ips: readonly string[], endpoints: readonly Endpoint[]): BGPResult {
   const poolAds = adsOfPool(input.bgpAdvertisements, input.pools, pool);
   const matching = poolAds.filter((a) => adMatchesService(a, service));
@@ -147,31 +188,16 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
     return hit;
   };
 
-  const byName = nodesByName(input.nodes);
-  const sets = matching.map((a) => nodeSetOf(a, input.nodes));
-  const union = new Set<string>();
-  for (const s of sets) for (const n of s.names) union.add(n);
-  const excluded: BGPResult['excluded'] = [];
+  const ns = nodeScope(input, pool, matching, parsed, conflicting);
+  const excluded = ns.excluded;
+  const firstReason = new Set<BGPReason>(ns.reasons);
   let announcingCount = 0;
-  const firstReason = new Map<BGPReason, number>();
-  const note = (r: BGPReason) => firstReason.set(r, (firstReason.get(r) ?? 0) + 1);
-  for (const n of union) {
-    const idx: number[] = [];
-    sets.forEach((s, i) => s.names.has(n) && idx.push(i));
-    const node = byName.get(n);
-    let why: BGPReason | undefined;
-    if (conflicting(idx)) why = 'conflictingAdvertisements';
-    else if (isNetworkUnavailable(node)) why = 'nodeNetworkUnavailable';
-    else if (!input.ignoreExcludeLB && isExcludedFromBalancers(node)) why = 'nodeLabeledExcludeBalancers';
-    if (why) {
-      excluded.push({ node: n, reason: why });
-      note(why);
-      continue;
-    }
-    if (etpLocal && !local.has(n)) note('noLocalEndpoints');
-    else if (!hasEndpoints) note('noEndpoints');
-    else announcingCount++;
-  }
+  if (etpLocal) {
+    for (const n of local) if (ns.eligible.has(n)) announcingCount++;
+    if (announcingCount < ns.eligible.size) firstReason.add('noLocalEndpoints');
+  } else if (hasEndpoints) announcingCount = ns.eligible.size;
+  else if (ns.eligible.size > 0) firstReason.add('noEndpoints');
+  const union = ns.union;
 
   const al = aliases(input.communities);
   const prefixes: BGPPrefix[] = [];

@@ -1,6 +1,6 @@
 // Layer 2 election (speaker/layer2_controller.go ShouldAnnounce, SetBalancer; metallb-semantics.md 4.2):
 // computed once for the whole cluster, since every speaker runs the same election on the same inputs.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { KubeObject } from '../../sources/types.js';
 import type { LabelSelector } from '../kinds.js';
 import { matchesSelector, validateSelector } from '../selectors.js';
@@ -54,8 +54,9 @@ export function l2Order(nodes: readonly string[], ip: string): string[] {
 }
 
 function sortCandidates(nodes: readonly string[], ip: string, scores: ReadonlyMap<string, number> | undefined): string[] {
-  const keyed = nodes.map((n) => ({ n, s: scores?.get(n) ?? 0, h: createHash('sha256').update(`${n}#${ip}`, 'utf8').digest() }));
-  keyed.sort((a, b) => (a.s !== b.s ? b.s - a.s : Buffer.compare(a.h, b.h)));
+  // lowercase hex of equal length orders as the raw bytes do; crypto.hash is the one-shot form (3x createHash)
+  const keyed = nodes.map((n) => ({ n, s: scores?.get(n) ?? 0, h: hash('sha256', `${n}#${ip}`, 'hex') }));
+  keyed.sort((a, b) => (a.s !== b.s ? b.s - a.s : a.h < b.h ? -1 : a.h > b.h ? 1 : 0));
   return keyed.map((k) => k.n);
 }
 
@@ -85,6 +86,42 @@ export function preferredNodeScores(ad: KubeObject, nodes: readonly KubeObject[]
   return scores;
 }
 
+/** The nodes the service-matching ads select, and those a node-level reason removes: the same for every Service of these ads. */
+interface NodeBase {
+  selected: string[];
+  /** selected minus the node-level exclusions, in selected order */
+  eligible: string[];
+  excluded: { node: string; reason: L2Exclusion }[];
+  reasonOf: Map<string, L2Exclusion>;
+}
+const nodeBases = new WeakMap<AnnounceInput, Map<string, NodeBase>>();
+function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readonly { names: ReadonlySet<string> }[]): NodeBase {
+  let perInput = nodeBases.get(input);
+  if (!perInput) nodeBases.set(input, (perInput = new Map()));
+  const k = ads.map(nameOf).join('\u0000');
+  let b = perInput.get(k);
+  if (b) return b;
+  const selected = new Set<string>();
+  for (const s of sets) for (const n of s.names) selected.add(n);
+  const byName = nodesByName(input.nodes);
+  const members = input.memberlistMembers;
+  b = { selected: [...selected], eligible: [], excluded: [], reasonOf: new Map() };
+  // ad.Nodes only holds Node objects, so a member without a Node never qualifies: iterating the selected nodes is the same
+  for (const n of selected) {
+    const node = byName.get(n);
+    let why: L2Exclusion | undefined;
+    if (members && !members.has(n)) why = 'notMemberlistMember';
+    else if (isNetworkUnavailable(node)) why = 'nodeNetworkUnavailable';
+    else if (!input.ignoreExcludeLB && isExcludedFromBalancers(node)) why = 'nodeLabeledExcludeBalancers';
+    if (why) {
+      b.excluded.push({ node: n, reason: why });
+      b.reasonOf.set(n, why);
+    } else b.eligible.push(n);
+  }
+  perInput.set(k, b);
+  return b;
+}
+
 export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObject, ips: readonly string[], endpoints: readonly Endpoint[]): L2Result {
   const ads = adsOfPool(input.l2Advertisements, input.pools, pool).filter((a) => adMatchesService(a, service));
   const base: L2Result = { protocol: 'layer2', candidates: [], excluded: [], advertisements: ads.map((a) => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact })) };
@@ -93,26 +130,23 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
   if (ads.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
 
   const sets = ads.map((a) => nodeSetOf(a, input.nodes));
-  const selected = new Set<string>();
-  for (const s of sets) for (const n of s.names) selected.add(n);
-  if (selected.size === 0) return { ...base, reason: 'noMatchingAdvertisement' };
+  const nb = nodeBase(input, ads, sets);
+  if (nb.selected.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
 
-  const byName = nodesByName(input.nodes);
-  const local = new Set(endpoints.filter((e) => e.canServe && e.nodeName !== undefined).map((e) => e.nodeName!));
   const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
-  const members = input.memberlistMembers;
-  const excluded: L2Result['excluded'] = [];
-  const cands: string[] = [];
-  // ad.Nodes only holds Node objects, so a member without a Node never qualifies: iterating the selected nodes is the same
-  for (const n of selected) {
-    const node = byName.get(n);
-    let why: L2Exclusion | undefined;
-    if (members && !members.has(n)) why = 'notMemberlistMember';
-    else if (isNetworkUnavailable(node)) why = 'nodeNetworkUnavailable';
-    else if (!input.ignoreExcludeLB && isExcludedFromBalancers(node)) why = 'nodeLabeledExcludeBalancers';
-    else if (etpLocal && !local.has(n)) why = 'noLocalEndpoints';
-    if (why) excluded.push({ node: n, reason: why });
-    else cands.push(n);
+  let excluded: L2Result['excluded'] = nb.excluded;
+  let cands: string[] = nb.eligible;
+  if (etpLocal) {
+    const local = new Set(endpoints.filter((e) => e.canServe && e.nodeName !== undefined).map((e) => e.nodeName!));
+    // in the order of the selected nodes, as the speaker meets them
+    excluded = [];
+    cands = [];
+    const why = nb.reasonOf;
+    for (const n of nb.selected) {
+      const r = why.get(n) ?? (local.has(n) ? undefined : 'noLocalEndpoints');
+      if (r) excluded.push({ node: n, reason: r });
+      else cands.push(n);
+    }
   }
   if (cands.length === 0) return { ...base, excluded, reason: 'notOwner' };
 
