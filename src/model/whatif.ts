@@ -178,7 +178,7 @@ export function applyChanges(base: ClusterState, changes: readonly Change[]): Cl
         load: {
           objects,
           issues: [],
-          files: 0,
+          files: base.files,
           skippedNotKubernetes: 0,
           logFiles: [],
           bundle: { format: 'metallb-doctor-bundle/v1', metallbNamespace: ns, captured: [...captured], gaps: [...base.gaps] },

@@ -32,7 +32,7 @@ export function announcerText(a: readonly AnnouncerView[]): string {
     parts.push(`bgp: ${compact.count} nodes of ${compact.advertisements!.join(', ')}${compact.except!.length ? ` except ${listed(compact.except!, 5)}` : ''}`);
   } else if (bgp.length > 0) {
     const peers = [...new Set(bgp.flatMap((x) => x.peers ?? []))];
-    parts.push(`bgp: ${listed(bgp.map((x) => x.node), 6)}${peers.length ? ` -> ${peers.join(', ')}` : ''}`);
+    parts.push(`bgp: ${listed(bgp.map((x) => x.node), 6)}${peers.length ? ` (to ${peers.join(', ')})` : ' (no BGP session on them)'}`);
   }
   return parts.join('; ');
 }
@@ -81,7 +81,19 @@ function changeLines(c: ServiceChange, paint: Paint): string[] {
   if (b.state !== a.state) out.push(`      state ${b.state} -> ${a.state}`);
   const ba = announcerText(b.announcers);
   const aa = announcerText(a.announcers);
-  if (ba !== aa) out.push(`      announced by ${ba || 'no node'} -> ${aa || 'no node'}`);
+  if (ba !== aa) out.push(`      announced by ${ba || 'no node'}  ->  ${aa || 'no node'}`);
+  // BGP: the routes each node that stops (or starts) announcing withdraws (or sends)
+  const bgpNodes = (v: ServiceView) => v.announcers.filter((x) => x.protocol === 'bgp' && x.node !== '*').map((x) => x.node);
+  const prefixes = (b.prefixes ?? a.prefixes ?? []).map((p) => p.prefix);
+  if (prefixes.length > 0) {
+    const gone = bgpNodes(b).filter((n) => !bgpNodes(a).includes(n));
+    const added = bgpNodes(a).filter((n) => !bgpNodes(b).includes(n));
+    if (gone.length) out.push(`      BGP routes ${prefixes.join(', ')} withdrawn by ${listed(gone, 6)}`);
+    if (added.length && b.prefixes) out.push(`      BGP routes ${(a.prefixes ?? []).map((p) => p.prefix).join(', ')} now also sent by ${listed(added, 6)}`);
+  }
+  const bc = b.announcers.find((x) => x.node === '*');
+  const ac = a.announcers.find((x) => x.node === '*');
+  if (bc && (!ac || ac.count !== bc.count)) out.push(`      BGP: ${bc.count} announcing node(s)  ->  ${ac?.count ?? bgpNodes(a).length}`);
   return out;
 }
 

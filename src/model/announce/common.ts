@@ -21,6 +21,13 @@ export interface AnnounceInput {
   memberlistMembers?: ReadonlySet<string>;
   /** the speaker's --ignore-exclude-lb */
   ignoreExcludeLB: boolean;
+  /**
+   * The speaker refuses a Service with allow-shared-ip that an L2Advertisement with serviceSelectors
+   * matches (sharedIPWithServiceSelector): MetalLB after v0.16.1. Default true (unknown version: HEAD).
+   */
+  refuseSharedIPWithServiceSelectors?: boolean;
+  /** L2Advertisement.serviceSelectors exists (v0.16.0+; before, the API server drops the field). Default true. */
+  l2ServiceSelectors?: boolean;
   /** the speaker's --disable-layer2: no layer 2 decision at all */
   disableLayer2?: boolean;
 }

@@ -123,10 +123,10 @@ function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readon
 }
 
 export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObject, ips: readonly string[], endpoints: readonly Endpoint[]): L2Result {
-  const ads = adsOfPool(input.l2Advertisements, input.pools, pool).filter((a) => adMatchesService(a, service));
+  const ads = adsOfPool(input.l2Advertisements, input.pools, pool).filter((a) => input.l2ServiceSelectors === false || adMatchesService(a, service));
   const base: L2Result = { protocol: 'layer2', candidates: [], excluded: [], advertisements: ads.map((a) => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact })) };
   if (!endpoints.some((e) => e.canServe)) return { ...base, noServingEndpoints: true, reason: 'notOwner' };
-  if (allowsSharedIP(service) && ads.some(hasServiceSelectors)) return { ...base, reason: 'sharedIPWithServiceSelector' };
+  if (input.refuseSharedIPWithServiceSelectors !== false && input.l2ServiceSelectors !== false && allowsSharedIP(service) && ads.some(hasServiceSelectors)) return { ...base, reason: 'sharedIPWithServiceSelector' };
   if (ads.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
 
   const sets = ads.map((a) => nodeSetOf(a, input.nodes));
