@@ -107,7 +107,10 @@ function withoutNode(slice: KubeObject, node: string): KubeObject | undefined {
   return kept.length === eps.length ? undefined : copyOf(slice, { ...slice, endpoints: kept } as KubeObject);
 }
 
-/** The state after the changes, starting from the addresses MetalLB assigned in the baseline. */
+/**
+ * The state after the changes, starting from the addresses MetalLB assigned in the baseline, once
+ * MetalLB's controller has processed every Service again (status written, or cleared when pending).
+ */
 export function applyChanges(base: ClusterState, changes: readonly Change[]): ClusterState {
   const sim = simulationOf(base);
   const derived = new Set(base.legacy?.objects ?? []);
@@ -172,22 +175,34 @@ export function applyChanges(base: ClusterState, changes: readonly Change[]): Cl
   }
   const captured = new Set(base.captured);
   if (changes.some((c) => c.kind === 'add-service')) for (const k of ['Service', 'EndpointSlice']) captured.add(k);
-  return new ClusterState(
-    [
-      {
-        load: {
-          objects,
-          issues: [],
-          files: base.files,
-          skippedNotKubernetes: 0,
-          logFiles: [],
-          bundle: { format: 'metallb-doctor-bundle/v1', metallbNamespace: ns, captured: [...captured], gaps: [...base.gaps] },
+  const layer = (objs: KubeObject[]): ClusterState =>
+    new ClusterState(
+      [
+        {
+          load: {
+            objects: objs,
+            issues: [],
+            files: base.files,
+            skippedNotKubernetes: 0,
+            logFiles: [],
+            bundle: { format: 'metallb-doctor-bundle/v1', metallbNamespace: ns, captured: [...captured], gaps: [...base.gaps] },
+          },
+          kind: 'snapshot',
+          ...(base.sourcePath ? { path: base.sourcePath } : {}),
         },
-        kind: 'snapshot',
-        ...(base.sourcePath ? { path: base.sourcePath } : {}),
-      },
-    ],
-    { metallbNamespace: ns, controllerRunning: true },
+      ],
+      { metallbNamespace: ns, controllerRunning: true },
+    );
+  // the controller then processes every Service: it writes the new addresses to status (or clears them)
+  const changed = layer(objects);
+  const after = simulationOf(changed);
+  return layer(
+    objects.map((o) => {
+      if (o.kind !== 'Service') return o;
+      const r = after.byService.get(o);
+      if (!r || r.state === 'ignored' || r.state === 'kept') return o;
+      return withBaselineStatus(o, r.state === 'allocated' ? r.ips : []);
+    }),
   );
 }
 

@@ -248,7 +248,7 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     if (findings.length > 0) {
       steps.push({
         title: 'Findings about this Service',
-        status: findings.some((f) => f.severity === 'error' || f.severity === 'critical') ? 'blocked' : 'warning',
+        status: findings.some((f) => f.severity === 'error' || f.severity === 'critical') ? 'blocked' : findings.some((f) => f.severity === 'warning') ? 'warning' : 'info',
         evidence: findings.map((f) => `${f.severity} ${f.rule}: ${f.message}`),
         confirm: findings.map((f) => `metallb-doctor rules show ${f.rule}`).filter((v, i, all) => all.indexOf(v) === i),
       });

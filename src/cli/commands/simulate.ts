@@ -199,7 +199,8 @@ Examples:
     const shownServices = state.all('Service').filter((s) => (s.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer' && inScope(s));
     const shownKeys = new Set(shownServices.map((s) => `${s.metadata?.namespace || 'default'}/${s.metadata?.name ?? ''}`));
     // cli.md: simulate exits by the findings that concern the Services it shows (and their pools)
-    const concerns = (f: Finding) => f.objects.some((o) => (o.kind === 'Service' && shownKeys.has(`${o.namespace || 'default'}/${o.name}`)) || o.kind === 'IPAddressPool');
+    const concerns = (f: Finding) =>
+      ruleById(f.rule)?.meta.category === 'pools' || f.objects.some((o) => (o.kind === 'Service' && shownKeys.has(`${o.namespace || 'default'}/${o.name}`)) || o.kind === 'IPAddressPool');
     const findings = run.findings.filter(concerns);
     const blocking = blockingRules(findings);
     const services = shownServices.map((s) => serviceView(state, s, blocking));

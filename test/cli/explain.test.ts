@@ -1,0 +1,127 @@
+// explain service end to end (in process): the healthy clusters, a pending Service, a Service no
+// node announces, and bad references.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/program.js';
+import type { CliContext } from '../../src/cli/context.js';
+import { bundleJson, endpointSlice, l2Advertisement, node, speakerDaemonSet, speakerPod, threeNodes } from '../helpers/cluster.js';
+import { docs, pool, service } from '../helpers/services.js';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const ctx: CliContext = {
+    name: 'metallb-doctor',
+    stdin: Readable.from([]),
+    out: (s) => void (out += s),
+    err: (s) => void (err += s),
+    warn: (m) => void (err += m + '\n'),
+    verbose: false,
+    exitCode: 0,
+  };
+  return { code: await runCli(args, ctx), out, err };
+}
+
+interface ExplainJson {
+  service: { namespace: string; name: string; ips: string[]; state: string; announcers: { node: string; protocol: string }[]; rules: string[] };
+  verdict: string;
+  steps: { title: string; status: string; evidence: string[]; confirm: string[] }[];
+  findings: { rule: string }[];
+}
+
+function bundle(resources: string): { dir: string; done: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'mlbd-explain-'));
+  mkdirSync(join(dir, 'resources'));
+  writeFileSync(join(dir, 'bundle.json'), bundleJson());
+  writeFileSync(join(dir, 'resources', 'c.yaml'), resources);
+  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+describe('explain service', () => {
+  test('an announced L2 Service: every step ok, the winner and the next in line, commands to confirm', async () => {
+    const r = await run(['explain', 'service', 'shop/web', '--from', 'examples/clusters/healthy-l2', '-o', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as ExplainJson;
+    assert.equal(j.service.state, 'announced');
+    assert.deepEqual(j.service.announcers, [{ node: 'worker-2', protocol: 'layer2' }]);
+    assert.deepEqual(j.steps.map((s) => s.status), ['ok', 'info', 'ok', 'ok', 'ok', 'ok']);
+    const who = j.steps[4]!;
+    assert.equal(who.title, 'Who announces it: worker-2 (layer 2)');
+    assert.ok(who.evidence.some((e) => /worker-2 answers ARP\/NDP for 192\.168\.1\.240 .*if it fails, worker-1 takes over/.test(e)), who.evidence.join('\n'));
+    assert.ok(who.evidence.some((e) => /MetalLB reports \(ServiceL2Status .*\): node worker-2/.test(e)), who.evidence.join('\n'));
+    assert.ok(who.confirm.some((c) => c.startsWith('arping -c 3 -I <interface> 192.168.1.240')));
+    assert.ok(j.steps[3]!.evidence.some((e) => /not this node: cp-1: labelled node\.kubernetes\.io\/exclude-from-external-load-balancers/.test(e)));
+  });
+
+  test('why is the alias; text output numbers the steps', async () => {
+    const r = await run(['why', 'service', 'shop/web', '--from', 'examples/clusters/healthy-bgp', '--no-color']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^shop\/web has 203\.0\.113\.1 \(pool public\) and is announced$/m);
+    assert.match(r.out, /^5\. Who announces it: 2 node\(s\) by BGP {2}\[ok\]$/m);
+    assert.match(r.out, /BGP: 2 node\(s\) announce 203\.0\.113\.1\/32: worker-1, worker-2; to peers tor/);
+  });
+
+  test('a pending Service: the allocation step is blocked with MetalLB\'s own error, and the finding is named', async () => {
+    const b = bundle(docs(threeNodes(), pool('one', ['10.0.0.1/32']), l2Advertisement('l2'), service('a', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.1'] }), service('b', { spec: { clusterIPs: '[10.96.0.11]' } }), endpointSlice('a', [{ node: 'node-a' }]), endpointSlice('b', [{ node: 'node-a' }])));
+    try {
+      const r = await run(['explain', 'service', 'shop/b', '--from', b.dir, '-o', 'json']);
+      assert.equal(r.code, 2);
+      const j = JSON.parse(r.out) as ExplainJson;
+      assert.equal(j.service.state, 'pending');
+      const blocked = j.steps.find((s) => s.status === 'blocked')!;
+      assert.equal(blocked.title, 'No address: MetalLB cannot give it one');
+      assert.ok(blocked.evidence.includes(`MetalLB's controller: Warning AllocationFailed "Failed to allocate IP for "shop/b": no available IPs"`), blocked.evidence.join('\n'));
+      assert.ok(blocked.evidence.includes('cause: service-pool-exhausted'));
+      assert.ok(j.findings.some((f) => f.rule === 'service-pool-exhausted'));
+    } finally {
+      b.done();
+    }
+  });
+
+  test('no node may announce: each node with its reason', async () => {
+    const nodes = docs(
+      node('node-a', { labels: { 'node.kubernetes.io/exclude-from-external-load-balancers': '' } }),
+      node('node-b', { networkUnavailable: true }),
+      speakerDaemonSet(),
+      speakerPod('node-a'),
+      speakerPod('node-b'),
+    );
+    const b = bundle(docs(nodes, pool('lan', ['10.0.0.0/24']), l2Advertisement('l2'), service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.0'] }), endpointSlice('web', [{ node: 'node-a' }])));
+    try {
+      const r = await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json']);
+      const j = JSON.parse(r.out) as ExplainJson;
+      assert.equal(j.service.state, 'not-announced');
+      const may = j.steps.find((s) => s.title === 'The nodes that may announce it')!;
+      assert.equal(may.status, 'blocked');
+      assert.ok(may.evidence.includes('layer 2: not this node: node-a: labelled node.kubernetes.io/exclude-from-external-load-balancers'), may.evidence.join('\n'));
+      assert.ok(may.evidence.includes('layer 2: not this node: node-b: condition NetworkUnavailable=True'), may.evidence.join('\n'));
+      assert.equal(j.steps.find((s) => s.title === 'Nobody announces it')!.status, 'blocked');
+    } finally {
+      b.done();
+    }
+  });
+
+  test('a Service of another class is not MetalLB\'s', async () => {
+    const b = bundle(docs(threeNodes(), pool('lan', ['10.0.0.0/24']), l2Advertisement('l2'), service('web', { spec: { clusterIPs: '[10.96.0.10]', loadBalancerClass: 'x.io/lb' } })));
+    try {
+      const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
+      assert.equal(j.service.state, 'ignored');
+      assert.deepEqual(j.steps.map((s) => [s.title, s.status]), [['MetalLB ignores this Service', 'blocked'], ['Findings about this Service', 'info']]);
+      assert.deepEqual(j.findings.map((f) => f.rule), ['service-other-lb-class']);
+    } finally {
+      b.done();
+    }
+  });
+
+  test('bad references: one line, exit 3, with a suggestion', async () => {
+    const r = await run(['explain', 'service', 'default/web', '--from', 'examples/clusters/healthy-l2']);
+    assert.equal(r.code, 3);
+    assert.equal(r.err, 'metallb-doctor: explain service default/web: no such Service in examples/clusters/healthy-l2 (did you mean shop/web?)\n');
+    assert.equal((await run(['explain', 'pod', 'x', '--from', 'examples/clusters/healthy-l2'])).code, 3);
+    assert.equal((await run(['explain', 'service', 'shop/web'])).code, 3);
+  });
+});
