@@ -6,7 +6,7 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
 import { argValue, containers, parseVersion } from '../state/installation.js';
 import { normalizeBGPPeer } from './bgppeer-conversion.js';
-import { announce, type AnnounceInput, type AnnounceResult } from './announce/index.js';
+import { announce, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
 import { simulationOf } from './simulation.js';
 import type { ServiceResult } from './allocator/index.js';
 
@@ -189,7 +189,7 @@ export function announcingNodes(a: Announcement, r: AnnounceResult): { l2?: stri
     const local = r.bgp.localEndpointNodes ? new Set(r.bgp.localEndpointNodes) : undefined;
     for (const n of a.input.nodes) {
       const name = n.metadata?.name ?? '';
-      if (!scopes.some((s) => s.nodes === 'all' || s.nodes.includes(name))) continue;
+      if (!scopes.some((s) => inScope(s, name))) continue;
       if (excluded.has(name)) continue;
       if (local && !local.has(name)) continue;
       if (!r.bgp.hasEndpoints) continue;

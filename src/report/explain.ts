@@ -9,7 +9,7 @@ import { simulationOf, autoAssignCandidates, pendingCause, CAUSE_RULE, poolAnnot
 import { poolCompatible } from '../model/allocator/allocator.js';
 import { metallbLoadBalancerClass } from '../model/lb-class.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker } from '../model/announcement.js';
-import { endpointsOf, nodesByName } from '../model/announce/common.js';
+import { endpointsOf, inScope, nodesByName } from '../model/announce/common.js';
 import { serviceView, blockingRules, type ServiceView } from './views.js';
 
 export type StepStatus = 'ok' | 'blocked' | 'warning' | 'info';
@@ -174,7 +174,7 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   if (who.l2) announceEvidence.push(`layer 2: ${who.l2} answers ARP/NDP for ${r.ips.join(', ')}${r.l2?.interfaces ? ` on ${r.l2.interfaces.join(', ')}` : ' on every eligible interface'}; if it fails, ${r.l2!.candidates[1] ?? 'no other node'} takes over`);
   if (who.l2Silent) announceEvidence.push(`layer 2: the election picks ${who.l2Silent}, which runs no speaker: nothing answers for ${r.ips[0]}`);
   if (who.bgp.length > 0) {
-    const sessions = r.bgp!.sessions.filter((s) => who.bgp.some((n) => s.nodes === 'all' || s.nodes.includes(n))).map((s) => s.name);
+    const sessions = r.bgp!.sessions.filter((s) => who.bgp.some((n) => inScope(s, n))).map((s) => s.name);
     announceEvidence.push(`BGP: ${who.bgp.length} node(s) announce ${r.bgp!.prefixes.map((p) => p.prefix).join(', ')}: ${names(who.bgp)}; to peers ${sessions.join(', ') || '(no BGPPeer session on those nodes)'}`);
   }
   // what MetalLB itself reports: ServiceL2Status / ServiceBGPStatus and nodeAssigned events

@@ -7,7 +7,7 @@ import { asRecord } from '../state/cluster-state.js';
 import type { Finding } from './types.js';
 import { simulationOf } from '../model/simulation.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker, type Announcement } from '../model/announcement.js';
-import { adsOfPool, isExcludedFromBalancers, isNetworkUnavailable, nodesByName } from '../model/announce/common.js';
+import { adsOfPool, inScope, isExcludedFromBalancers, isNetworkUnavailable, nodesByName } from '../model/announce/common.js';
 import type { AnnounceResult } from '../model/announce/index.js';
 
 /** BGP announcers are listed node by node up to this many; above it, one compact entry. */
@@ -88,10 +88,10 @@ export function blockingRules(findings: readonly Finding[]): Map<string, string[
 function bgpAnnouncers(a: Announcement, r: AnnounceResult): AnnouncerView[] {
   const bgp = r.bgp;
   if (!bgp || bgp.announcingCount === 0) return [];
-  const sessionsOf = (node: string) => bgp.sessions.filter((s) => s.nodes === 'all' || s.nodes.includes(node)).map((s) => s.name);
+  const sessionsOf = (node: string) => bgp.sessions.filter((s) => inScope(s, node)).map((s) => s.name);
   const peersFor = (node: string) => {
     const sessions = sessionsOf(node);
-    const mine = new Set(bgp.advertisements.filter((s) => s.nodes === 'all' || s.nodes.includes(node)).map((s) => s.name));
+    const mine = new Set(bgp.advertisements.filter((s) => inScope(s, node)).map((s) => s.name));
     const limited = bgp.prefixes.filter((p) => mine.has(p.advertisement)).map((p) => p.peers);
     if (limited.some((p) => p === 'all')) return sessions;
     const names = new Set(limited.flat() as string[]);
@@ -121,7 +121,7 @@ function compactScope(a: Announcement, r: AnnounceResult): { count: number; exce
     // under Local policy only the nodes with a local endpoint are candidates: the rest are not listed
     const names = local ? [...local].filter((n) => nodesByName(a.input.nodes).has(n)) : a.input.nodes.map((n) => n.metadata?.name ?? '');
     for (const name of names) {
-      if (!bgp.advertisements.some((s) => s.nodes === 'all' || s.nodes.includes(name))) continue;
+      if (!bgp.advertisements.some((s) => inScope(s, name))) continue;
       if (excluded.has(name) || !hasRunningSpeaker(a, name)) except.push(name);
       else count++;
     }
@@ -200,7 +200,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     if (!bgp || bgp.announcingCount === 0) continue;
     if (bgp.localEndpointNodes) {
       const excluded = new Set(bgp.excluded.map((x) => x.node));
-      for (const n of bgp.localEndpointNodes) if (byName.has(n) && !excluded.has(n) && bgp.advertisements.some((s) => s.nodes === 'all' || s.nodes.includes(n))) announcing.add(n);
+      for (const n of bgp.localEndpointNodes) if (byName.has(n) && !excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) announcing.add(n);
       continue;
     }
     // Services of the same advertisements and exclusions announce from the same nodes: once each
@@ -208,7 +208,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     if (scopeMemo.has(k)) continue;
     scopeMemo.add(k);
     const excluded = new Set(bgp.excluded.map((x) => x.node));
-    for (const n of byName.keys()) if (!excluded.has(n) && bgp.advertisements.some((s) => s.nodes === 'all' || s.nodes.includes(n))) announcing.add(n);
+    for (const n of byName.keys()) if (!excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) announcing.add(n);
   }
   return a.input.nodes.map((n) => {
     const name = n.metadata?.name ?? '';

@@ -19,7 +19,10 @@ export interface RuleMeta {
   id: string;
   /** the catalog severity; a rule may report a lower (or, where rules.md says, higher) one */
   severity: Severity;
-  /** every severity the rule can report, highest first */
+  /**
+   * every severity the rule can report: the catalog's first, then the others (rules.md lets a rule
+   * lower its severity where the condition hurts nothing yet, and names the few that raise it)
+   */
   severities?: Severity[];
   category: Category;
   evidence: Evidence[];

@@ -154,4 +154,12 @@ export interface NodeScope {
   nodes: 'all' | readonly string[];
 }
 /** Whether a scope holds a node ('all' holds every Node object; pass node names of Node objects). */
-export const inScope = (s: NodeScope, node: string): boolean => s.nodes === 'all' || s.nodes.includes(node);
+export const inScope = (s: NodeScope, node: string): boolean => s.nodes === 'all' || nameSet(s.nodes).has(node);
+
+// the compact node lists are shared by every result of one advertisement or peer: one Set each
+const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function nameSet(names: readonly string[]): ReadonlySet<string> {
+  let s = nameSets.get(names);
+  if (!s) nameSets.set(names, (s = new Set(names)));
+  return s;
+}
