@@ -36,11 +36,17 @@ import bgppeerInvalid from './bgp/bgppeer-invalid.js';
 import bgppeerPasswordInvalid from './bgp/bgppeer-password-invalid.js';
 import bgppeerSelectsNoNode from './bgp/bgppeer-selects-no-node.js';
 import bgppeerTimersInvalid from './bgp/bgppeer-timers-invalid.js';
+import l2SharedIpServiceSelector from './services/l2-shared-ip-service-selector.js';
 import serviceDeprecatedAnnotation from './services/service-deprecated-annotation.js';
+import serviceEndpointsWithoutNode from './services/service-endpoints-without-node.js';
 import serviceIpFamilyUnsatisfiable from './services/service-ip-family-unsatisfiable.js';
 import serviceIpOutsidePools from './services/service-ip-outside-pools.js';
 import serviceLoadbalanceripDeprecated from './services/service-loadbalancerip-deprecated.js';
+import serviceMultipleAnnouncers from './services/service-multiple-announcers.js';
+import serviceNoAnnouncingNode from './services/service-no-announcing-node.js';
 import serviceNoEligiblePool from './services/service-no-eligible-pool.js';
+import serviceNoEndpoints from './services/service-no-endpoints.js';
+import serviceNotAnnounced from './services/service-not-announced.js';
 import serviceOtherLbClass from './services/service-other-lb-class.js';
 import servicePending from './services/service-pending.js';
 import servicePoolExhausted from './services/service-pool-exhausted.js';
@@ -48,6 +54,8 @@ import servicePoolUnknown from './services/service-pool-unknown.js';
 import serviceRequestedIpInUse from './services/service-requested-ip-in-use.js';
 import serviceRequestedIpOutsidePools from './services/service-requested-ip-outside-pools.js';
 import serviceSharingConflict from './services/service-sharing-conflict.js';
+import nodeExcludedFromLb from './nodes/node-excluded-from-lb.js';
+import nodeNetworkUnavailable from './nodes/node-network-unavailable.js';
 
 export const RULES: readonly Rule[] = [
   objectDuplicate,
@@ -86,11 +94,17 @@ export const RULES: readonly Rule[] = [
   bgppeerPasswordInvalid,
   bgppeerSelectsNoNode,
   bgppeerTimersInvalid,
+  l2SharedIpServiceSelector,
   serviceDeprecatedAnnotation,
+  serviceEndpointsWithoutNode,
   serviceIpFamilyUnsatisfiable,
   serviceIpOutsidePools,
   serviceLoadbalanceripDeprecated,
+  serviceMultipleAnnouncers,
+  serviceNoAnnouncingNode,
   serviceNoEligiblePool,
+  serviceNoEndpoints,
+  serviceNotAnnounced,
   serviceOtherLbClass,
   servicePending,
   servicePoolExhausted,
@@ -98,4 +112,6 @@ export const RULES: readonly Rule[] = [
   serviceRequestedIpInUse,
   serviceRequestedIpOutsidePools,
   serviceSharingConflict,
+  nodeExcludedFromLb,
+  nodeNetworkUnavailable,
 ];
