@@ -1,5 +1,6 @@
 // npm run bench: lint end to end vs the bare YAML parse, on 50,000 objects (about 20 MB), in one
 // file and in 1,000 files. Each measurement runs in a fresh process; the median of 3 is reported.
+// Then the simulate benchmark (bench/simulate.mjs).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { generate } from './generate.mjs';
@@ -37,3 +38,6 @@ for (const files of [1, 1000]) {
 }
 const [one, many] = rows;
 console.log(`lint peak RSS, one file vs ${many.files} files: ${mb(one.l.rss)} MB vs ${mb(many.l.rss)} MB (ratio ${(many.l.rss / one.l.rss).toFixed(2)}; flat means near 1)`);
+
+console.log('');
+await import('./simulate.mjs');
