@@ -172,6 +172,18 @@ export function announcementOf(state: ClusterState): Announcement {
   return a;
 }
 
+const clusterAnnouncers = new WeakMap<object, readonly string[]>();
+const nodeIndexes = new WeakMap<readonly KubeObject[], Map<string, number>>();
+function nodeIndex(nodes: readonly KubeObject[]): Map<string, number> {
+  let m = nodeIndexes.get(nodes);
+  if (!m) {
+    m = new Map();
+    nodes.forEach((n, i) => m!.set(n.metadata?.name ?? '', i));
+    nodeIndexes.set(nodes, m);
+  }
+  return m;
+}
+
 /** Whether a node runs a speaker (true when the speaker pods are not in the input: unknown is not absent). */
 export function hasRunningSpeaker(a: Announcement, node: string): boolean {
   return !a.speaker.pods || a.speaker.pods.get(node)?.running === true;
@@ -181,19 +193,32 @@ export function hasRunningSpeaker(a: Announcement, node: string): boolean {
  * Every node that announces the Service, by protocol (BGP expanded: use for one Service, not all).
  * A node the election picks but that runs no speaker announces nothing: `l2Silent` names it.
  */
-export function announcingNodes(a: Announcement, r: AnnounceResult): { l2?: string; l2Silent?: string; bgp: string[] } {
-  const bgp: string[] = [];
-  if (r.bgp && r.bgp.announcingCount > 0) {
-    const scopes = r.bgp.advertisements;
-    const excluded = new Set(r.bgp.excluded.map((e) => e.node));
-    const local = r.bgp.localEndpointNodes ? new Set(r.bgp.localEndpointNodes) : undefined;
-    for (const n of a.input.nodes) {
-      const name = n.metadata?.name ?? '';
-      if (!scopes.some((s) => inScope(s, name))) continue;
-      if (excluded.has(name)) continue;
-      if (local && !local.has(name)) continue;
-      if (!r.bgp.hasEndpoints) continue;
-      if (hasRunningSpeaker(a, name)) bgp.push(name);
+export function announcingNodes(a: Announcement, r: AnnounceResult): { l2?: string; l2Silent?: string; bgp: readonly string[] } {
+  let bgp: readonly string[] = [];
+  const b = r.bgp;
+  if (b && b.announcingCount > 0 && b.hasEndpoints) {
+    if (b.localEndpointNodes) {
+      // Local policy: the few nodes with a local endpoint, in node order
+      const excluded = new Set(b.excluded.map((e) => e.node));
+      const index = nodeIndex(a.input.nodes);
+      bgp = b.localEndpointNodes
+        .filter((n) => index.has(n) && !excluded.has(n) && b.advertisements.some((s) => inScope(s, n)) && hasRunningSpeaker(a, n))
+        .sort((x, y) => index.get(x)! - index.get(y)!);
+    } else {
+      // Cluster policy: every eligible node of the advertisements; the same for every Service of
+      // those advertisements (their exclusions are one shared list), so computed once for them all
+      let hit = clusterAnnouncers.get(b.excluded);
+      if (!hit) {
+        const excluded = new Set(b.excluded.map((e) => e.node));
+        const names: string[] = [];
+        for (const n of a.input.nodes) {
+          const name = n.metadata?.name ?? '';
+          if (!excluded.has(name) && b.advertisements.some((s) => inScope(s, name)) && hasRunningSpeaker(a, name)) names.push(name);
+        }
+        hit = Object.freeze(names);
+        clusterAnnouncers.set(b.excluded, hit);
+      }
+      bgp = hit;
     }
   }
   const w = r.l2?.winner;

@@ -144,14 +144,18 @@ function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly Ku
   const excluded: NodeScopeInfo['excluded'] = [];
   const eligible = new Set<string>();
   const reasons = new Set<BGPReason>();
+  const single = sets.length === 1;
   for (const n of union) {
-    const idx: number[] = [];
-    sets.forEach((s, i) => s.has(n) && idx.push(i));
     const node = byName.get(n);
     let why: BGPReason | undefined;
-    if (conflicting(idx)) why = 'conflictingAdvertisements';
-    else if (isNetworkUnavailable(node)) why = 'nodeNetworkUnavailable';
-    else if (!input.ignoreExcludeLB && isExcludedFromBalancers(node)) why = 'nodeLabeledExcludeBalancers';
+    // one advertisement cannot conflict with itself
+    if (!single) {
+      const idx: number[] = [];
+      sets.forEach((s, i) => s.has(n) && idx.push(i));
+      if (conflicting(idx)) why = 'conflictingAdvertisements';
+    }
+    if (why === undefined && isNetworkUnavailable(node)) why = 'nodeNetworkUnavailable';
+    else if (why === undefined && !input.ignoreExcludeLB && isExcludedFromBalancers(node)) why = 'nodeLabeledExcludeBalancers';
     if (why) {
       excluded.push({ node: n, reason: why });
       reasons.add(why);
