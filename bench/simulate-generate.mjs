@@ -2,7 +2,7 @@
 // (manifests install, frr-k8s BGP backend) with a speaker per node, IPv4 / IPv6 / dual-stack pools
 // split between layer 2 (one rack per advertisement) and BGP (every node, two peers), and
 // LoadBalancer Services spread over the pools: a quarter sharing addresses in pairs, a quarter
-// under externalTrafficPolicy Local, half already holding their addresses. Resources are JSON
+// under externalTrafficPolicy Local, all holding their addresses (or, `unprocessed`, only half). Resources are JSON
 // Lists, one per kind, as `kubectl get -o json` prints them. Deterministic (seeded PRNG).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ const v6 = (prefix, n) => (n === 0 ? `${prefix}::` : `${prefix}::${hex(n)}`);
 /** 10.(base + hi).(mid).(lo) for a counter */
 const v4 = (first, c) => `${first}.${(c >> 16) & 255}.${(c >> 8) & 255}.${c & 255}`;
 
-export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 200 } = {}) {
+export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 200, unprocessed = false } = {}) {
   const rand = prng(0x5eed ^ (nodes * 31 + services * 17 + pools));
   const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
   const chars = 'bcdfghjklmnpqrstvwxz2456789';
@@ -415,8 +415,9 @@ export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 2
     const pairSecond = j % 8 === 1;
     const shared = pairFirst || pairSecond;
     const local = j % 8 === 2 || j % 8 === 3;
-    // half of each kind (pairs, Local, plain) already holds its addresses
-    const holds = ((j >> 1) + (j >> 3)) % 2 === 0;
+    // every Service holds its addresses, as in a running cluster; with `unprocessed`, only half of
+    // each kind (pairs, Local, plain) does: the rest wait for a controller that is not running
+    const holds = !unprocessed || ((j >> 1) + (j >> 3)) % 2 === 0;
     const name = `svc-${pad(s, 5)}`;
     const namespace = `app-${pad((Math.floor(s % pools) * 7 + Math.floor(j / 2)) % APP_NAMESPACES, 2)}`;
     const svcUid = uid();

@@ -17,9 +17,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (b) => (b / 1048576).toFixed(1);
 
 const generated = new Map();
-function bundle(nodes, services) {
-  const dir = join(out, `sim-${nodes}-${services}`);
-  if (!generated.has(dir)) generated.set(dir, generateCluster(dir, { nodes, services, pools: POOLS }));
+function bundle(nodes, services, unprocessed = false) {
+  const dir = join(out, `sim-${nodes}-${services}${unprocessed ? '-unprocessed' : ''}`);
+  if (!generated.has(dir)) generated.set(dir, generateCluster(dir, { nodes, services, pools: POOLS, unprocessed }));
   return { dir, bytes: generated.get(dir) };
 }
 
@@ -47,6 +47,12 @@ console.log(`  simulate -o json:                      ${line(base)}\n    goal: $
 const failNode = `node-${String(Math.min(42, NODES)).padStart(5, '0')}`;
 const fail = measure(full.dir, ['--fail-node', failNode]);
 console.log(`  simulate --fail-node ${failNode} -o json: ${line(fail)}\n    goal: ${goal(fail)}`);
+
+// the worst case: half the Services wait for a controller that is not running, so the allocator
+// works for them and every one of them is a finding (whose file positions are then resolved)
+const stale = bundle(NODES, SERVICES, true);
+const worst = measure(stale.dir);
+console.log(`  half the Services without an address (controller down), -o json: ${line(worst)}`);
 
 function series(label, sizes) {
   const rows = sizes.map(([nodes, services]) => ({ nodes, services, m: measure(bundle(nodes, services).dir) }));

@@ -4,7 +4,7 @@
 // `snap.tar.gz!resources/services.json` and `snap.tar.gz!logs/metallb-system/speaker-x/speaker.log`;
 // readBundleFile() reads either form.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import type { BundleManifest, LoadIssue, LoadResult } from './types.js';
 import { InputError, sourceOf } from './types.js';
 import { parseYamlText } from './yaml.js';
 import { parseJsonText } from './json.js';
+import { LAZY_JSON_FROM, parseJsonLazily } from './lazy-json.js';
 import { collectObjects } from './objects.js';
 import { DocumentCutter, type Piece } from './yaml-pieces.js';
 import type { ParsedText } from './parsed.js';
@@ -142,6 +143,8 @@ export function parseText(text: string, file: string, format: Format): ParsedTex
 
 class Loader {
   readonly result: LoadResult = { objects: [], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [] };
+  /** reading the resources of a bundle directory: large JSON files take JSON.parse, positions on demand */
+  lazyJson = false;
 
   addBuffer(buf: Uint8Array, file: string, format: Format): void {
     this.result.files++;
@@ -155,6 +158,21 @@ class Loader {
     if ('issue' in d) {
       this.result.issues.push(d.issue);
       return;
+    }
+    if (this.lazyJson && format === 'json' && buf.length >= LAZY_JSON_FROM) {
+      const reread = () => {
+        try {
+          const again = decodeText(readFileSync(file), file);
+          return 'issue' in again ? undefined : again.text;
+        } catch {
+          return undefined; // gone since: positions fall back to the file's start
+        }
+      };
+      const fast = parseJsonLazily(d.text, file, reread);
+      if (fast) {
+        collectObjects(fast.parsed, file, this.result, fast.lazy);
+        return;
+      }
     }
     collectObjects(parseText(d.text, file, format), file, this.result);
   }
@@ -298,7 +316,13 @@ async function loadDirectory(dir: string, loader: Loader): Promise<void> {
     await walkDir(dir, tree, visited, false);
   }
   loader.result.logFiles.push(...tree.logs);
-  await loader.addFiles(tree.manifests);
+  // a bundle's resources are machine-written (snapshot): JSON.parse, positions on demand
+  loader.lazyJson = manifest !== undefined;
+  try {
+    await loader.addFiles(tree.manifests);
+  } finally {
+    loader.lazyJson = false;
+  }
 }
 
 function normalizeEntryPath(p: string): string {

@@ -4,6 +4,7 @@ import { compactPositions } from './compact.js';
 import type { KubeObject, LoadIssue, ObjectSource } from './types.js';
 import { attachSource, unpackPos } from './types.js';
 import type { ParsedText, PositionMap } from './parsed.js';
+import type { LazyFilePositions } from './lazy-json.js';
 
 export interface ObjectsOut {
   objects: KubeObject[];
@@ -41,11 +42,33 @@ function isSecretValuePath(path: string): boolean {
   return path.startsWith('data\u001f') || path.startsWith('stringData\u001f') || path === 'data' || path === 'stringData';
 }
 
-function makeObject(v: Obj, pm: PositionMap, file: string, docIndex: number, listIndex?: number): KubeObject {
+/** An ObjectSource whose positions are found when first asked for (see lazy-json.ts). */
+function lazySource(lazy: LazyFilePositions, file: string, docIndex: number, listIndex: number | undefined): ObjectSource {
+  let pm: PositionMap | undefined;
+  let fields: ReadonlyMap<string, number> | undefined;
+  const get = () => (pm ??= lazy.positions(docIndex, listIndex));
+  return {
+    file,
+    docIndex,
+    ...(listIndex !== undefined ? { listIndex } : {}),
+    get line() {
+      return unpackPos(get().pos).line;
+    },
+    get column() {
+      return unpackPos(get().pos).column;
+    },
+    get fields() {
+      return (fields ??= get().fields instanceof Map ? compactPositions(get().fields as Map<string, number>) : get().fields);
+    },
+  };
+}
+
+function makeObject(v: Obj, pm: PositionMap, file: string, docIndex: number, listIndex?: number, lazy?: LazyFilePositions): KubeObject {
   if (v.kind === 'Secret') dropSecretValues(v);
   // Every later layer reads obj.metadata.name: a missing or mistyped metadata becomes {} (the
   // schema rule still sees the name missing).
   if (!isPlainObject(v.metadata)) v.metadata = {};
+  if (lazy) return attachSource(v as KubeObject, lazySource(lazy, file, docIndex, listIndex));
   const { line, column } = unpackPos(pm.pos);
   const src: ObjectSource = { file, line, column, docIndex, fields: pm.fields instanceof Map ? compactPositions(pm.fields) : pm.fields };
   if (listIndex !== undefined) src.listIndex = listIndex;
@@ -57,7 +80,7 @@ function makeObject(v: Obj, pm: PositionMap, file: string, docIndex: number, lis
  * Turns the documents of one file into objects. Documents that are not Kubernetes objects
  * are counted, and their warnings dropped (a Helm values file is not read by Kubernetes).
  */
-export function collectObjects(parsed: ParsedText, file: string, out: ObjectsOut): void {
+export function collectObjects(parsed: ParsedText, file: string, out: ObjectsOut, lazy?: LazyFilePositions): void {
   for (const i of parsed.issues) if (i.kind === 'syntax') out.issues.push(i);
   for (const doc of parsed.documents) {
     const v = doc.value;
@@ -84,7 +107,7 @@ export function collectObjects(parsed: ParsedText, file: string, out: ObjectsOut
         }
         if (it.kind === 'Secret') secretItems.add(i);
         const pm = doc.items?.[i] ?? { pos: doc.pos, fields: new Map<string, number>() };
-        out.objects.push(makeObject(it, pm, file, doc.docIndex, i));
+        out.objects.push(makeObject(it, pm, file, doc.docIndex, i, lazy));
       }
     } else {
       let pm: PositionMap = doc;
@@ -98,7 +121,7 @@ export function collectObjects(parsed: ParsedText, file: string, out: ObjectsOut
         });
         pm = { pos: doc.pos, fields, ...(literalBlocks.size ? { literalBlocks } : {}) };
       }
-      out.objects.push(makeObject(v, pm, file, doc.docIndex));
+      out.objects.push(makeObject(v, pm, file, doc.docIndex, undefined, lazy));
     }
     const secret = v.kind === 'Secret';
     for (const w of doc.warnings) {

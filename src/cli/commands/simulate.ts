@@ -1,6 +1,7 @@
 // `simulate`: MetalLB's allocation and announcement over a snapshot (and manifests laid over it),
 // with what-ifs; prints who gets which address and who announces it. Never touches a cluster.
 import { Command } from 'commander';
+import type { KubeObject } from '../../sources/types.js';
 import { loadInputs } from '../../sources/load.js';
 import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
 import { RULES, ruleById } from '../../rules/index.js';
@@ -189,14 +190,18 @@ Examples:
     const problems = unknownTargets(base, changes);
     if (problems.length > 0) throw new UsageError(problems.join('; '));
 
+    const inScope = (svc: { metadata?: { namespace?: string } }) => !opts.namespace || (svc.metadata?.namespace || 'default') === opts.namespace;
+    const isShown = (s: KubeObject) => (s.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer' && inScope(s);
+    // the baseline's views first: the diff compares addresses, states and announcers, so it needs
+    // no rules of its own, and the baseline's model can go before the what-if's is built
+    const before = changes.length > 0 ? base.all('Service').filter(isShown).map((s) => serviceView(base, s)) : undefined;
     const state = changes.length > 0 ? applyChanges(base, changes) : base;
     const found = state.metallb.bgpBackend;
     const bgpBackend = found ?? opts.bgpBackend;
     const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });
     for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
 
-    const inScope = (svc: { metadata?: { namespace?: string } }) => !opts.namespace || (svc.metadata?.namespace || 'default') === opts.namespace;
-    const shownServices = state.all('Service').filter((s) => (s.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer' && inScope(s));
+    const shownServices = state.all('Service').filter(isShown);
     const shownKeys = new Set(shownServices.map((s) => `${s.metadata?.namespace || 'default'}/${s.metadata?.name ?? ''}`));
     // cli.md: simulate exits by the findings that concern the Services it shows (and their pools)
     const concerns = (f: Finding) =>
@@ -204,12 +209,7 @@ Examples:
     const findings = run.findings.filter(concerns);
     const blocking = blockingRules(findings);
     const services = shownServices.map((s) => serviceView(state, s, blocking));
-    let changed: ServiceChange[] | undefined;
-    if (changes.length > 0) {
-      const baseBlocking = blockingRules(runRules(RULES, base, { bgpBackend, disabled: new Set(opts.disable) }).findings);
-      const before = base.all('Service').filter((s) => (s.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer' && inScope(s)).map((s) => serviceView(base, s, baseBlocking));
-      changed = diffServices(before, services);
-    }
+    const changed: ServiceChange[] | undefined = before ? diffServices(before, services) : undefined;
     const a = announcementOf(state);
     const report: SimulationReport = {
       ...buildReport({ state, findings, rules: RULES, suppressed: run.suppressed, bgpBackend, bgpBackendAssumed: !found }),

@@ -1,0 +1,70 @@
+// Large JSON files of a bundle directory are read with JSON.parse and their positions resolved on
+// demand: the positions must be exactly those of the positioned parser, values identical, Secret
+// values still dropped, and a file JSON.parse refuses still gets its syntax error with a position.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInputs } from '../../src/sources/load.js';
+import { positionOf, sourceOf } from '../../src/sources/types.js';
+
+function services(n: number): string {
+  const items = Array.from({ length: n }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: `svc-${i}`, namespace: 'shop', annotations: { 'metallb.io/address-pool': 'lan' } },
+    spec: { type: 'LoadBalancer', ports: [{ port: 80 + (i % 5), protocol: 'TCP' }] },
+  }));
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 4);
+}
+
+test('a bundle directory: the same objects and exactly the same positions as the positioned parser', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'mlbd-lazy-'));
+  try {
+    const text = services(6000);
+    assert.ok(text.length > 1 << 20, 'large enough to take the lazy path');
+    const secret = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'metallb-system' }, data: { secretkey: 'c2VjcmV0' } }], pad: 'x'.repeat(1 << 20) });
+    mkdirSync(join(d, 'bundle', 'resources'), { recursive: true });
+    writeFileSync(join(d, 'bundle', 'bundle.json'), JSON.stringify({ format: 'metallb-doctor-bundle/v1', captured: ['Service', 'Secret'] }));
+    writeFileSync(join(d, 'bundle', 'resources', 'service.json'), text);
+    writeFileSync(join(d, 'bundle', 'resources', 'secret.json'), secret);
+    // the same file outside a bundle takes the positioned parser
+    mkdirSync(join(d, 'plain'));
+    writeFileSync(join(d, 'plain', 'service.json'), text);
+    const lazy = await loadInputs([join(d, 'bundle')]);
+    const eager = await loadInputs([join(d, 'plain')]);
+    const ls = lazy.objects.filter((o) => o.kind === 'Service');
+    assert.equal(ls.length, 6000);
+    assert.deepEqual(ls.map((o) => JSON.stringify(o)), eager.objects.map((o) => JSON.stringify(o)));
+    for (const i of [0, 1, 2999, 5999]) {
+      for (const path of [[], ['metadata', 'name'], ['spec', 'ports', 0, 'port'], ['metadata', 'annotations', 'metallb.io/address-pool']]) {
+        const a = positionOf(ls[i]!, path)!;
+        const b = positionOf(eager.objects[i]!, path)!;
+        assert.deepEqual({ line: a.line, column: a.column }, { line: b.line, column: b.column }, `${i} ${path.join('.')}`);
+      }
+      assert.equal(sourceOf(ls[i]!)!.listIndex, i);
+    }
+    const s = lazy.objects.find((o) => o.kind === 'Secret')!;
+    assert.deepEqual(s.data, { secretkey: '' });
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('a large bundle file JSON.parse refuses: the syntax error comes with its line', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'mlbd-lazy-'));
+  try {
+    mkdirSync(join(d, 'resources'), { recursive: true });
+    writeFileSync(join(d, 'bundle.json'), JSON.stringify({ format: 'metallb-doctor-bundle/v1', captured: ['Service'] }));
+    const text = services(6000);
+    const broken = text.slice(0, 1000) + ',,' + text.slice(1000);
+    writeFileSync(join(d, 'resources', 'service.json'), broken);
+    const r = await loadInputs([d]);
+    const syntax = r.issues.filter((i) => i.kind === 'syntax');
+    assert.equal(syntax.length, 1);
+    assert.equal(syntax[0]!.line, broken.slice(0, 1000).split('\n').length);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
