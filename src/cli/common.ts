@@ -51,3 +51,12 @@ export function useColor(flag: boolean): boolean {
 export function isSeverity(s: string): boolean {
   return (SEVERITIES as readonly string[]).includes(s);
 }
+
+export type BGPBackendFlag = 'native' | 'frr' | 'frr-k8s';
+
+/** --bgp-backend: what MetalLB runs with when the input has no speaker to show it (MetalLB's default since v0.16). */
+export function addBgpBackendOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--bgp-backend <backend>', 'BGP backend MetalLB runs with, when the input does not show it').choices(['native', 'frr', 'frr-k8s']).default('frr-k8s'),
+  );
+}

@@ -2,29 +2,14 @@
 // node announces, and bad references.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/program.js';
-import type { CliContext } from '../../src/cli/context.js';
+import { runInProcess } from '../helpers/cli.js';
 import { bundleJson, endpointSlice, l2Advertisement, node, speakerDaemonSet, speakerPod, threeNodes } from '../helpers/cluster.js';
 import { docs, pool, service } from '../helpers/services.js';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const ctx: CliContext = {
-    name: 'metallb-doctor',
-    stdin: Readable.from([]),
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    warn: (m) => void (err += m + '\n'),
-    verbose: false,
-    exitCode: 0,
-  };
-  return { code: await runCli(args, ctx), out, err };
-}
+const run = (args: string[]) => runInProcess(args);
 
 interface ExplainJson {
   service: { namespace: string; name: string; ips: string[]; state: string; announcers: { node: string; protocol: string }[]; rules: string[] };

@@ -1,29 +1,13 @@
 // simulate end to end (in process) over the bundled healthy clusters, with every what-if.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
-import { runCli } from '../../src/cli/program.js';
-import type { CliContext } from '../../src/cli/context.js';
+import { runInProcess } from '../helpers/cli.js';
 import { parseAddService, parseChanges } from '../../src/cli/commands/simulate.js';
 
 const L2 = 'examples/clusters/healthy-l2';
 const BGP = 'examples/clusters/healthy-bgp';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const ctx: CliContext = {
-    name: 'metallb-doctor',
-    stdin: Readable.from([]),
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    warn: (m) => void (err += m + '\n'),
-    verbose: false,
-    exitCode: 0,
-  };
-  const code = await runCli(args, ctx);
-  return { code, out, err };
-}
+const run = (args: string[]) => runInProcess(args);
 
 interface Svc {
   namespace: string;

@@ -8,7 +8,7 @@ import { runRules } from '../../rules/engine.js';
 import { buildReport, exitCodeFor, healthOf, summarize } from '../../report/build.js';
 import { render } from '../../renderers/index.js';
 import type { Report } from '../../report/types.js';
-import { addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
+import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
 import type { CliContext } from '../context.js';
 import { explainService, findService, type Explanation, type StepStatus } from '../../report/explain.js';
@@ -46,8 +46,8 @@ export function explainCommand(ctx: CliContext): Command {
     )
     .argument('<what>', 'what to explain: service')
     .argument('<ref>', 'NAMESPACE/NAME (NAME alone means the default namespace)')
-    .option('--from <snapshot>', 'the cluster state: a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file')
-    .option('--bgp-backend <backend>', 'BGP backend MetalLB runs with, when the input does not show it', 'frr-k8s');
+    .option('--from <snapshot>', 'the cluster state: a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file');
+  addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml']);
   addReportOptions(cmd);
   cmd.addHelpText(
@@ -63,7 +63,6 @@ Examples:
     if (what !== 'service' && what !== 'svc') throw new UsageError(`explain ${what}: only "service" can be explained (explain service NAMESPACE/NAME)`);
     if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref)) throw new UsageError(`explain service ${ref}: expected NAMESPACE/NAME`);
     if (!opts.from) throw new UsageError('explain needs a state: --from SNAPSHOT (a bundle, a directory or a file); live clusters are not supported yet');
-    if (!['native', 'frr', 'frr-k8s'].includes(opts.bgpBackend)) throw new UsageError(`--bgp-backend ${opts.bgpBackend}: expected native, frr or frr-k8s`);
     for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
     const layers: StateLayer[] = [{ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from }];
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });

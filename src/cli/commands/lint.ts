@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { filesIn, loadInputs } from '../../sources/load.js';
 import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
 import { fileRules, ruleById } from '../../rules/index.js';
@@ -7,7 +7,7 @@ import { buildReport, exitCodeFor } from '../../report/build.js';
 import { render } from '../../renderers/index.js';
 import type { Report } from '../../report/types.js';
 import { METALLB_CONFIG_KINDS } from '../../model/kinds.js';
-import { addOutputOption, addReportOptions, useColor, type CommonOptions } from '../common.js';
+import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
 import { findingsAbout } from '../../report/focus.js';
 import type { CliContext } from '../context.js';
@@ -24,12 +24,8 @@ export function lintCommand(ctx: CliContext): Command {
         'accepts silently. Every finding points at file:line:column.',
     )
     .argument('<paths...>', 'YAML/JSON files, directories (read recursively), bundles (.tar.gz), or - for stdin')
-    .option('--from <snapshot>', 'check the files against this cluster snapshot: would MetalLB accept them there?')
-    .addOption(
-      new Option('--bgp-backend <backend>', 'BGP backend MetalLB runs with, when the input does not show it')
-        .choices(['native', 'frr', 'frr-k8s'])
-        .default('frr-k8s'),
-    );
+    .option('--from <snapshot>', 'check the files against this cluster snapshot: would MetalLB accept them there?');
+  addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml', 'sarif', 'junit']);
   addReportOptions(cmd);
   cmd.addHelpText(

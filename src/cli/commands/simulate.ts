@@ -9,7 +9,7 @@ import { runRules } from '../../rules/engine.js';
 import { buildReport, exitCodeFor, summarize, healthOf } from '../../report/build.js';
 import { render } from '../../renderers/index.js';
 import type { Finding, Report } from '../../report/types.js';
-import { addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
+import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
 import type { CliContext } from '../context.js';
 import { applyChanges, changeText, unknownTargets, type AddService, type Change } from '../../model/whatif.js';
@@ -160,8 +160,8 @@ export function simulateCommand(ctx: CliContext): Command {
     .option('--set-pool-addresses <pool=ranges>', "what if the pool's addresses were these: POOL=CIDR|RANGE[,...] (repeatable)", repeat, [])
     .option('--fail-node <node>', 'what if this node died: its speaker and endpoints vanish (repeatable)', repeat, [])
     .option('--drain-node <node>', 'what if this node were drained: its pods leave, its speaker stays (repeatable)', repeat, [])
-    .option('--label-node <node:key=value>', 'what if the node had this label (NODE:KEY- removes it) (repeatable)', repeat, [])
-    .option('--bgp-backend <backend>', 'BGP backend MetalLB runs with, when the input does not show it', 'frr-k8s');
+    .option('--label-node <node:key=value>', 'what if the node had this label (NODE:KEY- removes it) (repeatable)', repeat, []);
+  addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml']);
   addReportOptions(cmd);
   cmd.addHelpText(
@@ -177,7 +177,6 @@ Examples:
   );
   cmd.action(async (paths: string[], _local: unknown, self: Command) => {
     const opts = self.optsWithGlobals<SimulateOptions>();
-    if (!['native', 'frr', 'frr-k8s'].includes(opts.bgpBackend)) throw new UsageError(`--bgp-backend ${opts.bgpBackend}: expected native, frr or frr-k8s`);
     for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
     if (!opts.from && paths.length === 0) {
       throw new UsageError('simulate needs a state: --from SNAPSHOT (a bundle, a directory or a file) and/or manifest paths; live clusters are not supported yet');
