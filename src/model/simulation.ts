@@ -5,7 +5,7 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { asRecord } from '../state/cluster-state.js';
 import { allocate, type AllocationOutput, type ServiceResult } from './allocator/index.js';
 import { poolFromCR, poolCompatible, type Pool } from './allocator/allocator.js';
-import { annotationValue, desiredLbIPs, serviceInfo, type ServiceInfo } from './allocator/service-info.js';
+import { annotationValue, desiredLbIPs, type ServiceInfo, type ServiceStandIn } from './allocator/service-info.js';
 import { metallbLoadBalancerClass } from './lb-class.js';
 
 export interface Simulation {
@@ -27,25 +27,25 @@ export const ASSUMED_NAMESPACE = 'the Service has no namespace in the input: tak
  * without them MetalLB's controller would not even look at them, so we stand in plausible values
  * (documentation addresses, never compared with anything) and note it.
  */
-function completeService(svc: KubeObject): { obj: KubeObject; notes: string[] } {
+function completeService(svc: KubeObject): { standIn?: ServiceStandIn; notes: string[] } {
   const spec = asRecord(svc.spec);
   const notes: string[] = [];
-  let obj = svc;
+  const standIn: ServiceStandIn = {};
   const hasIPs = (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0) || (typeof spec.clusterIP === 'string' && spec.clusterIP !== '');
   if (!hasIPs && spec.type === 'LoadBalancer') {
     const fams = (Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []).filter((f) => f === 'IPv4' || f === 'IPv6');
     let families = fams.length > 0 ? fams : ['IPv4'];
     if (spec.ipFamilyPolicy === 'RequireDualStack' && families.length < 2) families = families[0] === 'IPv6' ? ['IPv6', 'IPv4'] : ['IPv4', 'IPv6'];
     if (spec.ipFamilyPolicy !== 'RequireDualStack' && spec.ipFamilyPolicy !== 'PreferDualStack') families = families.slice(0, 1);
-    const clusterIPs = families.slice(0, 2).map((f) => (f === 'IPv6' ? 'fd00:10:96::a' : '10.96.0.10'));
-    obj = { ...obj, spec: { ...spec, clusterIPs } };
+    standIn.clusterIPs = families.slice(0, 2).map((f) => (f === 'IPv6' ? 'fd00:10:96::a' : '10.96.0.10'));
     notes.push(ASSUMED_CLUSTER_IP);
   }
   if (!svc.metadata?.namespace) {
-    obj = { ...obj, metadata: { ...svc.metadata, namespace: 'default' } };
+    standIn.namespace = 'default';
     notes.push(ASSUMED_NAMESPACE);
   }
-  return { obj, notes };
+  // no copy of the Service: the allocator reads the stand-ins beside it
+  return notes.length > 0 ? { standIn, notes } : { notes };
 }
 
 export function simulationOf(state: ClusterState): Simulation {
@@ -57,21 +57,22 @@ export function simulationOf(state: ClusterState): Simulation {
   const originalPools = state.metallbObjects('IPAddressPool');
   const output = allocate({
     pools: originalPools,
-    services: completed.map((c) => c.obj),
+    services: originals,
+    standIns: completed.map((c) => c.standIn),
     namespaces,
     lbClass: metallbLoadBalancerClass(state).value,
     running: state.controllerRunning,
   });
-  // results point back at the objects as read, so findings carry their positions
-  output.services = output.services.map((r, i) => {
-    const notes = [...completed[i]!.notes, ...(r.notes ?? [])];
-    return { ...r, service: originals[i]!, ...(notes.length > 0 ? { notes } : {}) };
+  // the stand-ins' caveats go first in each result's notes
+  output.services.forEach((r, i) => {
+    const own = completed[i]!.notes;
+    if (own.length > 0) r.notes = [...own, ...(r.notes ?? [])];
   });
   const byService = new Map<KubeObject, ServiceResult>();
   const info = new Map<KubeObject, ServiceInfo>();
   output.services.forEach((r, i) => {
     byService.set(originals[i]!, r);
-    info.set(originals[i]!, serviceInfo(completed[i]!.obj));
+    info.set(originals[i]!, output.infos[i]!);
   });
   const pools: Pool[] = [];
   originalPools.forEach((p, i) => {

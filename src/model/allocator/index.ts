@@ -20,6 +20,7 @@ import {
   type FamilyPolicy,
   type ServiceFamily,
   type ServiceInfo,
+  type ServiceStandIn,
 } from './service-info.js';
 
 export interface AllocationInput {
@@ -31,6 +32,8 @@ export interface AllocationInput {
   namespaces?: KubeObject[];
   /** MetalLB's --lb-class ('' / undefined = none) */
   lbClass?: string;
+  /** per Service (by input index), what the input lacks and is stood in for (see simulation.ts) */
+  standIns?: (ServiceStandIn | undefined)[];
   /**
    * A running controller after a change (what-ifs), not a restarted one: its allocator still
    * holds every address that lies in a pool (SetPools re-homes them), so the holders of such
@@ -82,6 +85,8 @@ export interface AllocationOutput {
   pools: PoolUsage[];
   /** Service keys ("ns/name") in the order this model processed them */
   order: string[];
+  /** what the allocator read of each Service, in input order (callers reuse it instead of reading again) */
+  infos: ServiceInfo[];
 }
 
 const NS_NOT_CAPTURED =
@@ -110,7 +115,7 @@ export function allocate(input: AllocationInput): AllocationOutput {
   const nsUnknown = input.namespaces === undefined && pools.some((p) => p.serviceAllocation?.hasNamespaceSelectors);
   const lbClass = input.lbClass ? input.lbClass : undefined;
 
-  const infos = input.services.map(serviceInfo);
+  const infos = input.services.map((svc, i) => serviceInfo(svc, input.standIns?.[i]));
   const results: ServiceResult[] = infos.map((info) => ({ service: info.svc, state: 'pending', ips: [], events: [] }));
 
   const todo: number[] = [];
@@ -150,6 +155,7 @@ export function allocate(input: AllocationInput): AllocationOutput {
     services: results,
     pools: pools.map((p) => ({ pool: p.name, capacity: a.capacity(p), used: a.usage(p) })),
     order: todo.map((i) => infos[i]!.key),
+    infos,
   };
 }
 
@@ -269,8 +275,7 @@ function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: IP[], st
 }
 
 function rawClusterIPs(info: ServiceInfo): string[] {
-  const spec = (info.svc.spec ?? {}) as Record<string, unknown>;
-  return Array.isArray(spec.clusterIPs) ? spec.clusterIPs.filter((x): x is string => typeof x === 'string') : [];
+  return info.rawClusterIPs;
 }
 
 function clusterIPField(info: ServiceInfo): string {

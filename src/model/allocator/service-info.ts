@@ -26,6 +26,8 @@ export interface ServiceInfo {
   type: unknown;
   loadBalancerClass: string | undefined;
   clusterIPs: string[];
+  /** spec.clusterIPs as written (or stood in), without the spec.clusterIP fallback of `clusterIPs` */
+  rawClusterIPs: string[];
   policy: FamilyPolicy;
   /** spec.ipFamilies[0] === 'IPv6' makes IPv6 the primary family for PreferDualStack */
   ipv6Primary: boolean;
@@ -48,8 +50,13 @@ function rec(v: unknown): Record<string, unknown> {
 }
 
 function strMap(v: unknown): Record<string, string> {
+  const r = rec(v);
+  // the usual case, every value a string: the object itself, not a copy per Service
+  let clean = true;
+  for (const k in r) if (typeof r[k] !== 'string') clean = false;
+  if (clean) return r as Record<string, string>;
   const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(rec(v))) if (typeof x === 'string') out[k] = x;
+  for (const k in r) if (typeof r[k] === 'string') out[k] = r[k];
   return out;
 }
 
@@ -60,12 +67,18 @@ export function annotationValue(annotations: Record<string, string>, name: strin
   return annotations[`${DEPRECATED_PREFIX}${name}`] ?? '';
 }
 
-export function serviceInfo(svc: KubeObject): ServiceInfo {
+/** What the input lacks and the caller stands in (a manifest has no clusterIPs, may have no namespace). */
+export interface ServiceStandIn {
+  clusterIPs?: string[];
+  namespace?: string;
+}
+
+export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn): ServiceInfo {
   const spec = rec(svc.spec);
   const meta = svc.metadata ?? {};
   const annotations = strMap(meta.annotations);
-  const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
-  const clusterIPs = Array.isArray(spec.clusterIPs) ? spec.clusterIPs.filter((x): x is string => typeof x === 'string') : [];
+  const namespace = standIn?.namespace ?? (typeof meta.namespace === 'string' ? meta.namespace : '');
+  const clusterIPs = standIn?.clusterIPs ?? (Array.isArray(spec.clusterIPs) ? spec.clusterIPs.filter((x): x is string => typeof x === 'string') : []);
   const policy: FamilyPolicy =
     spec.ipFamilyPolicy === 'PreferDualStack' || spec.ipFamilyPolicy === 'RequireDualStack' ? spec.ipFamilyPolicy : 'SingleStack';
   const ipFamilies = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
@@ -101,6 +114,7 @@ export function serviceInfo(svc: KubeObject): ServiceInfo {
     labels: strMap(meta.labels),
     type: spec.type,
     loadBalancerClass: typeof cls === 'string' && cls !== '' ? cls : undefined,
+    rawClusterIPs: clusterIPs,
     clusterIPs:
       clusterIPs.length > 0 ? clusterIPs : typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? [spec.clusterIP] : [],
     policy,
