@@ -7,6 +7,7 @@ import { allocate, type AllocationOutput, type ServiceResult } from './allocator
 import { poolFromCR, poolCompatible, type Pool } from './allocator/allocator.js';
 import { annotationValue, desiredLbIPs, type ServiceInfo, type ServiceStandIn } from './allocator/service-info.js';
 import { metallbLoadBalancerClass } from './lb-class.js';
+import { parseVersion } from '../state/installation.js';
 
 export interface Simulation {
   output: AllocationOutput;
@@ -62,6 +63,8 @@ export function simulationOf(state: ClusterState): Simulation {
     namespaces,
     lbClass: metallbLoadBalancerClass(state).value,
     running: state.controllerRunning,
+    // the Warning came with v0.14.9; unknown versions are taken as the newest
+    deprecatedAnnotationEvents: emitsDeprecatedAnnotationEvents(state.metallb.version),
   });
   // the stand-ins' caveats go first in each result's notes
   output.services.forEach((r, i) => {
@@ -82,6 +85,11 @@ export function simulationOf(state: ClusterState): Simulation {
   sim = { output, pools, byService, info };
   cache.set(state, sim);
   return sim;
+}
+
+export function emitsDeprecatedAnnotationEvents(version: string | undefined): boolean {
+  const v = parseVersion(version);
+  return !v || v[0] > 0 || v[1] > 14 || (v[1] === 14 && v[2] >= 9);
 }
 
 /** What MetalLB's controller would decide for every Service of the state (memoised per state). */

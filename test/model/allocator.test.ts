@@ -654,3 +654,39 @@ describe('allocate: memoised free addresses', () => {
     });
   });
 });
+
+describe('deprecatedAnnotation events (controller/main.go: only when the controller writes the Service)', () => {
+  const old = { 'metallb.universe.tf/address-pool': 'p', 'metallb.universe.tf/allow-shared-ip': 'k' };
+  const cases: Case[] = [
+    {
+      name: 'a newly allocated Service: one Warning per deprecated key, after IPAllocated, keys sorted',
+      input: { pools: [pool('p', ['10.0.0.0/30'])], services: [svc('a', { annotations: old })] },
+      expect: { a: { state: 'allocated', ips: ['10.0.0.0'], events: ['IPAllocated', 'deprecatedAnnotation', 'deprecatedAnnotation'] } },
+    },
+    {
+      name: 'a kept Service whose pool annotation is already written: nothing to write, no event',
+      input: { pools: [pool('p', ['10.0.0.0/30'])], services: [svc('a', { status: ['10.0.0.1'], annotations: { ...old, 'metallb.io/ip-allocated-from-pool': 'p' } })] },
+      expect: { a: { state: 'kept', ips: ['10.0.0.1'], events: [] } },
+    },
+    {
+      name: 'a kept Service without the pool annotation: the controller writes it, so it warns',
+      input: { pools: [pool('p', ['10.0.0.0/30'])], services: [svc('a', { status: ['10.0.0.1'], annotations: { 'metallb.universe.tf/address-pool': 'p' } })] },
+      expect: { a: { state: 'kept', events: ['deprecatedAnnotation'] } },
+    },
+    {
+      name: 'pending without an address: nothing changes, no event',
+      input: { pools: [pool('p', ['10.0.0.0/30'])], services: [svc('a', { annotations: { 'metallb.universe.tf/address-pool': 'nope' } })] },
+      expect: { a: { state: 'pending', events: ['AllocationFailed'] } },
+    },
+    {
+      name: 'before v0.14.9 (deprecatedAnnotationEvents false): none',
+      input: { pools: [pool('p', ['10.0.0.0/30'])], services: [svc('a', { annotations: old })], deprecatedAnnotationEvents: false },
+      expect: { a: { state: 'allocated', events: ['IPAllocated'] } },
+    },
+  ];
+  for (const c of cases) test(c.name, () => check(c));
+  test('the event text', () => {
+    const r = allocate({ pools: [pool('p', ['10.0.0.0/30'])], services: [svc('a', { annotations: { 'metallb.universe.tf/loadBalancerIPs': '10.0.0.2' } })] }).services[0]!;
+    assert.deepEqual(r.events.at(-1), { type: 'Warning', reason: 'deprecatedAnnotation', message: 'Service uses deprecated annotation metallb.universe.tf/loadBalancerIPs' });
+  });
+});

@@ -21,6 +21,7 @@ import {
   type ServiceFamily,
   type ServiceInfo,
   type ServiceStandIn,
+  DEPRECATED_PREFIX,
 } from './service-info.js';
 
 export interface AllocationInput {
@@ -32,6 +33,11 @@ export interface AllocationInput {
   namespaces?: KubeObject[];
   /** MetalLB's --lb-class ('' / undefined = none) */
   lbClass?: string;
+  /**
+   * MetalLB v0.14.9+ emits a Warning `deprecatedAnnotation` per metallb.universe.tf/* annotation
+   * whenever it writes the Service (default true: the newest behaviour)
+   */
+  deprecatedAnnotationEvents?: boolean;
   /** per Service (by input index), what the input lacks and is stood in for (see simulation.ts) */
   standIns?: (ServiceStandIn | undefined)[];
   /**
@@ -148,6 +154,7 @@ export function allocate(input: AllocationInput): AllocationOutput {
 
   for (const i of todo) {
     converge(a, infos[i]!, results[i]!, pools, pinnedCandidates, fallback);
+    if (input.deprecatedAnnotationEvents !== false) deprecatedAnnotationEvents(infos[i]!, results[i]!);
     if (nsUnknown) (results[i]!.notes ??= []).push(NS_NOT_CAPTURED);
   }
 
@@ -272,6 +279,22 @@ function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: IP[], st
   r.state = state;
   r.ips = ipStrings(ips);
   r.pool = a.pool(info.key);
+}
+
+/**
+ * controller/main.go: when the controller is about to write the Service (its status or its
+ * ip-allocated-from-pool annotation changes), one Warning per deprecated annotation key (Go map
+ * order, which is random: sorted here).
+ */
+function deprecatedAnnotationEvents(info: ServiceInfo, r: ServiceResult): void {
+  const annotations = info.svc.metadata?.annotations ?? {};
+  const keys = Object.keys(annotations).filter((k) => k.startsWith(DEPRECATED_PREFIX)).sort();
+  if (keys.length === 0) return;
+  const poolAnnotation = annotations['metallb.io/ip-allocated-from-pool'];
+  const writes =
+    r.state === 'allocated' || (r.state === 'pending' && info.statusIPs.length > 0) || (r.state === 'kept' && r.pool !== undefined && poolAnnotation !== r.pool);
+  if (!writes) return;
+  for (const k of keys) r.events.push({ type: 'Warning', reason: 'deprecatedAnnotation', message: `Service uses deprecated annotation ${k}` });
 }
 
 function rawClusterIPs(info: ServiceInfo): string[] {
