@@ -184,6 +184,11 @@ function nodeIndex(nodes: readonly KubeObject[]): Map<string, number> {
   return m;
 }
 
+/** Drops a state's announcement (a what-if's baseline, once its views are taken): it is large. */
+export function releaseAnnouncement(state: ClusterState): void {
+  cache.delete(state);
+}
+
 /** Whether a node runs a speaker (true when the speaker pods are not in the input: unknown is not absent). */
 export function hasRunningSpeaker(a: Announcement, node: string): boolean {
   return !a.speaker.pods || a.speaker.pods.get(node)?.running === true;

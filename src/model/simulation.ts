@@ -92,6 +92,11 @@ export function emitsDeprecatedAnnotationEvents(version: string | undefined): bo
   return !v || v[0] > 0 || v[1] > 14 || (v[1] === 14 && v[2] >= 9);
 }
 
+/** Drops a state's simulation (a what-if's baseline, once the what-if is built). */
+export function releaseSimulation(state: ClusterState): void {
+  cache.delete(state);
+}
+
 /** What MetalLB's controller would decide for every Service of the state (memoised per state). */
 export function allocationOf(state: ClusterState): AllocationOutput {
   return simulationOf(state).output;

@@ -5,11 +5,14 @@ import type { AnnouncerView, NodeView, PoolView, ServiceView } from '../report/v
 import { renderText } from './text.js';
 import { painter, type Paint, type RenderOptions } from './options.js';
 
+/** What a what-if compares of a Service (the whole view is in `services[]`). */
+export type ServiceSide = Pick<ServiceView, 'ips' | 'pool' | 'state' | 'announcers' | 'prefixes' | 'message'>;
+
 export interface ServiceChange {
   service: string;
   added?: true;
-  before?: ServiceView;
-  after: ServiceView;
+  before?: ServiceSide;
+  after: ServiceSide;
 }
 
 export interface SimulationReport extends Report {
@@ -83,7 +86,7 @@ function changeLines(c: ServiceChange, paint: Paint): string[] {
   const aa = announcerText(a.announcers);
   if (ba !== aa) out.push(`      announced by ${ba || 'no node'}  ->  ${aa || 'no node'}`);
   // BGP: the routes each node that stops (or starts) announcing withdraws (or sends)
-  const bgpNodes = (v: ServiceView) => v.announcers.filter((x) => x.protocol === 'bgp' && x.node !== '*').map((x) => x.node);
+  const bgpNodes = (v: ServiceSide) => v.announcers.filter((x) => x.protocol === 'bgp' && x.node !== '*').map((x) => x.node);
   const prefixes = (b.prefixes ?? a.prefixes ?? []).map((p) => p.prefix);
   if (prefixes.length > 0) {
     const gone = bgpNodes(b).filter((n) => !bgpNodes(a).includes(n));

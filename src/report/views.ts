@@ -25,7 +25,10 @@ export interface AnnouncerView {
   count?: number;
   /** compact BGP: the advertisements whose nodes announce */
   advertisements?: string[];
-  /** compact BGP: nodes of those advertisements (under Local policy: of those with a local endpoint) that do not announce */
+  /**
+   * compact BGP: nodes of those advertisements (under Local policy: of those with a local endpoint)
+   * left out for this Service's own reasons; nodes that never announce are in nodes[] (excludedBy)
+   */
   except?: string[];
 }
 
@@ -120,10 +123,15 @@ function compactScope(a: Announcement, r: AnnounceResult): { count: number; exce
     const except: string[] = [];
     // under Local policy only the nodes with a local endpoint are candidates: the rest are not listed
     const names = local ? [...local].filter((n) => nodesByName(a.input.nodes).has(n)) : a.input.nodes.map((n) => n.metadata?.name ?? '');
+    // nodes that never announce anything (exclude label, NetworkUnavailable, no speaker) are said
+    // once, in nodes[]; `except` names those left out for this Service's own reasons (LOCAL_PREF)
+    const nodeWide = new Set<string>(['nodeNetworkUnavailable', 'nodeLabeledExcludeBalancers']);
+    const ownReason = new Set(bgp.excluded.filter((x) => !nodeWide.has(x.reason)).map((x) => x.node));
     for (const name of names) {
       if (!bgp.advertisements.some((s) => inScope(s, name))) continue;
-      if (excluded.has(name) || !hasRunningSpeaker(a, name)) except.push(name);
-      else count++;
+      if (excluded.has(name) || !hasRunningSpeaker(a, name)) {
+        if (ownReason.has(name)) except.push(name);
+      } else count++;
     }
     hit = { count, except: except.sort() };
     memo.set(k, hit);

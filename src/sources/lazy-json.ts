@@ -1,8 +1,10 @@
 // Large JSON files of a bundle directory (what `snapshot` writes: machine-made, one List per kind)
 // are read with JSON.parse, several times faster than the positioned parser, and their positions
-// are found only when something asks for one: then the file is read again from disk and parsed
-// with positions, once, and every object of the file gets its exact file:line:column. A healthy
-// snapshot never pays for positions; a report with findings pays once per file it points into.
+// are found only when something asks for one. Then one pass over the file's bytes (no values
+// built) records where each List item starts, and only the items asked about are read again and
+// parsed with positions. A healthy snapshot never pays for positions; a report with findings pays
+// one scan per file and a small parse per object it points at.
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parseJsonText } from './json.js';
 import type { ParsedText, PositionMap } from './parsed.js';
 import { packPos } from './types.js';
@@ -10,24 +12,145 @@ import { packPos } from './types.js';
 /** Files at least this large take the lazy path (smaller ones cost little either way). */
 export const LAZY_JSON_FROM = 1 << 20;
 
-/** The positions of one file, parsed on first use. */
+const LINE = 2 ** 20; // packPos: line * 2^20 + column
+
+/** Where each item of the top-level `items` array is: the byte offset of its line's start, that line, and its end. */
+interface ItemIndex {
+  lineStart: Float64Array;
+  start: Float64Array;
+  line: Float64Array;
+  end: Float64Array;
+}
+
+/**
+ * Scans JSON bytes for the items of the root object's `items` array. Structural characters are
+ * ASCII and never occur inside a multi-byte UTF-8 sequence, so bytes are safe to scan.
+ */
+export function indexListItems(buf: Uint8Array): ItemIndex | undefined {
+  const starts: number[] = [];
+  const itemStarts: number[] = [];
+  const lines: number[] = [];
+  const ends: number[] = [];
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let inItems = false; // inside the root's "items" array (depth 2)
+  let expectItems = false; // the last root key was "items"
+  let keyStart = -1;
+  let itemOpen = false;
+  let lastNonWs = -1;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === 0x0a) {
+      line++;
+      lineStart = i + 1;
+      continue;
+    }
+    if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
+    if (inItems && depth === 2 && !itemOpen && c !== 0x5d && c !== 0x2c) {
+      starts.push(lineStart);
+      itemStarts.push(i);
+      lines.push(line);
+      itemOpen = true;
+    }
+    if (c === 0x22) {
+      // a string: skip to its closing quote (a string never spans lines in JSON)
+      const s = i;
+      for (i++; i < buf.length && buf[i] !== 0x22; i++) if (buf[i] === 0x5c) i++;
+      if (depth === 1 && !inItems) keyStart = s;
+      lastNonWs = i;
+      continue;
+    }
+    if (c === 0x3a && depth === 1 && keyStart >= 0) {
+      // "items": the key just read
+      expectItems = lastNonWs - keyStart === 6 && Buffer.from(buf.subarray(keyStart + 1, lastNonWs)).toString('latin1') === 'items';
+      keyStart = -1;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth === 2 && c === 0x5b && expectItems) inItems = true;
+      expectItems = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (inItems && depth === 3 && itemOpen) {
+        ends.push(i + 1);
+        itemOpen = false;
+      }
+      depth--;
+      if (depth === 1 && inItems) inItems = false;
+    } else if (c === 0x2c && inItems && depth === 2 && itemOpen) {
+      // a scalar item ends at the comma
+      ends.push(lastNonWs + 1);
+      itemOpen = false;
+    }
+    if (c !== 0x2c) lastNonWs = i;
+  }
+  if (starts.length !== ends.length) return undefined;
+  return { lineStart: Float64Array.from(starts), start: Float64Array.from(itemStarts), line: Float64Array.from(lines), end: Float64Array.from(ends) };
+}
+
+/** The positions of one file, found on first use. */
 export class LazyFilePositions {
-  private parsed: ParsedText | undefined;
-  /** `read` gives the file's text again (undefined when it cannot be read any more) */
+  private index: ItemIndex | null | undefined;
+  private whole: ParsedText | undefined;
   constructor(
     private readonly file: string,
+    /** the file's text again, for a document that is not a List (undefined when it cannot be read) */
     private readonly read: () => string | undefined,
   ) {}
 
-  /** The position map of a document (and List item): exact once resolved; the file start if the file changed meanwhile. */
+  /** The position map of a document (and List item); the file's start when the file changed meanwhile. */
   positions(docIndex: number, listIndex: number | undefined): PositionMap {
-    if (!this.parsed) {
-      const text = this.read();
-      this.parsed = text === undefined ? { documents: [], issues: [] } : parseJsonText(text, this.file);
+    if (listIndex !== undefined) {
+      const pm = this.item(listIndex);
+      if (pm) return pm;
     }
-    const doc = this.parsed.documents.find((d) => d.docIndex === docIndex);
+    if (!this.whole) {
+      const text = this.read();
+      this.whole = text === undefined ? { documents: [], issues: [] } : parseJsonText(text, this.file);
+      for (const d of this.whole.documents) d.value = null; // only the positions are wanted
+    }
+    const doc = this.whole.documents.find((d) => d.docIndex === docIndex);
     const pm = listIndex !== undefined ? doc?.items?.[listIndex] : doc;
     return pm ?? { pos: packPos(1, 1), fields: new Map() };
+  }
+
+  /** One List item: its bytes read again and parsed alone, positions moved to its place in the file. */
+  private item(i: number): PositionMap | undefined {
+    if (this.index === undefined) {
+      try {
+        this.index = indexListItems(readFileSync(this.file)) ?? null;
+      } catch {
+        this.index = null;
+      }
+    }
+    const ix = this.index;
+    if (!ix || i >= ix.end.length) return undefined;
+    // from the item's line start when only indentation precedes it on its line (columns exact);
+    // else from the item itself, its first line's columns moved by the ASCII bytes before it
+    const lineStart = ix.lineStart[i]!;
+    const start = ix.start[i]!;
+    const len = ix.end[i]! - lineStart;
+    const buf = Buffer.alloc(len);
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.file, 'r');
+      if (readSync(fd, buf, 0, len, lineStart) !== len) return undefined;
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    const prefix = buf.subarray(0, start - lineStart);
+    const blank = prefix.every((b) => b === 0x20 || b === 0x09);
+    if (!blank && prefix.some((b) => b >= 0x80)) return undefined;
+    const parsed = parseJsonText(buf.subarray(blank ? 0 : start - lineStart).toString('utf8'), this.file);
+    const doc = parsed.documents[0];
+    if (!doc || parsed.issues.some((x) => x.kind === 'syntax')) return undefined;
+    const lineShift = (ix.line[i]! - 1) * LINE;
+    const colShift = blank ? 0 : start - lineStart;
+    const move = (p: number) => p + lineShift + (colShift && p < 2 * LINE ? colShift : 0);
+    const fields = new Map<string, number>();
+    for (const [k, p] of doc.fields) fields.set(k, move(p));
+    return { pos: move(doc.pos), fields };
   }
 }
 

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { loadInputs } from '../../src/sources/load.js';
 import { positionOf, sourceOf } from '../../src/sources/types.js';
 
-function services(n: number): string {
+function services(n: number, indent: number | undefined = 4): string {
   const items = Array.from({ length: n }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: `svc-${i}`, namespace: 'shop', annotations: { 'metallb.io/address-pool': 'lan' } },
+    metadata: { name: `svc-${i}`, namespace: 'shop', annotations: { 'metallb.io/address-pool': 'lan', 'example.com/owner': i % 7 === 0 ? 'équipe "réseau" ✓' : 'ops' } },
     spec: { type: 'LoadBalancer', ports: [{ port: 80 + (i % 5), protocol: 'TCP' }] },
   }));
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 4);
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, indent);
 }
 
 test('a bundle directory: the same objects and exactly the same positions as the positioned parser', async () => {
@@ -68,3 +68,28 @@ test('a large bundle file JSON.parse refuses: the syntax error comes with its li
     rmSync(d, { recursive: true, force: true });
   }
 });
+
+for (const [label, indent] of [['pretty-printed', 4], ['on one line', undefined]] as const) {
+  test(`positions of a ${label} List: each item parsed alone lands where the whole-file parse puts it`, async () => {
+    const d = mkdtempSync(join(tmpdir(), 'mlbd-lazy-'));
+    try {
+      const text = services(5000, indent);
+      mkdirSync(join(d, 'b', 'resources'), { recursive: true });
+      writeFileSync(join(d, 'b', 'bundle.json'), JSON.stringify({ format: 'metallb-doctor-bundle/v1', captured: ['Service'] }));
+      writeFileSync(join(d, 'b', 'resources', 'service.json'), text);
+      mkdirSync(join(d, 'p'));
+      writeFileSync(join(d, 'p', 'service.json'), text);
+      const lazy = (await loadInputs([join(d, 'b')])).objects;
+      const eager = (await loadInputs([join(d, 'p')])).objects;
+      for (const i of [0, 7, 2500, 4999]) {
+        for (const path of [[], ['metadata', 'annotations', 'example.com/owner'], ['spec', 'ports', 0, 'protocol']]) {
+          const a = positionOf(lazy[i]!, path)!;
+          const b = positionOf(eager[i]!, path)!;
+          assert.deepEqual([a.line, a.column], [b.line, b.column], `item ${i} ${path.join('.')}`);
+        }
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+}

@@ -14,8 +14,9 @@ import { ruleCatalog } from './rules.js';
 import type { CliContext } from '../context.js';
 import { applyChanges, changeText, unknownTargets, type AddService, type Change } from '../../model/whatif.js';
 import { blockingRules, nodeViews, poolViews, serviceView, type ServiceView } from '../../report/views.js';
-import { announcementOf } from '../../model/announcement.js';
-import { renderSimulationText, type SimulationReport, type ServiceChange } from '../../renderers/simulation.js';
+import { announcementOf, releaseAnnouncement } from '../../model/announcement.js';
+import { releaseSimulation } from '../../model/simulation.js';
+import { renderSimulationText, type SimulationReport, type ServiceChange, type ServiceSide } from '../../renderers/simulation.js';
 
 interface SimulateOptions extends CommonOptions {
   namespace?: string;
@@ -127,7 +128,16 @@ function announcerKey(v: ServiceView): string {
   return v.announcers.map((a) => (a.node === '*' ? `bgp:${a.count}` : `${a.protocol}:${a.node}`)).join(' ');
 }
 
-/** What changed for each Service between the baseline and the what-if. */
+const side = (v: ServiceView): ServiceSide => ({
+  ips: v.ips,
+  ...(v.pool ? { pool: v.pool } : {}),
+  state: v.state,
+  announcers: v.announcers,
+  ...(v.prefixes ? { prefixes: v.prefixes } : {}),
+  ...(v.message ? { message: v.message } : {}),
+});
+
+/** What changed for each Service between the baseline and the what-if (each side slim: the whole view is in services[]). */
 export function diffServices(before: readonly ServiceView[], after: readonly ServiceView[]): ServiceChange[] {
   const old = new Map(before.map((v) => [`${v.namespace}/${v.name}`, v]));
   const out: ServiceChange[] = [];
@@ -135,10 +145,10 @@ export function diffServices(before: readonly ServiceView[], after: readonly Ser
     const k = `${v.namespace}/${v.name}`;
     const b = old.get(k);
     if (!b) {
-      out.push({ service: k, added: true, after: v });
+      out.push({ service: k, added: true, after: side(v) });
       continue;
     }
-    if (b.ips.join(',') !== v.ips.join(',') || b.state !== v.state || announcerKey(b) !== announcerKey(v)) out.push({ service: k, before: b, after: v });
+    if (b.ips.join(',') !== v.ips.join(',') || b.state !== v.state || announcerKey(b) !== announcerKey(v)) out.push({ service: k, before: side(b), after: side(v) });
   }
   return out;
 }
@@ -194,7 +204,12 @@ Examples:
     // the baseline's views first: the diff compares addresses, states and announcers, so it needs
     // no rules of its own, and the baseline's model can go before the what-if's is built
     const before = changes.length > 0 ? base.all('Service').filter(isShown).map((s) => serviceView(base, s)) : undefined;
-    const state = changes.length > 0 ? applyChanges(base, changes) : base;
+    let state = base;
+    if (changes.length > 0) {
+      releaseAnnouncement(base);
+      state = applyChanges(base, changes);
+      releaseSimulation(base);
+    }
     const found = state.metallb.bgpBackend;
     const bgpBackend = found ?? opts.bgpBackend;
     const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });
