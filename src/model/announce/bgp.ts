@@ -14,12 +14,10 @@ import {
   adsOfPool,
   hasServiceSelectors,
   inScope,
-  isExcludedFromBalancers,
-  isNetworkUnavailable,
+  nodeLevelReason,
   list,
   nameOf,
   nodeSetOf,
-  nodesByName,
   rec,
   strings,
 } from './common.js';
@@ -137,16 +135,20 @@ function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly Ku
   const k = matching.map(nameOf).join('\u0000');
   let info = perPool.get(k);
   if (info) return info;
-  const byName = nodesByName(input.nodes);
   const sets = matching.map((a) => nodeSetOf(a, input.nodes).names);
-  const union = new Set<string>();
-  for (const s of sets) for (const n of s) union.add(n);
+  // one advertisement (the usual case): its own node set, not a copy
+  let union: ReadonlySet<string>;
+  if (sets.length === 1) union = sets[0]!;
+  else {
+    const u = new Set<string>();
+    for (const s of sets) for (const n of s) u.add(n);
+    union = u;
+  }
   const excluded: NodeScopeInfo['excluded'] = [];
   const eligible = new Set<string>();
   const reasons = new Set<BGPReason>();
   const single = sets.length === 1;
   for (const n of union) {
-    const node = byName.get(n);
     let why: BGPReason | undefined;
     // one advertisement cannot conflict with itself
     if (!single) {
@@ -154,8 +156,7 @@ function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly Ku
       sets.forEach((s, i) => s.has(n) && idx.push(i));
       if (conflicting(idx)) why = 'conflictingAdvertisements';
     }
-    if (why === undefined && isNetworkUnavailable(node)) why = 'nodeNetworkUnavailable';
-    else if (why === undefined && !input.ignoreExcludeLB && isExcludedFromBalancers(node)) why = 'nodeLabeledExcludeBalancers';
+    why ??= nodeLevelReason(input, n);
     if (why) {
       excluded.push({ node: n, reason: why });
       reasons.add(why);

@@ -53,6 +53,20 @@ export function isExcludedFromBalancers(node: KubeObject | undefined): boolean {
   return !!node && Object.prototype.hasOwnProperty.call(node.metadata?.labels ?? {}, EXCLUDE_LB_LABEL);
 }
 
+/** Why a node never announces, whatever the Service (NetworkUnavailable, then the exclude label unless ignored): computed once per node. */
+const nodeReasons = new WeakMap<AnnounceInput, Map<string, 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers' | undefined>>();
+export function nodeLevelReason(input: AnnounceInput, name: string): 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers' | undefined {
+  let m = nodeReasons.get(input);
+  if (!m) {
+    m = new Map();
+    for (const [n, node] of nodesByName(input.nodes)) {
+      m.set(n, isNetworkUnavailable(node) ? 'nodeNetworkUnavailable' : !input.ignoreExcludeLB && isExcludedFromBalancers(node) ? 'nodeLabeledExcludeBalancers' : undefined);
+    }
+    nodeReasons.set(input, m);
+  }
+  return m.get(name);
+}
+
 /** EndpointCanServe: `ready` unset or true, or `serving` true (terminating-but-serving counts). */
 export function endpointCanServe(conditions: unknown): boolean {
   const c = rec(conditions);

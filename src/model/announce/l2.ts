@@ -54,8 +54,9 @@ export function l2Order(nodes: readonly string[], ip: string): string[] {
 }
 
 function sortCandidates(nodes: readonly string[], ip: string, scores: ReadonlyMap<string, number> | undefined): string[] {
-  // lowercase hex of equal length orders as the raw bytes do; crypto.hash is the one-shot form (3x createHash)
-  const keyed = nodes.map((n) => ({ n, s: scores?.get(n) ?? 0, h: hash('sha256', `${n}#${ip}`, 'hex') }));
+  // the digest as 'binary' (latin1: one char per byte, 0-255) orders as the raw bytes do; crypto.hash is the
+  // one-shot form (3x createHash), and latin1 the cheapest of its text outputs
+  const keyed = nodes.map((n) => ({ n, s: scores?.get(n) ?? 0, h: hash('sha256', `${n}#${ip}`, 'binary') }));
   keyed.sort((a, b) => (a.s !== b.s ? b.s - a.s : a.h < b.h ? -1 : a.h > b.h ? 1 : 0));
   return keyed.map((k) => k.n);
 }
