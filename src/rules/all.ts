@@ -37,6 +37,7 @@ import bgppeerPasswordInvalid from './bgp/bgppeer-password-invalid.js';
 import bgppeerSelectsNoNode from './bgp/bgppeer-selects-no-node.js';
 import bgppeerTimersInvalid from './bgp/bgppeer-timers-invalid.js';
 import l2SharedIpServiceSelector from './services/l2-shared-ip-service-selector.js';
+import serviceAnnouncerUnexpected from './services/service-announcer-unexpected.js';
 import serviceDeprecatedAnnotation from './services/service-deprecated-annotation.js';
 import serviceEndpointsWithoutNode from './services/service-endpoints-without-node.js';
 import serviceIpFamilyUnsatisfiable from './services/service-ip-family-unsatisfiable.js';
@@ -95,6 +96,7 @@ export const RULES: readonly Rule[] = [
   bgppeerSelectsNoNode,
   bgppeerTimersInvalid,
   l2SharedIpServiceSelector,
+  serviceAnnouncerUnexpected,
   serviceDeprecatedAnnotation,
   serviceEndpointsWithoutNode,
   serviceIpFamilyUnsatisfiable,
