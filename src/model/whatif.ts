@@ -175,6 +175,10 @@ export function applyChanges(base: ClusterState, changes: readonly Change[]): Cl
   }
   const captured = new Set(base.captured);
   if (changes.some((c) => c.kind === 'add-service')) for (const k of ['Service', 'EndpointSlice']) captured.add(k);
+  // the speakers' own records describe the world before the change: after it they rewrite them,
+  // and what they would write is the model's answer, not an input
+  for (const k of ['ServiceL2Status', 'ServiceBGPStatus']) captured.delete(k);
+  objects = objects.filter((o) => o.kind !== 'ServiceL2Status' && o.kind !== 'ServiceBGPStatus');
   const layer = (objs: KubeObject[]): ClusterState =>
     new ClusterState(
       [

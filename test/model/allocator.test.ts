@@ -690,3 +690,55 @@ describe('deprecatedAnnotation events (controller/main.go: only when the control
     assert.deepEqual(r.events.at(-1), { type: 'Warning', reason: 'deprecatedAnnotation', message: 'Service uses deprecated annotation metallb.universe.tf/loadBalancerIPs' });
   });
 });
+
+describe('a running controller after a change (what-ifs): held addresses, and reprocessing', () => {
+  // pools p (one address) and q (one address, only on request)
+  const pools = [pool('p', ['10.0.0.0/32']), pool('q', ['10.0.1.0/32'], { autoAssign: false })];
+  test('x moves to p, whose address y holds; y moves to q and frees it: x fails, then gets it when MetalLB reprocesses', () => {
+    check({
+      name: 'swap',
+      input: {
+        pools,
+        running: true,
+        services: [
+          svc('x', { status: ['10.0.1.0'], annotations: { 'metallb.io/address-pool': 'p' } }),
+          svc('y', { status: ['10.0.0.0'], annotations: { 'metallb.io/address-pool': 'q' } }),
+        ],
+      },
+      expect: {
+        x: { state: 'allocated', ips: ['10.0.0.0'], pool: 'p', events: ['AllocationFailed', 'IPAllocated'] },
+        y: { state: 'allocated', ips: ['10.0.1.0'], pool: 'q', events: ['IPAllocated'] },
+      },
+    });
+  });
+  test('a restarted controller rebuilds as it goes: x finds p free and no retry is needed', () => {
+    check({
+      name: 'swap after restart',
+      input: {
+        pools,
+        services: [
+          svc('x', { status: ['10.0.1.0'], annotations: { 'metallb.io/address-pool': 'p' } }),
+          svc('y', { status: ['10.0.0.0'], annotations: { 'metallb.io/address-pool': 'q' } }),
+        ],
+      },
+      expect: {
+        x: { state: 'allocated', ips: ['10.0.0.0'], events: ['IPAllocated'] },
+        y: { state: 'allocated', ips: ['10.0.1.0'], events: ['ClearAssignment', 'IPAllocated'] },
+      },
+    });
+  });
+  test('nothing freed inside a pool: no second pass, the failure stands', () => {
+    check({
+      name: 'no reprocess',
+      input: {
+        pools: [pool('p', ['10.0.0.0/32'])],
+        running: true,
+        services: [svc('a', { status: ['10.9.9.9'] }), svc('b', { status: ['10.0.0.0'] })],
+      },
+      expect: {
+        a: { state: 'pending', reason: 'AllocationFailed', events: ['ClearAssignment', 'AllocationFailed'] },
+        b: { state: 'kept', ips: ['10.0.0.0'], events: [] },
+      },
+    });
+  });
+});

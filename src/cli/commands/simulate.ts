@@ -226,7 +226,16 @@ Examples:
     const changed: ServiceChange[] | undefined = before ? diffServices(before, services) : undefined;
     const a = announcementOf(state);
     const report: SimulationReport = {
-      ...buildReport({ state, findings, rules: RULES, suppressed: run.suppressed, bgpBackend, bgpBackendAssumed: !found }),
+      ...buildReport({
+        state,
+        findings,
+        rules: RULES,
+        suppressed: run.suppressed,
+        bgpBackend,
+        bgpBackendAssumed: !found,
+        // a what-if drops the speakers' status records on purpose (they describe the world before it)
+        gaps: changes.length > 0 ? state.gaps.filter((g) => g.what !== 'list ServiceL2Status' && g.what !== 'list ServiceBGPStatus') : [...state.gaps],
+      }),
       pools: poolViews(state),
       services,
       nodes: nodeViews(state),

@@ -449,6 +449,21 @@ export class Allocator {
     return { ok: true, value: real };
   }
 
+  /**
+   * A running controller's allocator already holds a Service's addresses before it is processed
+   * again (SetPools re-homes every allocation still inside a pool, without the compatibility
+   * checks of Assign). False when the addresses are in no pool, or clash with one already held.
+   */
+  hold(svc: ServiceInfo, ips: (IP | undefined)[]): boolean {
+    if (ips.length === 0 || ips.length > 2 || ips.some((ip) => ip === undefined)) return false;
+    const pool = this.poolFor(ips);
+    if (!pool) return false;
+    const key = { sharing: svc.sharingKey, backend: svc.backendKey };
+    for (const ip of ips as IP[]) if (this.checkSharing(svc.key, ip, svc.ports, key)) return false;
+    this.assignInternal(svc.key, { pool: pool.name, ips: [...(ips as IP[])], ports: [...svc.ports], key });
+    return true;
+  }
+
   /** getFreeIPsFromPool: the first usable address of each family, independently. */
   freeIPs(pool: Pool, svc: ServiceInfo): Result<Candidate> {
     // every field set up front: candidates share one object shape, which keeps reading them fast

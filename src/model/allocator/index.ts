@@ -152,10 +152,42 @@ export function allocate(input: AllocationInput): AllocationOutput {
   // Go ranges over its pool map: order unknown, input order stands for it
   const fallback = pools.filter((p) => p.autoAssign && !p.serviceAllocation);
 
+  // a running controller holds every address still inside a pool before it reprocesses anyone
+  if (held) for (const i of todo) if (held.has(i)) a.hold(infos[i]!, infos[i]!.statusIPs.map((t) => parseIP(t)));
+
   for (const i of todo) {
     converge(a, infos[i]!, results[i]!, pools, pinnedCandidates, fallback);
     if (input.deprecatedAnnotationEvents !== false) deprecatedAnnotationEvents(infos[i]!, results[i]!);
     if (nsUnknown) (results[i]!.notes ??= []).push(NS_NOT_CAPTURED);
+  }
+
+  // controller/main.go: a Service that gave up addresses still inside a pool makes the controller
+  // reprocess every Service (SyncStateReprocessAll), so one that failed earlier in the pass for
+  // want of an address tries again. Only those can change: the others converge as before. Each
+  // retry pass frees nothing (a pending Service holds nothing), so one more pass settles it.
+  const freedInPool = todo.some((i) => {
+    const r = results[i]!;
+    const had = infos[i]!.statusIPs;
+    if (had.length === 0 || r.state === 'kept') return false;
+    const held = new Set(r.ips);
+    const freed = had.filter((ip) => !held.has(ip)).map((t) => parseIP(t));
+    return freed.length > 0 && freed.every((ip) => ip !== undefined) && a.poolFor(freed) !== undefined;
+  });
+  if (freedInPool) {
+    for (const i of todo) {
+      const r = results[i]!;
+      if (r.state !== 'pending' || r.reason !== 'AllocationFailed') continue;
+      // the controller wrote the cleared status: the retry sees the Service without addresses
+      const again = infos[i]!.statusIPs.length > 0 ? { ...infos[i]!, statusIPs: [] } : infos[i]!;
+      const before = r.events.length;
+      delete r.reason;
+      delete r.message;
+      delete r.alternatives;
+      converge(a, again, r, pools, pinnedCandidates, fallback);
+      // failing again adds nothing new (the same AllocationFailed event, counted twice by Kubernetes)
+      if (r.state === 'pending') r.events.length = before;
+      else (r.notes ??= []).push('allocated when MetalLB reprocessed every Service after another one gave up its address');
+    }
   }
 
   return {
@@ -193,14 +225,19 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
     if (message !== undefined) r.message = message;
   };
 
-  if (pools.length === 0) return stop('noPools', 'no IPAddressPool: MetalLB clears the Service');
-  if (info.clusterIPs.length === 0) return stop('noClusterIP', 'no clusterIP(s): the IP family cannot be determined');
+  // these stops clear the Service: whatever a running controller held for it is released
+  const clearStop = (reason: string, message: string) => {
+    a.unassign(info.key);
+    stop(reason, message);
+  };
+  if (pools.length === 0) return clearStop('noPools', 'no IPAddressPool: MetalLB clears the Service');
+  if (info.clusterIPs.length === 0) return clearStop('noClusterIP', 'no clusterIP(s): the IP family cannot be determined');
 
   let lbIPs: (IP | undefined)[] = info.statusIPs.map((t) => parseIP(t));
   if (info.policy === 'RequireDualStack' && rawClusterIPs(info).length < 2) {
     const msg = `Service requires dual stack but not enough clusterips [${rawClusterIPs(info).join(' ')}]`;
     warn('not enough clusterips', msg);
-    return stop('not enough clusterips', msg);
+    return clearStop('not enough clusterips', msg);
   }
 
   const clear = () => {
@@ -218,7 +255,7 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
       const msg = `Failed to retrieve ClusterIPs IPFamily for ${goQuoteList(raw)} ${cip}: ${clusterFam.error}`;
       warn('noclusterIPsIPFamily', msg);
       // the status is left as it was, but the allocator holds nothing
-      return stop('noclusterIPsIPFamily', msg);
+      return clearStop('noclusterIPsIPFamily', msg);
     }
     if (familyChanged('error' in lbFam ? undefined : lbFam.family, clusterFam.family, info)) clear();
   }
