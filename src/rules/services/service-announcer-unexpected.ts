@@ -51,6 +51,7 @@ export default defineRule({
     description:
       "MetalLB's own status (ServiceL2Status, ServiceBGPStatus) names other announcing nodes than MetalLB's election and BGP checks give for the input.",
     fix: "Compare what the speakers see with the input: their memberlist (speaker logs, port 7946 between nodes), their readiness, and the Nodes' labels and conditions; a stale status object goes when its speaker restarts.",
+    severities: ['warning', 'info'],
     new: true,
   },
   check({ state, report }) {
@@ -61,6 +62,23 @@ export default defineRule({
       if (!state.isCaptured(kind) || !writes(kind, version)) continue;
       const byService = statusesByService(state, kind);
       const l2 = kind === 'ServiceL2Status';
+      if (byService.size === 0) {
+        // not one record at all: the speakers write none (an older or patched MetalLB, or no
+        // RBAC for it), which says nothing about each Service: one finding, not thousands
+        const expected = [...a.byService.values()].filter(({ announce }) => {
+          if (!announce || announce.reason) return false;
+          const who = announcingNodes(a, announce);
+          return l2 ? who.l2 !== undefined : who.bgp.length > 0;
+        });
+        if (expected.length === 0) continue;
+        report({
+          message: `No ${kind} exists, yet ${expected.length} Service(s) should be announced in ${l2 ? 'layer 2' : 'BGP'} (${names(expected.map((e) => serviceName(e.svc)))}): MetalLB ${version ?? ''} speakers write one ${l2 ? 'for each Service they announce' : 'per announcing node and Service'}; none at all means they do not write them (no permission to, or a build without it) or nothing is announced`.replace('MetalLB  ', 'MetalLB '),
+          severity: 'info',
+          subjects: [{ obj: expected[0]!.svc }],
+          evidence: [`${kind} is in the input and holds no object`, ...a.speaker.notes],
+        });
+        continue;
+      }
       for (const { svc, announce } of a.byService.values()) {
         if (!announce || announce.reason) continue;
         const who = announcingNodes(a, announce);
