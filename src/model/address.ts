@@ -669,3 +669,52 @@ export function poolCountAsMetalLB(
   }
   return { total, ipv4, ipv6 };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Which owner (pool) holds an address, in log time
+
+/** Address ranges of many owners, sorted per family; built only when owners do not overlap. */
+export class RangeIndex<T> {
+  private constructor(private readonly byFamily: Map<Family, { first: bigint; last: bigint; owner: T }[]>) {}
+
+  /**
+   * Undefined when ranges of two owners overlap (then at most one owner is not certain, and the
+   * caller searches in its own order). Overlapping ranges of one owner are merged.
+   */
+  static of<T>(ranges: Iterable<AddressRange & { owner: T }>): RangeIndex<T> | undefined {
+    const byFamily = new Map<Family, { first: bigint; last: bigint; owner: T }[]>();
+    for (const r of ranges) {
+      let l = byFamily.get(r.family);
+      if (!l) byFamily.set(r.family, (l = []));
+      l.push({ first: r.first, last: r.last, owner: r.owner });
+    }
+    for (const [family, l] of byFamily) {
+      l.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+      const merged: typeof l = [];
+      for (const r of l) {
+        const prev = merged[merged.length - 1];
+        if (prev && r.first <= prev.last) {
+          if (prev.owner !== r.owner) return undefined;
+          if (r.last > prev.last) prev.last = r.last;
+        } else merged.push({ ...r });
+      }
+      byFamily.set(family, merged);
+    }
+    return new RangeIndex(byFamily);
+  }
+
+  owner(ip: IP): T | undefined {
+    const l = this.byFamily.get(ip.family);
+    if (!l) return undefined;
+    let lo = 0;
+    let hi = l.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = l[mid]!;
+      if (ip.value < r.first) hi = mid - 1;
+      else if (ip.value > r.last) lo = mid + 1;
+      else return r.owner;
+    }
+    return undefined;
+  }
+}

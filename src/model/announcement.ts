@@ -4,7 +4,7 @@
 import type { KubeObject } from '../sources/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
-import { argValue, containers, parseVersion } from '../state/installation.js';
+import { argValue, containers, versionAtLeast } from '../state/installation.js';
 import { normalizeBGPPeer } from './bgppeer-conversion.js';
 import { announce, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
 import { simulationOf } from './simulation.js';
@@ -132,15 +132,12 @@ export function announceInputOf(state: ClusterState, speaker: SpeakerView): Anno
 
 /** L2Advertisement.serviceSelectors came with v0.16.0; unknown versions are taken as the newest. */
 export function hasL2ServiceSelectors(version: string | undefined): boolean {
-  const v = parseVersion(version);
-  return !v || v[0] > 0 || v[1] >= 16;
+  return versionAtLeast(version, 0, 16) ?? true;
 }
 
 /** The refusal came after v0.16.1 (commit "Deny allow-shared-ip with serviceSelectors on L2"); unknown versions are taken as the newest. */
 export function refusesSharedIPSelectors(version: string | undefined): boolean {
-  const v = parseVersion(version);
-  if (!v) return true;
-  return v[0] > 0 || v[1] > 16 || (v[1] === 16 && v[2] > 1);
+  return versionAtLeast(version, 0, 16, 2) ?? true;
 }
 
 /** The Service as the speakers see it once the controller wrote its addresses to status. */

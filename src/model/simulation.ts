@@ -7,7 +7,7 @@ import { allocate, type AllocationOutput, type ServiceResult } from './allocator
 import { poolFromCR, poolCompatible, type Pool } from './allocator/allocator.js';
 import { annotationValue, desiredLbIPs, type ServiceInfo, type ServiceStandIn } from './allocator/service-info.js';
 import { metallbLoadBalancerClass } from './lb-class.js';
-import { parseVersion } from '../state/installation.js';
+import { versionAtLeast } from '../state/installation.js';
 
 export interface Simulation {
   output: AllocationOutput;
@@ -88,8 +88,7 @@ export function simulationOf(state: ClusterState): Simulation {
 }
 
 export function emitsDeprecatedAnnotationEvents(version: string | undefined): boolean {
-  const v = parseVersion(version);
-  return !v || v[0] > 0 || v[1] > 14 || (v[1] === 14 && v[2] >= 9);
+  return versionAtLeast(version, 0, 14, 9) ?? true;
 }
 
 /** Drops a state's simulation (a what-if's baseline, once the what-if is built). */

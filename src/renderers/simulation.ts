@@ -3,6 +3,7 @@
 import type { Report } from '../report/types.js';
 import type { AnnouncerView, NodeView, PoolView, ServiceView } from '../report/views.js';
 import { renderText } from './text.js';
+import { namesText } from '../report/text.js';
 import { painter, type Paint, type RenderOptions } from './options.js';
 
 /** What a what-if compares of a Service (the whole view is in `services[]`). */
@@ -40,9 +41,7 @@ export function announcerText(a: readonly AnnouncerView[]): string {
   return parts.join('; ');
 }
 
-function listed(names: readonly string[], max: number): string {
-  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
-}
+const listed = namesText;
 
 function table(rows: string[][], paintCol?: (row: number, col: number, text: string) => string): string[] {
   const widths: number[] = [];

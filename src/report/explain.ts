@@ -11,6 +11,7 @@ import { metallbLoadBalancerClass } from '../model/lb-class.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker } from '../model/announcement.js';
 import { endpointsOf, inScope, nodesByName } from '../model/announce/common.js';
 import { serviceView, blockingRules, type ServiceView } from './views.js';
+import { namesText } from './text.js';
 
 export type StepStatus = 'ok' | 'blocked' | 'warning' | 'info';
 
@@ -29,8 +30,7 @@ export interface Explanation {
   findings: Finding[];
 }
 
-const MAX_NAMES = 10;
-const names = (xs: readonly string[]) => (xs.length <= MAX_NAMES ? xs.join(', ') : `${xs.slice(0, MAX_NAMES).join(', ')} and ${xs.length - MAX_NAMES} more`);
+const names = (xs: readonly string[]) => namesText(xs);
 
 const L2_EXCLUSION: Record<string, string> = {
   notMemberlistMember: 'no running speaker (not a memberlist member)',

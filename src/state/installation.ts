@@ -94,6 +94,15 @@ export function parseVersion(v: string | undefined): [number, number, number] | 
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
+/** v >= major.minor.patch; undefined when the version is not known (callers decide what that means). */
+export function versionAtLeast(v: string | undefined, major: number, minor: number, patch = 0): boolean | undefined {
+  const p = parseVersion(v);
+  if (!p) return undefined;
+  const want = [major, minor, patch];
+  for (let i = 0; i < 3; i++) if (p[i] !== want[i]) return p[i]! > want[i]!;
+  return true;
+}
+
 export function versionBefore(v: string | undefined, major: number, minor: number): boolean | undefined {
   const p = parseVersion(v);
   if (!p) return undefined;

@@ -19,6 +19,8 @@ import {
   rangeToCIDRs,
   type IP,
   type PoolEntry,
+  cidrRange,
+  RangeIndex,
 } from '../../src/model/address.js';
 
 function ip(s: string): IP {
@@ -367,5 +369,20 @@ describe('misc', () => {
     assert.equal(goQuote('a"b\\c'), '"a\\"b\\\\c"');
     assert.equal(goQuote('\x00\x7f\u00a0é😀'), '"\\x00\\x7f\\u00a0é😀"');
     assert.equal(goQuote('\u200b\u{e0001}'), '"\\u200b\\U000e0001"');
+  });
+});
+
+describe('RangeIndex: which owner holds an address', () => {
+  const r = (cidr: string, owner: string) => ({ ...cidrRange(parseCIDR(cidr)!.cidr), owner });
+  test('finds the owner of each address, per family, and none outside', () => {
+    const idx = RangeIndex.of([r('10.0.0.0/24', 'a'), r('10.0.2.0/24', 'b'), r('fd00::/120', 'c'), r('10.0.0.128/25', 'a')])!;
+    assert.equal(idx.owner(parseIP('10.0.0.200')!), 'a');
+    assert.equal(idx.owner(parseIP('10.0.2.0')!), 'b');
+    assert.equal(idx.owner(parseIP('10.0.1.5')!), undefined);
+    assert.equal(idx.owner(parseIP('fd00::ff')!), 'c');
+    assert.equal(idx.owner(parseIP('fd00::100')!), undefined);
+  });
+  test('owners that overlap: no index (the caller searches in its own order)', () => {
+    assert.equal(RangeIndex.of([r('10.0.0.0/24', 'a'), r('10.0.0.128/25', 'b')]), undefined);
   });
 });

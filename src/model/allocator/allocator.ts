@@ -17,6 +17,7 @@ import {
   type Family,
   type IP,
   type PoolEntry,
+  RangeIndex,
 } from '../address.js';
 import { parsePool } from '../pools.js';
 import { matchesSelector, type LabelSelector } from '../selectors.js';
@@ -237,8 +238,8 @@ export class Allocator {
   private readonly holders = new Map<string, PoolUse[]>();
   /** set while assignInternal unassigns: the addresses whose settling waits for the new allocation */
   private deferred: string[] | undefined;
-  /** per family: CIDR ranges sorted by start, for poolFor; null when some ranges overlap */
-  private readonly rangeIndex: Record<Family, { first: bigint; last: bigint; pool: Pool }[] | null>;
+  /** which pool holds an address, for poolFor; undefined when pools overlap */
+  private readonly rangeIndex: RangeIndex<Pool> | undefined;
 
   constructor(pools: Pool[]) {
     this.pools = pools;
@@ -263,17 +264,7 @@ export class Allocator {
     }
     // after the loop: a duplicated name ends up with the last PoolUse, as lookups by name do
     for (const p of pools) this.slots.set(p, { use: this.poolUse.get(p.name)! });
-    this.rangeIndex = { 4: this.buildIndex(4), 6: this.buildIndex(6) };
-  }
-
-  private buildIndex(family: Family): { first: bigint; last: bigint; pool: Pool }[] | null {
-    const list: { first: bigint; last: bigint; pool: Pool }[] = [];
-    for (const p of this.byName.values()) {
-      for (const e of p.entries) for (const c of e.cidrs) if (c.family === family) list.push({ ...cidrRange(c), pool: p });
-    }
-    list.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-    for (let i = 1; i < list.length; i++) if (list[i]!.first <= list[i - 1]!.last) return null;
-    return list;
+    this.rangeIndex = RangeIndex.of([...this.byName.values()].flatMap((p) => p.entries.flatMap((e) => e.cidrs.map((c) => ({ ...cidrRange(c), owner: p })))));
   }
 
   /**
@@ -283,19 +274,9 @@ export class Allocator {
   poolFor(ips: readonly (IP | undefined)[]): Pool | undefined {
     const first = ips[0];
     let candidates: Iterable<Pool> = this.byName.values();
-    if (first) {
-      const idx = this.rangeIndex[first.family];
-      if (idx) {
-        let lo = 0;
-        let hi = idx.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (idx[mid]!.last < first.value) lo = mid + 1;
-          else hi = mid;
-        }
-        const hit = idx[lo];
-        candidates = hit && hit.first <= first.value ? [hit.pool] : [];
-      }
+    if (first && this.rangeIndex) {
+      const hit = this.rangeIndex.owner(first);
+      candidates = hit ? [hit] : [];
     }
     for (const p of candidates) {
       if (ips.every((ip) => ip !== undefined && poolContains(p, ip))) return p;

@@ -1,7 +1,7 @@
 // Which nodes announce a Service (metallb-semantics.md 4): the speaker's SetBalancer flow
 // (speaker/main.go) over the layer 2 election and the BGP decision, evaluated for all nodes at once.
 import type { KubeObject } from '../../sources/types.js';
-import { formatIP, parseIP, cidrContainsIP, cidrRange, type IP } from '../address.js';
+import { formatIP, parseIP, cidrContainsIP, cidrRange, RangeIndex, type IP } from '../address.js';
 import { parsePool } from '../pools.js';
 import { type AnnounceInput, endpointsOf, list, nameOf, rec } from './common.js';
 import { electL2, type L2Result } from './l2.js';
@@ -30,10 +30,10 @@ export interface AnnounceResult {
 export function poolForIPs(pools: readonly KubeObject[], ips: readonly IP[]): KubeObject | undefined {
   const index = poolIndex(pools);
   if (index) {
-    // ranges sorted and disjoint: at most one holds each IP
+    // disjoint ranges: at most one pool holds each IP
     let found: KubeObject | undefined;
     for (const ip of ips) {
-      const p = index.lookup(ip);
+      const p = index.owner(ip);
       if (!p || (found && p !== found)) return undefined;
       found = p;
     }
@@ -42,50 +42,14 @@ export function poolForIPs(pools: readonly KubeObject[], ips: readonly IP[]): Ku
   return pools.find((p) => ips.every((ip) => parsePool(p).valid.some((e) => e.cidrs.some((c) => cidrContainsIP(c, ip)))));
 }
 
-interface RangeIndex {
-  lookup(ip: IP): KubeObject | undefined;
-}
-const poolIndexes = new WeakMap<readonly KubeObject[], RangeIndex | null>();
-/** Every CIDR of every pool, per family, sorted; null when two of them overlap (then the linear, first-in-order search decides). */
-function poolIndex(pools: readonly KubeObject[]): RangeIndex | null {
+const poolIndexes = new WeakMap<readonly KubeObject[], RangeIndex<KubeObject> | null>();
+/** Every CIDR of every pool; null when pools overlap (then the linear, first-in-order search decides). */
+function poolIndex(pools: readonly KubeObject[]): RangeIndex<KubeObject> | null {
   let idx = poolIndexes.get(pools);
-  if (idx !== undefined) return idx;
-  const byFamily = new Map<number, { first: bigint; last: bigint; pool: KubeObject }[]>();
-  for (const p of pools) {
-    for (const e of parsePool(p).valid) {
-      for (const c of e.cidrs) {
-        const r = cidrRange(c);
-        let l = byFamily.get(c.family);
-        if (!l) byFamily.set(c.family, (l = []));
-        l.push({ first: r.first, last: r.last, pool: p });
-      }
-    }
+  if (idx === undefined) {
+    idx = RangeIndex.of(pools.flatMap((p) => parsePool(p).valid.flatMap((e) => e.cidrs.map((c) => ({ ...cidrRange(c), owner: p }))))) ?? null;
+    poolIndexes.set(pools, idx);
   }
-  idx = {
-    lookup(ip: IP) {
-      const l = byFamily.get(ip.family);
-      if (!l) return undefined;
-      let lo = 0;
-      let hi = l.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const r = l[mid]!;
-        if (ip.value < r.first) hi = mid - 1;
-        else if (ip.value > r.last) lo = mid + 1;
-        else return r.pool;
-      }
-      return undefined;
-    },
-  };
-  for (const l of byFamily.values()) {
-    l.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-    for (let i = 1; i < l.length; i++) {
-      // the same pool listing overlapping entries is harmless; different pools are not
-      if (l[i]!.first <= l[i - 1]!.last && l[i]!.pool !== l[i - 1]!.pool) idx = null;
-    }
-  }
-  if (idx) for (const l of byFamily.values()) for (let i = 1; i < l.length; i++) if (l[i]!.first <= l[i - 1]!.last) idx = null;
-  poolIndexes.set(pools, idx);
   return idx;
 }
 

@@ -5,7 +5,8 @@ import { EXCLUDE_LB_LABEL, isExcludedFromBalancers } from '../../model/announce/
 import { endpointsOf, nodeSetOf } from '../../model/announce/common.js';
 import { serviceName } from '../../model/simulation.js';
 import { asRecord, type ClusterState } from '../../state/cluster-state.js';
-import { namesText, serviceNamespace } from '../services/service-not-announced.js';
+import { serviceNamespace } from '../services/service-not-announced.js';
+import { namesText } from '../../report/text.js';
 
 export interface SelectingAd {
   ad: KubeObject;

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../sources/types.js';
 import { defineRule } from '../types.js';
 import { handledServices, serviceName } from '../../model/simulation.js';
 import { ALLOW_SHARED_IP, ALLOW_SHARED_IP_DEPRECATED, adMatchesService, adsOfPool, allowsSharedIP, hasServiceSelectors } from '../../model/announce/common.js';
-import { parseVersion } from '../../state/installation.js';
+import { versionAtLeast } from '../../state/installation.js';
 
 /**
  * How MetalLB of a version treats allow-shared-ip with service-selecting L2 advertisements
@@ -11,12 +11,10 @@ import { parseVersion } from '../../state/installation.js';
  * has no serviceSelectors there), 'unknown' when the version is not known.
  */
 export function sharedIPSelectorBehaviour(version: string | undefined): 'refuse' | 'split' | 'none' | 'unknown' {
-  const v = parseVersion(version);
-  if (!v) return 'unknown';
-  const [maj, min, patch] = v;
-  if (maj !== 0 || min > 16 || (min === 16 && patch > 1)) return 'refuse';
-  if (min === 16) return 'split';
-  return 'none';
+  const refuses = versionAtLeast(version, 0, 16, 2);
+  if (refuses === undefined) return 'unknown';
+  if (refuses) return 'refuse';
+  return versionAtLeast(version, 0, 16) ? 'split' : 'none';
 }
 
 export function allowSharedIPKey(svc: KubeObject): string {

@@ -2,11 +2,12 @@ import type { KubeObject } from '../../sources/types.js';
 import { defineRule, type Subject } from '../types.js';
 import { serviceName } from '../../model/simulation.js';
 import { announcementOf, announcingNodes } from '../../model/announcement.js';
-import { parseVersion } from '../../state/installation.js';
+import { versionAtLeast } from '../../state/installation.js';
+import { namesText } from '../../report/text.js';
 import { asRecord, type ClusterState } from '../../state/cluster-state.js';
 
 const MAX_NAMES = 10;
-const names = (xs: readonly string[]) => (xs.length <= MAX_NAMES ? xs.join(', ') : `${xs.slice(0, MAX_NAMES).join(', ')} and ${xs.length - MAX_NAMES} more`);
+const names = (xs: readonly string[]) => namesText(xs, MAX_NAMES);
 
 /** Since which MetalLB version the speakers write each status kind (metallb-semantics.md 1.8). */
 const WRITTEN_SINCE: Record<'ServiceL2Status' | 'ServiceBGPStatus', [number, number, number]> = {
@@ -15,11 +16,7 @@ const WRITTEN_SINCE: Record<'ServiceL2Status' | 'ServiceBGPStatus', [number, num
 };
 
 function writes(kind: keyof typeof WRITTEN_SINCE, version: string | undefined): boolean {
-  const v = parseVersion(version);
-  if (!v) return true;
-  const w = WRITTEN_SINCE[kind];
-  for (let i = 0; i < 3; i++) if (v[i] !== w[i]) return v[i]! > w[i]!;
-  return true;
+  return versionAtLeast(version, ...WRITTEN_SINCE[kind]) ?? true;
 }
 
 /** The status objects of one kind, by the Service ("ns/name") they name. */

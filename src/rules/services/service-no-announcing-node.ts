@@ -5,7 +5,8 @@ import { EXCLUDE_LB_LABEL, type AnnounceResult, type NodeScope } from '../../mod
 import { endpointsOf, nodesByName } from '../../model/announce/common.js';
 import { serviceName } from '../../model/simulation.js';
 import { asRecord, type ClusterState } from '../../state/cluster-state.js';
-import { bgpCovers, l2Covers, namesText, scopeSize, serviceNamespace } from './service-not-announced.js';
+import { bgpCovers, l2Covers, scopeSize, serviceNamespace } from './service-not-announced.js';
+import { namesText } from '../../report/text.js';
 
 /** Why a node selected for the Service does not announce it, in words (MetalLB's reason name in the key). */
 type NodeReason =

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../sources/types.js';
+import { namesText } from '../../report/text.js';
 import { defineRule } from '../types.js';
 import { announcementOf, type Announcement } from '../../model/announcement.js';
 import type { AnnounceResult, NodeScope } from '../../model/announce/index.js';
@@ -8,11 +9,6 @@ import { asArray, asRecord } from '../../state/cluster-state.js';
 
 // Helpers shared by the announcement rules (service-no-announcing-node, the node rules).
 
-/** "a, b, c and 7 more": at most `max` names, so a message stays readable on 5,000 nodes. */
-export function namesText(names: readonly string[], max = 10): string {
-  if (names.length <= max) return names.join(', ');
-  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
-}
 
 /** How many Nodes a scope holds ('all' = every Node in the input). */
 export function scopeSize(a: Announcement, s: NodeScope): number {
