@@ -442,6 +442,40 @@ export const MODELLED_KINDS: Readonly<Record<string, readonly string[]>> = {
   'events.k8s.io/v1': ['Event'],
 };
 
+/**
+ * Kinds of other projects that rules read as evidence (another LoadBalancer implementation, another
+ * BGP speaker, frr-k8s session state). They are indexed under a qualified name, `Kind.group`
+ * (Calico's BGPPeer is not MetalLB's), and only their presence means something: no gap is
+ * reported for them and no rule concludes anything from their absence.
+ */
+export const FOREIGN_KINDS: Readonly<Record<string, readonly string[]>> = {
+  'crd.projectcalico.org/v1': ['BGPPeer', 'BGPConfiguration'],
+  'cilium.io/v2alpha1': ['CiliumLoadBalancerIPPool', 'CiliumL2AnnouncementPolicy', 'CiliumBGPPeeringPolicy'],
+  'cilium.io/v2': ['CiliumLoadBalancerIPPool', 'CiliumBGPClusterConfig'],
+  'network.kubesphere.io/v1alpha2': ['Eip'],
+  'purelb.io/v1': ['ServiceGroup', 'LBNodeAgent'],
+  'frrk8s.metallb.io/v1beta1': ['FRRConfiguration', 'BGPSessionState', 'FRRNodeState'],
+};
+
+/** Calico's BGPPeer as ClusterState indexes it. */
+export const CALICO_BGPPEER = 'BGPPeer.crd.projectcalico.org';
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * The kind under which ClusterState indexes an object: its kind for the kinds we model, `Kind.group`
+ * for FOREIGN_KINDS, undefined for everything else (skipped and counted).
+ */
+export function stateKind(apiVersion: unknown, kind: unknown): string | undefined {
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+  if (isModelledKind(apiVersion, kind)) return kind;
+  const foreign = Object.prototype.hasOwnProperty.call(FOREIGN_KINDS, apiVersion) ? FOREIGN_KINDS[apiVersion] : undefined;
+  return foreign?.includes(kind) ? `${kind}.${groupOf(apiVersion)}` : undefined;
+}
+
 export function isModelledKind(apiVersion: unknown, kind: unknown): boolean {
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') return false;
   const kinds = Object.prototype.hasOwnProperty.call(MODELLED_KINDS, apiVersion) ? MODELLED_KINDS[apiVersion] : undefined;

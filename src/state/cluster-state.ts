@@ -1,7 +1,7 @@
 // One normalised, indexed view of everything the input holds: a live cluster, a bundle, or
 // manifest files. Rules and the model read only this; it never does I/O.
 import type { Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
-import { isModelledKind, METALLB_CONFIG_KINDS, METALLB_KINDS, MODELLED_KINDS } from '../model/kinds.js';
+import { METALLB_CONFIG_KINDS, METALLB_KINDS, MODELLED_KINDS, stateKind } from '../model/kinds.js';
 import { detectInstallation, type MetalLBInstallation } from './installation.js';
 import { deriveLegacyConfig, type LegacyDerivation } from './legacy-config.js';
 
@@ -93,8 +93,9 @@ export class ClusterState {
 
   private index(k: string, obj: KubeObject): void {
     this.byKey.set(k, obj);
-    let list = this.byKind.get(obj.kind);
-    if (!list) this.byKind.set(obj.kind, (list = []));
+    const kind = stateKind(obj.apiVersion, obj.kind) ?? obj.kind;
+    let list = this.byKind.get(kind);
+    if (!list) this.byKind.set(kind, (list = []));
     list.push(obj);
   }
 
@@ -224,14 +225,15 @@ function mergeLayers(layers: StateLayer[]): Merged {
     m.bundle = layer.load.bundle ?? m.bundle;
     const inLayer = new Set<string>();
     for (const obj of layer.load.objects) {
-      if (!isModelledKind(obj.apiVersion, obj.kind)) {
+      const kind = stateKind(obj.apiVersion, obj.kind);
+      if (kind === undefined) {
         m.skipped.set(obj.kind, (m.skipped.get(obj.kind) ?? 0) + 1);
         continue;
       }
       const name = obj.metadata?.name;
-      const ns = obj.metadata?.namespace ?? (METALLB_KINDS.has(obj.kind) ? defaultNs : undefined);
+      const ns = obj.metadata?.namespace ?? (METALLB_KINDS.has(kind) ? defaultNs : undefined);
       // generateName objects are new objects each time they are created: never the same one
-      const k = typeof name === 'string' && name ? key(obj.kind, ns, name) : `\u0001${unnamed++}`;
+      const k = typeof name === 'string' && name ? key(kind, ns, name) : `\u0001${unnamed++}`;
       const earlier = m.objects.get(k);
       if (earlier && inLayer.has(k) && layer.kind === 'manifests') m.duplicates.push({ shadowed: earlier, by: obj });
       inLayer.add(k);
@@ -257,7 +259,7 @@ function mergeLayers(layers: StateLayer[]): Merged {
 function capturedKinds(layer: StateLayer): string[] {
   const listed = layer.load.bundle?.captured;
   if (listed) return listed;
-  const present = new Set(layer.load.objects.map((o) => o.kind));
+  const present = new Set(layer.load.objects.map((o) => stateKind(o.apiVersion, o.kind) ?? o.kind));
   const hasConfig =
     [...METALLB_CONFIG_KINDS].some((k) => present.has(k)) ||
     layer.load.objects.some((o) => o.kind === 'ConfigMap' && isLegacyConfigCandidate(o));

@@ -191,3 +191,38 @@ metadata: {name: c, namespace: shop}
     assert.deepEqual(s.metallbObjects('IPAddressPool').map((p) => p.metadata.name).sort(), ['a', 'b']);
   });
 });
+
+describe('kinds of other projects', () => {
+  test("Calico's BGPPeer is indexed apart from MetalLB's, and only as present", async () => {
+    const s = await state(`apiVersion: crd.projectcalico.org/v1
+kind: BGPPeer
+metadata:
+  name: tor
+spec:
+  peerIP: 192.0.2.1
+  asNumber: 64512
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata:
+  name: tor
+  namespace: metallb-system
+spec:
+  myASN: 64513
+  peerASN: 64512
+  peerAddress: 192.0.2.1
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+`);
+    assert.deepEqual(s.all('BGPPeer').map((o) => o.apiVersion), ['metallb.io/v1beta2']);
+    assert.deepEqual(s.all('BGPPeer.crd.projectcalico.org').map((o) => o.metadata?.name), ['tor']);
+    assert.equal(s.get('BGPPeer.crd.projectcalico.org', undefined, 'tor')?.apiVersion, 'crd.projectcalico.org/v1');
+    assert.ok(s.isCaptured('BGPPeer.crd.projectcalico.org'));
+    // no gap is reported for other projects' kinds, and unknown kinds are skipped and counted
+    assert.ok(!s.gaps.some((g) => g.what.includes('projectcalico')));
+    assert.equal(s.skippedKinds.get('Widget'), 1);
+  });
+});
