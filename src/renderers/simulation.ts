@@ -24,7 +24,7 @@ export interface SimulationReport extends Report {
   model: { memberlist: string; ignoreExcludeLB: boolean; notes: string[]; announcementUnknown?: string };
 }
 
-const STATE_STYLE = { announced: 'green', assigned: 'cyan', 'not-announced': 'red', pending: 'red', ignored: 'gray' } as const;
+export const STATE_STYLE = { announced: 'green', assigned: 'cyan', 'not-announced': 'red', pending: 'red', ignored: 'gray' } as const;
 
 export function announcerText(a: readonly AnnouncerView[]): string {
   if (a.length === 0) return '';
@@ -43,7 +43,7 @@ export function announcerText(a: readonly AnnouncerView[]): string {
 
 const listed = namesText;
 
-function table(rows: string[][], paintCol?: (row: number, col: number, text: string) => string): string[] {
+export function table(rows: string[][], paintCol?: (row: number, col: number, text: string) => string): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows.map((r, ri) =>
@@ -54,7 +54,7 @@ function table(rows: string[][], paintCol?: (row: number, col: number, text: str
   );
 }
 
-function serviceRow(v: ServiceView): string[] {
+export function serviceRow(v: ServiceView): string[] {
   const what =
     v.state === 'pending' || v.state === 'ignored'
       ? (v.message ?? v.reason ?? '')
@@ -67,7 +67,7 @@ function serviceRow(v: ServiceView): string[] {
   return [`${v.namespace}/${v.name}`, v.state, (v.ips.join(', ') || '-') + alt, v.pool ?? '-', what];
 }
 
-function familyUse(p: PoolView): string {
+export function familyUse(p: PoolView): string {
   const out: string[] = [];
   if (p.capacity.ipv4 > 0n || p.used.ipv4 > 0n) out.push(`IPv4 ${p.used.ipv4}/${p.capacity.ipv4}`);
   if (p.capacity.ipv6 > 0n || p.used.ipv6 > 0n) out.push(`IPv6 ${p.used.ipv6}/${p.capacity.ipv6}`);

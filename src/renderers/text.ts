@@ -39,7 +39,7 @@ function checksBlock(report: Report, paint: Paint): string[] {
   return out;
 }
 
-function healthStyle(status: Report['health']['status']): Style[] {
+export function healthStyle(status: Report['health']['status']): Style[] {
   return status === 'healthy' ? ['green'] : SEVERITY_STYLE[status];
 }
 
@@ -59,7 +59,7 @@ function findingLines(findings: readonly Finding[], opts: RenderOptions, paint: 
 }
 
 // Evidence first (what was seen), then the other objects involved, the fix and the docs page.
-function detailLines(f: Finding, paint: Paint): string[] {
+export function detailLines(f: Finding, paint: Paint): string[] {
   const indent = '    ';
   const out: string[] = [];
   for (const e of f.evidence) for (const l of e.split(/\r?\n/)) out.push(indent + l);
@@ -97,7 +97,7 @@ function summaryLines(report: Report, paint: Paint): string[] {
   return out;
 }
 
-function inputLines(input: NonNullable<Report['input']>): string[] {
+export function inputLines(input: NonNullable<Report['input']>): string[] {
   const out = [`read ${plural(input.files, 'file')}, ${plural(input.objects, 'object')}`];
   const skipped: string[] = [];
   if (input.skippedNotKubernetes) skipped.push(`${plural(input.skippedNotKubernetes, 'file')} with no Kubernetes objects`);
@@ -110,6 +110,6 @@ function inputLines(input: NonNullable<Report['input']>): string[] {
   return out;
 }
 
-function gapLines(report: Report, paint: Paint): string[] {
+export function gapLines(report: Report, paint: Paint): string[] {
   return report.gaps.map((g) => paint(`could not see: ${oneLine(g.what)}${g.why ? ` (${oneLine(g.why)})` : ''}`, 'yellow'));
 }

@@ -1,0 +1,81 @@
+// `diag`: the health report of MetalLB in one cluster: every rule over the cluster state, the
+// sections an operator knows from the old diagnostic script, and what MetalLB computes.
+import { Command } from 'commander';
+import type { KubeObject } from '../../sources/types.js';
+import { loadInputs } from '../../sources/load.js';
+import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
+import { RULES, ruleById } from '../../rules/index.js';
+import { runRules } from '../../rules/engine.js';
+import { buildReport, exitCodeFor } from '../../report/build.js';
+import { render } from '../../renderers/index.js';
+import type { Report } from '../../report/types.js';
+import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
+import { ruleCatalog } from './rules.js';
+import type { CliContext } from '../context.js';
+import { diagChecks, diagSections, type DiagReport } from '../../report/diag.js';
+import { renderDiagText } from '../../renderers/diag.js';
+
+interface DiagOptions extends CommonOptions {
+  namespace?: string;
+  bgpBackend: 'native' | 'frr' | 'frr-k8s';
+}
+
+/** Findings about Services outside `-n` are left out; everything else concerns the whole installation. */
+function inNamespace(ns: string | undefined) {
+  return (o: { kind: string; namespace?: string }) => !ns || o.kind !== 'Service' || (o.namespace || 'default') === ns;
+}
+
+export function diagCommand(ctx: CliContext): Command {
+  const cmd = new Command('diag')
+    .summary('the health report of MetalLB: every check, every finding with its evidence and fix')
+    .description(
+      'Checks a whole MetalLB installation: CRDs, the controller and speaker pods, the configuration\n' +
+        '(and whether MetalLB accepted it), pools with their use, advertisements, BGP peers, which node\n' +
+        'announces each LoadBalancer Service and why others are pending or unreachable. Every finding\n' +
+        'comes with its evidence, the fix and the rule\'s documentation. Read-only.',
+    )
+    .option('--from <snapshot>', 'the cluster state: a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file')
+    .option('-n, --namespace <ns>', 'look only at the Services of this namespace (MetalLB itself is always checked)');
+  addBgpBackendOption(cmd);
+  addOutputOption(cmd, ['text', 'json', 'yaml', 'sarif', 'junit']);
+  addReportOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Exit codes: 0 nothing worse than info, 1 the worst finding is a warning, 2 an error or critical
+finding (--fail-on moves the bar), 3 the input could not be read.
+
+Health: the worst finding's severity; score = 100 - 40 per critical - 15 per error - 5 per
+warning (info costs nothing), never below 0. Fix every warning and worse to reach 100.
+
+Examples:
+  ${ctx.name} diag --from examples/demo-cluster        # the bundled demo cluster
+  ${ctx.name} diag --from snapshot.tar.gz -o json      # the report as JSON (cli.md's contract)
+  ${ctx.name} diag --from snapshot.tar.gz -n shop      # only the Services of namespace shop
+  ${ctx.name} diag --from snapshot.tar.gz -o junit --fail-on error > diag.xml`,
+  );
+  cmd.action(async (_local: unknown, self: Command) => {
+    const opts = self.optsWithGlobals<DiagOptions>();
+    for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
+    if (!opts.from) throw new UsageError('diag needs a cluster state: --from SNAPSHOT (a bundle, a directory or a file); live clusters are not supported yet');
+    const layers: StateLayer[] = [{ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from }];
+    const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
+    const found = state.metallb.bgpBackend;
+    const bgpBackend = found ?? opts.bgpBackend;
+    const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });
+    for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
+    const keep = inNamespace(opts.namespace);
+    const findings = run.findings.filter((f) => f.objects.length === 0 || f.objects.some(keep));
+    const inScope = (svc: KubeObject) => !opts.namespace || (svc.metadata?.namespace || 'default') === opts.namespace;
+    const base = buildReport({ state, findings, rules: RULES, suppressed: run.suppressed, bgpBackend, bgpBackendAssumed: !found });
+    const partial = { ...base, ...diagSections(state, findings, inScope) };
+    const report: DiagReport = { ...partial, checks: diagChecks(partial, state, RULES) };
+    if (opts.output === 'text') {
+      ctx.out(renderDiagText(report, { color: useColor(opts.color), quiet: opts.quiet, verbose: opts.verbose, cwd: process.cwd(), rules: ruleCatalog(), command: 'diag' }));
+    } else {
+      ctx.out(render(opts.output as never, report as Report, { color: false, rules: ruleCatalog(), cwd: process.cwd(), command: 'diag', quiet: opts.quiet, verbose: opts.verbose }));
+    }
+    ctx.exitCode = exitCodeFor(report.summary, opts.failOn);
+  });
+  return cmd;
+}

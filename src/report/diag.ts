@@ -1,0 +1,365 @@
+// `diag`: the health report's sections (cli.md "JSON report"): what the old one-file diagnostic
+// script listed (CRDs, pods, pools, advertisements, peers, Services), what it never knew (use per
+// family, who announces, speaker coverage, ConfigurationState verdicts), and checks[] per section.
+import type { KubeObject } from '../sources/types.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import { asArray, asRecord } from '../state/cluster-state.js';
+import type { Rule } from '../rules/types.js';
+import type { Check, CheckStatus, Finding, Report, Severity } from './types.js';
+import { SEVERITY_RANK } from './types.js';
+import { blockingRules, nodeViews, poolViews, serviceView, type NodeView, type PoolView, type ServiceView } from './views.js';
+import { announcementOf } from '../model/announcement.js';
+import { metallbComponent } from '../state/installation.js';
+import { namesText } from './text.js';
+
+/** The MetalLB CRDs: the three without which nothing works, and the others. */
+export const CORE_CRDS = ['ipaddresspools.metallb.io', 'l2advertisements.metallb.io', 'bgpadvertisements.metallb.io'];
+export const OPTIONAL_CRDS = [
+  'bgppeers.metallb.io',
+  'bfdprofiles.metallb.io',
+  'communities.metallb.io',
+  'servicel2statuses.metallb.io',
+  'servicebgpstatuses.metallb.io',
+  'configurationstates.metallb.io',
+];
+
+export interface CrdView {
+  name: string;
+  core: boolean;
+  installed: boolean;
+  /** served versions (storage version marked with *) */
+  versions: string[];
+}
+
+export interface PodView {
+  component: 'controller' | 'speaker';
+  namespace: string;
+  name: string;
+  node?: string;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  /** why a container is not running: its waiting or last terminated reason */
+  reason?: string;
+}
+
+function podStatus(p: KubeObject): Omit<PodView, 'component' | 'namespace' | 'name'> {
+  const status = asRecord(p.status);
+  const node = str(asRecord(p.spec).nodeName);
+  const cs = asArray(status.containerStatuses).map(asRecord);
+  const ready = asArray(status.conditions).some((c) => asRecord(c).type === 'Ready' && asRecord(c).status === 'True');
+  let reason: string | undefined;
+  for (const c of cs) {
+    const st = asRecord(c.state);
+    reason ??= str(asRecord(st.waiting).reason) ?? str(asRecord(st.terminated).reason);
+    if (!reason && c.ready !== true) reason = str(asRecord(asRecord(c.lastState).terminated).reason);
+  }
+  return {
+    ...(node ? { node } : {}),
+    phase: str(status.phase) ?? 'Unknown',
+    ready,
+    restarts: cs.reduce((n, c) => n + (num(c.restartCount) ?? 0), 0),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+export interface AdvertisementView {
+  kind: 'L2Advertisement' | 'BGPAdvertisement';
+  name: string;
+  /** the pools it names or selects ("all" when it names none) */
+  pools: string[] | 'all';
+  /** its node selection: "all", or the nodes it selects */
+  nodes: string[] | 'all';
+  interfaces?: string[];
+  peers?: string[];
+}
+
+export interface PeerView {
+  name: string;
+  address: string;
+  port: number;
+  myASN?: number;
+  peerASN?: number;
+  bfdProfile?: string;
+  /** nodes that open the session ("all" without nodeSelectors) */
+  nodes: string[] | 'all';
+}
+
+export interface ConfigStateView {
+  name: string;
+  component: string;
+  result: string;
+  errors: string[];
+}
+
+export interface DiagReport extends Report {
+  pools: PoolView[];
+  services: ServiceView[];
+  nodes: NodeView[];
+  crds?: CrdView[];
+  pods?: PodView[];
+  advertisements: AdvertisementView[];
+  bgpPeers: PeerView[];
+  configurationStates?: ConfigStateView[];
+}
+
+/** checks[] sections, in the order the report shows them. */
+export const SECTIONS = ['crds', 'pods', 'config', 'environment', 'pools', 'advertisements', 'bgpPeers', 'services', 'nodes', 'logs', 'probes'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+const SECTION_OF_RULE: Record<string, Section> = {
+  'crds-missing': 'crds',
+  'crd-version-outdated': 'crds',
+  'controller-unavailable': 'pods',
+  'speaker-unavailable': 'pods',
+  'speaker-missing-on-node': 'pods',
+  'memberlist-secret-missing': 'pods',
+  'pod-security-blocks-speaker': 'pods',
+  'config-invalid': 'config',
+  'config-source-missing': 'config',
+  'legacy-configmap-config': 'config',
+  'webhook-unavailable': 'environment',
+  'conflicting-lb-implementation': 'environment',
+  'kube-proxy-strict-arp': 'environment',
+  'metallb-version-known-issue': 'environment',
+  'other-bgp-speaker-same-peer': 'bgpPeers',
+};
+
+const SECTION_OF_CATEGORY: Record<string, Section> = {
+  input: 'config',
+  installation: 'environment',
+  pools: 'pools',
+  advertisements: 'advertisements',
+  bgp: 'bgpPeers',
+  services: 'services',
+  nodes: 'nodes',
+  logs: 'logs',
+  probes: 'probes',
+};
+
+export function sectionOf(rule: string, category: string | undefined): Section {
+  return SECTION_OF_RULE[rule] ?? SECTION_OF_CATEGORY[category ?? ''] ?? 'environment';
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export function crdViews(state: ClusterState): CrdView[] | undefined {
+  if (!state.isCaptured('CustomResourceDefinition')) return undefined;
+  const have = new Map(state.all('CustomResourceDefinition').map((c) => [c.metadata?.name ?? '', c]));
+  return [...CORE_CRDS, ...OPTIONAL_CRDS].map((name) => {
+    const crd = have.get(name);
+    const versions = asArray(asRecord(crd?.spec).versions)
+      .map(asRecord)
+      .filter((v) => v.served !== false && typeof v.name === 'string')
+      .map((v) => `${v.name as string}${v.storage === true ? '*' : ''}`);
+    return { name, core: CORE_CRDS.includes(name), installed: crd !== undefined, versions };
+  });
+}
+
+/** The controller's and speakers' pods in MetalLB's namespace, with their state. */
+export function podViews(state: ClusterState): PodView[] | undefined {
+  if (!state.isCaptured('Pod')) return undefined;
+  const ns = state.metallb.namespace;
+  const out: PodView[] = [];
+  for (const p of state.all('Pod')) {
+    if ((p.metadata?.namespace ?? '') !== ns) continue;
+    // a Pod's containers sit where a workload's template spec does
+    const component = metallbComponent({ ...p, kind: 'Deployment', spec: { template: { metadata: p.metadata, spec: p.spec } } }) ?? metallbComponent({ ...p, kind: 'DaemonSet', spec: { template: { metadata: p.metadata, spec: p.spec } } });
+    if (!component) continue;
+    out.push({ component, namespace: ns, name: p.metadata?.name ?? '', ...podStatus(p) });
+  }
+  return out.sort((a, b) => (a.component === b.component ? (a.node ?? '').localeCompare(b.node ?? '') || a.name.localeCompare(b.name) : a.component === 'controller' ? -1 : 1));
+}
+
+function poolsOf(ad: KubeObject, poolNames: readonly string[]): string[] | 'all' {
+  const spec = asRecord(ad.spec);
+  const named = asArray(spec.ipAddressPools).filter((x): x is string => typeof x === 'string');
+  const selectors = asArray(spec.ipAddressPoolSelectors);
+  if (named.length === 0 && selectors.length === 0) return 'all';
+  return named.length > 0 || selectors.length === 0 ? named : poolNames.length > 0 ? [`(by selector)`] : [];
+}
+
+export function advertisementViews(state: ClusterState, pools: readonly PoolView[]): AdvertisementView[] {
+  const out: AdvertisementView[] = [];
+  const a = announcementOf(state);
+  const nodesOf = (ad: KubeObject): string[] | 'all' => {
+    if (asArray(asRecord(ad.spec).nodeSelectors).length === 0) return 'all';
+    if (!state.isCaptured('Node')) return ['(by selector)'];
+    const names: string[] = [];
+    for (const n of a.input.nodes) {
+      const name = n.metadata?.name ?? '';
+      if (advertisementHasNode(a, ad, name)) names.push(name);
+    }
+    return names;
+  };
+  for (const kind of ['L2Advertisement', 'BGPAdvertisement'] as const) {
+    for (const ad of state.metallbObjects(kind)) {
+      const name = ad.metadata?.name ?? '';
+      // the pools this advertisement covers, as poolViews computed them
+      const covered = pools.filter((p) => (kind === 'L2Advertisement' ? p.advertisedBy.l2 : p.advertisedBy.bgp).includes(name)).map((p) => p.name);
+      const named = poolsOf(ad, covered);
+      const spec = asRecord(ad.spec);
+      const view: AdvertisementView = { kind, name, pools: named === 'all' ? 'all' : covered, nodes: nodesOf(ad) };
+      const interfaces = asArray(spec.interfaces).filter((x): x is string => typeof x === 'string');
+      if (interfaces.length) view.interfaces = interfaces;
+      const peers = asArray(spec.peers).filter((x): x is string => typeof x === 'string');
+      if (peers.length) view.peers = peers;
+      out.push(view);
+    }
+  }
+  return out;
+}
+
+function advertisementHasNode(a: ReturnType<typeof announcementOf>, ad: KubeObject, node: string): boolean {
+  for (const list of [a.input.l2Advertisements, a.input.bgpAdvertisements]) {
+    if (!list.includes(ad)) continue;
+    return nodeSetOfCached(a, ad).has(node);
+  }
+  return false;
+}
+
+const nodeSets = new WeakMap<KubeObject, Set<string>>();
+import { nodeSetOf } from '../model/announce/common.js';
+function nodeSetOfCached(a: ReturnType<typeof announcementOf>, ad: KubeObject): Set<string> {
+  let s = nodeSets.get(ad);
+  if (!s) nodeSets.set(ad, (s = new Set(nodeSetOf(ad, a.input.nodes).names)));
+  return s;
+}
+
+export function peerViews(state: ClusterState): PeerView[] {
+  const a = announcementOf(state);
+  return state.metallbObjects('BGPPeer').map((p) => {
+    const spec = asRecord(p.spec);
+    const view: PeerView = {
+      name: p.metadata?.name ?? '',
+      address: str(spec.peerAddress) ?? '',
+      port: num(spec.peerPort) ?? 179,
+      nodes: 'all',
+    };
+    const my = num(spec.myASN);
+    const peer = num(spec.peerASN);
+    if (my !== undefined) view.myASN = my;
+    if (peer !== undefined) view.peerASN = peer;
+    const bfd = str(spec.bfdProfile);
+    if (bfd) view.bfdProfile = bfd;
+    if (asArray(spec.nodeSelectors).length > 0) {
+      view.nodes = state.isCaptured('Node') ? [...nodeSetOf(p, a.input.nodes).names].sort() : ['(by selector)'];
+    }
+    return view;
+  });
+}
+
+export function configStateViews(state: ClusterState): ConfigStateView[] | undefined {
+  if (!state.isCaptured('ConfigurationState')) return undefined;
+  return state.metallbObjects('ConfigurationState').map((c) => {
+    const status = asRecord(c.status);
+    const summary = str(status.errorSummary) ?? '';
+    return {
+      name: c.metadata?.name ?? '',
+      component: c.metadata?.labels?.['metallb.io/component-type'] ?? (c.metadata?.name === 'controller' ? 'controller' : 'speaker'),
+      result: str(status.result) ?? 'Unknown',
+      errors: summary.split('\n').filter((l) => l.trim() !== ''),
+    };
+  });
+}
+
+function worst(findings: readonly Finding[]): CheckStatus {
+  let w: Severity | undefined;
+  for (const f of findings) if (!w || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w]) w = f.severity;
+  return w ?? 'ok';
+}
+
+const plural = (n: number | bigint, one: string, many = `${one}s`) => `${n} ${n === 1 || n === 1n ? one : many}`;
+
+/** One check per section: the worst finding's severity, and what the section holds in one line. */
+export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterState, rules: readonly Rule[]): Check[] {
+  const category = new Map(rules.map((r) => [r.meta.id, r.meta.category]));
+  const bySection = new Map<Section, Finding[]>();
+  for (const f of report.findings) {
+    const s = sectionOf(f.rule, category.get(f.rule));
+    const l = bySection.get(s);
+    if (l) l.push(f);
+    else bySection.set(s, [f]);
+  }
+  const message: Record<Section, () => string | undefined> = {
+    crds: () => {
+      if (!report.crds) return 'not captured';
+      const core = report.crds.filter((c) => c.core);
+      const opt = report.crds.filter((c) => !c.core);
+      return `core ${core.filter((c) => c.installed).length}/${core.length}, optional ${opt.filter((c) => c.installed).length}/${opt.length} installed`;
+    },
+    pods: () => {
+      const parts: string[] = [];
+      if (!state.metallb.controller) parts.push('no controller Deployment in the input');
+      if (!report.pods) return [...parts, 'Pods not captured'].join('; ');
+      const ctl = report.pods.filter((p) => p.component === 'controller');
+      const spk = report.pods.filter((p) => p.component === 'speaker');
+      parts.push(ctl.length === 0 ? 'no controller pod' : `controller ${ctl.every((p) => p.ready) ? 'ready' : 'not ready'}`);
+      parts.push(`speakers ${spk.filter((p) => p.ready).length}/${spk.length} ready`);
+      return parts.join(', ');
+    },
+    config: () => {
+      if (state.metallb.configSource === 'configmap') return `legacy ConfigMap "${state.metallb.configMapName}"`;
+      const cs = report.configurationStates;
+      if (!cs || cs.length === 0) return `${plural(state.objects.filter((o) => o.apiVersion?.startsWith('metallb.io/')).length, 'MetalLB object')}`;
+      const invalid = cs.filter((c) => c.result === 'Invalid');
+      return invalid.length > 0 ? `ConfigurationState Invalid on ${namesText(invalid.map((c) => c.name))}` : `ConfigurationState ${cs.every((c) => c.result === 'Valid') ? 'Valid' : 'Unknown'} on ${plural(cs.length, 'component')}`;
+    },
+    environment: () => undefined,
+    pools: () => {
+      const v4 = report.pools.reduce((s, p) => s + p.used.ipv4, 0n);
+      const c4 = report.pools.reduce((s, p) => s + p.capacity.ipv4, 0n);
+      const v6 = report.pools.reduce((s, p) => s + p.used.ipv6, 0n);
+      const c6 = report.pools.reduce((s, p) => s + p.capacity.ipv6, 0n);
+      const use = [c4 > 0n ? `IPv4 ${v4}/${c4}` : '', c6 > 0n ? `IPv6 ${v6}/${c6}` : ''].filter(Boolean).join(', ');
+      return `${plural(report.pools.length, 'pool')}${use ? `, ${use} in use` : ''}`;
+    },
+    advertisements: () => {
+      const l2 = report.advertisements.filter((a) => a.kind === 'L2Advertisement').length;
+      return `${l2} L2, ${report.advertisements.length - l2} BGP`;
+    },
+    bgpPeers: () => plural(report.bgpPeers.length, 'peer'),
+    services: () => {
+      const n = (s: string) => report.services.filter((v) => v.state === s).length;
+      const parts = [`${n('announced')} announced`];
+      for (const s of ['assigned', 'not-announced', 'pending', 'ignored']) if (n(s) > 0) parts.push(`${n(s)} ${s}`);
+      return `${plural(report.services.length, 'LoadBalancer Service')}: ${parts.join(', ')}`;
+    },
+    nodes: () => (state.isCaptured('Node') ? `${plural(report.nodes.length, 'node')}, ${report.nodes.filter((n) => n.announces).length} announcing` : 'not captured'),
+    logs: () => (state.logFiles.length > 0 ? plural(state.logFiles.length, 'log file') : undefined),
+    probes: () => undefined,
+  };
+  const out: Check[] = [];
+  for (const id of SECTIONS) {
+    const fs = bySection.get(id) ?? [];
+    const what = message[id]();
+    if (what === undefined && fs.length === 0) continue;
+    const counts = fs.length > 0 ? plural(fs.length, 'finding') : '';
+    out.push({ id, status: worst(fs), message: [what, counts].filter(Boolean).join('; ') || 'no findings' });
+  }
+  return out;
+}
+
+/** The sections of diag's report besides findings and checks. */
+export function diagSections(state: ClusterState, findings: readonly Finding[], inScope: (svc: KubeObject) => boolean) {
+  const blocking = blockingRules(findings);
+  const pools = poolViews(state);
+  const services = state
+    .all('Service')
+    .filter((s) => asRecord(s.spec).type === 'LoadBalancer' && inScope(s))
+    .map((s) => serviceView(state, s, blocking));
+  const crds = crdViews(state);
+  const pods = podViews(state);
+  const configurationStates = configStateViews(state);
+  return {
+    pools,
+    services,
+    nodes: nodeViews(state),
+    ...(crds ? { crds } : {}),
+    ...(pods ? { pods } : {}),
+    advertisements: advertisementViews(state, pools),
+    bgpPeers: peerViews(state),
+    ...(configurationStates ? { configurationStates } : {}),
+  };
+}
