@@ -25,7 +25,8 @@ const SERVICE: Shape = {
 const REPORT: Shape = {
   order: [
     'tool', 'source', 'metallb', 'health', 'summary', 'checks', 'findings',
-    'pools', 'services', 'nodes', 'service', 'steps', 'events', 'probes', 'gaps', 'input', 'suppressed',
+    'pools', 'services', 'nodes', 'crds', 'pods', 'advertisements', 'bgpPeers', 'configurationStates',
+    'service', 'steps', 'events', 'probes', 'gaps', 'input', 'suppressed',
   ],
   fields: {
     tool: { order: ['name', 'version'] },
@@ -45,6 +46,11 @@ const REPORT: Shape = {
     services: SERVICE,
     service: SERVICE,
     nodes: { order: ['name', 'speaker', 'announces', 'excludedBy'] },
+    crds: { order: ['name', 'core', 'installed', 'versions'] },
+    pods: { order: ['component', 'namespace', 'name', 'node', 'phase', 'ready', 'restarts', 'reason'] },
+    advertisements: { order: ['kind', 'name', 'pools', 'nodes', 'interfaces', 'peers'] },
+    bgpPeers: { order: ['name', 'address', 'port', 'myASN', 'peerASN', 'bfdProfile', 'nodes'] },
+    configurationStates: { order: ['name', 'component', 'result', 'errors'] },
     steps: { order: ['title', 'status', 'evidence', 'confirm'] },
     events: {
       order: ['time', 'node', 'pod', 'container', 'component', 'kind', 'service', 'peer', 'message', 'file', 'line'],
