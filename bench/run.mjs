@@ -41,3 +41,5 @@ console.log(`lint peak RSS, one file vs ${many.files} files: ${mb(one.l.rss)} MB
 
 console.log('');
 await import('./simulate.mjs');
+console.log('');
+await import('./diag.mjs');

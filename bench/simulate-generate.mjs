@@ -15,6 +15,7 @@ const CREATED = '2026-10-02T09:00:00Z';
 
 // The speakers' status records are not captured: MetalLB writes a ServiceBGPStatus per Service and
 // announcing node (50 million here), which no capture of a cluster this size would hold.
+const SHARD = 50000;
 const CAPTURED = [
   'IPAddressPool', 'L2Advertisement', 'BGPAdvertisement', 'BGPPeer', 'BFDProfile', 'Community',
   'ConfigurationState',
@@ -42,7 +43,12 @@ const v6 = (prefix, n) => (n === 0 ? `${prefix}::` : `${prefix}::${hex(n)}`);
 /** 10.(base + hi).(mid).(lo) for a counter */
 const v4 = (first, c) => `${first}.${(c >> 16) & 255}.${(c >> 8) & 255}.${c & 255}`;
 
-export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 200, unprocessed = false } = {}) {
+/**
+ * `workloadPods`: that many application Pods besides MetalLB's (diag's benchmark), spread over the
+ * nodes and the application namespaces. Kinds with more than SHARD items are written in several
+ * files (pod-0001.json, ...), as a JSON string cannot exceed V8's limit of about 512 MB.
+ */
+export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 200, unprocessed = false, workloadPods = 0 } = {}) {
   const rand = prng(0x5eed ^ (nodes * 31 + services * 17 + pools));
   const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
   const chars = 'bcdfghjklmnpqrstvwxz2456789';
@@ -503,6 +509,38 @@ export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 2
     }
   }
 
+  // --- application Pods (diag's benchmark): 3 containers' worth of status each, as kubectl prints them
+  for (let i = 0; i < workloadPods; i++) {
+    const n = i % nodes;
+    const app = `app-${pad(i % 997, 3)}`;
+    const hash = `${hex(0x5d4c3b2a + (i % 997))}`.slice(0, 10);
+    add('Pod', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `${app}-${hash}-${suffix(5)}`,
+        namespace: `app-${pad(i % APP_NAMESPACES, 2)}`,
+        uid: uid(),
+        creationTimestamp: CREATED,
+        labels: { app, 'pod-template-hash': hash },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-${hash}`, uid: uid(), controller: true, blockOwnerDeletion: true }],
+      },
+      spec: {
+        nodeName: nodeName(n),
+        serviceAccountName: 'default',
+        containers: [{ name: 'app', image: `registry.example/${app}:1.${i % 17}.0`, ports: [{ containerPort: 8080, protocol: 'TCP' }], resources: { requests: { cpu: '100m', memory: '128Mi' } } }],
+      },
+      status: {
+        phase: 'Running',
+        hostIP: nodeIP(n),
+        podIP: v4(10, (200 << 16) + i),
+        podIPs: [{ ip: v4(10, (200 << 16) + i) }],
+        conditions: podConditions,
+        containerStatuses: running('app', `registry.example/${app}:1.${i % 17}.0`),
+      },
+    });
+  }
+
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'resources'), { recursive: true });
   let bytes = 0;
@@ -529,7 +567,10 @@ export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 2
   );
   for (const kind of CAPTURED) {
     // kubectl's layout: a List, four-space indentation
-    write(join(dir, 'resources', `${kind.toLowerCase()}.json`), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: out[kind], metadata: { resourceVersion: '' } }, null, 4) + '\n');
+    const items = out[kind];
+    const list = (part) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: part, metadata: { resourceVersion: '' } }, null, 4) + '\n';
+    if (items.length <= SHARD) write(join(dir, 'resources', `${kind.toLowerCase()}.json`), list(items));
+    else for (let i = 0; i < items.length; i += SHARD) write(join(dir, 'resources', `${kind.toLowerCase()}-${pad(i / SHARD + 1, 4)}.json`), list(items.slice(i, i + SHARD)));
   }
   return bytes;
 }

@@ -11,4 +11,6 @@ export interface CliContext {
   warn(message: string, stack?: string): void;
   verbose: boolean;
   exitCode: number;
+  /** called as a command finishes a phase ('loaded', 'analysed'): benchmarks time them */
+  phase?(name: string): void;
 }

@@ -59,6 +59,7 @@ Examples:
     for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
     if (!opts.from) throw new UsageError('diag needs a cluster state: --from SNAPSHOT (a bundle, a directory or a file); live clusters are not supported yet');
     const layers: StateLayer[] = [{ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from }];
+    ctx.phase?.('loaded');
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
     const found = state.metallb.bgpBackend;
     const bgpBackend = found ?? opts.bgpBackend;
@@ -70,6 +71,7 @@ Examples:
     const base = buildReport({ state, findings, rules: RULES, suppressed: run.suppressed, bgpBackend, bgpBackendAssumed: !found });
     const partial = { ...base, ...diagSections(state, findings, inScope) };
     const report: DiagReport = { ...partial, checks: diagChecks(partial, state, RULES) };
+    ctx.phase?.('analysed');
     if (opts.output === 'text') {
       ctx.out(renderDiagText(report, { color: useColor(opts.color), quiet: opts.quiet, verbose: opts.verbose, cwd: process.cwd(), rules: ruleCatalog(), command: 'diag' }));
     } else {

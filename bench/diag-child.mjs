@@ -1,0 +1,33 @@
+// `diag --from DIR -o json` end to end through the built CLI, output discarded (its bytes counted).
+// Prints {ms, loadMs, analysisMs, renderMs, rssBytes, outBytes, exitCode}; the phases come from the
+// command's own marks (CliContext.phase).
+import { Readable } from 'node:stream';
+import { runCli } from '../dist/cli/program.js';
+
+const [dir, ...extra] = process.argv.slice(2);
+let outBytes = 0;
+const marks = {};
+const ctx = {
+  name: 'metallb-doctor',
+  stdin: Readable.from([]),
+  out: (s) => void (outBytes += Buffer.byteLength(s)),
+  err: (s) => void process.stderr.write(s),
+  warn: (m) => void process.stderr.write(m + '\n'),
+  verbose: false,
+  exitCode: 0,
+  phase: (name) => void (marks[name] = performance.now()),
+};
+const t0 = performance.now();
+const exitCode = await runCli(['diag', '--from', dir, '-o', 'json', ...extra], ctx);
+const t1 = performance.now();
+process.stdout.write(
+  JSON.stringify({
+    ms: t1 - t0,
+    loadMs: marks.loaded - t0,
+    analysisMs: marks.analysed - marks.loaded,
+    renderMs: t1 - marks.analysed,
+    rssBytes: process.resourceUsage().maxRSS * 1024,
+    outBytes,
+    exitCode,
+  }) + '\n',
+);
