@@ -17,7 +17,8 @@ const CHECK_STYLE: Record<Check['status'], Style[]> = { ok: ['green'], ...SEVERI
 
 /** `[######..............]  30%`: the fuller family of the pool (exact for IPv6). */
 export function useBar(p: Pick<PoolView, 'capacity' | 'used'>): string {
-  const ratio = (used: bigint, cap: bigint) => (cap > 0n ? Number((used * 10000n) / cap) / 10000 : 0);
+  // exact in bigints; anything used shows as a sliver however big the pool
+  const ratio = (used: bigint, cap: bigint) => (cap <= 0n || used <= 0n ? 0 : Math.max(Number((used * 10000n) / cap) / 10000, 1e-9));
   const r = Math.max(ratio(p.used.ipv4, p.capacity.ipv4), ratio(p.used.ipv6, p.capacity.ipv6));
   const filled = r > 0 ? Math.max(1, Math.round(r * BAR)) : 0;
   const pct = r > 0 && r < 0.01 ? '<1%' : `${Math.round(r * 100)}%`;

@@ -67,10 +67,19 @@ export function serviceRow(v: ServiceView): string[] {
   return [`${v.namespace}/${v.name}`, v.state, (v.ips.join(', ') || '-') + alt, v.pool ?? '-', what];
 }
 
+/** A count for people: exact below ten million, `2^64` for a power of two, else `~1.2e19` (JSON stays exact). */
+export function countText(n: bigint): string {
+  if (n < 10_000_000n) return String(n);
+  const bits = n.toString(2);
+  if (/^10*$/.test(bits)) return `2^${bits.length - 1}`;
+  const digits = n.toString();
+  return `~${digits[0]}.${digits[1]}e${digits.length - 1}`;
+}
+
 export function familyUse(p: PoolView): string {
   const out: string[] = [];
-  if (p.capacity.ipv4 > 0n || p.used.ipv4 > 0n) out.push(`IPv4 ${p.used.ipv4}/${p.capacity.ipv4}`);
-  if (p.capacity.ipv6 > 0n || p.used.ipv6 > 0n) out.push(`IPv6 ${p.used.ipv6}/${p.capacity.ipv6}`);
+  if (p.capacity.ipv4 > 0n || p.used.ipv4 > 0n) out.push(`IPv4 ${countText(p.used.ipv4)}/${countText(p.capacity.ipv4)}`);
+  if (p.capacity.ipv6 > 0n || p.used.ipv6 > 0n) out.push(`IPv6 ${countText(p.used.ipv6)}/${countText(p.capacity.ipv6)}`);
   return out.join(', ') || 'no addresses';
 }
 
