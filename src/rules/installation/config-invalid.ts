@@ -1,0 +1,74 @@
+import type { KubeObject, FieldPath } from '../../sources/types.js';
+import { defineRule } from '../types.js';
+import { asArray, asRecord } from '../../state/cluster-state.js';
+import { configurationStateNode, isControllerState, isOrphanConfigurationState } from '../../model/configuration-state.js';
+import { namesText } from '../../report/text.js';
+
+interface Rejected {
+  obj: KubeObject;
+  text: string;
+  path: FieldPath;
+  line: string;
+}
+
+function rejection(cs: KubeObject): Rejected | undefined {
+  const status = asRecord(cs.status);
+  const conditions = asArray(status.conditions).map(asRecord);
+  const failing = conditions
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => c.status === 'False' && c.reason === 'ConfigurationError');
+  const summary = typeof status.errorSummary === 'string' ? status.errorSummary.trim() : '';
+  if (status.result !== 'Invalid' && summary === '' && failing.length === 0) return undefined;
+  const messages = failing.map(({ c }) => (typeof c.message === 'string' ? c.message.trim() : '')).filter(Boolean);
+  const text = summary || messages.join('\n') || '(no error text)';
+  const path: FieldPath = summary ? ['status', 'errorSummary'] : failing.length > 0 ? ['status', 'conditions', failing[0]!.i] : ['status', 'result'];
+  const conds = failing.map(({ c }) => `${String(c.type)} False (ConfigurationError)${typeof c.lastTransitionTime === 'string' ? `, last reconciled ${c.lastTransitionTime}` : ''}`);
+  const line = `ConfigurationState "${cs.metadata?.name ?? ''}": result ${typeof status.result === 'string' ? status.result : '(unset)'}${conds.length > 0 ? `; ${conds.join('; ')}` : ''}`;
+  return { obj: cs, text, path, line };
+}
+
+function componentOf(cs: KubeObject): string {
+  if (isControllerState(cs)) return 'the controller';
+  const node = configurationStateNode(cs);
+  return node ? `the speaker on ${node}` : `"${cs.metadata?.name ?? ''}"`;
+}
+
+export default defineRule({
+  meta: {
+    id: 'config-invalid',
+    severity: 'error',
+    category: 'installation',
+    evidence: ['api'],
+    description:
+      "MetalLB rejected its configuration: a ConfigurationState (v0.15.3+) says Invalid, with MetalLB's error text; the component keeps running on its last valid configuration.",
+    fix: "Correct the object the error names (`metallb-doctor lint` on the configuration points at it), then check that the ConfigurationStates return to Valid.",
+  },
+  check({ state, report }) {
+    if (!state.isCaptured('ConfigurationState')) return;
+    // MetalLB <= 0.12 has no ConfigurationState: nothing to read
+    if (state.metallb.configSource === 'configmap') return;
+    const byText = new Map<string, Rejected[]>();
+    for (const cs of state.metallbObjects('ConfigurationState')) {
+      if (isOrphanConfigurationState(state, cs)) continue;
+      const r = rejection(cs);
+      if (!r) continue;
+      byText.set(r.text, [...(byText.get(r.text) ?? []), r]);
+    }
+    for (const [text, rs] of byText) {
+      const who = namesText(rs.map((r) => componentOf(r.obj)), 5);
+      const speakers = rs.filter((r) => componentOf(r.obj) !== 'the controller').length;
+      const handler = /general handler sync state error/.test(text);
+      const scope = speakers === 0
+        ? "The controller parses only pools, communities and namespaces: it allocates from its last valid pools"
+        : 'Each rejecting component keeps running on its last valid configuration: nothing changed since then is applied';
+      report({
+        message: `MetalLB rejected its configuration (${who}): "${text.replace(/\n/g, '; ')}". ${scope}${handler ? '; the speaker accepted the objects but its protocol handler refused them (its log says why: "new configuration rejected" or "applying new configuration to protocol handler failed")' : ''}`,
+        subjects: rs.map((r) => ({ obj: r.obj, path: r.path })),
+        evidence: rs.map((r) => r.line),
+        fix: handler
+          ? `Read the speaker's log for the reason (kubectl logs -n ${state.metallb.namespace} <speaker pod> -c speaker | grep -E 'new configuration rejected|protocol handler failed'): a Service holding an address no pool contains, a BFDProfile in native mode, or bgpextras outside FRR mode; fix that, then check the ConfigurationStates return to Valid.`
+          : `Correct the object the error names (\`metallb-doctor lint\` over the configuration shows where), then check: kubectl get configurationstates -n ${state.metallb.namespace}`,
+      });
+    }
+  },
+});
