@@ -1,0 +1,140 @@
+import type { KubeObject } from '../../sources/types.js';
+import { defineRule } from '../types.js';
+import { BGP_SESSION_STATE, normaliseSessionPeer, peerNodeNames, peerView, sessionPeerKey, type PeerView } from '../../model/network.js';
+import { asArray, asRecord } from '../../state/cluster-state.js';
+import { namesText } from '../../report/text.js';
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** What each BGP FSM state usually means for a session that does not come up. */
+const STATE_HINT: Record<string, string> = {
+  Idle: 'Idle: FRR is not trying to connect (the neighbor is shut down, a limit was hit, or there is no route to the peer address)',
+  Connect: 'Connect: the TCP connection to the peer does not complete (no route, a firewall, or nothing listening on the peer port)',
+  Active: 'Active: FRR waits for a TCP connection it cannot get (the router does not have this node as neighbor, the address or port is wrong, or an eBGP peer is not directly connected)',
+  OpenSent: 'OpenSent: TCP is up but the router does not accept the OPEN (ASN, router ID or capability mismatch)',
+  OpenConfirm: 'OpenConfirm: the OPEN was accepted but no KEEPALIVE came back (hold time or capability mismatch)',
+};
+
+interface Session {
+  obj: KubeObject;
+  node: string;
+  bgp: string;
+  bfd: string;
+}
+
+export default defineRule({
+  meta: {
+    id: 'bgp-session-down',
+    severity: 'error',
+    severities: ['error', 'warning'],
+    category: 'bgp',
+    evidence: ['api'],
+    description: "A BGP session of a MetalLB BGPPeer is not Established (frr-k8s BGPSessionState), or its BFD session is down: the router gets no routes from that node.",
+    fix: 'Find out why the session does not come up (the router\'s neighbor configuration, ASNs, address and port, password, reachability) and fix that side; `vtysh -c "show bgp neighbors <address>"` in the frr-k8s pod tells the last error.',
+  },
+  check({ state, options, report }) {
+    // the session objects exist only with frr-k8s; MetalLB itself writes no session state
+    const backend = state.metallb.bgpBackend ?? options.bgpBackend;
+    if (backend !== 'frr-k8s') return;
+    // only the presence of frr-k8s objects is evidence: none captured says nothing
+    const sessions = state.all(BGP_SESSION_STATE);
+    if (sessions.length === 0) return;
+    const peers = state.metallbObjects('BGPPeer').map(peerView);
+    if (peers.length === 0) return;
+    const nodesKnown = state.isCaptured('Node');
+    const nodes = state.all('Node');
+    const nodeNames = new Set(nodes.map((n) => n.metadata?.name ?? ''));
+    const selected = new Map<PeerView, Set<string>>();
+    const nodesOf = (p: PeerView) => {
+      let s = selected.get(p);
+      if (!s) selected.set(p, (s = peerNodeNames(p, nodes)));
+      return s;
+    };
+
+    const byPeer = new Map<PeerView, Session[]>();
+    for (const obj of sessions) {
+      const status = asRecord(obj.status);
+      const labels = obj.metadata?.labels ?? {};
+      const node = str(status.node) || str(labels['frrk8s.metallb.io/node']);
+      const peerText = str(status.peer) || str(labels['frrk8s.metallb.io/peer']);
+      const vrf = str(status.vrf) || str(labels['frrk8s.metallb.io/vrf']);
+      const bgp = str(status.bgpStatus);
+      if (!node || !peerText || !bgp) continue;
+      // a node that is gone: the object is a leftover
+      if (nodesKnown && !nodeNames.has(node)) continue;
+      const key = normaliseSessionPeer(peerText);
+      // the MetalLB BGPPeer that made this session: same address (or interface), same VRF, and it
+      // selects the node; a session of another FRRConfiguration is not MetalLB's
+      const peer = peers.find((p) => sessionPeerKey(p) === key && p.vrf === vrf && (!nodesKnown || nodesOf(p).has(node)));
+      if (!peer) continue;
+      const list = byPeer.get(peer) ?? [];
+      list.push({ obj, node, bgp, bfd: str(status.bfdStatus) });
+      byPeer.set(peer, list);
+    }
+
+    const bgpStatuses = state.isCaptured('ServiceBGPStatus') ? state.metallbObjects('ServiceBGPStatus') : undefined;
+    /** `-n NS <pod>`: the frr-k8s pod on the node (the session objects live in frr-k8s's namespace) */
+    const frrPod = (s: Session) => {
+      const ns = s.obj.metadata?.namespace || '<frr-k8s namespace>';
+      const pod = state
+        .all('Pod')
+        .find((p) => p.metadata?.namespace === ns && asRecord(p.spec).nodeName === s.node && (p.metadata?.name ?? '').startsWith('frr-k8s') && asArray(asRecord(p.spec).containers).some((c) => asRecord(c).name === 'frr'));
+      return `-n ${ns} ${pod?.metadata?.name ?? `<frr-k8s pod on ${s.node}>`}`;
+    };
+    for (const [peer, list] of byPeer) {
+      const down = list.filter((s) => s.bgp !== 'Established');
+      const bfdDown = list.filter((s) => s.bgp === 'Established' && s.bfd.toLowerCase() === 'down');
+      const target = peer.iface ? `interface ${peer.iface}` : peer.addressText;
+      const asn = peer.peerASN !== undefined ? `AS ${peer.peerASN}` : peer.dynamicASN ? `dynamicASN ${peer.dynamicASN}` : '';
+      const who = `BGPPeer "${peer.name}" (${target}${asn ? `, ${asn}` : ''}${peer.vrf ? `, VRF ${peer.vrf}` : ''})`;
+      const peerSubject = { obj: peer.raw, path: ['spec', peer.iface ? 'interface' : 'peerAddress'] };
+      const expected = nodesKnown ? [...nodesOf(peer)] : undefined;
+      if (down.length > 0) {
+        const states = [...new Set(down.map((s) => s.bgp))];
+        const names = down.map((s) => s.node);
+        const all = down.length === list.length && (!expected || expected.every((n) => names.includes(n)));
+        const services = servicesOver(bgpStatuses, peer.name, names);
+        report({
+          message:
+            `${who}: the BGP session from ${down.length === 1 ? `node ${names[0]}` : `${down.length} nodes (${namesText(names, 5)})`} is ${states.join('/')}, not Established: ` +
+            (all
+              ? 'no node has a session with this router, so it learns none of the Service routes MetalLB announces to it'
+              : `the router learns no Service routes from ${down.length === 1 ? 'that node' : 'those nodes'} (its other sessions are Established), so ECMP toward them is lost`),
+          subjects: [...down.map((s) => ({ obj: s.obj, path: ['status', 'bgpStatus'] })), peerSubject],
+          evidence: [
+            ...down.slice(0, 10).map((s) => `BGPSessionState ${s.obj.metadata?.name ?? ''}: node ${s.node}, peer ${target}, bgpStatus ${s.bgp}, bfdStatus ${s.bfd || 'N/A'}`),
+            ...(down.length > 10 ? [`and ${down.length - 10} more session(s) not Established`] : []),
+            ...states.map((st) => STATE_HINT[st] ?? `${st}: not a state in which routes are exchanged`),
+            ...(list.length > down.length ? [`Established from: ${namesText(list.filter((s) => s.bgp === 'Established').map((s) => s.node), 5)}`] : []),
+            ...(services.length > 0 ? [`MetalLB hands ${services.length === 1 ? 'Service' : `${services.length} Services`} ${namesText(services, 5)} to this peer on those nodes (ServiceBGPStatus: intent, not delivery)`] : []),
+          ],
+          fix:
+            `Look at the session from the node's side: kubectl exec ${frrPod(down[0]!)} -c frr -- vtysh -c "show bgp neighbors ${peer.iface || peer.addressText}" (last reset reason, last error). ` +
+            `Then fix what it shows: the router must have the node's address as neighbor with remote-as ${peer.myASN ?? '<myASN>'}, the ASNs, port ${peer.port} and password must match on both sides, and an eBGP peer that is not directly connected needs spec.ebgpMultiHop: true.`,
+        });
+      } else if (bfdDown.length > 0) {
+        const names = bfdDown.map((s) => s.node);
+        report({
+          message: `${who}: the BFD session from ${bfdDown.length === 1 ? `node ${names[0]}` : `${bfdDown.length} nodes (${namesText(names, 5)})`} is down while BGP is Established: a link failure is noticed only when the BGP hold time expires, not within BFD's detection time`,
+          severity: 'warning',
+          subjects: [...bfdDown.map((s) => ({ obj: s.obj, path: ['status', 'bfdStatus'] })), peerSubject],
+          evidence: bfdDown.slice(0, 10).map((s) => `BGPSessionState ${s.obj.metadata?.name ?? ''}: node ${s.node}, peer ${target}, bgpStatus ${s.bgp}, bfdStatus ${s.bfd}`),
+          fix: `Enable BFD for this neighbor on the router too, with compatible intervals (the BFDProfile of spec.bfdProfile); check with kubectl exec ${frrPod(bfdDown[0]!)} -c frr -- vtysh -c "show bfd peers".`,
+        });
+      }
+    }
+  },
+});
+
+/** Services whose ServiceBGPStatus on one of the nodes lists the peer. */
+function servicesOver(statuses: readonly KubeObject[] | undefined, peer: string, nodes: readonly string[]): string[] {
+  if (!statuses) return [];
+  const out = new Set<string>();
+  for (const s of statuses) {
+    const st = asRecord(s.status);
+    if (!nodes.includes(str(st.node))) continue;
+    if (!asArray(st.peers).includes(peer)) continue;
+    out.add(`${str(st.serviceNamespace) || 'default'}/${str(st.serviceName)}`);
+  }
+  return [...out].sort();
+}
