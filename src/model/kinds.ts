@@ -450,10 +450,11 @@ export const MODELLED_KINDS: Readonly<Record<string, readonly string[]>> = {
  */
 export const FOREIGN_KINDS: Readonly<Record<string, readonly string[]>> = {
   'crd.projectcalico.org/v1': ['BGPPeer', 'BGPConfiguration'],
-  'cilium.io/v2alpha1': ['CiliumLoadBalancerIPPool', 'CiliumL2AnnouncementPolicy', 'CiliumBGPPeeringPolicy'],
+  'cilium.io/v2alpha1': ['CiliumLoadBalancerIPPool', 'CiliumL2AnnouncementPolicy', 'CiliumBGPPeeringPolicy', 'CiliumBGPClusterConfig'],
   'cilium.io/v2': ['CiliumLoadBalancerIPPool', 'CiliumBGPClusterConfig'],
   'network.kubesphere.io/v1alpha2': ['Eip'],
   'purelb.io/v1': ['ServiceGroup', 'LBNodeAgent'],
+  'purelb.io/v2': ['ServiceGroup', 'LBNodeAgent'],
   'frrk8s.metallb.io/v1beta1': ['FRRConfiguration', 'BGPSessionState', 'FRRNodeState'],
 };
 

@@ -4,11 +4,25 @@ import objectDuplicate from './input/object-duplicate.js';
 import objectSchemaInvalid from './input/object-schema-invalid.js';
 import yamlAmbiguousValue from './input/yaml-ambiguous-value.js';
 import yamlSyntaxError from './input/yaml-syntax-error.js';
+import configInvalid from './installation/config-invalid.js';
+import configSourceMissing from './installation/config-source-missing.js';
+import conflictingLbImplementation from './installation/conflicting-lb-implementation.js';
+import controllerUnavailable from './installation/controller-unavailable.js';
+import crdVersionOutdated from './installation/crd-version-outdated.js';
+import crdsMissing from './installation/crds-missing.js';
+import kubeProxyStrictArp from './installation/kube-proxy-strict-arp.js';
 import legacyConfigmapConfig from './installation/legacy-configmap-config.js';
+import memberlistSecretMissing from './installation/memberlist-secret-missing.js';
+import metallbVersionKnownIssue from './installation/metallb-version-known-issue.js';
+import podSecurityBlocksSpeaker from './installation/pod-security-blocks-speaker.js';
+import speakerMissingOnNode from './installation/speaker-missing-on-node.js';
+import speakerUnavailable from './installation/speaker-unavailable.js';
+import webhookUnavailable from './installation/webhook-unavailable.js';
 import poolAddressInvalid from './pools/pool-address-invalid.js';
 import poolCidrHostBits from './pools/pool-cidr-host-bits.js';
 import poolExhausted from './pools/pool-exhausted.js';
 import poolIncludesNetworkOrBroadcast from './pools/pool-includes-network-or-broadcast.js';
+import poolIncludesNodeIp from './pools/pool-includes-node-ip.js';
 import poolIpv6NativeBgp from './pools/pool-ipv6-native-bgp.js';
 import poolMissing from './pools/pool-missing.js';
 import poolNearlyExhausted from './pools/pool-nearly-exhausted.js';
@@ -27,15 +41,19 @@ import bgpCommunityInvalid from './advertisements/bgp-community-invalid.js';
 import bgpLocalprefConflict from './advertisements/bgp-localpref-conflict.js';
 import bgpLocalprefEbgp from './advertisements/bgp-localpref-ebgp.js';
 import bgpBfdEchoIpv6 from './bgp/bgp-bfd-echo-ipv6.js';
+import bgpSessionDown from './bgp/bgp-session-down.js';
 import bgppeer4byteAsn from './bgp/bgppeer-4byte-asn.js';
 import bgppeerAsnReserved from './bgp/bgppeer-asn-reserved.js';
 import bgppeerBackendUnsupported from './bgp/bgppeer-backend-unsupported.js';
 import bgppeerBfdProfileMissing from './bgp/bgppeer-bfd-profile-missing.js';
 import bgppeerFrrConflict from './bgp/bgppeer-frr-conflict.js';
 import bgppeerInvalid from './bgp/bgppeer-invalid.js';
+import bgppeerNotDirectlyConnected from './bgp/bgppeer-not-directly-connected.js';
 import bgppeerPasswordInvalid from './bgp/bgppeer-password-invalid.js';
 import bgppeerSelectsNoNode from './bgp/bgppeer-selects-no-node.js';
 import bgppeerTimersInvalid from './bgp/bgppeer-timers-invalid.js';
+import otherBgpSpeakerSamePeer from './bgp/other-bgp-speaker-same-peer.js';
+import l2InterfaceAnnounceFailed from './services/l2-interface-announce-failed.js';
 import l2SharedIpServiceSelector from './services/l2-shared-ip-service-selector.js';
 import serviceAnnouncerUnexpected from './services/service-announcer-unexpected.js';
 import serviceDeprecatedAnnotation from './services/service-deprecated-annotation.js';
@@ -63,11 +81,25 @@ export const RULES: readonly Rule[] = [
   objectSchemaInvalid,
   yamlAmbiguousValue,
   yamlSyntaxError,
+  configInvalid,
+  configSourceMissing,
+  conflictingLbImplementation,
+  controllerUnavailable,
+  crdVersionOutdated,
+  crdsMissing,
+  kubeProxyStrictArp,
   legacyConfigmapConfig,
+  memberlistSecretMissing,
+  metallbVersionKnownIssue,
+  podSecurityBlocksSpeaker,
+  speakerMissingOnNode,
+  speakerUnavailable,
+  webhookUnavailable,
   poolAddressInvalid,
   poolCidrHostBits,
   poolExhausted,
   poolIncludesNetworkOrBroadcast,
+  poolIncludesNodeIp,
   poolIpv6NativeBgp,
   poolMissing,
   poolNearlyExhausted,
@@ -86,15 +118,19 @@ export const RULES: readonly Rule[] = [
   bgpLocalprefConflict,
   bgpLocalprefEbgp,
   bgpBfdEchoIpv6,
+  bgpSessionDown,
   bgppeer4byteAsn,
   bgppeerAsnReserved,
   bgppeerBackendUnsupported,
   bgppeerBfdProfileMissing,
   bgppeerFrrConflict,
   bgppeerInvalid,
+  bgppeerNotDirectlyConnected,
   bgppeerPasswordInvalid,
   bgppeerSelectsNoNode,
   bgppeerTimersInvalid,
+  otherBgpSpeakerSamePeer,
+  l2InterfaceAnnounceFailed,
   l2SharedIpServiceSelector,
   serviceAnnouncerUnexpected,
   serviceDeprecatedAnnotation,
