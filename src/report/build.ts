@@ -16,8 +16,9 @@ export interface BuildInput {
   gaps?: Report['gaps'];
 }
 
-// Each finding costs points; the score says "how far from healthy" at a glance, health says the worst.
-const COST: Record<Severity, number> = { critical: 40, error: 15, warning: 5, info: 0 };
+// Each finding takes a share of what is left: the score says "how far from healthy" at a glance
+// without reaching 0 for a cluster that mostly works; health says the worst.
+const KEEP: Record<Severity, number> = { critical: 0.5, error: 0.85, warning: 0.95, info: 1 };
 
 export function summarize(findings: readonly Finding[]): Report['summary'] {
   const s = { critical: 0, error: 0, warning: 0, info: 0 };
@@ -33,9 +34,9 @@ export function healthOf(summary: Report['summary']): Report['health'] {
       : summary.warning
         ? 'warning'
         : 'healthy';
-  let cost = 0;
-  for (const sev of ['critical', 'error', 'warning', 'info'] as const) cost += COST[sev] * summary[sev];
-  return { status, score: Math.max(0, 100 - cost) };
+  let score = 100;
+  for (const sev of ['critical', 'error', 'warning', 'info'] as const) score *= KEEP[sev] ** summary[sev];
+  return { status, score: Math.round(score) };
 }
 
 function worst(findings: readonly Finding[]): CheckStatus {

@@ -134,8 +134,9 @@ describe('diag over a broken cluster', () => {
       assert.ok(rules.has('service-pool-exhausted') || rules.has('service-pending'), [...rules].join(','));
       assert.equal(code, 2);
       assert.equal(json.health.status, json.summary.critical > 0 ? 'critical' : 'error');
-      const cost = 40 * json.summary.critical + 15 * json.summary.error + 5 * json.summary.warning;
-      assert.equal(json.health.score, Math.max(0, 100 - cost));
+      const score = 100 * 0.5 ** json.summary.critical * 0.85 ** json.summary.error * 0.95 ** json.summary.warning;
+      assert.equal(json.health.score, Math.round(score));
+      assert.ok(json.health.score > 0 && json.health.score < 100);
       const services = json.checks.find((c) => c.id === 'services')!;
       assert.ok(services.status === 'error' || services.status === 'critical');
       assert.match(services.message, /3 LoadBalancer Services: 1 announced, 2 pending/);

@@ -45,8 +45,8 @@ export function diagCommand(ctx: CliContext): Command {
 Exit codes: 0 nothing worse than info, 1 the worst finding is a warning, 2 an error or critical
 finding (--fail-on moves the bar), 3 the input could not be read.
 
-Health: the worst finding's severity; score = 100 - 40 per critical - 15 per error - 5 per
-warning (info costs nothing), never below 0. Fix every warning and worse to reach 100.
+Health: the worst finding's severity; score = 100 x 0.5^critical x 0.85^error x 0.95^warning
+(counts of findings; info costs nothing). Fix every warning and worse to reach 100.
 
 Examples:
   ${ctx.name} diag --from examples/demo-cluster        # the bundled demo cluster
