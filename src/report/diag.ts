@@ -9,19 +9,10 @@ import type { Check, CheckStatus, Finding, Report, Severity } from './types.js';
 import { SEVERITY_RANK } from './types.js';
 import { blockingRules, nodeViews, poolViews, serviceView, type NodeView, type PoolView, type ServiceView } from './views.js';
 import { announcementOf } from '../model/announcement.js';
-import { metallbComponent } from '../state/installation.js';
+import { metallbPods, podProblem, podViewOf } from '../model/pods.js';
+import { METALLB_CRDS, neededBy } from '../model/crds.js';
+import { parseVersion } from '../state/installation.js';
 import { namesText } from './text.js';
-
-/** The MetalLB CRDs: the three without which nothing works, and the others. */
-export const CORE_CRDS = ['ipaddresspools.metallb.io', 'l2advertisements.metallb.io', 'bgpadvertisements.metallb.io'];
-export const OPTIONAL_CRDS = [
-  'bgppeers.metallb.io',
-  'bfdprofiles.metallb.io',
-  'communities.metallb.io',
-  'servicel2statuses.metallb.io',
-  'servicebgpstatuses.metallb.io',
-  'configurationstates.metallb.io',
-];
 
 export interface CrdView {
   name: string;
@@ -39,29 +30,10 @@ export interface PodView {
   phase: string;
   ready: boolean;
   restarts: number;
-  /** why a container is not running: its waiting or last terminated reason */
+  /** why it is not ready: CrashLoopBackOff, "CrashLoopBackOff after OOMKilled", Unschedulable... */
   reason?: string;
 }
 
-function podStatus(p: KubeObject): Omit<PodView, 'component' | 'namespace' | 'name'> {
-  const status = asRecord(p.status);
-  const node = str(asRecord(p.spec).nodeName);
-  const cs = asArray(status.containerStatuses).map(asRecord);
-  const ready = asArray(status.conditions).some((c) => asRecord(c).type === 'Ready' && asRecord(c).status === 'True');
-  let reason: string | undefined;
-  for (const c of cs) {
-    const st = asRecord(c.state);
-    reason ??= str(asRecord(st.waiting).reason) ?? str(asRecord(st.terminated).reason);
-    if (!reason && c.ready !== true) reason = str(asRecord(asRecord(c.lastState).terminated).reason);
-  }
-  return {
-    ...(node ? { node } : {}),
-    phase: str(status.phase) ?? 'Unknown',
-    ready,
-    restarts: cs.reduce((n, c) => n + (num(c.restartCount) ?? 0), 0),
-    ...(reason ? { reason } : {}),
-  };
-}
 
 export interface AdvertisementView {
   kind: 'L2Advertisement' | 'BGPAdvertisement';
@@ -144,30 +116,37 @@ export function sectionOf(rule: string, category: string | undefined): Section {
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
+/**
+ * MetalLB's CRDs that its running release needs (every one deployed since v0.13 when the version is
+ * unknown, without the legacy AddressPool): installed or not, and the versions they serve.
+ */
 export function crdViews(state: ClusterState): CrdView[] | undefined {
   if (!state.isCaptured('CustomResourceDefinition')) return undefined;
   const have = new Map(state.all('CustomResourceDefinition').map((c) => [c.metadata?.name ?? '', c]));
-  return [...CORE_CRDS, ...OPTIONAL_CRDS].map((name) => {
-    const crd = have.get(name);
+  const release = parseVersion(state.metallb.version);
+  const wanted = METALLB_CRDS.filter((c) => (release ? neededBy(c, release) : c.until === undefined));
+  return wanted.map((c) => {
+    const crd = have.get(c.name);
     const versions = asArray(asRecord(crd?.spec).versions)
       .map(asRecord)
       .filter((v) => v.served !== false && typeof v.name === 'string')
       .map((v) => `${v.name as string}${v.storage === true ? '*' : ''}`);
-    return { name, core: CORE_CRDS.includes(name), installed: crd !== undefined, versions };
+    return { name: c.name, core: c.role === 'core', installed: crd !== undefined, versions };
   });
 }
 
 /** The controller's and speakers' pods in MetalLB's namespace, with their state. */
 export function podViews(state: ClusterState): PodView[] | undefined {
   if (!state.isCaptured('Pod')) return undefined;
-  const ns = state.metallb.namespace;
   const out: PodView[] = [];
-  for (const p of state.all('Pod')) {
-    if ((p.metadata?.namespace ?? '') !== ns) continue;
-    // a Pod's containers sit where a workload's template spec does
-    const component = metallbComponent({ ...p, kind: 'Deployment', spec: { template: { metadata: p.metadata, spec: p.spec } } }) ?? metallbComponent({ ...p, kind: 'DaemonSet', spec: { template: { metadata: p.metadata, spec: p.spec } } });
-    if (!component) continue;
-    out.push({ component, namespace: ns, name: p.metadata?.name ?? '', ...podStatus(p) });
+  for (const component of ['controller', 'speaker'] as const) {
+    for (const p of metallbPods(state, component)) {
+      const v = podViewOf(p);
+      const view: PodView = { component, namespace: v.namespace, name: v.name, phase: v.phase, ready: v.ready, restarts: v.restarts };
+      if (v.node) view.node = v.node;
+      if (!v.ready) view.reason = podProblem(v).group;
+      out.push(view);
+    }
   }
   return out.sort((a, b) => (a.component === b.component ? (a.node ?? '').localeCompare(b.node ?? '') || a.name.localeCompare(b.name) : a.component === 'controller' ? -1 : 1));
 }
