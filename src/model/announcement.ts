@@ -54,6 +54,21 @@ function isSpeakerPod(pod: KubeObject, ns: string): boolean {
   return asArray(asRecord(pod.spec).containers).some((c) => /(^|\/)metallb\/speaker(:|@|$)/.test(String(asRecord(c).image ?? '')));
 }
 
+/**
+ * Whether the speaker process runs: the pod is Running and its speaker container (when the pod
+ * reports container states) is running too. A crash-looping speaker leaves its pod Running, but
+ * between restarts it is no memberlist member, answers no ARP and holds no BGP session.
+ */
+function speakerRunning(pod: KubeObject): boolean {
+  const status = asRecord(pod.status);
+  if (status.phase !== 'Running') return false;
+  const statuses = asArray(status.containerStatuses).map(asRecord);
+  const speaker = statuses.find((c) => c.name === 'speaker') ?? statuses.find((c) => /(^|\/)metallb\/speaker(:|@|$)/.test(String(c.image ?? '')));
+  if (!speaker) return true;
+  const state = asRecord(speaker.state);
+  return state.running !== undefined && state.running !== null;
+}
+
 function podReady(pod: KubeObject): boolean {
   return asArray(asRecord(pod.status).conditions).some((c) => asRecord(c).type === 'Ready' && asRecord(c).status === 'True');
 }
@@ -81,7 +96,7 @@ export function speakerViewOf(state: ClusterState): SpeakerView {
       if (!isSpeakerPod(p, state.metallb.namespace)) continue;
       const node = asRecord(p.spec).nodeName;
       if (typeof node !== 'string' || node === '') continue;
-      const running = asRecord(p.status).phase === 'Running';
+      const running = speakerRunning(p);
       const prev = pods.get(node);
       // a node with an old and a new pod (rollout): the running one speaks
       if (!prev || (!prev.running && running)) pods.set(node, { pod: p, running, ready: podReady(p) });

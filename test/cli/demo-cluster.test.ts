@@ -106,9 +106,14 @@ describe('diag over the demo cluster', () => {
       by.get('edge/ingress-nginx')!.announcers.map((a) => `${a.node} ${a.protocol}`),
       ['worker-1 bgp', 'worker-5 bgp'],
     );
-    // the nodes that never announce: the control plane and worker-3 by their label
-    const excluded = json.nodes.filter((n) => n.excludedBy.length > 0).map((n) => n.name);
-    assert.deepEqual(excluded, ['cp-1', 'worker-3']);
+    // the nodes that never announce: the control plane and worker-3 by their label, worker-4
+    // because its speaker crash-loops (its pod is Running, its container is not)
+    const excluded = json.nodes.filter((n) => n.excludedBy.length > 0).map((n) => `${n.name}: ${n.excludedBy.join(', ')}`);
+    assert.deepEqual(excluded, [
+      'cp-1: node.kubernetes.io/exclude-from-external-load-balancers',
+      'worker-3: node.kubernetes.io/exclude-from-external-load-balancers',
+      'worker-4: no running speaker',
+    ]);
     assert.equal(json.nodes.find((n) => n.name === 'worker-4')!.speaker, 'not-ready');
   });
 
