@@ -65,6 +65,7 @@ export function simulationOf(state: ClusterState): Simulation {
     running: state.controllerRunning,
     // the Warning came with v0.14.9; unknown versions are taken as the newest
     deprecatedAnnotationEvents: emitsDeprecatedAnnotationEvents(state.metallb.version),
+    emptyPoolIsError: versionAtLeast(state.metallb.version, 0, 16, 0) ?? true,
   });
   // the stand-ins' caveats go first in each result's notes
   output.services.forEach((r, i) => {
@@ -198,8 +199,14 @@ export function pendingCause(state: ClusterState, svc: KubeObject): PendingCause
   if (/: unknown pool "/.test(msg)) return { kind: 'pool-unknown', pools: [] };
   if (/ for (ipv4|ipv6|dual) IPFamily$/.test(msg)) return { kind: 'ip-family', pools: poolOf(msg.match(/no available IPs in pool (\S+) for/)) };
   if (/does not match the ipFamily of the service|has the same family|IPFamilyForAddresses/.test(msg)) return { kind: 'ip-family', pools: [] };
-  // a single-family Service and a pool without that family: MetalLB selects a nil address, which no pool holds
-  if (/\["<nil>"\] is not allowed in config$/.test(msg)) return { kind: 'ip-family', pools: info.desiredPool ? [info.desiredPool] : [] };
+  // a single-family Service and a pool without that family, or (before v0.16.0) a pool with nothing
+  // free: MetalLB selects a nil address, which no pool holds
+  if (/\["<nil>"\] is not allowed in config$/.test(msg)) {
+    const pools = info.desiredPool ? [info.desiredPool] : [];
+    const cap = sim.output.pools.find((u) => u.pool === info.desiredPool)?.capacity;
+    const family = info.clusterIPs[0]?.includes(':') ? 'ipv6' : 'ipv4';
+    return { kind: cap && cap[family] > 0n ? 'pool-exhausted' : 'ip-family', pools };
+  }
   if (/ is not allowed in config$/.test(msg)) return { kind: 'requested-ip-outside-pools', pools: [] };
   if (/not compatible for ip assignment$|is not compatible with requested address pool/.test(msg)) return { kind: 'no-eligible-pool', pools: [] };
   if (/can't change sharing key|is already in use on "/.test(msg)) {

@@ -319,6 +319,21 @@ const requests: Case[] = [
       d: { state: 'pending', message: fail('d', 'pool teamx not compatible for ip assignment') },
     },
   },
+  {
+    // before v0.16.0 (commit dc46c0f50) the empty pool's nil address went on to Assign
+    name: 'pool annotation, exhausted pool, MetalLB before v0.16.0: the nil address is "not allowed in config"',
+    input: {
+      pools: [pool('small', ['10.0.0.0/32'])],
+      services: [svc('a', { annotations: { 'metallb.io/address-pool': 'small' } }), svc('b', { annotations: { 'metallb.io/address-pool': 'small' } }), svc('c', { ...DUAL, policy: 'RequireDualStack', annotations: { 'metallb.io/address-pool': 'small' } })],
+      emptyPoolIsError: false,
+    },
+    expect: {
+      a: { state: 'allocated', ips: ['10.0.0.0'] },
+      b: { state: 'pending', message: fail('b', '["<nil>"] is not allowed in config') },
+      // a dual-stack request still fails in the selection, as in every version
+      c: { state: 'pending', message: fail('c', 'no available IPs in pool small for dual IPFamily') },
+    },
+  },
 ];
 
 const sharing: Case[] = [

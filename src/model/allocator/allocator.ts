@@ -229,6 +229,8 @@ function poolContains(p: Pool, ip: IP): boolean {
 export class Allocator {
   readonly pools: Pool[];
   readonly byName = new Map<string, Pool>();
+  /** see AllocationInput.emptyPoolIsError */
+  emptyPoolIsError = true;
   private readonly allocated = new Map<string, Alloc>();
   private readonly ipState = new Map<string, IPState>();
   private readonly poolUse = new Map<string, PoolUse>();

@@ -38,6 +38,12 @@ export interface AllocationInput {
    * whenever it writes the Service (default true: the newest behaviour)
    */
   deprecatedAnnotationEvents?: boolean;
+  /**
+   * MetalLB v0.16.0 and later fail a request from a pool with nothing free with "no available IPs
+   * in pool X"; before, the empty address went on to Assign and failed as `["<nil>"] is not allowed
+   * in config` (commit dc46c0f50). Default true (the newest behaviour).
+   */
+  emptyPoolIsError?: boolean;
   /** per Service (by input index), what the input lacks and is stood in for (see simulation.ts) */
   standIns?: (ServiceStandIn | undefined)[];
   /**
@@ -118,6 +124,7 @@ export function allocate(input: AllocationInput): AllocationOutput {
     if (pool.name !== '') pools.push(pool);
   });
   const a = new Allocator(pools);
+  a.emptyPoolIsError = input.emptyPoolIsError ?? true;
   const nsUnknown = input.namespaces === undefined && pools.some((p) => p.serviceAllocation?.hasNamespaceSelectors);
   const lbClass = input.lbClass ? input.lbClass : undefined;
 
@@ -344,12 +351,19 @@ function clusterIPField(info: ServiceInfo): string {
 }
 
 
+/** getFreeIPsFromPool as the running version has it: before v0.16.0 an empty pool is no error, just no address. */
+function poolIPs(a: Allocator, pool: Pool, info: ServiceInfo): Result<Candidate> {
+  const free = a.freeIPs(pool, info);
+  if (free.ok || a.emptyPoolIsError) return free;
+  return { ok: true, value: { pool, ipv4: undefined, ipv6: undefined, memo: undefined } };
+}
+
 /** AllocateFromPoolForAdditionalFamily: the missing family from the pool already in use. */
 function additionalFamily(a: Allocator, info: ServiceInfo, existing: IP): Result<IP> {
   const poolName = a.pool(info.key);
   const pool = a.byName.get(poolName);
   if (!pool) return { ok: false, error: `unknown pool "${poolName}"` };
-  const free = a.freeIPs(pool, info);
+  const free = poolIPs(a, pool, info);
   if (!free.ok) return free;
   const extra = existing.family === 4 ? free.value.ipv6 : free.value.ipv4;
   const res = a.assign(info, [existing, extra], pool);
@@ -390,7 +404,7 @@ function allocateIPs(a: Allocator, info: ServiceInfo, pinned: Pool[], fallback: 
     // AllocateFromPool: autoAssign does not matter here
     const pool = a.byName.get(info.desiredPool);
     if (!pool) return { ok: false, error: `unknown pool "${info.desiredPool}"` };
-    const free = a.freeIPs(pool, info);
+    const free = poolIPs(a, pool, info);
     if (!free.ok) return free;
     const sel = selectIPs(free.value, family, info.policy);
     if (!sel.ok) return sel;
