@@ -268,3 +268,13 @@ export function warningEvents(state: ClusterState, target: EventTarget | KubeObj
 export function eventText(e: EventView): string {
   return `event ${e.reason}${e.count > 1 ? ` (x${e.count})` : ''}${e.last ? ` at ${e.last}` : ''}: ${e.message}`;
 }
+
+/**
+ * `kubectl -l` for a workload's pods: its selector's matchLabels (Helm labels pods
+ * app.kubernetes.io/component=speaker, the manifests component=speaker), else `fallback`.
+ */
+export function podSelectorText(workload: KubeObject | undefined, fallback: string): string {
+  const ml = asRecord(asRecord(asRecord(workload?.spec).selector).matchLabels);
+  const pairs = Object.entries(ml).map(([k, v]) => `${k}=${String(v)}`);
+  return pairs.length > 0 ? pairs.join(',') : fallback;
+}

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../sources/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { asRecord } from '../state/cluster-state.js';
+import { podSelectorText } from '../model/pods.js';
 import type { Finding } from './types.js';
 import { simulationOf, autoAssignCandidates, pendingCause, CAUSE_RULE, poolAnnotationKey, alternativesText } from '../model/simulation.js';
 import { poolCompatible } from '../model/allocator/allocator.js';
@@ -212,7 +213,7 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     evidence: announceEvidence,
     confirm: [
       ...(r.l2 ? [`arping -c 3 -I <interface> ${ip}    # from a host on the same segment: one MAC should answer, ${who.l2 ?? 'the elected node'}'s`] : []),
-      `kubectl -n ${mlns} logs -l component=speaker --tail=-1 | grep serviceAnnounced | grep '"${ref}"'`,
+      `kubectl -n ${mlns} logs -l ${podSelectorText(state.metallb.speaker, 'component=speaker')} -c speaker --tail=-1 | grep serviceAnnounced | grep '"${ref}"'`,
       ...(statusKinds.length > 0 || r.l2 ? [`kubectl get servicel2statuses.metallb.io,servicebgpstatuses.metallb.io -A`] : []),
       ...(r.bgp && r.bgp.announcingCount > 0 ? [`show bgp ipv4 unicast ${ip}    # on the router: one path per announcing node`] : []),
     ],

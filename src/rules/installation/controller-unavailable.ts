@@ -2,7 +2,7 @@ import type { KubeObject } from '../../sources/types.js';
 import { defineRule } from '../types.js';
 import { asArray, asRecord, type ClusterState } from '../../state/cluster-state.js';
 import { METALLB_GROUP } from '../../model/kinds.js';
-import { eventText, metallbPods, podDetail, podProblem, podsOf, podViewOf, warningEvents, type PodView } from '../../model/pods.js';
+import { eventText, metallbPods, podDetail, podProblem, podSelectorText, podsOf, podViewOf, warningEvents, type PodView } from '../../model/pods.js';
 import { namesText } from '../../report/text.js';
 
 export interface InstallEvidence {
@@ -160,9 +160,7 @@ function deploymentStatusText(dep: KubeObject): string {
 }
 
 export function selectorText(workload: KubeObject): string {
-  const ml = asRecord(asRecord(asRecord(workload.spec).selector).matchLabels);
-  const pairs = Object.entries(ml).map(([k, v]) => `${k}=${String(v)}`);
-  return pairs.length > 0 ? pairs.join(',') : 'component=controller';
+  return podSelectorText(workload, 'component=controller');
 }
 
 /** The usual remedy for a pod stuck with this reason. */

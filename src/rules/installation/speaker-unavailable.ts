@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../sources/types.js';
 import { defineRule, type RuleContext } from '../types.js';
 import { asRecord, type ClusterState } from '../../state/cluster-state.js';
-import { eventText, metallbPods, podProblem, podsOf, podViewOf, warningEvents, type PodView } from '../../model/pods.js';
+import { eventText, metallbPods, podProblem, podSelectorText, podsOf, podViewOf, warningEvents, type PodView } from '../../model/pods.js';
 import { daemonSetPlacement, daemonPodTargetNode, placementReasonText } from '../../model/scheduling.js';
 import { namesText } from '../../report/text.js';
 import { fixFor, installationEvidence, podEvidence } from './controller-unavailable.js';
@@ -171,6 +171,6 @@ function statusOnly(ds: KubeObject, ns: string, report: RuleContext['report']): 
     severity: none ? 'critical' : 'error',
     subjects: [{ obj: ds, path: ['status', typeof st.numberReady === 'number' ? 'numberReady' : 'desiredNumberScheduled'] }],
     evidence: [dsStatusText(ds)!],
-    fix: `kubectl -n ${ds.metadata?.namespace ?? ns} get pods -l ${Object.entries(asRecord(asRecord(asRecord(ds.spec).selector).matchLabels)).map(([k, v]) => `${k}=${String(v)}`).join(',') || 'component=speaker'} -o wide; kubectl -n ${ds.metadata?.namespace ?? ns} describe pod POD; fix what they show.`,
+    fix: `kubectl -n ${ds.metadata?.namespace ?? ns} get pods -l ${podSelectorText(ds, 'component=speaker')} -o wide; kubectl -n ${ds.metadata?.namespace ?? ns} describe pod POD; fix what they show.`,
   });
 }
