@@ -150,7 +150,10 @@ export function renderDiagText(r: DiagReport, opts: RenderOptions): string {
     out.push(
       ...section(
         `SERVICES (${r.services.length})`,
-        [['SERVICE', 'STATE', 'ADDRESS', 'POOL', 'ANNOUNCED BY / WHY NOT'], ...r.services.map(serviceRow)],
+        [['SERVICE', 'STATE', 'ADDRESS', 'PORTS', 'POOL', 'ANNOUNCED BY / WHY NOT'], ...r.services.map((v) => {
+          const row = serviceRow(v);
+          return [...row.slice(0, 3), namesText(v.ports, 3) || '-', ...row.slice(3)];
+        })],
         paint,
         (ri, ci, text) => (ci === 1 ? paint(text, STATE_STYLE[r.services[ri - 1]!.state]) : text),
       ),

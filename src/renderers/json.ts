@@ -13,7 +13,7 @@ interface Shape {
 const OBJECT_REF: Shape = { order: ['kind', 'namespace', 'name', 'file', 'line', 'column'] };
 const V4_V6: Shape = { order: ['ipv4', 'ipv6'] };
 const SERVICE: Shape = {
-  order: ['namespace', 'name', 'ips', 'pool', 'state', 'announcers', 'rules', 'alternatives'],
+  order: ['namespace', 'name', 'ips', 'ports', 'pool', 'state', 'announcers', 'rules', 'alternatives'],
   fields: {
     announcers: { order: ['node', 'protocol', 'peers'] },
     alternatives: { order: ['pool', 'ips'] },

@@ -64,9 +64,15 @@ export interface ConfigStateView {
   errors: string[];
 }
 
+/** A Service as diag lists it: the model's view and its ports, as the old diagnostic script showed them. */
+export interface DiagServiceView extends ServiceView {
+  /** "80/TCP", "53/UDP" */
+  ports: string[];
+}
+
 export interface DiagReport extends Report {
   pools: PoolView[];
-  services: ServiceView[];
+  services: DiagServiceView[];
   nodes: NodeView[];
   crds?: CrdView[];
   pods?: PodView[];
@@ -320,6 +326,13 @@ export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterSta
   return out;
 }
 
+function portsOf(svc: KubeObject): string[] {
+  return asArray(asRecord(svc.spec).ports)
+    .map(asRecord)
+    .filter((p) => typeof p.port === 'number')
+    .map((p) => `${p.port as number}/${typeof p.protocol === 'string' ? p.protocol : 'TCP'}`);
+}
+
 /** The sections of diag's report besides findings and checks. */
 export function diagSections(state: ClusterState, findings: readonly Finding[], inScope: (svc: KubeObject) => boolean) {
   const blocking = blockingRules(findings);
@@ -327,7 +340,7 @@ export function diagSections(state: ClusterState, findings: readonly Finding[], 
   const services = state
     .all('Service')
     .filter((s) => asRecord(s.spec).type === 'LoadBalancer' && inScope(s))
-    .map((s) => serviceView(state, s, blocking));
+    .map((s) => ({ ...serviceView(state, s, blocking), ports: portsOf(s) }));
   const crds = crdViews(state);
   const pods = podViews(state);
   const configurationStates = configStateViews(state);

@@ -23,7 +23,7 @@ interface DiagJson {
   checks: { id: string; status: string; message: string }[];
   findings: { rule: string; severity: string; message: string; objects: { kind: string; namespace?: string; name: string; file?: string; line?: number }[]; evidence: string[]; fix: string; docs: string }[];
   pools: { name: string; addresses: string[]; capacity: { ipv4: number | string; ipv6: number | string }; used: { ipv4: number | string; ipv6: number | string }; advertisedBy: { l2: string[]; bgp: string[] } }[];
-  services: { namespace: string; name: string; ips: string[]; pool?: string; state: string; announcers: { node: string; protocol: string }[]; rules: string[] }[];
+  services: { namespace: string; name: string; ips: string[]; ports: string[]; pool?: string; state: string; announcers: { node: string; protocol: string }[]; rules: string[] }[];
   nodes: { name: string; speaker: string; announces: boolean; excludedBy: string[] }[];
   pods?: { component: string; name: string; node?: string; phase: string; ready: boolean; restarts: number; reason?: string }[];
   crds?: { name: string; core: boolean; installed: boolean }[];
@@ -86,6 +86,7 @@ describe('the JSON report (cli.md contract)', () => {
     }
     for (const s of json.services) {
       assert.ok(['announced', 'not-announced', 'pending', 'ignored', 'assigned'].includes(s.state));
+      assert.ok(s.ports.length > 0 && s.ports.every((p) => /^\d+\/(TCP|UDP|SCTP)$/.test(p)), s.ports.join(','));
       for (const a of s.announcers) assert.ok(['layer2', 'bgp'].includes(a.protocol));
       assert.ok(Array.isArray(s.rules));
     }
