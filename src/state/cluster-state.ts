@@ -49,6 +49,7 @@ export class ClusterState {
   /** the legacy ConfigMap's configuration as CRs, when MetalLB reads a ConfigMap */
   readonly legacy?: LegacyDerivation;
   readonly controllerRunning: boolean;
+  private readonly fromCluster: WeakSet<KubeObject>;
 
   private readonly byKey = new Map<string, KubeObject>();
   private readonly byKind = new Map<string, KubeObject[]>();
@@ -63,6 +64,7 @@ export class ClusterState {
     this.objects = [...m.objects.values()];
     for (const [k, obj] of m.objects) this.index(k, obj);
     this.duplicates = m.duplicates;
+    this.fromCluster = m.fromCluster;
     this.loadIssues = m.issues;
     this.skippedKinds = m.skipped;
     this.skippedNotKubernetes = m.notKubernetes;
@@ -106,6 +108,14 @@ export class ClusterState {
 
   get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
     return this.byKey.get(key(kind, namespace, name)) as T | undefined;
+  }
+
+  /**
+   * Whether the object was read from a cluster (live, or a bundle a snapshot wrote): the API server
+   * accepted it, so its schema was checked there already. Manifests and plain directories are not.
+   */
+  isFromCluster(obj: KubeObject): boolean {
+    return this.fromCluster.has(obj);
   }
 
   isCaptured(kind: string): boolean {
@@ -204,6 +214,8 @@ interface Merged {
   bundle?: BundleManifest;
   captured: Set<string>;
   gaps: Gap[];
+  /** objects of layers captured from a cluster (a bundle with bundle.json) */
+  fromCluster: WeakSet<KubeObject>;
 }
 
 /**
@@ -212,7 +224,7 @@ interface Merged {
  * wins too, and the earlier is recorded as a duplicate.
  */
 function mergeLayers(layers: StateLayer[]): Merged {
-  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], captured: new Set(), gaps: [] };
+  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], captured: new Set(), gaps: [], fromCluster: new WeakSet() };
   // A MetalLB object without a namespace is applied into MetalLB's (kubectl -n, kustomize); the
   // snapshot's bundle.json knows which that is, so it replaces the snapshot's object of that name.
   const defaultNs = layers.map((l) => l.load.bundle?.metallbNamespace).find(Boolean);
@@ -224,6 +236,7 @@ function mergeLayers(layers: StateLayer[]): Merged {
     m.logFiles.push(...layer.load.logFiles);
     m.bundle = layer.load.bundle ?? m.bundle;
     const inLayer = new Set<string>();
+    const fromCluster = layer.kind === 'cluster' || (layer.kind === 'snapshot' && layer.load.bundle !== undefined);
     for (const obj of layer.load.objects) {
       const kind = stateKind(obj.apiVersion, obj.kind);
       if (kind === undefined) {
@@ -239,6 +252,7 @@ function mergeLayers(layers: StateLayer[]): Merged {
       inLayer.add(k);
       m.objects.delete(k); // keep the replacing object's file order
       m.objects.set(k, obj);
+      if (fromCluster) m.fromCluster.add(obj);
     }
     for (const kind of capturedKinds(layer)) m.captured.add(kind);
     if (layer.load.bundle?.gaps) m.gaps.push(...layer.load.bundle.gaps);

@@ -91,3 +91,31 @@ spec:
     },
   ],
 });
+
+// What a cluster holds passed the API server: in a captured bundle only MetalLB's kinds are checked.
+ruleTester('object-schema-invalid', {
+  valid: [
+    {
+      name: 'a core object with a wrongly typed field, captured from a cluster (bundle.json)',
+      files: {
+        'bundle.json': JSON.stringify({ format: 'metallb-doctor-bundle/v1', metallbNamespace: 'metallb-system', captured: ['Service'], gaps: [] }),
+        'resources/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports: 80\n',
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the same object in a directory without bundle.json',
+      files: { 'resources/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports: 80\n' },
+      errors: [{ file: 'resources/svc.yaml', line: 7, column: 3, message: /spec\.ports.*must be of type array/ }],
+    },
+    {
+      name: 'a MetalLB object in a captured bundle is still checked',
+      files: {
+        'bundle.json': JSON.stringify({ format: 'metallb-doctor-bundle/v1', metallbNamespace: 'metallb-system', captured: ['IPAddressPool'], gaps: [] }),
+        'resources/pool.yaml': 'apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: lan\n  namespace: metallb-system\nspec:\n  addresses: [10.0.0.0/24]\n  autoAssign: "yes"\n',
+      },
+      errors: [{ file: 'resources/pool.yaml', line: 8, column: 15, message: /autoAssign/ }],
+    },
+  ],
+});

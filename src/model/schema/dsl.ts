@@ -236,7 +236,11 @@ function showNumber(v: unknown): string {
   return typeof v === 'bigint' ? v.toString() : String(v);
 }
 
-function run(schema: Schema, v: unknown, path: SchemaPath, c: Collector): void {
+/**
+ * `path` is one array pushed and popped on the way down (no copy per field: validation walks every
+ * field of every object); whatever keeps a path (Collector.emit) copies it.
+ */
+function run(schema: Schema, v: unknown, path: (string | number)[], c: Collector): void {
   if (c.full) return;
   switch (schema.type) {
     case 'any':
@@ -290,14 +294,20 @@ function run(schema: Schema, v: unknown, path: SchemaPath, c: Collector): void {
         const p = fmtPath(path);
         c.emit(path, `${p}: Invalid value: ${v.length}: ${p} in body should have at least ${schema.minItems} items`);
       }
-      for (let i = 0; i < v.length && !c.full; i++) run(schema.items, v[i], [...path, i], c);
+      for (let i = 0; i < v.length && !c.full; i++) {
+        path.push(i);
+        run(schema.items, v[i], path, c);
+        path.pop();
+      }
       break;
     }
     case 'map': {
       if (!isPlainObject(v)) return typeError(c, path, v, 'object');
       for (const k of Object.keys(v)) {
         if (c.full) break;
-        run(schema.values, v[k], [...path, k], c);
+        path.push(k);
+        run(schema.values, v[k], path, c);
+        path.pop();
       }
       break;
     }
@@ -319,7 +329,9 @@ function run(schema: Schema, v: unknown, path: SchemaPath, c: Collector): void {
         }
         const fv = v[k];
         if (fv === null || fv === undefined) continue;
-        run(sub, fv, [...path, k], c);
+        path.push(k);
+        run(sub, fv, path, c);
+        path.pop();
       }
       break;
     }
@@ -339,7 +351,7 @@ function run(schema: Schema, v: unknown, path: SchemaPath, c: Collector): void {
 export function validateAgainst(schema: Schema, value: unknown, path: SchemaPath = []): SchemaViolation[] {
   const c = new Collector();
   try {
-    run(schema, value, path, c);
+    run(schema, value, [...path], c);
   } catch {
     // defensive: getters or exotic objects; report what we have
   }
