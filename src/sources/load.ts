@@ -210,6 +210,7 @@ class Loader {
   setBundle(m: BundleManifest, file: string): void {
     if (this.result.bundle) throw new InputError(file, 'only one bundle can be read at a time');
     this.result.bundle = m;
+    this.result.bundleRoot = file.slice(0, file.length - 'bundle.json'.length);
   }
 
   /** Reads files in order with a bounded number of reads in flight. */

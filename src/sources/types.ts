@@ -131,6 +131,8 @@ export interface LoadResult {
   skippedNotKubernetes: number;
   /** bundle.json, when the input was a bundle */
   bundle?: BundleManifest;
+  /** the prefix of the file names of the bundle's objects (its directory with a trailing slash, or `<tarball>!<dir>/`) */
+  bundleRoot?: string;
   /** log files of a bundle: logs/<namespace>/<pod>/<container>[.previous].log, as paths */
   logFiles: string[];
 }

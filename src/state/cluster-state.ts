@@ -1,6 +1,7 @@
 // One normalised, indexed view of everything the input holds: a live cluster, a bundle, or
 // manifest files. Rules and the model read only this; it never does I/O.
 import type { Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
+import { sourceOf } from '../sources/types.js';
 import { METALLB_CONFIG_KINDS, METALLB_KINDS, MODELLED_KINDS, stateKind } from '../model/kinds.js';
 import { detectInstallation, type MetalLBInstallation } from './installation.js';
 import { deriveLegacyConfig, type LegacyDerivation } from './legacy-config.js';
@@ -49,7 +50,7 @@ export class ClusterState {
   /** the legacy ConfigMap's configuration as CRs, when MetalLB reads a ConfigMap */
   readonly legacy?: LegacyDerivation;
   readonly controllerRunning: boolean;
-  private readonly fromCluster: WeakSet<KubeObject>;
+  private readonly fromCluster: { all: boolean; roots: string[] };
 
   private readonly byKey = new Map<string, KubeObject>();
   private readonly byKind = new Map<string, KubeObject[]>();
@@ -115,7 +116,10 @@ export class ClusterState {
    * accepted it, so its schema was checked there already. Manifests and plain directories are not.
    */
   isFromCluster(obj: KubeObject): boolean {
-    return this.fromCluster.has(obj);
+    if (this.fromCluster.all) return true;
+    if (this.fromCluster.roots.length === 0) return false;
+    const file = sourceOf(obj)?.file;
+    return file !== undefined && this.fromCluster.roots.some((r) => file.startsWith(r));
   }
 
   isCaptured(kind: string): boolean {
@@ -214,8 +218,8 @@ interface Merged {
   bundle?: BundleManifest;
   captured: Set<string>;
   gaps: Gap[];
-  /** objects of layers captured from a cluster (a bundle with bundle.json) */
-  fromCluster: WeakSet<KubeObject>;
+  /** objects of layers captured from a cluster: a live layer (all), or a bundle's files (by their root) */
+  fromCluster: { all: boolean; roots: string[] };
 }
 
 /**
@@ -224,7 +228,7 @@ interface Merged {
  * wins too, and the earlier is recorded as a duplicate.
  */
 function mergeLayers(layers: StateLayer[]): Merged {
-  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], captured: new Set(), gaps: [], fromCluster: new WeakSet() };
+  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], captured: new Set(), gaps: [], fromCluster: { all: false, roots: [] } };
   // A MetalLB object without a namespace is applied into MetalLB's (kubectl -n, kustomize); the
   // snapshot's bundle.json knows which that is, so it replaces the snapshot's object of that name.
   const defaultNs = layers.map((l) => l.load.bundle?.metallbNamespace).find(Boolean);
@@ -236,7 +240,8 @@ function mergeLayers(layers: StateLayer[]): Merged {
     m.logFiles.push(...layer.load.logFiles);
     m.bundle = layer.load.bundle ?? m.bundle;
     const inLayer = new Set<string>();
-    const fromCluster = layer.kind === 'cluster' || (layer.kind === 'snapshot' && layer.load.bundle !== undefined);
+    if (layer.kind === 'cluster') m.fromCluster.all = true;
+    else if (layer.load.bundleRoot !== undefined) m.fromCluster.roots.push(layer.load.bundleRoot);
     for (const obj of layer.load.objects) {
       const kind = stateKind(obj.apiVersion, obj.kind);
       if (kind === undefined) {
@@ -252,7 +257,6 @@ function mergeLayers(layers: StateLayer[]): Merged {
       inLayer.add(k);
       m.objects.delete(k); // keep the replacing object's file order
       m.objects.set(k, obj);
-      if (fromCluster) m.fromCluster.add(obj);
     }
     for (const kind of capturedKinds(layer)) m.captured.add(kind);
     if (layer.load.bundle?.gaps) m.gaps.push(...layer.load.bundle.gaps);

@@ -107,7 +107,7 @@ ruleTester('object-schema-invalid', {
     {
       name: 'the same object in a directory without bundle.json',
       files: { 'resources/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports: 80\n' },
-      errors: [{ file: 'resources/svc.yaml', line: 7, column: 3, message: /spec\.ports.*must be of type array/ }],
+      errors: [{ file: 'resources/svc.yaml', line: 7, column: 10, message: /spec\.ports.*must be of type array/ }],
     },
     {
       name: 'a MetalLB object in a captured bundle is still checked',
