@@ -335,6 +335,21 @@ export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 2
     },
     status: { loadBalancer: {} },
   });
+  // its endpoint: the controller pod (no random draw here, so the rest of the cluster stays as it was)
+  add('EndpointSlice', {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: 'metallb-webhook-service-7x2kq',
+      namespace: NAMESPACE,
+      generateName: 'metallb-webhook-service-',
+      creationTimestamp: CREATED,
+      labels: { 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': 'metallb-webhook-service' },
+    },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [`10.244.${ctrlNode & 255}.2`], conditions: { ready: true, serving: true, terminating: false }, nodeName: nodeName(ctrlNode) }],
+    ports: [{ port: 9443, protocol: 'TCP' }],
+  });
 
   // --- Pools: half IPv4 /24, a quarter IPv6 /64, a quarter dual (IPv4 /24 + IPv6 /112)
   const nV4 = Math.round(pools * 0.5);

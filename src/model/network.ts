@@ -147,6 +147,8 @@ function subnetOf(text: string, source: string): NodeSubnet | undefined {
 }
 
 function jsonOf(text: string): unknown {
+  // most nodes carry no such annotation: no exception thrown (and caught) for each
+  if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -292,3 +292,32 @@ test('conflicting-lb-implementation: evidence names what was seen and the contes
   const [h] = await runCase('conflicting-lb-implementation', { name: 'kvcp', files: bundle(cloudProvider) });
   assert.ok(h!.evidence.includes('ConfigMap kube-system/kubevip: range-global=192.168.1.200-192.168.1.220'));
 });
+
+/** A pod of kube-vip-cloud-provider, owned by its ReplicaSet (as the Deployment's pods are). */
+const kvcpPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-vip-cloud-provider-6d4b9c7f8-x2x9p
+  namespace: kube-system
+  ownerReferences:
+  - { apiVersion: apps/v1, kind: ReplicaSet, name: kube-vip-cloud-provider-6d4b9c7f8, uid: 1c2d3e4f-0000-4000-8000-000000000001, controller: true }
+spec:
+  containers:
+  - name: main
+    image: ghcr.io/kube-vip/kube-vip-cloud-provider:v0.0.12
+`;
+
+// Pods owned by a workload are read only when the workloads themselves were not captured.
+ruleTester('conflicting-lb-implementation', {
+  valid: [
+    // its ReplicaSet's Deployment is captured and gone: a leftover pod says nothing beyond it
+    { name: 'a workload-owned pod while Deployments and DaemonSets are captured', files: bundle(docs(metallb(), web, kvcpPod)) },
+  ],
+  invalid: [
+    {
+      name: 'the same pod while Deployments were not captured: the pod is all there is to see',
+      files: bundle(docs(metallb(), web, kvcpPod), bundleOf(everyKindBut('Deployment'))),
+      errors: [{ file: 'resources/c.yaml', ...at(docs(metallb(), web, kvcpPod), 'kind: Pod', 'kube-vip-cloud-provider-6d4b9c7f8-x2x9p'), severity: 'error', message: /^kube-vip-cloud-provider is active/ }],
+    },
+  ],
+});

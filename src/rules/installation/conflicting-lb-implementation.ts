@@ -71,11 +71,30 @@ function stringFlag(c: Record<string, unknown>, name: string): string | undefine
   return undefined;
 }
 
-/** Workloads (DaemonSets, Deployments, then Pods not owned by one of those) whose containers match. */
+const OWNER_WORKLOADS = new Set(['ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'ReplicationController']);
+const unowned = new WeakMap<ClusterState, KubeObject[]>();
+
+/**
+ * Pods no workload owns (static pods, whose owner is their Node, and bare pods): the only pods that
+ * can show an implementation the DaemonSets and Deployments do not (all pods when those workloads
+ * were not captured). Computed once per state.
+ */
+function unownedPods(state: ClusterState): KubeObject[] {
+  let hit = unowned.get(state);
+  if (!hit) {
+    // without the workloads in the input, their pods are all there is to see
+    const workloadsSeen = state.isCaptured('Deployment') && state.isCaptured('DaemonSet');
+    hit = workloadsSeen ? state.all('Pod').filter((p) => !asArray(p.metadata?.ownerReferences).some((r) => OWNER_WORKLOADS.has(String(asRecord(r).kind)))) : state.all('Pod');
+    unowned.set(state, hit);
+  }
+  return hit;
+}
+
+/** Workloads (DaemonSets, Deployments, then Pods no workload owns) whose containers match. */
 function workloads(state: ClusterState, match: (c: Record<string, unknown>, o: KubeObject) => boolean): { obj: KubeObject; container: Record<string, unknown> }[] {
   const out: { obj: KubeObject; container: Record<string, unknown> }[] = [];
   for (const kind of ['DaemonSet', 'Deployment', 'Pod']) {
-    for (const o of state.all(kind)) {
+    for (const o of kind === 'Pod' ? unownedPods(state) : state.all(kind)) {
       if (kind === 'Pod' && out.length > 0) continue; // the workload already says it; static pods only otherwise
       const c = containersOf(o).find((x) => match(x, o));
       if (c) out.push({ obj: o, container: c });
