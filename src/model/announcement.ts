@@ -4,7 +4,7 @@
 import type { KubeObject } from '../sources/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
-import { argValue, containers, versionAtLeast } from '../state/installation.js';
+import { argValue, containers, versionAtLeast, versionBefore } from '../state/installation.js';
 import { normalizeBGPPeer } from './bgppeer-conversion.js';
 import { announce, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
 import { simulationOf } from './simulation.js';
@@ -142,7 +142,13 @@ export function announceInputOf(state: ClusterState, speaker: SpeakerView): Anno
     ignoreExcludeLB: speaker.ignoreExcludeLB,
     refuseSharedIPWithServiceSelectors: refusesSharedIPSelectors(state.metallb.version),
     l2ServiceSelectors: hasL2ServiceSelectors(state.metallb.version),
+    cordonedUnavailable: cordonedIsUnavailable(state.metallb.version),
   };
+}
+
+/** v0.14.9 alone took a cordoned node for unavailable (PR #2715, reverted in v0.15.0). */
+export function cordonedIsUnavailable(version: string | undefined): boolean {
+  return (versionAtLeast(version, 0, 14, 9) ?? false) && (versionBefore(version, 0, 15) ?? false);
 }
 
 /** L2Advertisement.serviceSelectors came with v0.16.0; unknown versions are taken as the newest. */

@@ -35,6 +35,7 @@ const names = (xs: readonly string[]) => namesText(xs);
 
 const L2_EXCLUSION: Record<string, string> = {
   notMemberlistMember: 'no running speaker (not a memberlist member)',
+  nodeUnschedulable: 'cordoned (MetalLB v0.14.9 alone takes a cordoned node for unavailable)',
   nodeNetworkUnavailable: 'condition NetworkUnavailable=True',
   nodeLabeledExcludeBalancers: 'labelled node.kubernetes.io/exclude-from-external-load-balancers',
   noLocalEndpoints: 'no ready endpoint on the node (externalTrafficPolicy: Local)',

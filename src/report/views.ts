@@ -7,7 +7,7 @@ import { asRecord } from '../state/cluster-state.js';
 import type { Finding } from './types.js';
 import { simulationOf } from '../model/simulation.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker, type Announcement } from '../model/announcement.js';
-import { adsOfPool, inScope, isExcludedFromBalancers, isNetworkUnavailable, nodesByName } from '../model/announce/common.js';
+import { adsOfPool, inScope, isCordoned, isExcludedFromBalancers, isNetworkUnavailable, nodesByName } from '../model/announce/common.js';
 import type { AnnounceResult } from '../model/announce/index.js';
 
 /** BGP announcers are listed node by node up to this many; above it, one compact entry. */
@@ -125,7 +125,7 @@ function compactScope(a: Announcement, r: AnnounceResult): { count: number; exce
     const names = local ? [...local].filter((n) => nodesByName(a.input.nodes).has(n)) : a.input.nodes.map((n) => n.metadata?.name ?? '');
     // nodes that never announce anything (exclude label, NetworkUnavailable, no speaker) are said
     // once, in nodes[]; `except` names those left out for this Service's own reasons (LOCAL_PREF)
-    const nodeWide = new Set<string>(['nodeNetworkUnavailable', 'nodeLabeledExcludeBalancers']);
+    const nodeWide = new Set<string>(['nodeUnschedulable', 'nodeNetworkUnavailable', 'nodeLabeledExcludeBalancers']);
     const ownReason = new Set(bgp.excluded.filter((x) => !nodeWide.has(x.reason)).map((x) => x.node));
     for (const name of names) {
       if (!bgp.advertisements.some((s) => inScope(s, name))) continue;
@@ -223,6 +223,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     const pod = a.speaker.pods?.get(name);
     const speaker: NodeView['speaker'] = !a.speaker.pods ? 'unknown' : !pod ? 'missing' : pod.running && pod.ready ? 'ready' : 'not-ready';
     const excludedBy: string[] = [];
+    if (a.input.cordonedUnavailable && isCordoned(n)) excludedBy.push('cordoned (MetalLB v0.14.9)');
     if (isNetworkUnavailable(n)) excludedBy.push('NetworkUnavailable');
     if (!a.speaker.ignoreExcludeLB && isExcludedFromBalancers(n)) excludedBy.push('node.kubernetes.io/exclude-from-external-load-balancers');
     if (a.speaker.pods && !pod?.running) excludedBy.push('no running speaker');

@@ -27,6 +27,7 @@ export const BGP_REASONS = [
   'notOwner',
   'noMatchingAdvertisement',
   'conflictingAdvertisements',
+  'nodeUnschedulable',
   'nodeNetworkUnavailable',
   'nodeLabeledExcludeBalancers',
   'noLocalEndpoints',

@@ -28,6 +28,11 @@ export interface AnnounceInput {
   refuseSharedIPWithServiceSelectors?: boolean;
   /** L2Advertisement.serviceSelectors exists (v0.16.0+; before, the API server drops the field). Default true. */
   l2ServiceSelectors?: boolean;
+  /**
+   * MetalLB v0.14.9 only: a cordoned node (spec.unschedulable) is unavailable, as NetworkUnavailable
+   * is (nodeUnschedulable; reverted in v0.15.0). Default false.
+   */
+  cordonedUnavailable?: boolean;
   /** the speaker's --disable-layer2: no layer 2 decision at all */
   disableLayer2?: boolean;
 }
@@ -53,14 +58,33 @@ export function isExcludedFromBalancers(node: KubeObject | undefined): boolean {
   return !!node && Object.prototype.hasOwnProperty.call(node.metadata?.labels ?? {}, EXCLUDE_LB_LABEL);
 }
 
-/** Why a node never announces, whatever the Service (NetworkUnavailable, then the exclude label unless ignored): computed once per node. */
-const nodeReasons = new WeakMap<AnnounceInput, Map<string, 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers' | undefined>>();
-export function nodeLevelReason(input: AnnounceInput, name: string): 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers' | undefined {
+export type NodeLevelReason = 'nodeUnschedulable' | 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers';
+
+/** A cordoned node: spec.unschedulable (what v0.14.9's IsNodeAvailable refused). */
+export function isCordoned(node: KubeObject | undefined): boolean {
+  return !!node && rec(node.spec).unschedulable === true;
+}
+
+/**
+ * Why a node never announces, whatever the Service, in the order of MetalLB's IsNodeAvailable and
+ * then the exclude label (unless ignored): computed once per node.
+ */
+const nodeReasons = new WeakMap<AnnounceInput, Map<string, NodeLevelReason | undefined>>();
+export function nodeLevelReason(input: AnnounceInput, name: string): NodeLevelReason | undefined {
   let m = nodeReasons.get(input);
   if (!m) {
     m = new Map();
     for (const [n, node] of nodesByName(input.nodes)) {
-      m.set(n, isNetworkUnavailable(node) ? 'nodeNetworkUnavailable' : !input.ignoreExcludeLB && isExcludedFromBalancers(node) ? 'nodeLabeledExcludeBalancers' : undefined);
+      m.set(
+        n,
+        input.cordonedUnavailable && isCordoned(node)
+          ? 'nodeUnschedulable'
+          : isNetworkUnavailable(node)
+            ? 'nodeNetworkUnavailable'
+            : !input.ignoreExcludeLB && isExcludedFromBalancers(node)
+              ? 'nodeLabeledExcludeBalancers'
+              : undefined,
+      );
     }
     nodeReasons.set(input, m);
   }

@@ -13,12 +13,10 @@ import {
   allowsSharedIP,
   hasServiceSelectors,
   inScope,
-  isExcludedFromBalancers,
-  isNetworkUnavailable,
+  nodeLevelReason,
   list,
   nameOf,
   nodeSetOf,
-  nodesByName,
   rec,
   strings,
 } from './common.js';
@@ -26,7 +24,7 @@ import {
 export type L2Reason = 'notOwner' | 'noMatchingAdvertisement' | 'sharedIPWithServiceSelector';
 
 /** Why a node that a service-matching advertisement selects is not a candidate. */
-export type L2Exclusion = 'notMemberlistMember' | 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers' | 'noLocalEndpoints';
+export type L2Exclusion = 'notMemberlistMember' | 'nodeUnschedulable' | 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers' | 'noLocalEndpoints';
 
 export interface L2Result {
   protocol: 'layer2';
@@ -104,16 +102,13 @@ function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readon
   if (b) return b;
   const selected = new Set<string>();
   for (const s of sets) for (const n of s.names) selected.add(n);
-  const byName = nodesByName(input.nodes);
   const members = input.memberlistMembers;
   b = { selected: [...selected], eligible: [], excluded: [], reasonOf: new Map() };
   // ad.Nodes only holds Node objects, so a member without a Node never qualifies: iterating the selected nodes is the same
   for (const n of selected) {
-    const node = byName.get(n);
     let why: L2Exclusion | undefined;
     if (members && !members.has(n)) why = 'notMemberlistMember';
-    else if (isNetworkUnavailable(node)) why = 'nodeNetworkUnavailable';
-    else if (!input.ignoreExcludeLB && isExcludedFromBalancers(node)) why = 'nodeLabeledExcludeBalancers';
+    else why = nodeLevelReason(input, n);
     if (why) {
       b.excluded.push({ node: n, reason: why });
       b.reasonOf.set(n, why);

@@ -10,6 +10,7 @@ import { namesText } from '../../report/text.js';
 
 /** Why a node selected for the Service does not announce it, in words (MetalLB's reason name in the key). */
 type NodeReason =
+  | 'nodeUnschedulable'
   | 'nodeLabeledExcludeBalancers'
   | 'nodeNetworkUnavailable'
   | 'notMemberlistMember'
@@ -23,6 +24,7 @@ type NodeReason =
 const REASON_TEXT: Record<NodeReason, string> = {
   nodeLabeledExcludeBalancers: `labelled ${EXCLUDE_LB_LABEL} (the speaker does not run with --ignore-exclude-lb; nodeLabeledExcludeBalancers)`,
   nodeNetworkUnavailable: 'condition NetworkUnavailable=True (nodeNetworkUnavailable)',
+  nodeUnschedulable: 'cordoned (spec.unschedulable), which MetalLB v0.14.9 alone takes for unavailable (nodeUnschedulable; see metallb-version-known-issue)',
   notMemberlistMember: 'no running speaker (not a memberlist member)',
   noLocalEndpoints: 'no serving endpoint of the Service on the node under externalTrafficPolicy: Local (noLocalEndpoints)',
   conflictingAdvertisements: 'the BGPAdvertisements selecting it disagree on LOCAL_PREF (conflictingAdvertisements; see bgp-localpref-conflict)',
@@ -120,6 +122,8 @@ function fixFor(groups: Groups[], svc: KubeObject, local: Set<string> | undefine
   switch (dominant) {
     case 'nodeLabeledExcludeBalancers':
       return `Remove the label from the nodes that should announce (kubectl label node <node> ${EXCLUDE_LB_LABEL}-), or run the speaker with --ignore-exclude-lb (Helm: speaker.ignoreExcludeLB=true); see node-excluded-from-lb.`;
+    case 'nodeUnschedulable':
+      return 'Uncordon the nodes once their maintenance is over (kubectl uncordon <node>), or upgrade MetalLB to v0.15.0 or later, which announces from cordoned nodes again.';
     case 'nodeNetworkUnavailable':
       return "Fix the nodes' network so that their NetworkUnavailable condition turns False (usually the CNI or the cloud route controller sets it; see node-network-unavailable), or let the advertisements select other nodes.";
     case 'notMemberlistMember':
