@@ -9,6 +9,7 @@ import type { Check, CheckStatus, Finding, Report, Severity } from './types.js';
 import { SEVERITY_RANK } from './types.js';
 import { blockingRules, nodeViews, poolViews, serviceView, type NodeView, type PoolView, type ServiceView } from './views.js';
 import { announcementOf } from '../model/announcement.js';
+import { nodeSetOf } from '../model/announce/common.js';
 import { metallbPods, podProblem, podViewOf } from '../model/pods.js';
 import { METALLB_CRDS, neededBy } from '../model/crds.js';
 import { parseVersion } from '../state/installation.js';
@@ -171,12 +172,7 @@ export function advertisementViews(state: ClusterState, pools: readonly PoolView
   const nodesOf = (ad: KubeObject): string[] | 'all' => {
     if (asArray(asRecord(ad.spec).nodeSelectors).length === 0) return 'all';
     if (!state.isCaptured('Node')) return ['(by selector)'];
-    const names: string[] = [];
-    for (const n of a.input.nodes) {
-      const name = n.metadata?.name ?? '';
-      if (advertisementHasNode(a, ad, name)) names.push(name);
-    }
-    return names;
+    return [...nodeSetOf(ad, a.input.nodes).names];
   };
   for (const kind of ['L2Advertisement', 'BGPAdvertisement'] as const) {
     for (const ad of state.metallbObjects(kind)) {
@@ -194,22 +190,6 @@ export function advertisementViews(state: ClusterState, pools: readonly PoolView
     }
   }
   return out;
-}
-
-function advertisementHasNode(a: ReturnType<typeof announcementOf>, ad: KubeObject, node: string): boolean {
-  for (const list of [a.input.l2Advertisements, a.input.bgpAdvertisements]) {
-    if (!list.includes(ad)) continue;
-    return nodeSetOfCached(a, ad).has(node);
-  }
-  return false;
-}
-
-const nodeSets = new WeakMap<KubeObject, Set<string>>();
-import { nodeSetOf } from '../model/announce/common.js';
-function nodeSetOfCached(a: ReturnType<typeof announcementOf>, ad: KubeObject): Set<string> {
-  let s = nodeSets.get(ad);
-  if (!s) nodeSets.set(ad, (s = new Set(nodeSetOf(ad, a.input.nodes).names)));
-  return s;
 }
 
 export function peerViews(state: ClusterState): PeerView[] {
