@@ -49,13 +49,13 @@ function summaryBlock(r: DiagReport, paint: Paint): string[] {
     row('Speakers', spk.length === 0 ? paint('no pod', 'red') : spkBad.length === 0 ? paint(ready, 'green') : `${paint(ready, 'red')}; not ready: ${spkBad.slice(0, 3).map(podProblem).join('; ')}${spkBad.length > 3 ? ` and ${spkBad.length - 3} more` : ''}`);
     const missing = r.nodes.filter((n) => n.speaker === 'missing');
     if (missing.length > 0) more(paint(`no speaker on ${plural(missing.length, 'node')}: ${namesText(missing.map((n) => n.name))}`, 'yellow'));
-  }
+  } else row('Pods', paint('not in the input: the controller and speakers are not checked', 'yellow'));
   if (r.crds) {
     const core = r.crds.filter((c) => c.core);
     const opt = r.crds.filter((c) => !c.core);
     const coreOk = core.every((c) => c.installed);
     row('CRDs', `${paint(`core ${core.filter((c) => c.installed).length}/${core.length}`, coreOk ? 'green' : 'red')}, optional ${opt.filter((c) => c.installed).length}/${opt.length}`);
-  }
+  } else row('CRDs', paint('not in the input', 'yellow'));
   if (r.configurationStates && r.configurationStates.length > 0) {
     const invalid = r.configurationStates.filter((c) => c.result === 'Invalid');
     row('Config', invalid.length === 0 ? paint(`valid (ConfigurationState of ${plural(r.configurationStates.length, 'component')})`, 'green') : paint(`INVALID on ${namesText(invalid.map((c) => c.name))}: ${oneLine(invalid[0]!.errors[0] ?? '')}`, 'red'));

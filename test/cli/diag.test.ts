@@ -202,3 +202,17 @@ describe('diag text output (golden)', () => {
     });
   }
 });
+
+describe('diag over a partial snapshot (absent is not none)', () => {
+  test('what the input lacks is said, never shown as none', async () => {
+    const r = await runInProcess(['diag', '--from', 'examples/demo', '--no-color', '-q']);
+    assert.match(r.out, /^Pods {8}not in the input: the controller and speakers are not checked$/m);
+    assert.match(r.out, /^CRDs {8}not in the input$/m);
+    assert.match(r.out, /^Not seen {4}\d+ gaps in the input/m);
+    assert.doesNotMatch(r.out, /^Speakers/m);
+    const j = await diag('--from', 'examples/demo');
+    assert.equal(j.json.pods, undefined);
+    assert.equal(j.json.crds, undefined);
+    assert.ok(j.json.gaps.some((g) => g.what === 'list Pod'));
+  });
+});
