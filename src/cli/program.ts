@@ -9,6 +9,7 @@ import { rulesCommand } from './commands/rules.js';
 import { simulateCommand } from './commands/simulate.js';
 import { explainCommand } from './commands/explain.js';
 import { diagCommand } from './commands/diag.js';
+import { replayCommand } from './commands/replay.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command(ctx.name)
@@ -32,7 +33,7 @@ Examples:
   ${ctx.name} rules show pool-overlap       # one rule: what MetalLB does, how to confirm, how to fix
   ${ctx.name} lint --help                   # every command has its own help and examples`,
   );
-  for (const make of [diagCommand, explainCommand, lintCommand, simulateCommand, rulesCommand]) {
+  for (const make of [diagCommand, explainCommand, lintCommand, simulateCommand, rulesCommand, replayCommand]) {
     const cmd = make(ctx);
     cmd.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();
     for (const sub of cmd.commands) sub.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();

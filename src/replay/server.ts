@@ -1,0 +1,481 @@
+// The replay server: a read-only Kubernetes API on 127.0.0.1 over node:http, serving a
+// ReplayStore to kubectl and to any client through an ordinary kubeconfig. What a client needs
+// from it, and the quirks of the real clients, are in ../shared/spec/kube-api-notes.md.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { KubeObject } from '../sources/types.js';
+import { asArray, asRecord } from '../state/cluster-state.js';
+import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions, parseAccept, wantsAggregated, type MediaType } from './discovery.js';
+import { FaultPlan, parseFault, type Fault, type FaultDecision } from './faults.js';
+import { groupVersion, qualifiedName, type ApiResource } from './resources.js';
+import { SelectorError, checkFields, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import type { ReplayStore } from './store.js';
+import { buildTable, type IncludeObject } from './tables.js';
+
+export const HOST = '127.0.0.1';
+/** The user RBAC messages name (kubectl shows it in a 403). */
+const USER = 'replay';
+const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+/** list bodies kept for repeated requests, at most */
+const MAX_CACHED_BYTES = 1 << 30;
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  /** the query string without `?` */
+  query: string;
+  status: number;
+  watch: boolean;
+  /** fault specs that fired on this request */
+  faults: string[];
+}
+
+export interface ReplayOptions {
+  /** 0 (default): any free port */
+  port?: number;
+  /** faults as parsed or as written on the command line (faults.ts) */
+  faults?: ReadonlyArray<Fault | string>;
+  /** the clock tables compute AGE with (default: the snapshot's createdAt, else now) */
+  now?: () => number;
+  /** called as each request finishes (tests count and inspect them) */
+  onRequest?: (r: RequestRecord) => void;
+}
+
+export interface ReplayServer {
+  readonly url: string;
+  readonly port: number;
+  /** Ends open watches, drops every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+interface Page {
+  items: KubeObject[];
+  continue?: string;
+  remaining?: number;
+}
+
+interface Status {
+  code: number;
+  reason: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+function statusBody(s: Status): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: s.message, reason: s.reason, ...(s.details ? { details: s.details } : {}), code: s.code });
+}
+
+const NOT_FOUND_PATH: Status = { code: 404, reason: 'NotFound', message: 'the server could not find the requested resource', details: { causes: [{ reason: 'UnexpectedServerResponse', message: '404 page not found' }] } };
+
+function forbidden(r: ApiResource, verb: string, ns: string | undefined, name: string | undefined, why: string, sub?: string): Status {
+  const scope = r.namespaced && ns !== undefined ? `in the namespace "${ns}"` : 'at the cluster scope';
+  return {
+    code: 403,
+    reason: 'Forbidden',
+    message: `${qualifiedName(r)}${name ? ` "${name}"` : ''} is forbidden: User "${USER}" cannot ${verb} resource "${r.plural}${sub ? `/${sub}` : ''}" in API group "${r.group}" ${scope}: ${why}`,
+    details: { ...(name ? { name } : {}), group: r.group, kind: r.plural },
+  };
+}
+
+const badRequest = (message: string): Status => ({ code: 400, reason: 'BadRequest', message });
+
+/** The Table version asked for, or undefined for plain JSON (the first acceptable media type wins). */
+function negotiateTable(accept: MediaType[]): string | undefined {
+  for (const m of accept) {
+    if (m.params.as === 'Table' && m.params.g === 'meta.k8s.io' && (m.params.v === 'v1' || m.params.v === 'v1beta1')) return `meta.k8s.io/${m.params.v}`;
+    if (m.params.as === undefined && (m.type === 'application/json' || m.type === '*/*' || m.type === 'application/*')) return undefined;
+  }
+  return undefined;
+}
+
+function includeObjectOf(q: URLSearchParams): IncludeObject {
+  const v = q.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+/** JSON of a list item: built-in lists leave kind and apiVersion off their items, as real API servers do. */
+const itemCache = new WeakMap<object, string>();
+function itemJSON(o: KubeObject, r: ApiResource): string {
+  if (r.custom) return JSON.stringify(o);
+  let s = itemCache.get(o);
+  if (s === undefined) {
+    const { kind: _k, apiVersion: _a, ...rest } = o;
+    s = JSON.stringify(rest);
+    itemCache.set(o, s);
+  }
+  return s;
+}
+
+class Replay {
+  private readonly plan: FaultPlan;
+  private readonly sockets = new Set<Socket>();
+  private readonly watches = new Set<ServerResponse>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly bodies = new Map<string, Buffer>();
+  private cachedBytes = 0;
+  private readonly now: () => number;
+  private closed = false;
+  readonly server = createServer((req, res) => {
+    this.handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) this.sendStatus(res, { code: 500, reason: 'InternalError', message: `Internal error occurred: ${(e as Error)?.message ?? String(e)}` });
+      else res.destroy();
+    });
+  });
+
+  constructor(
+    private readonly store: ReplayStore,
+    private readonly opts: ReplayOptions,
+  ) {
+    this.plan = new FaultPlan((opts.faults ?? []).map((f) => (typeof f === 'string' ? parseFault(f) : f)), store.catalog);
+    this.now = opts.now ?? (() => store.snapshotTime ?? Date.now());
+    // idle keep-alive connections stay open as on a real API server; a client busy parsing a large
+    // list must not find its next request's connection closed under it
+    this.server.keepAliveTimeout = 90_000;
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const w of this.watches) w.end();
+    const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await done;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, ms);
+      this.timers.add(t);
+    });
+  }
+
+  private send(res: ServerResponse, code: number, contentType: string, body: string | Buffer, cut?: 'reset' | 'truncate'): void {
+    const buf = typeof body === 'string' ? Buffer.from(body) : body;
+    const headers = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
+    if (cut === undefined) {
+      res.writeHead(code, { ...headers, 'Content-Length': buf.length });
+      res.end(buf);
+      return;
+    }
+    const half = buf.subarray(0, Math.floor(buf.length / 2));
+    if (cut === 'truncate') {
+      // a complete HTTP response whose body is cut: the client gets status 200 and invalid JSON
+      res.writeHead(code, { ...headers, 'Content-Length': half.length });
+      res.end(half);
+      return;
+    }
+    // the full length announced, half of it sent, then a TCP reset
+    res.writeHead(code, { ...headers, 'Content-Length': buf.length });
+    res.write(half, () => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        const s = res.socket;
+        if (s && typeof s.resetAndDestroy === 'function') s.resetAndDestroy();
+        else s?.destroy();
+      }, 20);
+      this.timers.add(t);
+    });
+  }
+
+  private sendJSON(res: ServerResponse, body: unknown, contentType = 'application/json', cut?: 'reset' | 'truncate'): void {
+    this.send(res, 200, contentType, typeof body === 'string' ? body : JSON.stringify(body), cut);
+  }
+
+  private sendStatus(res: ServerResponse, s: Status): void {
+    this.send(res, s.code, 'application/json', statusBody(s));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${HOST}`);
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const q = url.searchParams;
+    const record: RequestRecord = { method: req.method ?? 'GET', path, query: url.search.slice(1), status: 0, watch: false, faults: [] };
+    if (this.opts.onRequest) {
+      const report = this.opts.onRequest;
+      res.on('close', () => report({ ...record, status: res.statusCode }));
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return this.sendStatus(res, {
+        code: 405,
+        reason: 'MethodNotAllowed',
+        message: `the server does not allow this method on the requested resource: this is a replay of a snapshot, read-only (${req.method} ${path})`,
+      });
+    }
+    const accept = parseAccept(req.headers.accept);
+    if (path === '/version') return this.sendJSON(res, this.store.version);
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') return this.send(res, 200, 'text/plain; charset=utf-8', 'ok');
+    if (path === '/api' || path === '/apis') {
+      if (wantsAggregated(accept)) return this.sendJSON(res, aggregatedDiscovery(this.store.catalog, path === '/api'), AGGREGATED_CONTENT_TYPE);
+      return this.sendJSON(res, path === '/api' ? apiVersions(req.headers.host ?? HOST) : apiGroupList(this.store.catalog));
+    }
+    let group: string;
+    let version: string | undefined;
+    let rest: string | undefined;
+    const core = /^\/api\/v1(?:\/(.+))?$/.exec(path);
+    const named = /^\/apis\/([^/]+)(?:\/([^/]+)(?:\/(.+))?)?$/.exec(path);
+    if (core) {
+      group = '';
+      version = 'v1';
+      rest = core[1];
+    } else if (named) {
+      group = named[1]!;
+      version = named[2];
+      rest = named[3];
+    } else {
+      return this.sendStatus(res, NOT_FOUND_PATH);
+    }
+    if (version === undefined) {
+      const g = apiGroup(this.store.catalog, group);
+      return g ? this.sendJSON(res, g) : this.sendStatus(res, NOT_FOUND_PATH);
+    }
+    if (rest === undefined) {
+      const list = apiResourceList(this.store.catalog, group, version);
+      return list ? this.sendJSON(res, list) : this.sendStatus(res, NOT_FOUND_PATH);
+    }
+    await this.resourceRequest(req, res, group, version, rest, q, accept, record);
+  }
+
+  private async resourceRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    group: string,
+    version: string,
+    rest: string,
+    q: URLSearchParams,
+    accept: MediaType[],
+    record: RequestRecord,
+  ): Promise<void> {
+    let segs: string[];
+    try {
+      segs = rest.split('/').map(decodeURIComponent);
+    } catch {
+      return this.sendStatus(res, NOT_FOUND_PATH);
+    }
+    let watch = q.get('watch') === 'true' || q.get('watch') === '1';
+    if (segs[0] === 'watch') {
+      watch = true; // the deprecated /watch/ prefix
+      segs = segs.slice(1);
+    }
+    const catalog = this.store.catalog;
+    let ns: string | undefined;
+    if (segs[0] === 'namespaces' && segs.length >= 3 && catalog.find(group, version, segs[2]!)?.namespaced) {
+      ns = segs[1];
+      segs = segs.slice(2);
+    }
+    const [plural = '', name, sub, ...extra] = segs;
+    const r = catalog.find(group, version, plural);
+    if (!r || extra.length > 0 || name === '' || (r.namespaced && ns === undefined && name !== undefined)) return this.sendStatus(res, NOT_FOUND_PATH);
+    if (sub !== undefined && !r.subresources.includes(sub)) return this.sendStatus(res, NOT_FOUND_PATH);
+    record.watch = watch;
+    const verb = watch ? 'watch' : name === undefined ? 'list' : 'get';
+
+    const fault: FaultDecision = this.plan.empty ? { delayMs: 0, gone: false, fired: [] } : this.plan.decide(r, watch ? 'watch' : 'read');
+    record.faults = fault.fired;
+    if (fault.delayMs > 0) {
+      await this.sleep(fault.delayMs);
+      if (res.destroyed || req.destroyed) return;
+    }
+    if (fault.status === 403) return this.sendStatus(res, forbidden(r, verb, ns, name, `denied by the replay's fault mode (--fault)`, sub));
+    if (!this.store.isCaptured(r)) {
+      return this.sendStatus(res, forbidden(r, verb, ns, name, `the snapshot did not capture ${this.store.capturedName(r)}`, sub));
+    }
+    if (fault.status === 500) {
+      return this.sendStatus(res, { code: 500, reason: 'InternalError', message: 'Internal error occurred: injected by the replay\'s fault mode (--fault)', details: { causes: [{ message: fault.fired.join(', ') }] } });
+    }
+
+    if (sub === 'log') return this.podLog(res, r, ns!, name!, q, fault);
+
+    const tableVersion = negotiateTable(accept);
+    const tableOpts = () => ({ now: this.now(), includeObject: includeObjectOf(q), apiVersion: tableVersion!, resourceVersion: this.store.resourceVersion });
+
+    if (name !== undefined && !watch) {
+      const obj = this.store.get(r, ns, name);
+      if (!obj) return this.sendStatus(res, { code: 404, reason: 'NotFound', message: `${qualifiedName(r)} "${name}" not found`, details: { name, group: r.group, kind: r.plural } });
+      if (tableVersion) return this.sendJSON(res, buildTable(r, [obj], tableOpts()), TABLE_CONTENT_TYPE, fault.body);
+      return this.sendJSON(res, JSON.stringify(obj), 'application/json', fault.body);
+    }
+
+    let objects: KubeObject[];
+    try {
+      const labels = parseLabelSelector(q.get('labelSelector') ?? '');
+      const fields = parseFieldSelector(q.get('fieldSelector') ?? '');
+      checkFields(fields, r, this.store.kubeMinor);
+      objects = this.store.list(r, ns).filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o) && (name === undefined || o.metadata.name === name));
+    } catch (e) {
+      if (e instanceof SelectorError) return this.sendStatus(res, badRequest(e.message));
+      throw e;
+    }
+
+    if (watch) return this.watch(req, res, r, objects, q, tableVersion, fault);
+    const page = this.page(objects, q);
+    if ('status' in page) return this.sendStatus(res, page.status);
+    if (tableVersion) return this.sendJSON(res, buildTable(r, page.items, { ...tableOpts(), continue: page.continue }), TABLE_CONTENT_TYPE, fault.body);
+    this.send(res, 200, 'application/json', this.listBody(record.path, q, r, page), fault.body);
+  }
+
+  /**
+   * `limit` and `continue`: a page of the list and the token of the next one, as the API server
+   * pages (the token carries the resourceVersion and the offset; the snapshot never changes, so a
+   * token stays valid as long as the server runs).
+   */
+  private page(objects: KubeObject[], q: URLSearchParams): Page | { status: Status } {
+    const rv = this.store.resourceVersion;
+    let start = 0;
+    const token = q.get('continue');
+    if (token) {
+      let t: { v?: unknown; rv?: unknown; start?: unknown } | undefined;
+      try {
+        t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof t;
+      } catch {
+        t = undefined;
+      }
+      if (t?.v !== 'meta.k8s.io/v1' || typeof t.start !== 'number' || !Number.isSafeInteger(t.start) || t.start < 0) {
+        return { status: badRequest(`continue key is not valid: ${token}`) };
+      }
+      if (t.rv !== rv) return { status: { code: 410, reason: 'Expired', message: 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.' } };
+      start = t.start;
+    }
+    const limit = Number(q.get('limit'));
+    if (!(Number.isSafeInteger(limit) && limit > 0) || start + limit >= objects.length) return { items: start ? objects.slice(start) : objects };
+    const next = start + limit;
+    return {
+      items: objects.slice(start, next),
+      continue: Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: next })).toString('base64url'),
+      remaining: objects.length - next,
+    };
+  }
+
+  /**
+   * A list's JSON, kept for the next identical request: the snapshot never changes, and clients
+   * (a benchmark, an informer's relist) ask for the same large lists again.
+   */
+  private listBody(path: string, q: URLSearchParams, r: ApiResource, page: Page): Buffer {
+    const key = [path, q.get('labelSelector'), q.get('fieldSelector'), q.get('limit'), q.get('continue')].join('\u0000');
+    const hit = this.bodies.get(key);
+    if (hit) return hit;
+    const metadata = { resourceVersion: this.store.resourceVersion, ...(page.continue ? { continue: page.continue, remainingItemCount: page.remaining } : {}) };
+    const head = `{"kind":${JSON.stringify(`${r.kind}List`)},"apiVersion":${JSON.stringify(groupVersion(r))},"metadata":${JSON.stringify(metadata)},"items":[`;
+    const body = Buffer.from(`${head}${page.items.map((o) => itemJSON(o, r)).join(',')}]}`);
+    if (this.cachedBytes + body.length <= MAX_CACHED_BYTES) {
+      this.bodies.set(key, body);
+      this.cachedBytes += body.length;
+    }
+    return body;
+  }
+
+  /**
+   * A watch: the current objects as ADDED events when the client asks from the start (no
+   * resourceVersion, "0", or sendInitialEvents), then nothing: the snapshot never changes. The
+   * stream stays open until the client leaves, timeoutSeconds passes or the server closes.
+   */
+  private watch(req: IncomingMessage, res: ServerResponse, r: ApiResource, objects: KubeObject[], q: URLSearchParams, tableVersion: string | undefined, fault: FaultDecision): void {
+    res.writeHead(200, { 'Content-Type': tableVersion ? TABLE_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders(); // without it a watch with no initial events sends no headers, and clients wait
+    const event = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+    if (fault.gone) {
+      const rv = this.store.resourceVersion;
+      event('ERROR', JSON.parse(statusBody({ code: 410, reason: 'Expired', message: `too old resource version: ${q.get('resourceVersion') || rv} (${Number(rv) + 1})` })));
+      res.end();
+      return;
+    }
+    this.watches.add(res);
+    const rv = q.get('resourceVersion');
+    const initial = q.get('sendInitialEvents') === 'true';
+    if (!rv || rv === '0' || initial) {
+      for (const o of objects) {
+        event('ADDED', tableVersion ? buildTable(r, [o], { now: this.now(), includeObject: includeObjectOf(q), apiVersion: tableVersion, resourceVersion: this.store.resourceVersion }) : o);
+      }
+    }
+    if (initial && q.get('allowWatchBookmarks') === 'true') {
+      event('BOOKMARK', { kind: r.kind, apiVersion: groupVersion(r), metadata: { resourceVersion: this.store.resourceVersion, annotations: { 'k8s.io/initial-events-end': 'true' } } });
+    }
+    const timeout = Number(q.get('timeoutSeconds'));
+    let timer: NodeJS.Timeout | undefined;
+    if (Number.isFinite(timeout) && timeout > 0) {
+      timer = setTimeout(() => res.end(), timeout * 1000);
+      this.timers.add(timer);
+    }
+    const done = () => {
+      this.watches.delete(res);
+      if (timer) {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+      }
+    };
+    res.on('close', done);
+    req.on('close', done);
+  }
+
+  /** pods/log from the snapshot's logs/<namespace>/<pod>/<container>[.previous].log */
+  private async podLog(res: ServerResponse, r: ApiResource, ns: string, name: string, q: URLSearchParams, fault: FaultDecision): Promise<void> {
+    const pod = this.store.get(r, ns, name);
+    if (!pod) return this.sendStatus(res, { code: 404, reason: 'NotFound', message: `pods "${name}" not found`, details: { name, kind: 'pods' } });
+    const spec = asRecord(pod.spec);
+    const names = (v: unknown) => asArray(v).map((c) => asRecord(c).name).filter((n): n is string => typeof n === 'string');
+    const containers = names(spec.containers);
+    const inits = names(spec.initContainers);
+    const ephemeral = names(spec.ephemeralContainers);
+    let container = q.get('container') ?? '';
+    if (!container) {
+      if (containers.length === 1) container = containers[0]!;
+      else {
+        const initText = inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : '';
+        return this.sendStatus(res, badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${initText}`));
+      }
+    }
+    if (![...containers, ...inits, ...ephemeral].includes(container)) return this.sendStatus(res, badRequest(`container ${container} is not valid for pod ${name}`));
+    const previous = q.get('previous') === 'true';
+    const file = this.store.logFile(ns, name, container, previous);
+    if (!file) {
+      const statuses = [...asArray(asRecord(pod.status).containerStatuses), ...asArray(asRecord(pod.status).initContainerStatuses)].map(asRecord);
+      const restarts = statuses.find((s) => s.name === container)?.restartCount;
+      if (previous && !(typeof restarts === 'number' && restarts > 0)) {
+        return this.sendStatus(res, badRequest(`previous terminated container "${container}" in pod "${name}" not found`));
+      }
+      const what = previous ? `log of the previous "${container}" container` : `log of container "${container}"`;
+      return this.sendStatus(res, forbidden(r, 'get', ns, name, `the snapshot holds no ${what}`, 'log'));
+    }
+    let text = await this.store.readLog(file);
+    const tail = Number(q.get('tailLines'));
+    if (q.has('tailLines') && Number.isInteger(tail) && tail >= 0) text = tailLines(text, tail);
+    const limit = Number(q.get('limitBytes'));
+    if (q.has('limitBytes') && Number.isInteger(limit) && limit > 0) text = text.subarray(0, limit);
+    this.send(res, 200, 'text/plain', text, fault.body);
+  }
+}
+
+/** The last n lines of a text (a final newline does not start a line). */
+export function tailLines(buf: Buffer, n: number): Buffer {
+  if (n === 0) return Buffer.alloc(0);
+  const end = buf.length > 0 && buf[buf.length - 1] === 10 ? buf.length - 1 : buf.length;
+  let count = 0;
+  for (let i = end - 1; i >= 0; i--) if (buf[i] === 10 && ++count === n) return buf.subarray(i + 1);
+  return buf;
+}
+
+/**
+ * Serves the store on 127.0.0.1. Rejects when a fault names a resource the store does not have
+ * (FaultSpecError) or the port cannot be bound (the listen error, e.g. EADDRINUSE).
+ */
+export async function startReplay(store: ReplayStore, opts: ReplayOptions = {}): Promise<ReplayServer> {
+  const replay = new Replay(store, opts);
+  await new Promise<void>((resolve, reject) => {
+    replay.server.once('error', reject);
+    replay.server.listen(opts.port ?? 0, HOST, () => {
+      replay.server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = replay.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return { url: `http://${HOST}:${port}`, port, close: () => replay.close() };
+}
