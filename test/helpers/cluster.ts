@@ -65,8 +65,13 @@ ${ml ? `        - { name: METALLB_ML_BIND_ADDR, valueFrom: { fieldRef: { fieldPa
 }
 
 /** A speaker pod on a node; `running: false` makes it Pending and not ready. */
-export function speakerPod(nodeName: string, o: { running?: boolean } = {}): string {
+/**
+ * A speaker pod on a node. `containerState` (e.g. `{ waiting: { reason: CrashLoopBackOff } }`) adds
+ * the speaker container's status: a crash-looping speaker's pod stays Running, not ready.
+ */
+export function speakerPod(nodeName: string, o: { running?: boolean; containerState?: string } = {}): string {
   const running = o.running ?? true;
+  const ready = running && (o.containerState === undefined || o.containerState.includes('running'));
   return `apiVersion: v1
 kind: Pod
 metadata:
@@ -82,8 +87,14 @@ status:
   phase: ${running ? 'Running' : 'Pending'}
   conditions:
   - type: Ready
-    status: "${running ? 'True' : 'False'}"
-`;
+    status: "${ready ? 'True' : 'False'}"
+${o.containerState === undefined ? '' : `  containerStatuses:
+  - name: speaker
+    image: quay.io/metallb/speaker:v0.15.2
+    ready: ${ready}
+    restartCount: 12
+    state: ${o.containerState}
+`}`;
 }
 
 export interface EndpointOpts {

@@ -7,30 +7,8 @@ import { announcementOf, hasRunningSpeaker } from '../../src/model/announcement.
 import { bundleJson, node, speakerDaemonSet, speakerPod } from '../helpers/cluster.js';
 import { docs } from '../helpers/services.js';
 
-/** A speaker pod whose phase is Running while its container crash-loops (what kubectl shows for CrashLoopBackOff). */
-const crashLooping = (nodeName: string, containerState: string) => `apiVersion: v1
-kind: Pod
-metadata:
-  name: speaker-${nodeName}
-  namespace: metallb-system
-  labels: { app: metallb, component: speaker }
-spec:
-  nodeName: ${nodeName}
-  containers:
-  - name: speaker
-    image: quay.io/metallb/speaker:v0.15.2
-status:
-  phase: Running
-  conditions:
-  - type: Ready
-    status: "False"
-  containerStatuses:
-  - name: speaker
-    image: quay.io/metallb/speaker:v0.15.2
-    ready: false
-    restartCount: 12
-    state: ${containerState}
-`;
+/** A speaker whose container runs but fails its readiness probe. */
+const notReady = (n: string) => speakerPod(n, { containerState: '{ running: { startedAt: "2026-11-20T10:00:00Z" } }' }).replace('ready: true', 'ready: false').replace('status: "True"', 'status: "False"');
 
 async function state(text: string): Promise<ClusterState> {
   const load = await loadInputs(['-'], { stdin: Readable.from([Buffer.from(text)]) });
@@ -39,7 +17,7 @@ async function state(text: string): Promise<ClusterState> {
 }
 
 test('a crash-looping speaker (pod Running, container waiting) is not running: no memberlist member, no announcer', async () => {
-  const s = await state(docs(node('node-a'), node('node-b'), node('node-c'), speakerDaemonSet({ memberlist: true }), speakerPod('node-a'), crashLooping('node-b', '{ waiting: { reason: CrashLoopBackOff } }'), crashLooping('node-c', '{ running: { startedAt: "2026-11-20T10:00:00Z" } }')));
+  const s = await state(docs(node('node-a'), node('node-b'), node('node-c'), speakerDaemonSet({ memberlist: true }), speakerPod('node-a'), speakerPod('node-b', { containerState: '{ waiting: { reason: CrashLoopBackOff } }' }), notReady('node-c')));
   const a = announcementOf(s);
   assert.equal(a.speaker.pods?.get('node-a')?.running, true);
   assert.equal(a.speaker.pods?.get('node-b')?.running, false);
