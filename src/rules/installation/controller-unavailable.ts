@@ -115,7 +115,7 @@ export default defineRule({
           message: `The MetalLB controller Deployment ${depName} has no pod${f ? ` (ReplicaFailure ${String(f.reason ?? '')}: ${String(f.message ?? '')})` : ''}: ${CONSEQUENCE}`,
           subjects: [{ obj: dep, path: failure >= 0 ? ['status', 'conditions', failure] : ['metadata', 'name'] }],
           evidence: [deploymentStatusText(dep), ...events.map((e) => `ReplicaSet ${eventText(e)}`)],
-          fix: `Find out why no pod is created: kubectl -n ${dep.metadata?.namespace ?? ns} describe replicaset -l ${selectorText(dep)} (FailedCreate events: Pod Security admission, a ResourceQuota, a missing ServiceAccount), fix that, then check kubectl -n ${dep.metadata?.namespace ?? ns} get pods.`,
+          fix: `Find out why no pod is created: kubectl -n ${dep.metadata?.namespace ?? ns} describe replicaset -l ${podSelectorText(dep, 'component=controller')} (FailedCreate events: Pod Security admission, a ResourceQuota, a missing ServiceAccount), fix that, then check kubectl -n ${dep.metadata?.namespace ?? ns} get pods.`,
         });
         return;
       }
@@ -144,7 +144,7 @@ export default defineRule({
       message: `The MetalLB controller Deployment ${depName} has no ready replica (Pods are not in the input, so the container's reason is unknown): ${CONSEQUENCE}`,
       subjects: [{ obj: dep, path: available >= 0 ? ['status', 'conditions', available] : typeof status.readyReplicas === 'number' ? ['status', 'readyReplicas'] : ['status'] }],
       evidence: [deploymentStatusText(dep)],
-      fix: `kubectl -n ${dep.metadata?.namespace ?? ns} describe pods -l ${selectorText(dep)}; kubectl -n ${dep.metadata?.namespace ?? ns} logs deploy/${dep.metadata?.name ?? ''} --previous; fix what they show.`,
+      fix: `kubectl -n ${dep.metadata?.namespace ?? ns} describe pods -l ${podSelectorText(dep, 'component=controller')}; kubectl -n ${dep.metadata?.namespace ?? ns} logs deploy/${dep.metadata?.name ?? ''} --previous; fix what they show.`,
     });
   },
 });
@@ -159,9 +159,6 @@ function deploymentStatusText(dep: KubeObject): string {
   return `Deployment ${dep.metadata?.name ?? ''}: ${replicasOf(dep)} desired, ${n('replicas')} current, ${n('readyReplicas')} ready, ${n('availableReplicas')} available${conds.length ? `; ${conds.join(', ')}` : ''}`;
 }
 
-export function selectorText(workload: KubeObject): string {
-  return podSelectorText(workload, 'component=controller');
-}
 
 /** The usual remedy for a pod stuck with this reason. */
 export function fixFor(reason: string, v: PodView, ns: string): string {
