@@ -1,7 +1,7 @@
 // The command line: thin commands that wire a source to a renderer.
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { InputError } from '../sources/types.js';
+import { InputError, SourceError } from '../sources/types.js';
 import { UsageError } from './common.js';
 import type { CliContext } from './context.js';
 import { lintCommand } from './commands/lint.js';
@@ -10,6 +10,7 @@ import { simulateCommand } from './commands/simulate.js';
 import { explainCommand } from './commands/explain.js';
 import { diagCommand } from './commands/diag.js';
 import { replayCommand } from './commands/replay.js';
+import { snapshotCommand } from './commands/snapshot.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command(ctx.name)
@@ -33,7 +34,7 @@ Examples:
   ${ctx.name} rules show pool-overlap       # one rule: what MetalLB does, how to confirm, how to fix
   ${ctx.name} lint --help                   # every command has its own help and examples`,
   );
-  for (const make of [diagCommand, explainCommand, lintCommand, simulateCommand, rulesCommand, replayCommand]) {
+  for (const make of [diagCommand, explainCommand, lintCommand, simulateCommand, rulesCommand, snapshotCommand, replayCommand]) {
     const cmd = make(ctx);
     cmd.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();
     for (const sub of cmd.commands) sub.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();
@@ -59,7 +60,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       if (ctx.verbose && e.stack) ctx.err(e.stack + '\n');
       return 3;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof SourceError) {
       ctx.err(`${ctx.name}: ${e.message}\n`);
       return 3;
     }

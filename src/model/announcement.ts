@@ -90,7 +90,7 @@ export function speakerViewOf(state: ClusterState): SpeakerView {
   let ignoreExcludeLB = false;
   let memberlist: Memberlist = { mode: 'enabled-unknown-members' };
   let pods: Map<string, { pod: KubeObject; running: boolean; ready: boolean }> | undefined;
-  if (state.isCaptured('Pod')) {
+  if (state.isCaptured('Pod', state.metallb.namespace)) {
     pods = new Map();
     for (const p of state.all('Pod')) {
       if (!isSpeakerPod(p, state.metallb.namespace)) continue;
@@ -174,7 +174,7 @@ export function announcementOf(state: ClusterState): Announcement {
   if (a) return a;
   const speaker = speakerViewOf(state);
   const input = announceInputOf(state, speaker);
-  const missing = ['Node', 'EndpointSlice', 'Service', 'IPAddressPool'].filter((k) => !state.isCaptured(k));
+  const missing = ['Node', 'EndpointSlice', 'Service', 'IPAddressPool'].filter((k) => (k === 'EndpointSlice' ? !state.endpointSlicesCaptured() : !state.isCaptured(k)));
   const byService = new Map<KubeObject, ServiceAnnouncement>();
   const sim = simulationOf(state);
   for (const [svc, result] of sim.byService) {

@@ -87,12 +87,13 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     link: 'https://github.com/metallb/metallb/pull/2337',
     fix: 'Upgrade to MetalLB v0.14.5 or later (it reads ready first, honouring publishNotReadyAddresses).',
     matches(state) {
-      if (!state.isCaptured('Service') || !state.isCaptured('EndpointSlice')) return [];
+      if (!state.isCaptured('Service')) return [];
       const cls = metallbLoadBalancerClass(state);
       const out: KnownIssueMatch[] = [];
       for (const svc of state.all('Service')) {
         if (!isLoadBalancer(svc) || !classMatches(svc, cls)) continue;
         const ns = svc.metadata?.namespace || 'default';
+        if (!state.endpointSlicesCaptured(ns)) continue;
         for (const slice of state.endpointSlicesFor(ns, nameOf(svc))) {
           const eps = asArray(slice.endpoints).map(asRecord);
           const i = eps.findIndex((e) => asRecord(e.conditions).ready === true && asRecord(e.conditions).serving === false);

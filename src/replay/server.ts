@@ -285,7 +285,7 @@ class Replay {
       if (res.destroyed || req.destroyed) return;
     }
     if (fault.status === 403) return this.sendStatus(res, forbidden(r, verb, ns, name, `denied by the replay's fault mode (--fault)`, sub));
-    if (!this.store.isCaptured(r)) {
+    if (!this.store.isCaptured(r, ns, name)) {
       return this.sendStatus(res, forbidden(r, verb, ns, name, `the snapshot did not capture ${this.store.capturedName(r)}`, sub));
     }
     if (fault.status === 500) {

@@ -141,10 +141,20 @@ export class ReplayStore {
     return isBuiltinGroup(r.group) || r.group === 'metallb.io' ? r.kind : `${r.kind}.${r.group}`;
   }
 
-  /** Whether the input captured the resource's kind: listed as captured, or objects of it are present. */
-  isCaptured(r: ApiResource): boolean {
-    const key = storageKey(r.group, r.kind);
-    return this.present.has(key) || this.captured.has(this.capturedName(r)) || this.captured.has(`${r.kind}.${r.group}`);
+  /**
+   * Whether the input captured what is asked: the resource's kind (listed as captured, or objects
+   * of it present), or, where a live read took it only in some namespaces (`Pod@metallb-system`)
+   * or by name (`Secret@metallb-system/memberlist`), that namespace or that object: as a Role
+   * limited to those would answer, anything wider is forbidden.
+   */
+  isCaptured(r: ApiResource, namespace?: string, name?: string): boolean {
+    const kind = this.capturedName(r);
+    if (this.captured.has(kind) || this.captured.has(`${r.kind}.${r.group}`)) return true;
+    const prefix = `${kind}@`;
+    const scoped = [...this.captured].filter((c) => c.startsWith(prefix));
+    if (scoped.length === 0) return this.present.has(storageKey(r.group, r.kind));
+    if (namespace === undefined) return false;
+    return scoped.includes(`${prefix}${namespace}`) || (name !== undefined && scoped.includes(`${prefix}${namespace}/${name}`));
   }
 
   /** The resource's objects (in one namespace, or all), in the version the resource serves. */

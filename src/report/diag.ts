@@ -144,7 +144,7 @@ export function crdViews(state: ClusterState): CrdView[] | undefined {
 
 /** The controller's and speakers' pods in MetalLB's namespace, with their state. */
 export function podViews(state: ClusterState): PodView[] | undefined {
-  if (!state.isCaptured('Pod')) return undefined;
+  if (!state.isCaptured('Pod', state.metallb.namespace)) return undefined;
   const out: PodView[] = [];
   for (const component of ['controller', 'speaker'] as const) {
     for (const p of metallbPods(state, component)) {

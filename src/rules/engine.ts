@@ -67,7 +67,7 @@ function toFinding(rule: Rule, input: FindingInput): Finding {
 }
 
 function subjectToObject(s: Subject): FindingObject {
-  if (!('obj' in s)) return { kind: s.kind ?? 'File', name: s.name ?? s.file, file: s.file, line: s.line, column: s.column };
+  if (!('obj' in s)) return { kind: s.kind ?? 'File', name: s.name ?? s.file, ...(s.namespace ? { namespace: s.namespace } : {}), file: s.file, line: s.line, column: s.column };
   const o = s.obj;
   const out: FindingObject = { kind: o.kind, name: o.metadata?.name ?? o.metadata?.generateName ?? '' };
   if (o.metadata?.namespace) out.namespace = o.metadata.namespace;

@@ -37,7 +37,7 @@ export interface RuleMeta {
 /** An object a finding is about, and optionally the field to point at. */
 export type Subject =
   | { obj: KubeObject; path?: FieldPath }
-  | { file: string; line: number; column: number; kind?: string; name?: string };
+  | { file: string; line: number; column: number; kind?: string; name?: string; namespace?: string };
 
 export interface FindingInput {
   message: string;

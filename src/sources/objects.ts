@@ -5,6 +5,7 @@ import type { KubeObject, LoadIssue, ObjectSource } from './types.js';
 import { attachSource, unpackPos } from './types.js';
 import type { ParsedText, PositionMap } from './parsed.js';
 import type { LazyFilePositions } from './lazy-json.js';
+import { dropSecretValues } from './mask.js';
 
 export interface ObjectsOut {
   objects: KubeObject[];
@@ -20,22 +21,6 @@ function isPlainObject(v: unknown): v is Obj {
 
 function isKube(v: unknown): v is Obj & { apiVersion: string; kind: string } {
   return isPlainObject(v) && typeof v.apiVersion === 'string' && v.apiVersion !== '' && typeof v.kind === 'string' && v.kind !== '';
-}
-
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** Secrets keep their type and key names only; no value ever leaves the loader. */
-function dropSecretValues(o: Obj): void {
-  for (const f of ['data', 'stringData']) {
-    const d = o[f];
-    if (d === undefined || d === null) continue;
-    if (isPlainObject(d)) for (const k of Object.keys(d)) d[k] = '';
-    else if (Array.isArray(d)) o[f] = d.map(() => '');
-    else o[f] = '';
-  }
-  // kubectl apply keeps the whole object, values included, in this annotation.
-  const md = o.metadata;
-  if (isPlainObject(md) && isPlainObject(md.annotations) && Object.hasOwn(md.annotations, LAST_APPLIED)) md.annotations[LAST_APPLIED] = '';
 }
 
 function isSecretValuePath(path: string): boolean {

@@ -116,9 +116,16 @@ export class InputError extends Error {
   }
 }
 
+/** The tool cannot reach or use its source (no kubeconfig, no such context, cluster unreachable): one line, exit 3. */
+export class SourceError extends Error {
+  override name = 'SourceError';
+}
+
 export interface Gap {
   what: string;
   why: string;
+  /** the kind the gap leaves unknown, as ClusterState names it (a live read's gaps say) */
+  kind?: string;
 }
 
 /** The result of reading any input: objects, their problems, and what was (not) captured. */

@@ -122,8 +122,35 @@ export class ClusterState {
     return file !== undefined && this.fromCluster.roots.some((r) => file.startsWith(r));
   }
 
-  isCaptured(kind: string): boolean {
-    return this.captured.has(kind);
+  /**
+   * Whether the input holds every object of the kind (absent means none exist), or, with a
+   * namespace (and name), every object of it there: a live read takes some kinds only where rules
+   * look (Pods of MetalLB's namespace, the Secrets MetalLB uses), recorded as `Kind@namespace`
+   * and `Kind@namespace/name` in bundle.json's captured list.
+   */
+  isCaptured(kind: string, namespace?: string, name?: string): boolean {
+    if (this.captured.has(kind)) return true;
+    if (namespace === undefined) return false;
+    if (this.captured.has(`${kind}@${namespace}`)) return true;
+    return name !== undefined && this.captured.has(`${kind}@${namespace}/${name}`);
+  }
+
+  /**
+   * Whether the EndpointSlices of a namespace's Services are known; without a namespace, whether
+   * those of every LoadBalancer Service are (a live read takes them per namespace).
+   */
+  endpointSlicesCaptured(namespace?: string): boolean {
+    if (this.captured.has('EndpointSlice')) return true;
+    if (namespace !== undefined) return this.isCaptured('EndpointSlice', namespace);
+    const lb = this.all('Service').filter((s) => asRecord(s.spec).type === 'LoadBalancer');
+    return lb.length > 0 && lb.every((s) => this.isCaptured('EndpointSlice', s.metadata?.namespace || 'default'));
+  }
+
+  /** The namespaces where a kind was read in full, when it was not read everywhere ('all' when it was). */
+  capturedNamespaces(kind: string): 'all' | string[] {
+    if (this.captured.has(kind)) return 'all';
+    const prefix = `${kind}@`;
+    return [...this.captured].filter((c) => c.startsWith(prefix) && !c.includes('/', prefix.length)).map((c) => c.slice(prefix.length));
   }
 
   /**
@@ -261,10 +288,12 @@ function mergeLayers(layers: StateLayer[]): Merged {
     for (const kind of capturedKinds(layer)) m.captured.add(kind);
     if (layer.load.bundle?.gaps) m.gaps.push(...layer.load.bundle.gaps);
   }
-  const known = new Set(m.gaps.map((g) => g.what));
+  const known = new Set(m.gaps.flatMap((g) => (g.kind ? [g.what, `list ${g.kind}`] : [g.what])));
+  // a kind read only where rules look (`Kind@namespace`) is a choice of scope, not a gap
+  const scoped = new Set([...m.captured].filter((c) => c.includes('@')).map((c) => c.slice(0, c.indexOf('@'))));
   for (const kind of new Set(Object.values(MODELLED_KINDS).flat())) {
     const what = `list ${kind}`;
-    if (!m.captured.has(kind) && !known.has(what)) m.gaps.push({ what, why: 'not in the input' });
+    if (!m.captured.has(kind) && !scoped.has(kind) && !known.has(what)) m.gaps.push({ what, why: 'not in the input' });
   }
   return m;
 }

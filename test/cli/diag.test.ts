@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runInProcess, ROOT } from '../helpers/cli.js';
+import { cli, runInProcess, ROOT } from '../helpers/cli.js';
 import { bundleJson, l2Advertisement, node, speakerDaemonSet, speakerPod, endpointSlice } from '../helpers/cluster.js';
 import { docs, pool, service } from '../helpers/services.js';
 import { validateSarif, validatorUnavailable } from '../helpers/sarif-validator.js';
@@ -177,11 +177,21 @@ describe('diag over a broken cluster', () => {
 });
 
 describe('diag input errors', () => {
-  test('no --from: one line, exit 3', async () => {
-    const r = await runInProcess(['diag']);
+  test('no --from and no kubeconfig: one line, exit 3', () => {
+    const home = mkdtempSync(join(tmpdir(), 'md-home-'));
+    try {
+      const r = cli(['diag'], { env: { HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' } });
+      assert.equal(r.code, 3);
+      assert.match(r.stderr, /no cluster to read: no ~\/\.kube\/config, no KUBECONFIG, no --kubeconfig, and not running in a pod; or use --from SNAPSHOT/);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+  test('a --kubeconfig that does not exist: exit 3 naming it', async () => {
+    const r = await runInProcess(['diag', '--kubeconfig', 'no/such/kubeconfig']);
     assert.equal(r.code, 3);
-    assert.match(r.err, /diag needs a cluster state: --from/);
-    assert.equal(r.err.trim().split('\n').length, 1);
+    assert.equal(r.err, 'metallb-doctor: no/such/kubeconfig: no such kubeconfig file\n');
   });
   test('a missing bundle: exit 3 naming it', async () => {
     const r = await runInProcess(['diag', '--from', 'no/such/bundle']);

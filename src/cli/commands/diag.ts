@@ -2,20 +2,20 @@
 // sections an operator knows from the old diagnostic script, and what MetalLB computes.
 import { Command } from 'commander';
 import type { KubeObject } from '../../sources/types.js';
-import { loadInputs } from '../../sources/load.js';
-import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
+import { ClusterState } from '../../state/cluster-state.js';
+import { addSourceOptions, loadSource, type SourceOptions } from '../source.js';
 import { RULES, ruleById } from '../../rules/index.js';
 import { runRules } from '../../rules/engine.js';
 import { buildReport, exitCodeFor } from '../../report/build.js';
 import { render } from '../../renderers/index.js';
 import type { Report } from '../../report/types.js';
-import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
+import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
 import type { CliContext } from '../context.js';
 import { diagChecks, diagSections, type DiagReport } from '../../report/diag.js';
 import { renderDiagText } from '../../renderers/diag.js';
 
-interface DiagOptions extends CommonOptions {
+interface DiagOptions extends CommonOptions, SourceOptions {
   namespace?: string;
   bgpBackend: 'native' | 'frr' | 'frr-k8s';
 }
@@ -34,8 +34,8 @@ export function diagCommand(ctx: CliContext): Command {
         'announces each LoadBalancer Service and why others are pending or unreachable. Every finding\n' +
         'comes with its evidence, the fix and the rule\'s documentation. Read-only.',
     )
-    .option('--from <snapshot>', 'the cluster state: a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file')
     .option('-n, --namespace <ns>', 'look only at the Services of this namespace (MetalLB itself is always checked)');
+  addSourceOptions(cmd, { logs: true });
   addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml', 'sarif', 'junit']);
   addReportOptions(cmd);
@@ -48,7 +48,14 @@ finding (--fail-on moves the bar), 3 the input could not be read.
 Health: the worst finding's severity; score = 100 x 0.5^critical x 0.85^error x 0.95^warning
 (counts of findings; info costs nothing). Fix every warning and worse to reach 100.
 
+Without --from, diag reads the cluster of the kubeconfig (kubectl's --kubeconfig, --context and
+KUBECONFIG, or the pod's service account), with GET requests only, and only what its rules need;
+what it may not read (403) is reported as a gap, never as "none". deploy/rbac.yaml holds the
+read-only ClusterRole and Role it needs.
+
 Examples:
+  ${ctx.name} diag                                      # the current context's cluster
+  ${ctx.name} diag --context prod --logs --since 1h     # another context, with the last hour of logs
   ${ctx.name} diag --from examples/demo-cluster        # the bundled demo cluster
   ${ctx.name} diag --from snapshot.tar.gz -o json      # the report as JSON (cli.md's contract)
   ${ctx.name} diag --from snapshot.tar.gz -n shop      # only the Services of namespace shop
@@ -57,8 +64,7 @@ Examples:
   cmd.action(async (_local: unknown, self: Command) => {
     const opts = self.optsWithGlobals<DiagOptions>();
     for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
-    if (!opts.from) throw new UsageError('diag needs a cluster state: --from SNAPSHOT (a bundle, a directory or a file); live clusters are not supported yet');
-    const layers: StateLayer[] = [{ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from }];
+    const { layers } = await loadSource(ctx, opts);
     ctx.phase?.('loaded');
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
     const found = state.metallb.bgpBackend;

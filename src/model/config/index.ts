@@ -1,5 +1,5 @@
 // The whole parse: every section, in config.For's order, every error (MetalLB stops at the first).
-import type { ClusterState } from '../../state/cluster-state.js';
+import { asRecord, type ClusterState } from '../../state/cluster-state.js';
 import { normalizeBGPPeer } from '../bgppeer-conversion.js';
 import type { ConfigError, ConfigInput, ParseContext } from './types.js';
 import { parsePoolsSection } from './pools.js';
@@ -35,9 +35,20 @@ export function configInputFrom(state: ClusterState): ConfigInput {
     bgpAdvertisements: state.metallbObjects('BGPAdvertisement'),
     nodes: captured('Node'),
     namespaces: captured('Namespace'),
-    secrets: captured('Secret')?.filter((s) => (s.metadata?.namespace ?? ns) === ns),
-    bgpExtras: state.isCaptured('ConfigMap') ? state.get('ConfigMap', ns, 'bgpextras') : undefined,
+    secrets: secretsCaptured(state) ? state.all('Secret').filter((s) => (s.metadata?.namespace ?? ns) === ns) : undefined,
+    bgpExtras: state.isCaptured('ConfigMap', ns, 'bgpextras') ? state.get('ConfigMap', ns, 'bgpextras') : undefined,
   };
+}
+
+/**
+ * The Secrets of MetalLB's namespace were read, or each one a BGPPeer's passwordSecret names (a
+ * live read takes only the Secrets MetalLB uses, by name). With no such reference nothing is looked up.
+ */
+function secretsCaptured(state: ClusterState): boolean {
+  const ns = state.metallb.namespace;
+  if (state.isCaptured('Secret', ns)) return true;
+  const names = state.metallbObjects('BGPPeer').map((p) => asRecord(asRecord(p.spec).passwordSecret).name);
+  return names.every((n) => typeof n !== 'string' || n === '' || state.isCaptured('Secret', ns, n));
 }
 
 const cache = new WeakMap<ClusterState, Map<string, ConfigError[]>>();

@@ -41,7 +41,6 @@ export default defineRule({
     fix: 'Create the ConfigMap MetalLB reads, in its namespace, with the configuration under the data key "config" (Helm charts up to 0.12: set configInline, or existingConfigMap to a ConfigMap you create).',
   },
   check({ state, report }) {
-    if (!state.isCaptured('ConfigMap')) return;
     if (state.metallb.configSource !== 'configmap') return;
     const { namespace, version } = state.metallb;
     const readers: Reader[] = [];
@@ -58,6 +57,8 @@ export default defineRule({
     for (const r of readers) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
 
     for (const [name, rs] of byName) {
+      // absent is not none: the ConfigMaps of the namespace, or this one, must have been read
+      if (!state.isCaptured('ConfigMap', namespace, name)) continue;
       const cm = state.all('ConfigMap').find((o) => o.metadata?.name === name && (!o.metadata?.namespace || o.metadata.namespace === namespace));
       const who = rs.map((r) => `${r.workload.kind} "${r.workload.metadata?.name ?? ''}"`).join(' and ');
       const evidence = [...rs.map((r) => r.from), `MetalLB ${version}, from the image of ${rs[0]!.workload.kind} "${rs[0]!.workload.metadata?.name ?? ''}": it reads a ConfigMap (CRDs came with v0.13)`];

@@ -22,7 +22,7 @@ export function installationEvidence(state: ClusterState, missing: 'controller' 
   const out: InstallEvidence[] = [];
   const other = missing === 'controller' ? state.metallb.speaker : state.metallb.controller;
   if (other) out.push({ obj: other, text: `the ${missing === 'controller' ? 'speaker' : 'controller'} ${other.kind} ${other.metadata?.namespace ?? state.metallb.namespace}/${other.metadata?.name ?? ''}` });
-  else if (state.isCaptured('Pod')) {
+  else if (state.isCaptured('Pod', state.metallb.namespace)) {
     const pods = metallbPods(state, missing === 'controller' ? 'speaker' : 'controller');
     if (pods.length > 0) out.push({ obj: pods[0]!, text: `${pods.length} MetalLB ${missing === 'controller' ? 'speaker' : 'controller'} pod(s), e.g. ${pods[0]!.metadata?.name ?? ''}` });
   }
@@ -70,7 +70,7 @@ export default defineRule({
   },
   check({ state, report }) {
     const depCaptured = state.isCaptured('Deployment');
-    const podCaptured = state.isCaptured('Pod');
+    const podCaptured = state.isCaptured('Pod', state.metallb.namespace);
     if (!depCaptured && !podCaptured) return;
     const ns = state.metallb.namespace;
     const dep = depCaptured ? state.metallb.controller : undefined;

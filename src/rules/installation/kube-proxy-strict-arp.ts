@@ -47,7 +47,7 @@ function proxyConfig(cm: KubeObject): ProxyConfig | undefined {
  * kube-proxy replacement, kube-router) may keep kubeadm's ConfigMap after kube-proxy was removed.
  */
 function kubeProxyGone(state: ClusterState): boolean {
-  if (!state.isCaptured('DaemonSet') || !state.isCaptured('Pod')) return false;
+  if (!state.isCaptured('DaemonSet') || !state.isCaptured('Pod', 'kube-system')) return false;
   const isProxy = (o: KubeObject) =>
     o.metadata?.namespace === 'kube-system' &&
     (o.metadata?.labels?.['k8s-app'] === 'kube-proxy' ||
@@ -74,7 +74,7 @@ export default defineRule({
     fix: `Set ipvs.strictARP: true in the kube-proxy ConfigMap (${FIX_SED}), then restart kube-proxy (${RESTART}).`,
   },
   check({ state, report }) {
-    if (!state.isCaptured('ConfigMap')) return;
+    if (!state.isCaptured('ConfigMap', 'kube-system', 'kube-proxy')) return;
     // the ConfigMap may be absent on purpose: kube-proxy-less clusters, or one configured by flags
     const cm = state.get('ConfigMap', 'kube-system', 'kube-proxy');
     if (!cm) return;
@@ -86,7 +86,7 @@ export default defineRule({
 
     const where = cfg.strictARP === undefined ? (cfg.hasIPVS ? ['ipvs'] : ['mode']) : ['ipvs', 'strictARP'];
     const exact = cfg.at?.(where);
-    const first: Subject = exact ? { ...exact, kind: 'ConfigMap', name: 'kube-proxy' } : { obj: cm, path: ['data', KEY] };
+    const first: Subject = exact ? { ...exact, kind: 'ConfigMap', name: 'kube-proxy', namespace: 'kube-system' } : { obj: cm, path: ['data', KEY] };
     const arp =
       cfg.strictARP === undefined
         ? `ipvs.strictARP is not set (kube-proxy's default is false)`

@@ -127,7 +127,7 @@ export default defineRule({
     fix: "Let the speaker DaemonSet run on the node (a toleration for its taint, a nodeSelector/affinity that admits it), or find out why its pod is missing (kubectl -n metallb-system describe daemonset speaker); or drop the node from the advertisements' nodeSelectors.",
   },
   check({ state, report }) {
-    if (!state.isCaptured('Node') || !state.isCaptured('Pod') || !state.isCaptured('DaemonSet')) return;
+    if (!state.isCaptured('Node') || !state.isCaptured('Pod', state.metallb.namespace) || !state.isCaptured('DaemonSet')) return;
     if (!state.isCaptured('L2Advertisement') && !state.isCaptured('BGPAdvertisement')) return;
     const ds = state.metallb.speaker;
     if (!ds) return; // speaker-unavailable: no speaker DaemonSet

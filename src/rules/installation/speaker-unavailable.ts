@@ -73,7 +73,7 @@ export default defineRule({
   },
   check({ state, report }) {
     const dsCaptured = state.isCaptured('DaemonSet');
-    const podCaptured = state.isCaptured('Pod');
+    const podCaptured = state.isCaptured('Pod', state.metallb.namespace);
     if (!dsCaptured && !podCaptured) return;
     const ns = state.metallb.namespace;
     const ds = dsCaptured ? state.metallb.speaker : undefined;

@@ -110,7 +110,7 @@ const selectorText = (sel: Record<string, string>) =>
 
 /** The pods behind the Service: its selector over the Pods of its namespace. */
 function servicePods(state: ClusterState, svc: KubeObject | undefined, ns: string): KubeObject[] | undefined {
-  if (!state.isCaptured('Pod')) return undefined;
+  if (!state.isCaptured('Pod', ns)) return undefined;
   const sel = serviceSelector(svc);
   if (!sel) return undefined;
   return state.all('Pod').filter((p) => (p.metadata?.namespace ?? '') === ns && matchesSelector({ matchLabels: sel }, p.metadata?.labels));
@@ -126,7 +126,7 @@ interface Readiness {
 
 /** Ready endpoints of the Service from its EndpointSlices, else its Endpoints; undefined when neither was captured. */
 function readiness(state: ClusterState, t: Target): Readiness | undefined {
-  if (state.isCaptured('EndpointSlice')) {
+  if (state.endpointSlicesCaptured(t.namespace)) {
     const slices = state.endpointSlicesFor(t.namespace, t.name);
     let ready = 0;
     let total = 0;
@@ -145,7 +145,7 @@ function readiness(state: ClusterState, t: Target): Readiness | undefined {
         : `EndpointSlice ${namesText(names, 3)}: ${total} endpoint${total === 1 ? '' : 's'}, ${ready} ready`;
     return { ready, total, seen, ...(slices[0] ? { at: { obj: slices[0], path: ['endpoints'] } } : {}) };
   }
-  if (state.isCaptured('Endpoints')) {
+  if (state.isCaptured('Endpoints', t.namespace, t.name)) {
     const ep = state.get('Endpoints', t.namespace, t.name);
     let ready = 0;
     let notReady = 0;
@@ -386,7 +386,7 @@ export default defineRule({
         });
       }
 
-      if (!state.isCaptured('NetworkPolicy')) continue;
+      if (!state.isCaptured('NetworkPolicy', t.namespace)) continue;
       const policies = state.all('NetworkPolicy').filter((np) => (np.metadata?.namespace ?? '') === t.namespace);
       if (policies.length === 0) continue;
       const pods = podTargets(state, podsAll);

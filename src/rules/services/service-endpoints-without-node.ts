@@ -39,7 +39,6 @@ export default defineRule({
     fix: 'Set nodeName on the endpoints (EndpointSlice endpoints[].nodeName, or nodeName on the Endpoints addresses), or use externalTrafficPolicy Cluster.',
   },
   check({ state, report }) {
-    if (!state.isCaptured('EndpointSlice')) return;
     const a = announcementOf(state);
     for (const { svc, result } of handledServices(state)) {
       if ((result.state !== 'allocated' && result.state !== 'kept') || result.ips.length === 0) continue;
@@ -47,6 +46,8 @@ export default defineRule({
       if (asRecord(svc.spec).externalTrafficPolicy !== 'Local') continue;
       const ns = svc.metadata?.namespace || 'default';
       const name = svc.metadata?.name ?? '';
+      // absent is not none: the namespace's EndpointSlices must have been read
+      if (!state.endpointSlicesCaptured(ns)) continue;
       const slices = state.endpointSlicesFor(ns, name);
       const serving = servingEndpoints(slices);
       // no serving endpoint at all: service-no-endpoints says so
@@ -70,7 +71,7 @@ export default defineRule({
         'externalTrafficPolicy: Local',
       ];
       if (!serviceHasSelector(svc)) evidence.push('the Service has no selector: its endpoints are maintained by hand');
-      const mirrored = state.isCaptured('Endpoints') ? state.get('Endpoints', svc.metadata?.namespace, name) : undefined;
+      const mirrored = state.isCaptured('Endpoints', svc.metadata?.namespace || 'default', name) ? state.get('Endpoints', svc.metadata?.namespace, name) : undefined;
       if (mirrored) evidence.push(`Endpoints ${ns}/${name} exists: the EndpointSlice mirroring controller copies its addresses (and their nodeName, if set) into EndpointSlices`);
 
       const ann = a.byService.get(svc)?.announce;

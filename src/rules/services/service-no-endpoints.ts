@@ -46,7 +46,7 @@ export function countEndpoints(slices: readonly KubeObject[]): EndpointCounts {
 
 /** Pods of the Service's namespace its selector matches, with how many are Ready (undefined when Pods are not in the input). */
 function matchingPods(state: ClusterState, ns: string, sel: Record<string, string>): { total: number; ready: number } | undefined {
-  if (!state.isCaptured('Pod')) return undefined;
+  if (!state.isCaptured('Pod', ns)) return undefined;
   let total = 0;
   let ready = 0;
   for (const p of state.all('Pod')) {
@@ -71,13 +71,13 @@ export default defineRule({
     fix: 'Make a pod behind the Service ready: check its EndpointSlices, the pods\' readiness and the Service selector.',
   },
   check({ state, report }) {
-    // absent is not none: without the EndpointSlices nothing can be said about endpoints
-    if (!state.isCaptured('EndpointSlice')) return;
     const a = announcementOf(state);
     for (const { svc, result, info } of handledServices(state)) {
       if ((result.state !== 'allocated' && result.state !== 'kept') || result.ips.length === 0) continue;
       const ns = svc.metadata?.namespace || 'default';
       const name = svc.metadata?.name ?? '';
+      // absent is not none: without the namespace's EndpointSlices nothing can be said about endpoints
+      if (!state.endpointSlicesCaptured(ns)) continue;
       const slices = state.endpointSlicesFor(ns, name);
       const counts = countEndpoints(slices);
       if (counts.serving > 0) continue;

@@ -1,0 +1,371 @@
+// Reading a live cluster: what the rules need and nothing more, in parallel, GET only.
+//
+// Phase 1 (all at once): the version, CRDs, Nodes, Namespaces, LoadBalancer Services, Deployments,
+// DaemonSets, webhook configurations, Events and MetalLB's own kinds. Phase 2, once the workloads
+// say where MetalLB runs: the Pods, ConfigMaps, Endpoints and NetworkPolicies of its namespace (and
+// of kube-system, where kube-proxy, kube-vip and k3s's ServiceLB live), the Secrets MetalLB uses
+// (by name), the EndpointSlices of the LoadBalancer Services' namespaces, and the kinds of other
+// projects whose CRDs exist. Phase 3: the Pods of the namespaces whose LoadBalancer Services have no
+// serving endpoint (service-no-endpoints explains those), and with --logs the containers' logs.
+//
+// What was read is recorded as bundle.json's `captured` list: `Kind` for every object of a kind,
+// `Kind@namespace` for one namespace, `Kind@namespace/name` for one object ("absent is not none":
+// ClusterState.isCaptured). A read that fails is a gap with its reason; only an unreachable API
+// server or refused credentials stop the run.
+import type { BundleManifest, Gap, KubeObject, LoadResult } from '../types.js';
+import { SourceError } from '../types.js';
+import { ApiError, type KubeClient } from './client.js';
+import { maskObject } from '../mask.js';
+import { ClusterState, asArray, asRecord } from '../../state/cluster-state.js';
+import { FOREIGN_KINDS, METALLB_GROUP } from '../../model/kinds.js';
+import { memberlistSecretRefs } from '../../model/memberlist.js';
+import { countEndpoints } from '../../rules/services/service-no-endpoints.js';
+import { VERSION } from '../../version.js';
+
+export interface CaptureOptions {
+  /** --metallb-namespace */
+  metallbNamespace?: string;
+  /** --logs: the containers' logs (since, tail) */
+  logs?: { sinceSeconds?: number; tailLines?: number };
+  /** a line about what is being read; the CLI shows it on a terminal only */
+  progress?(line: string): void;
+  /** the context's name, for bundle.json */
+  context?: string;
+}
+
+export interface CapturedLog {
+  namespace: string;
+  pod: string;
+  container: string;
+  previous: boolean;
+  text: string;
+}
+
+export interface Capture {
+  load: LoadResult;
+  logs: CapturedLog[];
+  /** requests sent, by method */
+  requests: ReadonlyMap<string, number>;
+}
+
+interface Res {
+  gv: string;
+  plural: string;
+  kind: string;
+}
+const R = {
+  crd: { gv: 'apiextensions.k8s.io/v1', plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition' },
+  node: { gv: 'v1', plural: 'nodes', kind: 'Node' },
+  namespace: { gv: 'v1', plural: 'namespaces', kind: 'Namespace' },
+  service: { gv: 'v1', plural: 'services', kind: 'Service' },
+  pod: { gv: 'v1', plural: 'pods', kind: 'Pod' },
+  configmap: { gv: 'v1', plural: 'configmaps', kind: 'ConfigMap' },
+  secret: { gv: 'v1', plural: 'secrets', kind: 'Secret' },
+  endpoints: { gv: 'v1', plural: 'endpoints', kind: 'Endpoints' },
+  event: { gv: 'v1', plural: 'events', kind: 'Event' },
+  deployment: { gv: 'apps/v1', plural: 'deployments', kind: 'Deployment' },
+  daemonset: { gv: 'apps/v1', plural: 'daemonsets', kind: 'DaemonSet' },
+  endpointslice: { gv: 'discovery.k8s.io/v1', plural: 'endpointslices', kind: 'EndpointSlice' },
+  networkpolicy: { gv: 'networking.k8s.io/v1', plural: 'networkpolicies', kind: 'NetworkPolicy' },
+  vwc: { gv: 'admissionregistration.k8s.io/v1', plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration' },
+} satisfies Record<string, Res>;
+
+/** MetalLB's kinds: [kind, plural, versions to try in order]. */
+const METALLB_RESOURCES: [string, string, string[]][] = [
+  ['IPAddressPool', 'ipaddresspools', ['v1beta1']],
+  ['L2Advertisement', 'l2advertisements', ['v1beta1']],
+  ['BGPAdvertisement', 'bgpadvertisements', ['v1beta1']],
+  ['BGPPeer', 'bgppeers', ['v1beta2', 'v1beta1']],
+  ['BFDProfile', 'bfdprofiles', ['v1beta1']],
+  ['Community', 'communities', ['v1beta1']],
+  ['ServiceL2Status', 'servicel2statuses', ['v1beta1']],
+  ['ServiceBGPStatus', 'servicebgpstatuses', ['v1beta1']],
+  ['ConfigurationState', 'configurationstates', ['v1beta1']],
+];
+
+/** More namespaces than this with LoadBalancer Services: their EndpointSlices are read in one list. */
+const SLICE_NAMESPACES_MAX = 64;
+/** Containers whose logs --logs fetches: MetalLB's, and FRR's beside them. */
+const LOG_CONTAINERS = new Set(['speaker', 'controller', 'frr', 'frr-k8s', 'reloader', 'frr-metrics']);
+
+export function apiPath(r: Res, namespace?: string, name?: string): string {
+  const root = r.gv.includes('/') ? `/apis/${r.gv}` : `/api/${r.gv}`;
+  return `${root}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${r.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
+}
+
+const keyOf = (o: KubeObject) => `${o.apiVersion}\u0000${o.kind}\u0000${o.metadata?.namespace ?? ''}\u0000${o.metadata?.name ?? ''}`;
+
+/** Trims what no rule reads and what would only weigh: managedFields, other projects' CRD schemas. */
+function trim(o: KubeObject): void {
+  if (o.metadata && 'managedFields' in o.metadata) delete o.metadata.managedFields;
+  if (o.kind === 'CustomResourceDefinition' && asRecord(o.spec).group !== METALLB_GROUP) {
+    for (const v of asArray(asRecord(o.spec).versions)) delete asRecord(v).schema;
+  }
+}
+
+export async function captureCluster(client: KubeClient, opts: CaptureOptions = {}): Promise<Capture> {
+  const objects = new Map<string, KubeObject>();
+  const captured = new Set<string>();
+  const gaps: Gap[] = [];
+  const errors: string[] = [];
+  const scopes: Record<string, string> = {};
+  let done = 0;
+  const say = (line: string) => opts.progress?.(line);
+
+  const add = (items: KubeObject[]) => {
+    for (const o of items) {
+      trim(o);
+      maskObject(o);
+      objects.set(keyOf(o), o);
+    }
+    done += items.length;
+  };
+  const gap = (what: string, e: unknown, kind?: string) => {
+    if (e instanceof ApiError) {
+      if (e.status === 401) throw new SourceError(`the API server refused the credentials of context "${client.config.context}" (401 Unauthorized): ${what}`);
+      gaps.push({ what, why: e.why, ...(kind ? { kind } : {}) });
+    } else throw e;
+  };
+  const kindOf = (entry: string) => entry.replace(/@.*$/, '');
+  /** a list; captured as `entry` when it succeeds, a gap when it does not */
+  const list = async (what: string, entry: string, path: string, query: Record<string, string> = {}, filter?: (o: KubeObject) => boolean): Promise<KubeObject[] | undefined> => {
+    say(`reading ${what}`);
+    try {
+      const r = await client.list(path, query);
+      const items = filter ? r.items.filter(filter) : r.items;
+      add(items);
+      captured.add(entry);
+      say(`read ${what}: ${items.length} (${done} objects in all)`);
+      return items;
+    } catch (e) {
+      gap(`list ${what}`, e, kindOf(entry));
+      return undefined;
+    }
+  };
+
+  // the API server, first: nothing else is worth trying when it cannot be reached
+  let kubernetesVersion: string | undefined;
+  try {
+    const v = await client.getJSON<{ gitVersion?: string }>('/version');
+    kubernetesVersion = typeof v.gitVersion === 'string' ? v.gitVersion : undefined;
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    if (e.status === 0) throw new SourceError(`cannot reach the API server ${client.config.cluster.server} (context "${client.config.context}"): ${e.reason}${e.message && e.reason !== 'timed out' ? ` (${e.message})` : ''}`);
+    if (e.status === 401) throw new SourceError(`the API server ${client.config.cluster.server} refused the credentials of context "${client.config.context}" (401 Unauthorized)`);
+    errors.push(`GET /version: ${e.why}`);
+  }
+
+  // ---- phase 1
+  const crds = list('CustomResourceDefinitions', 'CustomResourceDefinition', apiPath(R.crd));
+  const services = (async () => {
+    const what = 'LoadBalancer Services in all namespaces';
+    say(`reading ${what}`);
+    try {
+      let r;
+      try {
+        r = await client.list(apiPath(R.service), { fieldSelector: 'spec.type=LoadBalancer' });
+      } catch (e) {
+        // spec.type is a field selector from Kubernetes 1.31 on; older servers answer 400
+        if (!(e instanceof ApiError && e.status === 400)) throw e;
+        r = await client.list(apiPath(R.service));
+        r.items = r.items.filter((s) => asRecord(s.spec).type === 'LoadBalancer');
+      }
+      add(r.items);
+      captured.add('Service');
+      return r.items;
+    } catch (e) {
+      gap(`list ${what}`, e, 'Service');
+      return undefined;
+    }
+  })();
+  const workloads = Promise.all([list('Deployments', 'Deployment', apiPath(R.deployment)), list('DaemonSets', 'DaemonSet', apiPath(R.daemonset))]);
+  const metallbKinds = Promise.all(
+    METALLB_RESOURCES.map(async ([kind, plural, versions]) => {
+      for (let i = 0; i < versions.length; i++) {
+        const what = `${plural}.${METALLB_GROUP}`;
+        say(`reading ${what}`);
+        try {
+          const r = await client.list(apiPath({ gv: `${METALLB_GROUP}/${versions[i]}`, plural, kind }));
+          add(r.items);
+          captured.add(kind);
+          return r.items;
+        } catch (e) {
+          // not served: an older MetalLB (the next version), or the CRD is not installed, so none exist
+          if (e instanceof ApiError && e.status === 404) {
+            if (i + 1 < versions.length) continue;
+            captured.add(kind);
+            return [];
+          }
+          gap(`list ${what}`, e, kind);
+          return undefined;
+        }
+      }
+      return undefined;
+    }),
+  );
+  const others = Promise.all([
+    list('Nodes', 'Node', apiPath(R.node)),
+    list('Namespaces', 'Namespace', apiPath(R.namespace)),
+    list('ValidatingWebhookConfigurations', 'ValidatingWebhookConfiguration', apiPath(R.vwc)),
+    list('Events in all namespaces', 'Event', apiPath(R.event)),
+  ]);
+
+  // ---- phase 2
+  const [deployments, daemonsets] = await workloads;
+  const mlObjects = (await metallbKinds).flat().filter((o): o is KubeObject => o !== undefined);
+  const probe = new ClusterState([{ load: { objects: [...(deployments ?? []), ...(daemonsets ?? []), ...mlObjects], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [] }, kind: 'cluster' }], {
+    metallbNamespace: opts.metallbNamespace,
+  });
+  const ns = probe.metallb.namespace;
+  const frrNs = frrK8sNamespace(daemonsets ?? []);
+  const podNamespaces = [...new Set([ns, 'kube-system', ...(frrNs ? [frrNs] : [])])];
+  const secretNames = new Set<string>();
+  if (probe.metallb.speaker) for (const ref of memberlistSecretRefs(probe.metallb.speaker)) secretNames.add(ref.secret);
+  for (const p of probe.metallbObjects('BGPPeer')) {
+    const n = asRecord(asRecord(p.spec).passwordSecret).name;
+    if (typeof n === 'string' && n) secretNames.add(n);
+  }
+
+  const getOne = async (what: string, entry: string, path: string) => {
+    say(`reading ${what}`);
+    try {
+      const o = await client.getJSON<KubeObject>(path);
+      add([o]);
+      captured.add(entry);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) captured.add(entry); // read, and it does not exist
+      else gap(`get ${what}`, e, kindOf(entry));
+    }
+  };
+
+  const phase2: Promise<unknown>[] = [
+    ...podNamespaces.map((n) => list(`Pods in ${n}`, `Pod@${n}`, apiPath(R.pod, n))),
+    ...[ns, 'kube-system'].filter((n, i, a) => a.indexOf(n) === i).map((n) => list(`ConfigMaps in ${n}`, `ConfigMap@${n}`, apiPath(R.configmap, n))),
+    list(`Services in ${ns}`, `Service@${ns}`, apiPath(R.service, ns)),
+    list(`Endpoints in ${ns}`, `Endpoints@${ns}`, apiPath(R.endpoints, ns)),
+    getOne('Endpoints default/kubernetes', 'Endpoints@default/kubernetes', apiPath(R.endpoints, 'default', 'kubernetes')),
+    list(`NetworkPolicies in ${ns}`, `NetworkPolicy@${ns}`, apiPath(R.networkpolicy, ns)),
+    ...[...secretNames].map((name) => getOne(`Secret ${ns}/${name}`, `Secret@${ns}/${name}`, apiPath(R.secret, ns, name))),
+  ];
+  // other projects' kinds whose CRDs exist (presence is all rules read from them)
+  const crdList = await crds;
+  for (const crd of crdList ?? []) {
+    const spec = asRecord(crd.spec);
+    const group = typeof spec.group === 'string' ? spec.group : '';
+    const plural = asRecord(spec.names).plural;
+    const kind = asRecord(spec.names).kind;
+    if (typeof plural !== 'string' || typeof kind !== 'string') continue;
+    for (const v of asArray(spec.versions).map(asRecord)) {
+      const gv = `${group}/${String(v.name)}`;
+      if (v.served !== true || !FOREIGN_KINDS[gv]?.includes(kind)) continue;
+      phase2.push(list(`${plural}.${group}`, `${kind}.${group}`, apiPath({ gv, plural, kind })));
+      break;
+    }
+  }
+  // EndpointSlices of the LoadBalancer Services: per namespace, or all at once when they are many
+  const lb = await services;
+  // (and MetalLB's own namespace: its webhook Service's endpoints)
+  const svcNamespaces = [...new Set([ns, ...(lb ?? []).map((s) => s.metadata?.namespace || 'default')])];
+  const slices: Promise<KubeObject[] | undefined>[] =
+    lb === undefined
+      ? []
+      : svcNamespaces.length > SLICE_NAMESPACES_MAX
+        ? [list('EndpointSlices in all namespaces', 'EndpointSlice', apiPath(R.endpointslice))]
+        : svcNamespaces.map((n) => list(`EndpointSlices in ${n}`, `EndpointSlice@${n}`, apiPath(R.endpointslice, n)));
+  const sliceLists = await Promise.all(slices);
+  await Promise.all(phase2);
+  await others;
+
+  // ---- phase 3: the Pods behind LoadBalancer Services that have no serving endpoint
+  if (lb && sliceLists.every((l) => l !== undefined)) {
+    const byService = new Map<string, KubeObject[]>();
+    for (const s of sliceLists.flat() as KubeObject[]) {
+      const svc = s.metadata?.labels?.['kubernetes.io/service-name'];
+      if (!svc) continue;
+      const k = `${s.metadata?.namespace ?? ''}/${svc}`;
+      byService.set(k, [...(byService.get(k) ?? []), s]);
+    }
+    const need = new Set<string>();
+    for (const svc of lb) {
+      const n = svc.metadata?.namespace || 'default';
+      if (captured.has(`Pod@${n}`) || podNamespaces.includes(n)) continue;
+      if (countEndpoints(byService.get(`${n}/${svc.metadata?.name ?? ''}`) ?? []).serving === 0) need.add(n);
+    }
+    await Promise.all([...need].map((n) => list(`Pods in ${n}`, `Pod@${n}`, apiPath(R.pod, n))));
+  }
+
+  const logs: CapturedLog[] = [];
+  const logsForbidden: string[] = [];
+  if (opts.logs) {
+    const pods = [...objects.values()].filter((o) => o.kind === 'Pod' && (o.metadata?.namespace === ns || (frrNs !== undefined && o.metadata?.namespace === frrNs)));
+    await Promise.all(
+      pods.flatMap((p) => logReads(p, ns, frrNs)).map(async (l) => {
+        say(`reading logs of ${l.namespace}/${l.pod} ${l.container}${l.previous ? ' (previous)' : ''}`);
+        try {
+          const body = await client.get(`${apiPath(R.pod, l.namespace, l.pod)}/log`, {
+            container: l.container,
+            ...(l.previous ? { previous: 'true' } : {}),
+            ...(opts.logs!.sinceSeconds ? { sinceSeconds: opts.logs!.sinceSeconds } : {}),
+            ...(opts.logs!.tailLines !== undefined ? { tailLines: opts.logs!.tailLines } : {}),
+          }, 'text/plain');
+          logs.push({ ...l, text: body.toString('utf8') });
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          // a previous container that is gone, or logs that rotated away, are not gaps of the state
+          if (e.status === 400 || e.status === 404) return;
+          if (e.status === 403) logsForbidden.push(`${l.namespace}/${l.pod} ${l.container}${l.previous ? ' (previous)' : ''}`);
+          else errors.push(`logs of ${l.namespace}/${l.pod} ${l.container}${l.previous ? ' (previous)' : ''}: ${e.why}`);
+        }
+      }),
+    );
+    if (logsForbidden.length > 0) {
+      logsForbidden.sort();
+      gaps.push({ what: `logs of ${logsForbidden.length === 1 ? logsForbidden[0] : `${logsForbidden.length} containers (${logsForbidden.slice(0, 3).join(', ')}${logsForbidden.length > 3 ? ', ...' : ''})`}`, why: 'forbidden' });
+    }
+    logs.sort((a, b) => `${a.namespace}/${a.pod}/${a.container}/${a.previous}`.localeCompare(`${b.namespace}/${b.pod}/${b.container}/${b.previous}`));
+  }
+
+  scopes.Service = `spec.type=LoadBalancer in all namespaces, and every Service of ${ns}`;
+  const bundle: BundleManifest & { requests?: Record<string, number>; scopes?: Record<string, string> } = {
+    format: 'metallb-doctor-bundle/v1',
+    createdAt: new Date().toISOString(),
+    tool: { name: 'metallb-doctor', version: VERSION },
+    ...(opts.context ? { context: opts.context } : {}),
+    ...(kubernetesVersion ? { kubernetesVersion } : {}),
+    metallbNamespace: ns,
+    captured: [...captured].sort(),
+    gaps,
+    errors,
+    scopes,
+  };
+  return {
+    load: { objects: [...objects.values()], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [], bundle },
+    logs,
+    requests: client.sent,
+  };
+}
+
+/** The namespace frr-k8s runs in, from its DaemonSet (MetalLB's frr-k8s backend). */
+function frrK8sNamespace(daemonsets: KubeObject[]): string | undefined {
+  for (const ds of daemonsets) {
+    const name = ds.metadata?.name ?? '';
+    const images = asArray(asRecord(asRecord(asRecord(ds.spec).template).spec).containers).map((c) => String(asRecord(c).image ?? ''));
+    if (/^frr-k8s/.test(name) || images.some((i) => /(^|\/)frr-k8s(:|@|$)/.test(i))) return ds.metadata?.namespace;
+  }
+  return undefined;
+}
+
+function logReads(pod: KubeObject, ns: string, frrNs: string | undefined): Omit<CapturedLog, 'text'>[] {
+  const namespace = pod.metadata?.namespace ?? ns;
+  const name = pod.metadata?.name ?? '';
+  const statuses = new Map(asArray(asRecord(pod.status).containerStatuses).map((c) => [String(asRecord(c).name), asRecord(c)]));
+  const out: Omit<CapturedLog, 'text'>[] = [];
+  for (const c of asArray(asRecord(pod.spec).containers).map(asRecord)) {
+    const container = String(c.name ?? '');
+    if (!LOG_CONTAINERS.has(container) && !(frrNs !== undefined && namespace === frrNs)) continue;
+    const st = statuses.get(container);
+    out.push({ namespace, pod: name, container, previous: false });
+    if (Number(st?.restartCount ?? 0) > 0) out.push({ namespace, pod: name, container, previous: true });
+  }
+  return out;
+}

@@ -1,0 +1,287 @@
+// GET requests to a Kubernetes API server, and nothing else: the authentication comes from the
+// kubeconfig through @kubernetes/client-node, the requests are plain HTTP(S) with keep-alive and
+// JSON.parse (the generated clients would turn every list into class instances, doubling the
+// time and memory of a large list for nothing a rule reads). Lists page with limit/continue;
+// 429 and 5xx (and a connection reset or a truncated body) are retried with backoff; every call
+// is bounded by the request timeout and the whole run by its deadline.
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '../types.js';
+import type { ResolvedConfig } from './kubeconfig.js';
+
+export interface ClientOptions {
+  /** --request-timeout: the longest one call may take (0: no limit but the deadline) */
+  requestTimeoutMs: number;
+  /** the moment (Date.now() scale) by which everything must be done */
+  deadline: number;
+  /** retries of a call after a 429, 5xx, reset or truncated answer */
+  maxRetries?: number;
+  /** calls in flight at once */
+  concurrency?: number;
+  /** items per page of a list (kubectl's --chunk-size; 0: no paging) */
+  chunkSize?: number;
+  /** every request sent, for tests and -v */
+  onRequest?(method: string, path: string): void;
+}
+
+/** A call that did not succeed: the HTTP status and the server's Status message, or a transport failure. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    /** HTTP status; 0 for transport failures (refused, reset, timed out, bad answer) */
+    readonly status: number,
+    readonly reason: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+  /** how a gap names it: "forbidden", "timed out", "500 Internal Server Error", ... */
+  get why(): string {
+    if (this.status === 403) return 'forbidden';
+    if (this.status === 404) return 'not found';
+    if (this.status === 0) return this.reason;
+    return `${this.status} ${this.reason}${this.message ? `: ${this.message}` : ''}`;
+  }
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion?: string;
+}
+
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class KubeClient {
+  /** requests sent, by method (only GET is ever sent; tests check it) */
+  readonly sent = new Map<string, number>();
+  private readonly base: URL;
+  private readonly agent: http.Agent;
+  private readonly authKc: KubeConfig;
+  private readonly tls: https.RequestOptions = {};
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  private constructor(
+    readonly config: ResolvedConfig,
+    readonly opts: ClientOptions,
+  ) {
+    this.base = new URL(config.cluster.server.replace(/\/+$/, ''));
+    const secure = this.base.protocol === 'https:';
+    // client-node refuses http:// servers unless skipTLSVerify is set (meaningless without TLS);
+    // kubectl accepts them, and so does this tool: the headers are taken as if it were set
+    this.authKc = secure ? config.kc : withSkipTLS(config);
+    const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 8 };
+    this.agent = secure ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+  }
+
+  static async create(config: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
+    const c = new KubeClient(config, opts);
+    await c.prepareTLS();
+    return c;
+  }
+
+  /** The TLS material of the kubeconfig, once: the agent keeps its connections alive across calls. */
+  private async prepareTLS(): Promise<void> {
+    if (this.base.protocol !== 'https:') return;
+    const o: https.RequestOptions = {};
+    await this.authKc.applyToHTTPSOptions(o);
+    (o.agent as http.Agent | undefined)?.destroy();
+    for (const k of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const) {
+      if (o[k] !== undefined) (this.tls as Record<string, unknown>)[k] = o[k];
+    }
+    if (this.config.cluster.skipTLSVerify) this.tls.rejectUnauthorized = false;
+  }
+
+  /** Headers of the user (a token, an exec plugin's token, basic auth), fresh per call: tokens expire. */
+  private async authHeaders(): Promise<Record<string, string>> {
+    const o: https.RequestOptions = {};
+    await this.authKc.applyToHTTPSOptions(o);
+    (o.agent as http.Agent | undefined)?.destroy();
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries((o.headers ?? {}) as Record<string, unknown>)) if (typeof v === 'string') headers[k] = v;
+    if (o.auth) headers.Authorization = `Basic ${Buffer.from(o.auth).toString('base64')}`;
+    return headers;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  get requestCount(): number {
+    let n = 0;
+    for (const v of this.sent.values()) n += v;
+    return n;
+  }
+
+  private async slot(): Promise<void> {
+    const max = this.opts.concurrency ?? 8;
+    if (this.inFlight < max) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+    this.inFlight++;
+  }
+  private release(): void {
+    this.inFlight--;
+    this.waiting.shift()?.();
+  }
+
+  private url(path: string, query: Record<string, string | number | boolean | undefined> = {}): URL {
+    const u = new URL(this.base.toString());
+    u.pathname = `${u.pathname.replace(/\/+$/, '')}${path}`;
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') u.searchParams.set(k, String(v));
+    return u;
+  }
+
+  /** One GET, retried as the class comment says; resolves with the body of a 2xx answer. */
+  async get(path: string, query: Record<string, string | number | boolean | undefined> = {}, accept = 'application/json'): Promise<Buffer> {
+    const max = this.opts.maxRetries ?? 4;
+    for (let attempt = 0; ; attempt++) {
+      let retryAfter: number | undefined;
+      try {
+        return await this.once(path, query, accept);
+      } catch (e) {
+        const err = e as ApiError & { retryAfter?: number };
+        const retriable = err instanceof ApiError && (RETRY_STATUS.has(err.status) || (err.status === 0 && err.reason !== 'timed out' && err.reason !== 'refused'));
+        if (!retriable || attempt >= max) throw e;
+        retryAfter = err.retryAfter;
+      }
+      const backoff = retryAfter !== undefined ? Math.min(retryAfter * 1000, 5000) : Math.min(200 * 2 ** attempt, 3000) * (0.75 + Math.random() * 0.5);
+      if (Date.now() + backoff >= this.opts.deadline) throw new ApiError('', 0, 'timed out', path);
+      await sleep(backoff);
+    }
+  }
+
+  async getJSON<T = unknown>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+    const max = this.opts.maxRetries ?? 4;
+    for (let attempt = 0; ; attempt++) {
+      const body = await this.get(path, query);
+      try {
+        return JSON.parse(body.toString('utf8')) as T;
+      } catch {
+        // a body cut short (a proxy, a restarting API server): asked again like a reset
+        if (attempt >= max || Date.now() >= this.opts.deadline) throw new ApiError('the answer is not complete JSON', 0, 'truncated answer', path);
+      }
+    }
+  }
+
+  /** Every page of a list; items get back the kind and apiVersion that built-in lists leave off. */
+  async list(path: string, query: Record<string, string | undefined> = {}, onPage?: (items: number) => void): Promise<ListResult> {
+    const items: KubeObject[] = [];
+    let cont: string | undefined;
+    let rv: string | undefined;
+    let restarted = false;
+    const limit = this.opts.chunkSize ?? 500;
+    for (let page = 0; page < 100_000; page++) {
+      let body: { kind?: string; apiVersion?: string; metadata?: { continue?: string; resourceVersion?: string }; items?: KubeObject[] };
+      try {
+        body = await this.getJSON(path, { ...query, ...(limit > 0 ? { limit } : {}), ...(cont ? { continue: cont } : {}) });
+      } catch (e) {
+        // the continue token expired (410 Gone) while paging a long list: start again, once
+        if (e instanceof ApiError && e.status === 410 && cont && !restarted) {
+          restarted = true;
+          items.length = 0;
+          cont = undefined;
+          continue;
+        }
+        throw e;
+      }
+      const kind = typeof body.kind === 'string' && body.kind.endsWith('List') ? body.kind.slice(0, -4) : undefined;
+      for (const it of Array.isArray(body.items) ? body.items : []) {
+        if (it === null || typeof it !== 'object') continue;
+        if (!it.kind && kind) it.kind = kind;
+        if (!it.apiVersion && body.apiVersion) it.apiVersion = body.apiVersion;
+        items.push(it);
+      }
+      onPage?.(items.length);
+      rv = body.metadata?.resourceVersion ?? rv;
+      cont = body.metadata?.continue || undefined;
+      if (!cont) break;
+    }
+    return { items, resourceVersion: rv };
+  }
+
+  private async once(path: string, query: Record<string, string | number | boolean | undefined>, accept: string): Promise<Buffer> {
+    const left = this.opts.deadline - Date.now();
+    if (left <= 0) throw new ApiError('', 0, 'timed out', path);
+    const timeout = this.opts.requestTimeoutMs > 0 ? Math.min(this.opts.requestTimeoutMs, left) : left;
+    await this.slot();
+    try {
+      const headers = { ...(await this.authHeaders()), Accept: accept, 'User-Agent': 'metallb-doctor' };
+      const u = this.url(path, query);
+      this.sent.set('GET', (this.sent.get('GET') ?? 0) + 1);
+      this.opts.onRequest?.('GET', `${u.pathname}${u.search}`);
+      return await new Promise<Buffer>((resolve, reject) => {
+        const mod = u.protocol === 'https:' ? https : http;
+        let done = false;
+        const fail = (err: ApiError) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          req.destroy();
+          reject(err);
+        };
+        const req = mod.request(u, { method: 'GET', headers, agent: this.agent, ...this.tls }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', () => fail(new ApiError('the connection broke during the answer', 0, 'connection reset', path)));
+          res.on('aborted', () => fail(new ApiError('the connection broke during the answer', 0, 'connection reset', path)));
+          res.on('end', () => {
+            if (done) return;
+            if (!res.complete) return fail(new ApiError('the connection broke during the answer', 0, 'connection reset', path));
+            const body = Buffer.concat(chunks);
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) {
+              done = true;
+              clearTimeout(timer);
+              return resolve(body);
+            }
+            const err = statusError(status, body, path);
+            const ra = Number(res.headers['retry-after']);
+            if (Number.isFinite(ra) && ra >= 0) (err as ApiError & { retryAfter?: number }).retryAfter = ra;
+            fail(err);
+          });
+        });
+        const timer = setTimeout(() => fail(new ApiError(`no answer within ${Math.round(timeout / 100) / 10}s`, 0, 'timed out', path)), timeout);
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          const reason = e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'connection reset' : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? 'host not found' : (e.code ?? 'failed');
+          fail(new ApiError(e.message, 0, reason, path));
+        });
+        req.end();
+      });
+    } finally {
+      this.release();
+    }
+  }
+}
+
+function statusError(status: number, body: Buffer, path: string): ApiError {
+  let message = '';
+  let reason = http.STATUS_CODES[status] ?? 'error';
+  try {
+    const s = JSON.parse(body.toString('utf8')) as { kind?: string; message?: string; reason?: string };
+    if (s && s.kind === 'Status') {
+      message = typeof s.message === 'string' ? s.message : '';
+      if (typeof s.reason === 'string' && s.reason) reason = s.reason;
+    }
+  } catch {
+    message = body.toString('utf8', 0, Math.min(body.length, 200)).split('\n')[0] ?? '';
+  }
+  return new ApiError(message, status, reason, path);
+}
+
+function withSkipTLS(config: ResolvedConfig): KubeConfig {
+  const kc = new KubeConfig();
+  const { kc: src } = config;
+  kc.loadFromOptions({
+    clusters: src.clusters.map((c) => (c.name === config.cluster.name ? { ...c, skipTLSVerify: true } : c)),
+    users: src.users,
+    contexts: src.contexts,
+    currentContext: src.currentContext,
+  });
+  return kc;
+}
