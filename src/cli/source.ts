@@ -11,6 +11,8 @@ import type { CliContext } from './context.js';
 
 export interface SourceOptions {
   from?: string;
+  /** lint, simulate: lay the files over the live cluster */
+  cluster?: boolean;
   kubeconfig?: string;
   context?: string;
   requestTimeout: string;
@@ -24,8 +26,9 @@ export interface SourceOptions {
 export const DEFAULT_REQUEST_TIMEOUT = '60s';
 
 /** --from, --kubeconfig, --context, --request-timeout, --chunk-size (and --logs, --since, --tail where logs are read). */
-export function addSourceOptions(cmd: Command, opts: { logs?: boolean; from?: boolean; fromHelp?: string } = {}): Command {
+export function addSourceOptions(cmd: Command, opts: { logs?: boolean; from?: boolean; fromHelp?: string; cluster?: string } = {}): Command {
   if (opts.from !== false) cmd.option('--from <snapshot>', opts.fromHelp ?? 'read this snapshot instead of a live cluster: a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file');
+  if (opts.cluster) cmd.option('--cluster', opts.cluster);
   cmd
     .option('--kubeconfig <file>', 'the kubeconfig file (default: KUBECONFIG, else ~/.kube/config, else the pod\'s service account)')
     .option('--context <name>', 'the kubeconfig context (default: its current-context)')
@@ -93,7 +96,7 @@ export interface LoadedSource {
 /** Reads the cluster state of a command: the snapshot of --from, else the live cluster. */
 export async function loadSource(ctx: CliContext, opts: SourceOptions): Promise<LoadedSource> {
   if (opts.from) {
-    if (opts.kubeconfig || opts.context) throw new UsageError('--from reads a snapshot: it takes no --kubeconfig or --context');
+    if (opts.kubeconfig || opts.context || opts.cluster) throw new UsageError(`--from reads a snapshot: it takes no ${opts.cluster ? '--cluster' : opts.kubeconfig ? '--kubeconfig' : '--context'}`);
     return { layers: [{ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from }], label: opts.from };
   }
   const capture = await captureLive(ctx, opts);

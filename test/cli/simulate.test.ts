@@ -109,9 +109,10 @@ describe('simulate over the healthy layer 2 cluster', () => {
       assert.match(r.err, msg);
       assert.equal(r.err.trim().split('\n').length, 1, r.err);
     }
-    const none = await run(['simulate']);
+    // no --from and no paths: the live cluster, here through a kubeconfig that does not exist
+    const none = await run(['simulate', '--kubeconfig', 'no/such/kubeconfig']);
     assert.equal(none.code, 3);
-    assert.match(none.err, /needs a state/);
+    assert.equal(none.err, 'metallb-doctor: no/such/kubeconfig: no such kubeconfig file\n');
   });
 
   test('text output: the tables and what changes', async () => {

@@ -1,8 +1,8 @@
 // `explain service NS/NAME` (alias `why`): the causal chain for one Service, step by step, each
 // with its evidence and the command that confirms it by hand.
 import { Command } from 'commander';
-import { loadInputs } from '../../sources/load.js';
-import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
+import { ClusterState } from '../../state/cluster-state.js';
+import { addSourceOptions, loadSource, type SourceOptions } from '../source.js';
 import { RULES, ruleById } from '../../rules/index.js';
 import { runRules } from '../../rules/engine.js';
 import { buildReport, exitCodeFor, healthOf, summarize } from '../../report/build.js';
@@ -14,7 +14,7 @@ import type { CliContext } from '../context.js';
 import { explainService, findService, type Explanation, type StepStatus } from '../../report/explain.js';
 import { painter, type Style } from '../../renderers/options.js';
 
-interface ExplainOptions extends CommonOptions {
+interface ExplainOptions extends CommonOptions, SourceOptions {
   bgpBackend: 'native' | 'frr' | 'frr-k8s';
 }
 
@@ -45,8 +45,8 @@ export function explainCommand(ctx: CliContext): Command {
         'traffic enters. Each step comes with the command that confirms it by hand.',
     )
     .argument('<what>', 'what to explain: service')
-    .argument('<ref>', 'NAMESPACE/NAME (NAME alone means the default namespace)')
-    .option('--from <snapshot>', 'the cluster state: a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file');
+    .argument('<ref>', 'NAMESPACE/NAME (NAME alone means the default namespace)');
+  addSourceOptions(cmd);
   addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml']);
   addReportOptions(cmd);
@@ -54,6 +54,7 @@ export function explainCommand(ctx: CliContext): Command {
     'after',
     `
 Examples:
+  ${ctx.name} explain service shop/web                     # in the current context's cluster
   ${ctx.name} explain service shop/web --from snap.tar.gz
   ${ctx.name} why service shop/web --from snap.tar.gz -o json
   ${ctx.name} explain service shop/web --from cluster-dump/ -v    # with each finding's fix`,
@@ -62,13 +63,12 @@ Examples:
     const opts = self.optsWithGlobals<ExplainOptions>();
     if (what !== 'service' && what !== 'svc') throw new UsageError(`explain ${what}: only "service" can be explained (explain service NAMESPACE/NAME)`);
     if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref)) throw new UsageError(`explain service ${ref}: expected NAMESPACE/NAME`);
-    if (!opts.from) throw new UsageError('explain needs a state: --from SNAPSHOT (a bundle, a directory or a file); live clusters are not supported yet');
     for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
-    const layers: StateLayer[] = [{ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from }];
+    const { layers, label } = await loadSource(ctx, opts);
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
-    if (!state.isCaptured('Service')) throw new UsageError(`explain service ${ref}: the input holds no Services (${opts.from})`);
+    if (!state.isCaptured('Service')) throw new UsageError(`explain service ${ref}: ${opts.from ? 'the input holds no Services' : 'the Services could not be read'} (${label})`);
     const { svc, suggestion } = findService(state, ref);
-    if (!svc) throw new UsageError(`explain service ${ref}: no such Service in ${opts.from}${suggestion ? ` (${suggestion})` : ''}`);
+    if (!svc) throw new UsageError(`explain service ${ref}: no such ${opts.from ? '' : 'LoadBalancer '}Service in ${label}${suggestion ? ` (${suggestion})` : ''}`);
     const found = state.metallb.bgpBackend;
     const bgpBackend = found ?? opts.bgpBackend;
     const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });

@@ -11,8 +11,9 @@ import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, type 
 import { ruleCatalog } from './rules.js';
 import { findingsAbout } from '../../report/focus.js';
 import type { CliContext } from '../context.js';
+import { addSourceOptions, loadSource, type SourceOptions } from '../source.js';
 
-interface LintOptions extends CommonOptions {
+interface LintOptions extends CommonOptions, SourceOptions {
   bgpBackend: 'native' | 'frr' | 'frr-k8s';
 }
 
@@ -23,8 +24,8 @@ export function lintCommand(ctx: CliContext): Command {
       "Check manifests the way MetalLB's webhooks and configuration parser would, plus the mistakes MetalLB\n" +
         'accepts silently. Every finding points at file:line:column.',
     )
-    .argument('<paths...>', 'YAML/JSON files, directories (read recursively), bundles (.tar.gz), or - for stdin')
-    .option('--from <snapshot>', 'check the files against this cluster snapshot: would MetalLB accept them there?');
+    .argument('<paths...>', 'YAML/JSON files, directories (read recursively), bundles (.tar.gz), or - for stdin');
+  addSourceOptions(cmd, { fromHelp: 'check the files against this cluster snapshot: would MetalLB accept them there?', cluster: 'check the files against the live cluster of the kubeconfig (GET only)' });
   addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml', 'sarif', 'junit']);
   addReportOptions(cmd);
@@ -36,6 +37,7 @@ Examples:
   ${ctx.name} lint pool.yaml l2.yaml -o json      # the report as JSON
   kustomize build . | ${ctx.name} lint -           # from stdin
   ${ctx.name} lint new-pool.yaml --from snap.tar.gz   # against a cluster snapshot
+  ${ctx.name} lint new-pool.yaml --cluster            # against the live cluster (kubeconfig)
   ${ctx.name} lint . -o sarif > lint.sarif        # for GitHub code scanning
   ${ctx.name} lint . --bgp-backend native         # MetalLB runs without FRR
   ${ctx.name} lint . --disable pool-cidr-host-bits --fail-on error`,
@@ -43,8 +45,7 @@ Examples:
   cmd.action(async (paths: string[], _local: unknown, self: Command) => {
     const opts = self.optsWithGlobals<LintOptions>();
     for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
-    const layers: StateLayer[] = [];
-    if (opts.from) layers.push({ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from });
+    const layers: StateLayer[] = opts.from || opts.cluster ? (await loadSource(ctx, opts)).layers : [];
     const files = await loadInputs(paths, { stdin: ctx.stdin });
     layers.push({ load: files, kind: 'manifests', path: paths.join(' ') });
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
@@ -55,7 +56,7 @@ Examples:
     const run = runRules(rules, state, { bgpBackend, disabled: new Set(opts.disable) });
     for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
 
-    const findings = opts.from ? findingsAbout(run.findings, filesIn(files)) : run.findings;
+    const findings = opts.from || opts.cluster ? findingsAbout(run.findings, filesIn(files)) : run.findings;
     const report = buildReport({
       state,
       findings,

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import type { KubeObject } from '../../sources/types.js';
 import { loadInputs } from '../../sources/load.js';
 import { ClusterState, type StateLayer } from '../../state/cluster-state.js';
+import { addSourceOptions, loadSource, type SourceOptions } from '../source.js';
 import { RULES, ruleById } from '../../rules/index.js';
 import { runRules } from '../../rules/engine.js';
 import { buildReport, exitCodeFor, summarize, healthOf } from '../../report/build.js';
@@ -18,7 +19,7 @@ import { announcementOf, releaseAnnouncement } from '../../model/announcement.js
 import { releaseSimulation } from '../../model/simulation.js';
 import { renderSimulationText, type SimulationReport, type ServiceChange, type ServiceSide } from '../../renderers/simulation.js';
 
-interface SimulateOptions extends CommonOptions {
+interface SimulateOptions extends CommonOptions, SourceOptions {
   namespace?: string;
   addService: string[];
   removePool: string[];
@@ -160,10 +161,9 @@ export function simulateCommand(ctx: CliContext): Command {
       "Computes what MetalLB's controller and speakers decide over a snapshot (and manifests laid over it):\n" +
         'which address each LoadBalancer Service gets (or why it stays pending), which node announces it\n' +
         '(layer 2) or which nodes and peers (BGP), and what every pool holds. With what-ifs it shows what\n' +
-        'changes. Never touches a cluster.',
+        'changes. Reads the live cluster (GET only) or a snapshot; never changes anything.',
     )
-    .argument('[paths...]', 'manifests laid over the snapshot, as an apply would (e.g. a new pool)')
-    .option('--from <snapshot>', 'the cluster state: a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file')
+    .argument('[paths...]', 'manifests laid over the state, as an apply would (e.g. a new pool)')
     .option('-n, --namespace <ns>', 'show only the Services of this namespace')
     .option('--add-service <spec>', 'what if this Service were created: NS/NAME[,port=80[/UDP]][,policy=Local][,family=RequireDualStack][,label=K=V][,annotation=K=V][,ip=ADDR][,pool=P][,share=KEY][,endpoints=N1+N2] (repeatable)', repeat, [])
     .option('--remove-pool <name>', 'what if this IPAddressPool were deleted (repeatable)', repeat, [])
@@ -171,6 +171,7 @@ export function simulateCommand(ctx: CliContext): Command {
     .option('--fail-node <node>', 'what if this node died: its speaker and endpoints vanish (repeatable)', repeat, [])
     .option('--drain-node <node>', 'what if this node were drained: its pods leave, its speaker stays (repeatable)', repeat, [])
     .option('--label-node <node:key=value>', 'what if the node had this label (NODE:KEY- removes it) (repeatable)', repeat, []);
+  addSourceOptions(cmd, { cluster: 'lay the paths over the live cluster (without it, paths alone are the whole state)' });
   addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml']);
   addReportOptions(cmd);
@@ -178,6 +179,8 @@ export function simulateCommand(ctx: CliContext): Command {
     'after',
     `
 Examples:
+  ${ctx.name} simulate                                           # the current context's cluster
+  ${ctx.name} simulate new-pool.yaml --cluster --fail-node worker-1   # a manifest over the live cluster
   ${ctx.name} simulate --from snap.tar.gz                         # who gets which address, who announces it
   ${ctx.name} simulate --from snap.tar.gz --fail-node worker-1    # which addresses move, which routes go
   ${ctx.name} simulate --from snap.tar.gz --add-service shop/web,port=443,policy=Local
@@ -188,12 +191,9 @@ Examples:
   cmd.action(async (paths: string[], _local: unknown, self: Command) => {
     const opts = self.optsWithGlobals<SimulateOptions>();
     for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
-    if (!opts.from && paths.length === 0) {
-      throw new UsageError('simulate needs a state: --from SNAPSHOT (a bundle, a directory or a file) and/or manifest paths; live clusters are not supported yet');
-    }
     const changes = parseChanges(opts);
-    const layers: StateLayer[] = [];
-    if (opts.from) layers.push({ load: await loadInputs([opts.from]), kind: 'snapshot', path: opts.from });
+    // the live cluster unless --from, or paths alone (without --cluster), say otherwise
+    const layers: StateLayer[] = opts.from || opts.cluster || paths.length === 0 ? (await loadSource(ctx, opts)).layers : [];
     if (paths.length > 0) layers.push({ load: await loadInputs(paths, { stdin: ctx.stdin }), kind: 'manifests', path: paths.join(' ') });
     const base = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
     const problems = unknownTargets(base, changes);
