@@ -292,7 +292,10 @@ export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterSta
       return `${plural(report.services.length, 'LoadBalancer Service')}: ${parts.join(', ')}`;
     },
     nodes: () => (state.isCaptured('Node') ? `${plural(report.nodes.length, 'node')}, ${report.nodes.filter((n) => n.announces).length} announcing` : 'not captured'),
-    logs: () => (state.logFiles.length > 0 ? plural(state.logFiles.length, 'log file') : undefined),
+    logs: () => {
+      const n = state.logFiles.length + state.logs.length;
+      return n > 0 ? plural(n, 'container log') : undefined;
+    },
     probes: () => undefined,
   };
   const out: Check[] = [];

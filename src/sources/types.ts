@@ -142,6 +142,17 @@ export interface LoadResult {
   bundleRoot?: string;
   /** log files of a bundle: logs/<namespace>/<pod>/<container>[.previous].log, as paths */
   logFiles: string[];
+  /** container logs read from a live cluster (--logs), held in memory */
+  logs?: ContainerLog[];
+}
+
+export interface ContainerLog {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** the previous container's log (after a restart) */
+  previous: boolean;
+  text: string;
 }
 
 export interface BundleManifest {

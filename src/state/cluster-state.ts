@@ -1,6 +1,6 @@
 // One normalised, indexed view of everything the input holds: a live cluster, a bundle, or
 // manifest files. Rules and the model read only this; it never does I/O.
-import type { Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
+import type { ContainerLog, Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
 import { sourceOf } from '../sources/types.js';
 import { METALLB_CONFIG_KINDS, METALLB_KINDS, MODELLED_KINDS, stateKind } from '../model/kinds.js';
 import { detectInstallation, type MetalLBInstallation } from './installation.js';
@@ -39,6 +39,8 @@ export class ClusterState {
   readonly files: number;
   readonly bundle?: BundleManifest;
   readonly logFiles: readonly string[];
+  /** container logs a live read fetched (--logs) */
+  readonly logs: readonly ContainerLog[];
   /** kinds whose absence means "none exist" (see cli.md, "Absent is not none") */
   readonly captured: ReadonlySet<string>;
   readonly gaps: readonly Gap[];
@@ -71,6 +73,7 @@ export class ClusterState {
     this.skippedNotKubernetes = m.notKubernetes;
     this.files = m.files;
     this.logFiles = m.logFiles;
+    this.logs = m.logs;
     this.bundle = m.bundle;
     this.captured = m.captured;
     this.gaps = m.gaps;
@@ -242,6 +245,7 @@ interface Merged {
   notKubernetes: number;
   files: number;
   logFiles: string[];
+  logs: ContainerLog[];
   bundle?: BundleManifest;
   captured: Set<string>;
   gaps: Gap[];
@@ -255,7 +259,7 @@ interface Merged {
  * wins too, and the earlier is recorded as a duplicate.
  */
 function mergeLayers(layers: StateLayer[]): Merged {
-  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], captured: new Set(), gaps: [], fromCluster: { all: false, roots: [] } };
+  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], logs: [], captured: new Set(), gaps: [], fromCluster: { all: false, roots: [] } };
   // A MetalLB object without a namespace is applied into MetalLB's (kubectl -n, kustomize); the
   // snapshot's bundle.json knows which that is, so it replaces the snapshot's object of that name.
   const defaultNs = layers.map((l) => l.load.bundle?.metallbNamespace).find(Boolean);
@@ -265,6 +269,7 @@ function mergeLayers(layers: StateLayer[]): Merged {
     m.notKubernetes += layer.load.skippedNotKubernetes;
     m.files += layer.load.files;
     m.logFiles.push(...layer.load.logFiles);
+    if (layer.load.logs) m.logs.push(...layer.load.logs);
     m.bundle = layer.load.bundle ?? m.bundle;
     const inLayer = new Set<string>();
     if (layer.kind === 'cluster') m.fromCluster.all = true;

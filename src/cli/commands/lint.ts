@@ -9,7 +9,8 @@ import type { Report } from '../../report/types.js';
 import { METALLB_CONFIG_KINDS } from '../../model/kinds.js';
 import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
-import { findingsAbout } from '../../report/focus.js';
+import { findingsAbout, objectKey } from '../../report/focus.js';
+import type { KubeObject, LoadResult } from '../../sources/types.js';
 import type { CliContext } from '../context.js';
 import { addSourceOptions, loadSource, type SourceOptions } from '../source.js';
 
@@ -56,7 +57,7 @@ Examples:
     const run = runRules(rules, state, { bgpBackend, disabled: new Set(opts.disable) });
     for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
 
-    const findings = opts.from || opts.cluster ? findingsAbout(run.findings, filesIn(files)) : run.findings;
+    const findings = opts.from || opts.cluster ? findingsAbout(run.findings, filesIn(files), clusterOnlyKeys(layers, files)) : run.findings;
     const report = buildReport({
       state,
       findings,
@@ -81,6 +82,17 @@ Examples:
   return cmd;
 }
 
+
+/** The live cluster's objects that the files do not replace (they have no file to point at). */
+function clusterOnlyKeys(layers: StateLayer[], files: LoadResult): Set<string> {
+  const out = new Set<string>();
+  const live = layers.find((l) => l.kind === 'cluster');
+  if (!live) return out;
+  const key = (o: KubeObject) => objectKey({ kind: o.kind, name: o.metadata?.name ?? '', ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}) });
+  const mine = new Set(files.objects.map(key));
+  for (const o of live.load.objects) if (!mine.has(key(o))) out.add(key(o));
+  return out;
+}
 
 /**
  * lint reads manifests: only missing MetalLB configuration is worth telling, and when there is

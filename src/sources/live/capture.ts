@@ -12,7 +12,7 @@
 // `Kind@namespace` for one namespace, `Kind@namespace/name` for one object ("absent is not none":
 // ClusterState.isCaptured). A read that fails is a gap with its reason; only an unreachable API
 // server or refused credentials stop the run.
-import type { BundleManifest, Gap, KubeObject, LoadResult } from '../types.js';
+import type { BundleManifest, ContainerLog, Gap, KubeObject, LoadResult } from '../types.js';
 import { SourceError } from '../types.js';
 import { ApiError, type KubeClient } from './client.js';
 import { maskObject } from '../mask.js';
@@ -33,13 +33,7 @@ export interface CaptureOptions {
   context?: string;
 }
 
-export interface CapturedLog {
-  namespace: string;
-  pod: string;
-  container: string;
-  previous: boolean;
-  text: string;
-}
+export type CapturedLog = ContainerLog;
 
 export interface Capture {
   load: LoadResult;
@@ -258,7 +252,18 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
     for (const v of asArray(spec.versions).map(asRecord)) {
       const gv = `${group}/${String(v.name)}`;
       if (v.served !== true || !FOREIGN_KINDS[gv]?.includes(kind)) continue;
-      phase2.push(list(`${plural}.${group}`, `${kind}.${group}`, apiPath({ gv, plural, kind })));
+      // presence-only evidence: a kind that cannot be read is no gap (nothing is concluded from absence)
+      phase2.push(
+        client.list(apiPath({ gv, plural, kind })).then(
+          (r) => {
+            add(r.items);
+            captured.add(`${kind}.${group}`);
+          },
+          (e) => {
+            if (!(e instanceof ApiError)) throw e;
+          },
+        ),
+      );
       break;
     }
   }
@@ -332,14 +337,16 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
     tool: { name: 'metallb-doctor', version: VERSION },
     ...(opts.context ? { context: opts.context } : {}),
     ...(kubernetesVersion ? { kubernetesVersion } : {}),
-    metallbNamespace: ns,
+    // where MetalLB runs, when its workloads (or --metallb-namespace) say; otherwise the later
+    // analysis finds it from the objects again, as this one did
+    ...(probe.metallb.namespaceFrom === 'workloads' || probe.metallb.namespaceFrom === 'flag' ? { metallbNamespace: ns } : {}),
     captured: [...captured].sort(),
     gaps,
     errors,
     scopes,
   };
   return {
-    load: { objects: [...objects.values()], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [], bundle },
+    load: { objects: [...objects.values()], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [], logs, bundle },
     logs,
     requests: client.sent,
   };
