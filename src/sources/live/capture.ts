@@ -106,7 +106,10 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
   let done = 0;
   const say = (line: string) => opts.progress?.(line);
 
+  /** answers with objects (or an empty list): 404s of kinds not installed do not count */
+  let answered = 0;
   const add = (items: KubeObject[]) => {
+    answered++;
     for (const o of items) {
       trim(o);
       maskObject(o);
@@ -328,6 +331,13 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
       gaps.push({ what: `logs of ${logsForbidden.length === 1 ? logsForbidden[0] : `${logsForbidden.length} containers (${logsForbidden.slice(0, 3).join(', ')}${logsForbidden.length > 3 ? ', ...' : ''})`}`, why: 'forbidden' });
     }
     logs.sort((a, b) => `${a.namespace}/${a.pod}/${a.container}/${a.previous}`.localeCompare(`${b.namespace}/${b.pod}/${b.container}/${b.previous}`));
+  }
+
+  // an API server that answers /version but nothing else (every list forbidden, failing or too
+  // slow) leaves nothing to analyse: that is no report, it is "no cluster to read" (exit 3)
+  if (answered === 0 && gaps.length > 0) {
+    const g = gaps[0]!;
+    throw new SourceError(`read nothing from the API server ${client.config.cluster.server} (context "${client.config.context}"): ${g.what}: ${g.why}${gaps.length > 1 ? ` (and ${gaps.length - 1} more reads failed)` : ''}`);
   }
 
   scopes.Service = `spec.type=LoadBalancer in all namespaces, and every Service of ${ns}`;
