@@ -2,7 +2,7 @@
 // write them (BGPPeer spec.password, a legacy ConfigMap's peers, frr-k8s FRRConfiguration
 // neighbours, and the last-applied-configuration annotation kubectl apply leaves on any of
 // them). Values are replaced by a fixed mask, so rules still see that a password is set.
-import { isMap, isPair, isScalar, parseDocument, visit } from 'yaml';
+import { isAlias, isPair, isScalar, parseDocument, visit, type Scalar } from 'yaml';
 import type { KubeObject } from './types.js';
 
 export const MASK = '<masked by metallb-doctor>';
@@ -40,31 +40,43 @@ function maskField(r: Rec | undefined, key: string): boolean {
   return true;
 }
 
+/** FRR's own configuration text (bgpextras, an FRRConfiguration's rawConfig): `neighbor X password Y`. */
+const FRR_PASSWORD = /(\bneighbor\s+\S+\s+password\s+)(\S.*)$/gim;
+
 /**
- * Masks the legacy configuration text's `password:` values (any depth: peers[].password), keeping
- * the rest of the text as written. Text that is not YAML has its `password: value` lines masked.
+ * Masks the `password:` values of a legacy configuration text (any depth: peers[].password, and
+ * what an alias of one points at), and FRR's `neighbor X password Y` lines. Only the values are
+ * replaced, in place: every other byte of the text stays as written, so positions inside it still
+ * match the user's file. Text that is not YAML has the rest of each `password:` line masked.
  */
 export function maskConfigText(text: string): string {
   if (!/password/i.test(text)) return text;
+  let out = text;
   try {
-    const doc = parseDocument(text);
+    const doc = parseDocument(text, { keepSourceTokens: false });
     if (doc.errors.length === 0) {
-      let changed = false;
+      const anchors = new Map<string, Scalar>();
       visit(doc, {
-        Pair(_, pair) {
-          if (isPair(pair) && isScalar(pair.key) && String(pair.key.value).toLowerCase() === 'password' && isScalar(pair.value) && pair.value.value !== '' && pair.value.value !== null) {
-            pair.value.value = MASK;
-            changed = true;
-          }
+        Scalar(_, node) {
+          if (node.anchor) anchors.set(node.anchor, node);
         },
       });
-      if (changed || !isMap(doc.contents)) return changed ? doc.toString() : text;
-      return text;
+      const targets = new Set<Scalar>();
+      visit(doc, {
+        Pair(_, pair) {
+          if (!isPair(pair) || !isScalar(pair.key) || String(pair.key.value).toLowerCase() !== 'password') return;
+          const v = isAlias(pair.value) ? anchors.get(pair.value.source) : isScalar(pair.value) ? pair.value : undefined;
+          if (v && v.value !== '' && v.value !== null && v.range) targets.add(v);
+        },
+      });
+      // from the end, so that earlier ranges stay valid
+      for (const t of [...targets].sort((x, y) => y.range![0] - x.range![0])) out = `${out.slice(0, t.range![0])}${JSON.stringify(MASK)}${out.slice(t.range![1])}`;
+      return out.replace(FRR_PASSWORD, (_, head: string) => `${head}${MASK}`);
     }
   } catch {
     // fall through to the line-wise mask
   }
-  return text.replace(/(password["']?\s*:\s*)("[^"]*"|'[^']*'|[^,}\s#][^,}\n#]*)/gi, `$1"${MASK}"`);
+  return out.replace(/(password["']?\s*:[ \t]*)(\S.*)$/gim, `$1"${MASK}"`).replace(FRR_PASSWORD, (_, head: string) => `${head}${MASK}`);
 }
 
 /** Removes the secrets from an object read from a cluster, in place; true when anything was masked. */
@@ -80,6 +92,14 @@ export function maskObject(o: KubeObject): boolean {
     masked = maskField(rec(r.spec), 'password') || masked;
   } else if (o.kind === 'FRRConfiguration') {
     for (const router of list(rec(rec(r.spec)?.bgp)?.routers)) for (const n of list(rec(router)?.neighbors)) masked = maskField(rec(n), 'password') || masked;
+    const raw = rec(rec(r.spec)?.raw);
+    if (raw && typeof raw.rawConfig === 'string') {
+      const m = maskConfigText(raw.rawConfig);
+      if (m !== raw.rawConfig) {
+        raw.rawConfig = m;
+        masked = true;
+      }
+    }
   } else if (o.kind === 'ConfigMap') {
     const data = rec(r.data);
     if (data) {

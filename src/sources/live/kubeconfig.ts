@@ -37,6 +37,11 @@ function readFile(file: string): KubeConfig {
     throw new InputError(file, err.code === 'ENOENT' ? 'no such kubeconfig file' : err.code === 'EACCES' ? 'permission denied' : err.message);
   }
   const kc = new KubeConfig();
+  // an empty file (or only comments) is an empty configuration to kubectl, not an error
+  if (text.replace(/^\s*#.*$/gm, '').trim() === '') {
+    kc.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: '' });
+    return kc;
+  }
   try {
     kc.loadFromString(text);
     kc.makePathsAbsolute(resolve(file, '..'));
