@@ -233,7 +233,12 @@ describe('list', () => {
   test('pages with limit and continue, returns every item in order, kind and apiVersion from the list', async () => {
     const pages: number[] = [];
     await withClient(pager(7), { chunkSize: 3 }, async (client, srv) => {
-      const r = await client.list('/api/v1/pods', { labelSelector: 'app=x' }, (n) => pages.push(n));
+      const seen: string[][] = [];
+      const r = await client.list('/api/v1/pods', { labelSelector: 'app=x' }, (page, n) => {
+        pages.push(n);
+        seen.push(page.map((i) => i.metadata.name as string));
+      });
+      assert.deepEqual(seen, [['p0', 'p1', 'p2'], ['p3', 'p4', 'p5'], ['p6']]);
       assert.deepEqual(
         r.items.map((i) => i.metadata.name),
         ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6'],

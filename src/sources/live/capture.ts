@@ -152,20 +152,73 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
     errors.push(`GET /version: ${e.why}`);
   }
 
+  const getOne = async (what: string, entry: string, path: string) => {
+    say(`reading ${what}`);
+    try {
+      const o = await client.getJSON<KubeObject>(path);
+      add([o]);
+      captured.add(entry);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) captured.add(entry); // read, and it does not exist
+      else gap(`get ${what}`, e, kindOf(entry));
+    }
+  };
+
+  // What lives in MetalLB's namespace is read at once for the namespace it almost always has
+  // (metallb-system, or --metallb-namespace), and again below should its workloads say otherwise.
+  const pending: Promise<unknown>[] = [];
+  const nsRead = new Set<string>();
+  const readNamespace = (n: string, metallb: boolean) => {
+    const key = `${n}\u0000${metallb}`;
+    if (nsRead.has(key)) return;
+    nsRead.add(key);
+    pending.push(list(`Pods in ${n}`, `Pod@${n}`, apiPath(R.pod, n)), list(`ConfigMaps in ${n}`, `ConfigMap@${n}`, apiPath(R.configmap, n)));
+    if (metallb) {
+      pending.push(
+        list(`Services in ${n}`, `Service@${n}`, apiPath(R.service, n)),
+        list(`Endpoints in ${n}`, `Endpoints@${n}`, apiPath(R.endpoints, n)),
+        list(`NetworkPolicies in ${n}`, `NetworkPolicy@${n}`, apiPath(R.networkpolicy, n)),
+      );
+      startSlices(n); // the webhook Service's endpoints
+    }
+  };
+  // EndpointSlices of the LoadBalancer Services' namespaces, started as the Services arrive;
+  // past SLICE_NAMESPACES_MAX namespaces, one list of all of them instead
+  const sliceNamespaces = new Set<string>();
+  let slicesEverywhere = false;
+  const startSlices = (n: string) => {
+    if (slicesEverywhere || sliceNamespaces.has(n)) return;
+    if (sliceNamespaces.size >= SLICE_NAMESPACES_MAX) {
+      slicesEverywhere = true;
+      pending.push(list('EndpointSlices in all namespaces', 'EndpointSlice', apiPath(R.endpointslice)));
+      return;
+    }
+    sliceNamespaces.add(n);
+    pending.push(list(`EndpointSlices in ${n}`, `EndpointSlice@${n}`, apiPath(R.endpointslice, n)));
+  };
+
   // ---- phase 1
+  const guess = opts.metallbNamespace ?? 'metallb-system';
+  readNamespace(guess, true);
+  readNamespace('kube-system', false);
+  pending.push(getOne('Endpoints default/kubernetes', 'Endpoints@default/kubernetes', apiPath(R.endpoints, 'default', 'kubernetes')));
   const crds = list('CustomResourceDefinitions', 'CustomResourceDefinition', apiPath(R.crd));
   const services = (async () => {
     const what = 'LoadBalancer Services in all namespaces';
     say(`reading ${what}`);
+    const isLB = (o: KubeObject) => asRecord(o.spec).type === 'LoadBalancer';
+    const onPage = (page: KubeObject[]) => {
+      for (const svc of page) if (isLB(svc)) startSlices(svc.metadata?.namespace || 'default');
+    };
     try {
       let r;
       try {
-        r = await client.list(apiPath(R.service), { fieldSelector: 'spec.type=LoadBalancer' });
+        r = await client.list(apiPath(R.service), { fieldSelector: 'spec.type=LoadBalancer' }, onPage);
       } catch (e) {
         // spec.type is a field selector from Kubernetes 1.31 on; older servers answer 400
         if (!(e instanceof ApiError && e.status === 400)) throw e;
-        r = await client.list(apiPath(R.service));
-        r.items = r.items.filter((s) => asRecord(s.spec).type === 'LoadBalancer');
+        r = await client.list(apiPath(R.service), {}, onPage);
+        r.items = r.items.filter(isLB);
       }
       add(r.items);
       captured.add('Service');
@@ -200,50 +253,30 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
       return undefined;
     }),
   );
-  const others = Promise.all([
+  pending.push(
     list('Nodes', 'Node', apiPath(R.node)),
     list('Namespaces', 'Namespace', apiPath(R.namespace)),
     list('ValidatingWebhookConfigurations', 'ValidatingWebhookConfiguration', apiPath(R.vwc)),
     list('Events in all namespaces', 'Event', apiPath(R.event)),
-  ]);
+  );
 
-  // ---- phase 2
+  // ---- phase 2: where MetalLB runs, the Secrets it uses, frr-k8s, other projects' kinds
   const [deployments, daemonsets] = await workloads;
   const mlObjects = (await metallbKinds).flat().filter((o): o is KubeObject => o !== undefined);
   const probe = new ClusterState([{ load: { objects: [...(deployments ?? []), ...(daemonsets ?? []), ...mlObjects], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [] }, kind: 'cluster' }], {
     metallbNamespace: opts.metallbNamespace,
   });
   const ns = probe.metallb.namespace;
+  readNamespace(ns, true);
   const frrNs = frrK8sNamespace(daemonsets ?? []);
-  const podNamespaces = [...new Set([ns, 'kube-system', ...(frrNs ? [frrNs] : [])])];
+  if (frrNs) readNamespace(frrNs, false);
   const secretNames = new Set<string>();
   if (probe.metallb.speaker) for (const ref of memberlistSecretRefs(probe.metallb.speaker)) secretNames.add(ref.secret);
   for (const p of probe.metallbObjects('BGPPeer')) {
     const n = asRecord(asRecord(p.spec).passwordSecret).name;
     if (typeof n === 'string' && n) secretNames.add(n);
   }
-
-  const getOne = async (what: string, entry: string, path: string) => {
-    say(`reading ${what}`);
-    try {
-      const o = await client.getJSON<KubeObject>(path);
-      add([o]);
-      captured.add(entry);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) captured.add(entry); // read, and it does not exist
-      else gap(`get ${what}`, e, kindOf(entry));
-    }
-  };
-
-  const phase2: Promise<unknown>[] = [
-    ...podNamespaces.map((n) => list(`Pods in ${n}`, `Pod@${n}`, apiPath(R.pod, n))),
-    ...[ns, 'kube-system'].filter((n, i, a) => a.indexOf(n) === i).map((n) => list(`ConfigMaps in ${n}`, `ConfigMap@${n}`, apiPath(R.configmap, n))),
-    list(`Services in ${ns}`, `Service@${ns}`, apiPath(R.service, ns)),
-    list(`Endpoints in ${ns}`, `Endpoints@${ns}`, apiPath(R.endpoints, ns)),
-    getOne('Endpoints default/kubernetes', 'Endpoints@default/kubernetes', apiPath(R.endpoints, 'default', 'kubernetes')),
-    list(`NetworkPolicies in ${ns}`, `NetworkPolicy@${ns}`, apiPath(R.networkpolicy, ns)),
-    ...[...secretNames].map((name) => getOne(`Secret ${ns}/${name}`, `Secret@${ns}/${name}`, apiPath(R.secret, ns, name))),
-  ];
+  for (const name of secretNames) pending.push(getOne(`Secret ${ns}/${name}`, `Secret@${ns}/${name}`, apiPath(R.secret, ns, name)));
   // other projects' kinds whose CRDs exist (presence is all rules read from them)
   const crdList = await crds;
   for (const crd of crdList ?? []) {
@@ -256,7 +289,7 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
       const gv = `${group}/${String(v.name)}`;
       if (v.served !== true || !FOREIGN_KINDS[gv]?.includes(kind)) continue;
       // presence-only evidence: a kind that cannot be read is no gap (nothing is concluded from absence)
-      phase2.push(
+      pending.push(
         client.list(apiPath({ gv, plural, kind })).then(
           (r) => {
             add(r.items);
@@ -270,33 +303,31 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
       break;
     }
   }
-  // EndpointSlices of the LoadBalancer Services: per namespace, or all at once when they are many
   const lb = await services;
-  // (and MetalLB's own namespace: its webhook Service's endpoints)
-  const svcNamespaces = [...new Set([ns, ...(lb ?? []).map((s) => s.metadata?.namespace || 'default')])];
-  const slices: Promise<KubeObject[] | undefined>[] =
-    lb === undefined
-      ? []
-      : svcNamespaces.length > SLICE_NAMESPACES_MAX
-        ? [list('EndpointSlices in all namespaces', 'EndpointSlice', apiPath(R.endpointslice))]
-        : svcNamespaces.map((n) => list(`EndpointSlices in ${n}`, `EndpointSlice@${n}`, apiPath(R.endpointslice, n)));
-  const sliceLists = await Promise.all(slices);
-  await Promise.all(phase2);
-  await others;
+  // every read started so far (the list grows while the Services stream in: wait until it stops)
+  for (let seen = 0; seen < pending.length; ) {
+    const upTo = pending.length;
+    await Promise.all(pending.slice(seen, upTo));
+    seen = upTo;
+  }
 
   // ---- phase 3: the Pods behind LoadBalancer Services that have no serving endpoint
-  if (lb && sliceLists.every((l) => l !== undefined)) {
+  const slicesKnown = (n: string) => captured.has('EndpointSlice') || captured.has(`EndpointSlice@${n}`);
+  if (lb) {
     const byService = new Map<string, KubeObject[]>();
-    for (const s of sliceLists.flat() as KubeObject[]) {
-      const svc = s.metadata?.labels?.['kubernetes.io/service-name'];
+    for (const o of objects.values()) {
+      if (o.kind !== 'EndpointSlice') continue;
+      const svc = o.metadata?.labels?.['kubernetes.io/service-name'];
       if (!svc) continue;
-      const k = `${s.metadata?.namespace ?? ''}/${svc}`;
-      byService.set(k, [...(byService.get(k) ?? []), s]);
+      const k = `${o.metadata?.namespace ?? ''}/${svc}`;
+      const slices = byService.get(k) ?? [];
+      slices.push(o);
+      byService.set(k, slices);
     }
     const need = new Set<string>();
     for (const svc of lb) {
       const n = svc.metadata?.namespace || 'default';
-      if (captured.has(`Pod@${n}`) || podNamespaces.includes(n)) continue;
+      if (captured.has(`Pod@${n}`) || nsRead.has(`${n}\u0000false`) || nsRead.has(`${n}\u0000true`) || !slicesKnown(n)) continue;
       if (countEndpoints(byService.get(`${n}/${svc.metadata?.name ?? ''}`) ?? []).serving === 0) need.add(n);
     }
     await Promise.all([...need].map((n) => list(`Pods in ${n}`, `Pod@${n}`, apiPath(R.pod, n))));

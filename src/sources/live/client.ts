@@ -6,7 +6,7 @@
 // is bounded by the request timeout and the whole run by its deadline.
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from './k8s.js';
 import type { KubeObject } from '../types.js';
 import type { ResolvedConfig } from './kubeconfig.js';
 
@@ -73,7 +73,7 @@ export class KubeClient {
     // client-node refuses http:// servers unless skipTLSVerify is set (meaningless without TLS);
     // kubectl accepts them, and so does this tool: the headers are taken as if it were set
     this.authKc = secure ? config.kc : withSkipTLS(config);
-    const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 8 };
+    const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 16 };
     this.agent = secure ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
   }
 
@@ -95,8 +95,23 @@ export class KubeClient {
     if (this.config.cluster.skipTLSVerify) this.tls.rejectUnauthorized = false;
   }
 
-  /** Headers of the user (a token, an exec plugin's token, basic auth), fresh per call: tokens expire. */
-  private async authHeaders(): Promise<Record<string, string>> {
+  private headerCache?: { at: number; headers: Promise<Record<string, string>> };
+
+  /**
+   * Headers of the user (a token, an exec plugin's token, basic auth): asked of client-node again
+   * after a few seconds (tokens expire; exec plugins cache their own), not once per call.
+   */
+  private authHeaders(): Promise<Record<string, string>> {
+    const now = Date.now();
+    if (!this.headerCache || now - this.headerCache.at > 5000) {
+      const headers = this.freshAuthHeaders();
+      this.headerCache = { at: now, headers };
+      headers.catch(() => (this.headerCache = undefined));
+    }
+    return this.headerCache.headers;
+  }
+
+  private async freshAuthHeaders(): Promise<Record<string, string>> {
     const o: https.RequestOptions = {};
     await this.authKc.applyToHTTPSOptions(o);
     (o.agent as http.Agent | undefined)?.destroy();
@@ -117,7 +132,7 @@ export class KubeClient {
   }
 
   private async slot(): Promise<void> {
-    const max = this.opts.concurrency ?? 8;
+    const max = this.opts.concurrency ?? 16;
     if (this.inFlight < max) {
       this.inFlight++;
       return;
@@ -170,7 +185,8 @@ export class KubeClient {
   }
 
   /** Every page of a list; items get back the kind and apiVersion that built-in lists leave off. */
-  async list(path: string, query: Record<string, string | undefined> = {}, onPage?: (items: number) => void): Promise<ListResult> {
+  /** onPage sees each page's items as they arrive (a caller may start dependent reads early). */
+  async list(path: string, query: Record<string, string | undefined> = {}, onPage?: (page: KubeObject[], total: number) => void): Promise<ListResult> {
     const items: KubeObject[] = [];
     let cont: string | undefined;
     let rv: string | undefined;
@@ -191,13 +207,15 @@ export class KubeClient {
         throw e;
       }
       const kind = typeof body.kind === 'string' && body.kind.endsWith('List') ? body.kind.slice(0, -4) : undefined;
+      const pageItems: KubeObject[] = [];
       for (const it of Array.isArray(body.items) ? body.items : []) {
         if (it === null || typeof it !== 'object') continue;
         if (!it.kind && kind) it.kind = kind;
         if (!it.apiVersion && body.apiVersion) it.apiVersion = body.apiVersion;
         items.push(it);
+        pageItems.push(it);
       }
-      onPage?.(items.length);
+      onPage?.(pageItems, items.length);
       rv = body.metadata?.resourceVersion ?? rv;
       cont = body.metadata?.continue || undefined;
       if (!cont) break;

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, resolve } from 'node:path';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { KubeConfig, type Cluster, type Context, type User } from './k8s.js';
 import { InputError, SourceError } from '../types.js';
 
 export interface KubeconfigOptions {
