@@ -21,7 +21,7 @@ describe('scoped capture', () => {
     assert.equal(s.isCaptured('Pod'), false);
     assert.equal(s.isCaptured('Node'), true);
     assert.equal(s.isCaptured('Node', 'anything'), true);
-    assert.deepEqual(s.capturedNamespaces('Pod').sort(), ['kube-system', 'metallb-system']);
+    assert.deepEqual([...s.capturedNamespaces('Pod')].sort(), ['kube-system', 'metallb-system']);
     assert.equal(s.capturedNamespaces('Node'), 'all');
   });
 
