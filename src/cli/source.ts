@@ -17,6 +17,7 @@ export interface SourceOptions {
   chunkSize: string;
   metallbNamespace?: string;
   logs?: boolean;
+  metrics?: boolean;
   since?: string;
   tail?: string;
 }
@@ -36,7 +37,8 @@ export function addSourceOptions(cmd: Command, opts: { logs?: boolean; from?: bo
     cmd
       .option('--logs', 'also read the speaker, controller and FRR containers\' logs (and the previous container after a restart)')
       .option('--since <duration>', 'with --logs: only lines newer than this (e.g. 1h)')
-      .option('--tail <lines>', 'with --logs: only the last lines of each container');
+      .option('--tail <lines>', 'with --logs: only the last lines of each container')
+      .option('--metrics', "also read MetalLB's metrics (BGP sessions, stale configuration) through the API server's pod proxy");
   }
   return cmd;
 }
@@ -130,7 +132,7 @@ export async function captureLive(ctx: CliContext, opts: SourceOptions): Promise
   });
   const progress = ctx.verbose ? undefined : progressLine(ctx);
   try {
-    return await captureCluster(client, { metallbNamespace: opts.metallbNamespace, context: config.context, ...(logs ? { logs } : {}), ...(progress ? { progress: (l) => progress.update(l) } : {}) });
+    return await captureCluster(client, { metallbNamespace: opts.metallbNamespace, context: config.context, ...(logs ? { logs } : {}), ...(opts.metrics ? { metrics: true } : {}), ...(progress ? { progress: (l) => progress.update(l) } : {}) });
   } finally {
     progress?.done();
     client.close();

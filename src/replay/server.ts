@@ -1,6 +1,7 @@
 // The replay server: a read-only Kubernetes API on 127.0.0.1 over node:http, serving a
 // ReplayStore to kubectl and to any client through an ordinary kubeconfig. What a client needs
 // from it, and the quirks of the real clients, are in ../shared/spec/kube-api-notes.md.
+import { readBundleFile } from '../sources/load.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KubeObject } from '../sources/types.js';
@@ -271,7 +272,14 @@ class Replay {
       ns = segs[1];
       segs = segs.slice(2);
     }
-    const [plural = '', name, sub, ...extra] = segs;
+    const [plural = '', rawName, sub, ...extra] = segs;
+    // pods/NAME:PORT/proxy/metrics: the metrics a bundle holds (metrics/<ns>/<pod>/<port>.prom)
+    const proxied = plural === 'pods' && sub === 'proxy' && rawName !== undefined ? /^(?:https?:)?([^:]+)(?::(\d+))?$/.exec(rawName) : null;
+    if (proxied) {
+      if (extra.join('/') !== 'metrics') return this.sendStatus(res, NOT_FOUND_PATH);
+      return this.podMetrics(res, ns, proxied[1]!, proxied[2] ?? '80');
+    }
+    const name = rawName;
     const r = catalog.find(group, version, plural);
     if (!r || extra.length > 0 || name === '' || (r.namespaced && ns === undefined && name !== undefined)) return this.sendStatus(res, NOT_FOUND_PATH);
     if (sub !== undefined && !r.subresources.includes(sub)) return this.sendStatus(res, NOT_FOUND_PATH);
@@ -416,6 +424,14 @@ class Replay {
   }
 
   /** pods/log from the snapshot's logs/<namespace>/<pod>/<container>[.previous].log */
+  private async podMetrics(res: ServerResponse, ns: string | undefined, pod: string, port: string): Promise<void> {
+    const m = this.store.metricsFile(ns ?? '', pod, port);
+    if (!m) return this.sendStatus(res, { code: 503, reason: 'ServiceUnavailable', message: `the snapshot holds no metrics of pod ${pod} on port ${port}` });
+    const body = await readBundleFile(m);
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': body.length });
+    res.end(body);
+  }
+
   private async podLog(res: ServerResponse, r: ApiResource, ns: string, name: string, q: URLSearchParams, fault: FaultDecision): Promise<void> {
     const pod = this.store.get(r, ns, name);
     if (!pod) return this.sendStatus(res, { code: 404, reason: 'NotFound', message: `pods "${name}" not found`, details: { name, kind: 'pods' } });

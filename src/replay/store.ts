@@ -170,6 +170,11 @@ export class ReplayStore {
     return o && convert(o, r);
   }
 
+  /** The bundle file of a pod's metrics on a port (metrics/<ns>/<pod>/<port>.prom). */
+  metricsFile(namespace: string, pod: string, port: string): string | undefined {
+    return this.load.metrics?.find((m) => m.namespace === namespace && m.pod === pod && m.port === port)?.file;
+  }
+
   logFile(namespace: string, pod: string, container: string, previous: boolean): LogFile | undefined {
     return this.logs.find((l) => l.namespace === namespace && l.pod === pod && l.container === container && l.previous === previous);
   }

@@ -64,6 +64,13 @@ async function writeTree(dir: string, capture: Capture): Promise<{ files: number
     await writeFile(join(d, `${safe(l.container)}${l.previous ? '.previous' : ''}.log`), l.text, { flag: 'wx' });
     files++;
   }
+  for (const m of capture.load.metrics ?? []) {
+    if (m.text === undefined) continue;
+    const d = join(dir, 'metrics', safe(m.namespace), safe(m.pod));
+    await mkdir(d, { recursive: true });
+    await writeFile(join(d, `${safe(m.port)}.prom`), m.text, { flag: 'wx' });
+    files++;
+  }
   const manifest = { ...capture.load.bundle, requests: Object.fromEntries(capture.requests) };
   await writeFile(join(dir, 'bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
   return { files: files + 1, objects: capture.load.objects.length };

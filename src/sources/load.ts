@@ -18,6 +18,7 @@ import { LAZY_JSON_FROM, parseJsonLazily } from './lazy-json.js';
 import { collectObjects } from './objects.js';
 import { DocumentCutter, type Piece } from './yaml-pieces.js';
 import type { ParsedText } from './parsed.js';
+import { parseMetrics } from '../model/metrics.js';
 
 export const BUNDLE_FORMAT = 'metallb-doctor-bundle/v1';
 export const STDIN_NAME = '<stdin>';
@@ -240,10 +241,12 @@ class Loader {
 interface Tree {
   manifests: string[];
   logs: string[];
+  /** metrics/<namespace>/<pod>/<port>.prom */
+  metrics: string[];
 }
 
 /** Every manifest file below dir (sorted, symlinks followed once), and `.log` files below a `logs` directory. */
-async function walkDir(dir: string, tree: Tree, visited: Set<string>, inLogs: boolean): Promise<void> {
+async function walkDir(dir: string, tree: Tree, visited: Set<string>, inLogs: boolean, inMetrics = false): Promise<void> {
   let real: string;
   let entries;
   try {
@@ -268,9 +271,10 @@ async function walkDir(dir: string, tree: Tree, visited: Set<string>, inLogs: bo
         continue; // a dangling link is not input
       }
     }
-    if (isDir) await walkDir(full, tree, visited, inLogs || e.name === 'logs');
+    if (isDir) await walkDir(full, tree, visited, inLogs || e.name === 'logs', inMetrics || e.name === 'metrics');
     else if (isFile) {
-      if (inLogs) {
+      if (inMetrics && e.name.endsWith('.prom')) tree.metrics.push(full);
+      else if (inLogs) {
         if (e.name.endsWith('.log')) tree.logs.push(full);
       } else if (MANIFEST_EXT.test(e.name)) tree.manifests.push(full);
     }
@@ -299,24 +303,25 @@ async function loadDirectory(dir: string, loader: Loader): Promise<void> {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EISDIR') throw fsError(manifestPath, e);
   }
-  const tree: Tree = { manifests: [], logs: [] };
+  const tree: Tree = { manifests: [], logs: [], metrics: [] };
   const visited = new Set<string>();
   if (manifest !== undefined) {
     loader.setBundle(parseManifest(manifest, manifestPath), manifestPath);
     // A bundle: only resources/ holds objects.
-    for (const sub of ['resources', 'logs']) {
+    for (const sub of ['resources', 'logs', 'metrics']) {
       const p = join(dir, sub);
       try {
         if (!(await stat(p)).isDirectory()) continue;
       } catch {
         continue;
       }
-      await walkDir(p, tree, visited, sub === 'logs');
+      await walkDir(p, tree, visited, sub === 'logs', sub === 'metrics');
     }
   } else {
     await walkDir(dir, tree, visited, false);
   }
   loader.result.logFiles.push(...tree.logs);
+  await addMetrics(loader.result, tree.metrics, (f) => readFile(f));
   // a bundle's resources are machine-written (snapshot): JSON.parse, positions on demand
   loader.lazyJson = manifest !== undefined;
   try {
@@ -370,6 +375,7 @@ function collect(entry: ReadEntry): Promise<Buffer> {
 async function loadTarball(file: string, loader: Loader): Promise<void> {
   const files = new Map<string, Promise<Buffer>>();
   const logs: string[] = [];
+  const metrics = new Map<string, Promise<Buffer>>();
   let bytes = 0;
   await readTar(file, (path, entry) => {
     const base = path.slice(path.lastIndexOf('/') + 1);
@@ -377,6 +383,10 @@ async function loadTarball(file: string, loader: Loader): Promise<void> {
       files.set(path, collect(entry));
     } else {
       if (/(^|\/)logs\/.*\.log$/.test(path)) logs.push(path);
+      if (/(^|\/)metrics\/.*\.prom$/.test(path) && (bytes += entry.size ?? 0) <= MAX_TAR_BYTES) {
+        metrics.set(path, collect(entry));
+        return;
+      }
       entry.resume();
     }
   });
@@ -399,6 +409,25 @@ async function loadTarball(file: string, loader: Loader): Promise<void> {
       .sort()
       .map((p) => `${file}!${rel(p)}`),
   );
+  const metricPaths = [...metrics.keys()].filter((p) => inBundle(p) && rel(p).startsWith('metrics/')).sort();
+  await addMetrics(loader.result, metricPaths.map((p) => `${file}!${rel(p)}`), (name) => metrics.get(prefix + name.slice(name.indexOf('!') + 1))!);
+}
+
+const METRICS_PATH = /(?:^|[/!])metrics\/([^/]+)\/([^/]+)\/([^/]+)\.prom$/;
+
+/** metrics/<namespace>/<pod>/<port>.prom files, parsed (MetalLB's own samples only). */
+async function addMetrics(result: LoadResult, files: string[], read: (f: string) => Promise<Buffer>): Promise<void> {
+  for (const f of files) {
+    const m = METRICS_PATH.exec(f.replace(/\\/g, '/'));
+    if (!m) continue;
+    let text: string;
+    try {
+      text = (await read(f)).toString('utf8');
+    } catch (e) {
+      throw fsError(f, e);
+    }
+    (result.metrics ??= []).push({ namespace: m[1]!, pod: m[2]!, port: m[3]!, samples: parseMetrics(text), file: f });
+  }
 }
 
 async function readStream(s: NodeJS.ReadableStream): Promise<Buffer> {

@@ -144,7 +144,12 @@ export interface LoadResult {
   logFiles: string[];
   /** container logs read from a live cluster (--logs), held in memory */
   logs?: ContainerLog[];
+  /** MetalLB's metrics per pod (--metrics live, metrics/ in a bundle), parsed */
+  metrics?: PodMetrics[];
 }
+
+export type { PodMetrics } from '../model/metrics.js';
+import type { PodMetrics } from '../model/metrics.js';
 
 export interface ContainerLog {
   namespace: string;

@@ -1,6 +1,6 @@
 // One normalised, indexed view of everything the input holds: a live cluster, a bundle, or
 // manifest files. Rules and the model read only this; it never does I/O.
-import type { ContainerLog, Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
+import type { ContainerLog, PodMetrics, Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
 import { sourceOf } from '../sources/types.js';
 import { METALLB_CONFIG_KINDS, METALLB_KINDS, MODELLED_KINDS, stateKind } from '../model/kinds.js';
 import { detectInstallation, type MetalLBInstallation } from './installation.js';
@@ -41,6 +41,8 @@ export class ClusterState {
   readonly logFiles: readonly string[];
   /** container logs a live read fetched (--logs) */
   readonly logs: readonly ContainerLog[];
+  /** MetalLB's metrics per pod (--metrics, or metrics/ in a bundle) */
+  readonly metrics: readonly PodMetrics[];
   /** kinds whose absence means "none exist" (see cli.md, "Absent is not none") */
   readonly captured: ReadonlySet<string>;
   readonly gaps: readonly Gap[];
@@ -74,6 +76,7 @@ export class ClusterState {
     this.files = m.files;
     this.logFiles = m.logFiles;
     this.logs = m.logs;
+    this.metrics = m.metrics;
     this.bundle = m.bundle;
     this.captured = m.captured;
     this.gaps = m.gaps;
@@ -246,6 +249,7 @@ interface Merged {
   files: number;
   logFiles: string[];
   logs: ContainerLog[];
+  metrics: PodMetrics[];
   bundle?: BundleManifest;
   captured: Set<string>;
   gaps: Gap[];
@@ -259,7 +263,7 @@ interface Merged {
  * wins too, and the earlier is recorded as a duplicate.
  */
 function mergeLayers(layers: StateLayer[]): Merged {
-  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], logs: [], captured: new Set(), gaps: [], fromCluster: { all: false, roots: [] } };
+  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], logs: [], metrics: [], captured: new Set(), gaps: [], fromCluster: { all: false, roots: [] } };
   // A MetalLB object without a namespace is applied into MetalLB's (kubectl -n, kustomize); the
   // snapshot's bundle.json knows which that is, so it replaces the snapshot's object of that name.
   const defaultNs = layers.map((l) => l.load.bundle?.metallbNamespace).find(Boolean);
@@ -270,6 +274,7 @@ function mergeLayers(layers: StateLayer[]): Merged {
     m.files += layer.load.files;
     m.logFiles.push(...layer.load.logFiles);
     if (layer.load.logs) m.logs.push(...layer.load.logs);
+    if (layer.load.metrics) m.metrics.push(...layer.load.metrics);
     m.bundle = layer.load.bundle ?? m.bundle;
     const inLayer = new Set<string>();
     if (layer.kind === 'cluster') m.fromCluster.all = true;

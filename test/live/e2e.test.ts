@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { runInProcess, ROOT } from '../helpers/cli.js';
 import { DEMO, HEALTHY_L2, tempDir, withReplay } from '../replay/helpers.js';
 import { bundleVariant, comparable, gapKinds } from './helpers.js';
@@ -196,6 +196,51 @@ describe('explain, simulate, lint --cluster and snapshot: GET only, and the same
         assert.deepEqual(readdirSync(dir), ['s.tar.gz']);
       });
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('--metrics: read through the pod proxy, kept in a snapshot, and the same findings as --from', () => {
+  test('a speaker whose session is down and a controller whose configuration is stale', async () => {
+    const variant = bundleVariant(DEMO, () => {});
+    const dir = tempDir('mlbd-metrics-');
+    try {
+      const put = (pod: string, port: string, text: string) => {
+        mkdirSync(join(variant, 'metrics', 'metallb-system', pod), { recursive: true });
+        writeFileSync(join(variant, 'metrics', 'metallb-system', pod, `${port}.prom`), text);
+      };
+      put('metallb-speaker-k6g92', '7472', '# TYPE metallb_bgp_session_up gauge\nmetallb_bgp_session_up{peer="192.168.50.1:179"} 0\nmetallb_k8s_client_config_stale_bool 0\n');
+      put('metallb-speaker-pzd4h', '7472', 'metallb_bgp_session_up{peer="192.168.50.1:179"} 1\n');
+      put('metallb-controller-z42xdtd627-6lj5f', '7472', 'metallb_k8s_client_config_stale_bool 1\n');
+      await withReplay(variant, async (r) => {
+        const { live, from, liveCode, fromCode } = await diagBoth(variant, r.env.KUBECONFIG!, [], ['--metrics', '--logs']);
+        assert.equal(liveCode, fromCode);
+        assert.deepEqual(comparable(live), comparable(from));
+        const findings = live.findings as { rule: string; evidence: string[] }[];
+        const session = findings.find((f) => f.rule === 'bgp-session-down');
+        assert.ok(session, findings.map((f) => f.rule).join(', '));
+        assert.ok(session.evidence.some((e) => e.includes('metallb_bgp_session_up{peer="192.168.50.1:179"} 0')));
+        assert.ok(findings.some((f) => f.rule === 'config-invalid' && f.evidence.some((e) => e.includes('metallb_k8s_client_config_stale_bool 1'))));
+        // the metrics went through the API server's pod proxy, GET only
+        const proxied = r.requests.filter((q) => q.path.includes('/proxy/metrics'));
+        assert.ok(proxied.some((q) => q.path === '/api/v1/namespaces/metallb-system/pods/metallb-speaker-k6g92:7472/proxy/metrics' && q.status === 200));
+        assert.deepEqual([...new Set(r.requests.map((q) => q.method))], ['GET']);
+        // and a snapshot keeps them: offline, the same findings
+        const s = await runInProcess(['snapshot', join(dir, 'snap'), '--kubeconfig', r.env.KUBECONFIG!, '--metrics', '--logs']);
+        assert.equal(s.code, 0, s.err);
+        assert.ok(existsSync(join(dir, 'snap', 'metrics', 'metallb-system', 'metallb-speaker-k6g92', '7472.prom')));
+        const off = await runInProcess(['diag', '--from', join(dir, 'snap'), '-o', 'json']);
+        assert.deepEqual(comparable(JSON.parse(off.out) as Json), comparable(live));
+      });
+      // without --metrics, nothing of it: the metrics are evidence only when read
+      await withReplay(variant, async (r) => {
+        const plain = await runInProcess(['diag', '--kubeconfig', r.env.KUBECONFIG!, '-o', 'json']);
+        assert.ok(!(JSON.parse(plain.out) as { findings: { rule: string }[] }).findings.some((f) => f.rule === 'bgp-session-down'));
+        assert.ok(!r.requests.some((q) => q.path.includes('/proxy/')));
+      });
+    } finally {
+      rmSync(dirname(variant), { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -75,12 +75,13 @@ describe('deploy/rbac.yaml', () => {
     assert.deepEqual(secretRules.map(({ g, r }) => [g.kind, g.namespace, r.verbs]), [['Role', 'metallb-system', ['get']]]);
   });
 
-  test('allows every request diag --logs and snapshot --logs send (and would deny one it does not grant)', async () => {
+  test('allows every request diag and snapshot send with --logs and --metrics (and would deny one it does not grant)', async () => {
     const dir = tempDir('mlbd-rbac-');
     try {
       await withReplay(DEMO, async (r) => {
-        assert.equal((await runInProcess(['diag', '--kubeconfig', r.env.KUBECONFIG!, '--logs', '-o', 'json'])).code, 2);
-        assert.equal((await runInProcess(['snapshot', join(dir, 's'), '--kubeconfig', r.env.KUBECONFIG!, '--logs'])).code, 0);
+        assert.equal((await runInProcess(['diag', '--kubeconfig', r.env.KUBECONFIG!, '--logs', '--metrics', '-o', 'json'])).code, 2);
+        assert.equal((await runInProcess(['snapshot', join(dir, 's'), '--kubeconfig', r.env.KUBECONFIG!, '--logs', '--metrics'])).code, 0);
+        assert.ok(r.requests.some((q) => q.path.endsWith('/proxy/metrics')), 'metrics were asked for');
         const denied = r.requests
           .map((q) => ({ q, a: attributes(q) }))
           .filter(({ a }) => a !== undefined && !allowed(a))

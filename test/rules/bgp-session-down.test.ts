@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ruleTester, runCase } from '../helpers/rule-tester.js';
-import { bgpPeer, bundleJson, node, speakerDaemonSet } from '../helpers/cluster.js';
+import { bgpPeer, bundleJson, node, speakerDaemonSet, speakerPod } from '../helpers/cluster.js';
 import { docs } from '../helpers/services.js';
 import { at, metallbPeer, sessionState } from '../helpers/network.js';
 
@@ -118,4 +118,34 @@ test('bgp-session-down: evidence quotes the states, a hint, and the Services han
   ]);
   assert.match(f!.fix, /vtysh -c "show bgp neighbors 192\.168\.1\.1"/);
   assert.equal(f!.objects.at(-1)!.kind, 'BGPPeer');
+});
+
+// --metrics: metallb_bgp_session_up of the speakers (every backend), in a bundle's metrics/
+const native = speakerDaemonSet();
+const sessionUp = (peer: string, v: number) => `# TYPE metallb_bgp_session_up gauge\nmetallb_bgp_session_up{peer="${peer}"} ${v}\n`;
+const withMetrics = (text: string, metrics: Record<string, string>) => ({
+  ...bundle(text),
+  ...Object.fromEntries(Object.entries(metrics).map(([node, prom]) => [`metrics/metallb-system/speaker-${node}/7472.prom`, prom])),
+});
+const nativeCluster = docs(native, nodes, tor, speakerPod('node-a'), speakerPod('node-b'), speakerPod('node-c'));
+
+test('bgp-session-down from metrics: a 0 on a node the peer selects fires, with the metric as evidence and the native speaker\'s log as the way to look', async () => {
+  const found = await runCase('bgp-session-down', {
+    name: 'metrics',
+    files: withMetrics(nativeCluster, { 'node-a': sessionUp('192.168.1.1:179', 1), 'node-b': sessionUp('192.168.1.1:179', 0), 'node-c': sessionUp('192.168.1.1:179', 1) }),
+  });
+  assert.equal(found.length, 1);
+  const f = found[0]!;
+  assert.match(f.message, /^BGPPeer "tor" \(192\.168\.1\.1, AS 64513\): the BGP session from node node-b is down, not Established/);
+  assert.equal(f.evidence[0], 'metallb-system/speaker-node-b (node node-b), metrics port 7472: metallb_bgp_session_up{peer="192.168.1.1:179"} 0');
+  assert.ok(f.evidence.includes('Established from: node-a, node-c'));
+  assert.deepEqual([f.objects[0]!.kind, f.objects[0]!.name], ['Pod', 'speaker-node-b']);
+  assert.match(f.fix, /kubectl logs -n metallb-system speaker-node-b -c speaker/);
+});
+
+test('bgp-session-down from metrics: silent when every session is up, for a peer that is not MetalLB\'s, or without metrics', async () => {
+  const up = { 'node-a': sessionUp('192.168.1.1:179', 1), 'node-b': sessionUp('192.168.1.1:179', 1) };
+  assert.deepEqual(await runCase('bgp-session-down', { name: 'up', files: withMetrics(nativeCluster, up) }), []);
+  assert.deepEqual(await runCase('bgp-session-down', { name: 'other peer', files: withMetrics(nativeCluster, { 'node-a': sessionUp('10.9.9.9:179', 0) }) }), []);
+  assert.deepEqual(await runCase('bgp-session-down', { name: 'none', files: bundle(nativeCluster) }), []);
 });

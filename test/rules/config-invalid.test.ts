@@ -85,3 +85,30 @@ test('config-invalid: evidence per object; the handler case points to the speake
   const [g] = await runCase('config-invalid', { name: 'h', files: bundle(handlerError) });
   assert.match(g!.fix, /kubectl logs -n metallb-system <speaker pod> -c speaker/);
 });
+
+// --metrics: metallb_k8s_client_config_stale_bool, the only sign before v0.15.3
+const old = metallbController({ tag: 'v0.14.9' });
+const pod = (name: string, nodeName: string) => `apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: metallb-system, labels: { app: metallb } }
+spec: { nodeName: ${nodeName}, containers: [{ name: x, image: quay.io/metallb/speaker:v0.14.9 }] }
+`;
+const pods = docs(pod('controller-abc', 'node-a'), pod('speaker-a', 'node-a'), pod('speaker-b', 'node-b'));
+const stale = (v: number) => `# TYPE metallb_k8s_client_config_stale_bool gauge\nmetallb_k8s_client_config_stale_bool ${v}\n`;
+const withMetrics = (text: string, m: Record<string, string>) => ({ ...bundle(text), ...Object.fromEntries(Object.entries(m).map(([p, prom]) => [`metrics/metallb-system/${p}/7472.prom`, prom])) });
+
+test('config-invalid from metrics: stale components get one finding, pointing at their pods', async () => {
+  const found = await runCase('config-invalid', { name: 'stale', files: withMetrics(docs(old, nodes, pods), { 'controller-abc': stale(1), 'speaker-a': stale(0), 'speaker-b': stale(1) }) });
+  assert.equal(found.length, 1);
+  const f = found[0]!;
+  assert.match(f.message, /^MetalLB could not load its latest configuration \(the controller, the speaker on node-b: metallb_k8s_client_config_stale_bool is 1\)/);
+  assert.deepEqual(f.objects.map((o) => o.name), ['controller-abc', 'speaker-b']);
+  assert.deepEqual(f.evidence, ['metallb-system/controller-abc, metrics port 7472: metallb_k8s_client_config_stale_bool 1', 'metallb-system/speaker-b, metrics port 7472: metallb_k8s_client_config_stale_bool 1']);
+});
+
+test('config-invalid from metrics: silent when fresh, and no second finding for what a ConfigurationState already says', async () => {
+  assert.deepEqual(await runCase('config-invalid', { name: 'fresh', files: withMetrics(docs(old, nodes, pods), { 'controller-abc': stale(0), 'speaker-b': stale(0) }) }), []);
+  const both = await runCase('config-invalid', { name: 'told', files: withMetrics(docs(c, nodes, pods, valid(), speakerInvalid('node-b'), valid({ node: 'node-a' })), { 'speaker-b': stale(1) }) });
+  assert.equal(both.length, 1);
+  assert.match(both[0]!.message, /^MetalLB rejected its configuration \(the speaker on node-b\)/);
+});

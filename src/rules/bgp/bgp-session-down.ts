@@ -1,7 +1,8 @@
 import type { KubeObject } from '../../sources/types.js';
 import { defineRule } from '../types.js';
 import { BGP_SESSION_STATE, normaliseSessionPeer, peerNodeNames, peerView, sessionPeerKey, type PeerView } from '../../model/network.js';
-import { asArray, asRecord } from '../../state/cluster-state.js';
+import { asArray, asRecord, type ClusterState } from '../../state/cluster-state.js';
+import { BGP_SESSION_UP } from '../../model/metrics.js';
 import { namesText } from '../../report/text.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -20,6 +21,16 @@ interface Session {
   node: string;
   bgp: string;
   bfd: string;
+  /** a metric, not a BGPSessionState: the evidence line to show */
+  metric?: string;
+}
+
+/** `192.168.1.1:179`, `[2001:db8::1]:179` or a bare address, as the peer label of the metric writes it. */
+function metricPeerAddress(peer: string): string {
+  const v6 = /^\[(.+)\](?::\d+)?$/.exec(peer);
+  if (v6) return v6[1]!;
+  const m = /^([^:]+):\d+$/.exec(peer);
+  return m ? m[1]! : peer;
 }
 
 export default defineRule({
@@ -29,16 +40,17 @@ export default defineRule({
     severities: ['error', 'warning'],
     category: 'bgp',
     evidence: ['api'],
-    description: "A BGP session of a MetalLB BGPPeer is not Established (frr-k8s BGPSessionState), or its BFD session is down: the router gets no routes from that node.",
+    description: "A BGP session of a MetalLB BGPPeer is not Established (frr-k8s BGPSessionState, or metallb_bgp_session_up 0 in the speakers' metrics), or its BFD session is down: the router gets no routes from that node.",
     fix: 'Find out why the session does not come up (the router\'s neighbor configuration, ASNs, address and port, password, reachability) and fix that side; `vtysh -c "show bgp neighbors <address>"` in the frr-k8s pod tells the last error.',
   },
   check({ state, options, report }) {
-    // the session objects exist only with frr-k8s; MetalLB itself writes no session state
+    // the session objects exist only with frr-k8s; MetalLB itself writes no session state, but its
+    // speakers (and FRR's exporter) export metallb_bgp_session_up, read with --metrics
     const backend = state.metallb.bgpBackend ?? options.bgpBackend;
-    if (backend !== 'frr-k8s') return;
-    // only the presence of frr-k8s objects is evidence: none captured says nothing
-    const sessions = state.all(BGP_SESSION_STATE);
-    if (sessions.length === 0) return;
+    // only the presence of session objects or metrics is evidence: none captured says nothing
+    const sessions = backend === 'frr-k8s' ? state.all(BGP_SESSION_STATE) : [];
+    const metricSessions = sessionMetrics(state);
+    if (sessions.length === 0 && metricSessions.length === 0) return;
     const peers = state.metallbObjects('BGPPeer').map(peerView);
     if (peers.length === 0) return;
     const nodesKnown = state.isCaptured('Node');
@@ -71,6 +83,17 @@ export default defineRule({
       list.push({ obj, node, bgp, bfd: str(status.bfdStatus) });
       byPeer.set(peer, list);
     }
+    // the metrics, for the sessions no BGPSessionState reports
+    for (const m of metricSessions) {
+      if (nodesKnown && !nodeNames.has(m.node)) continue;
+      const key = normaliseSessionPeer(m.address);
+      const peer = peers.find((p) => sessionPeerKey(p) === key && (!nodesKnown || nodesOf(p).has(m.node)));
+      if (!peer) continue;
+      const list = byPeer.get(peer) ?? [];
+      if (list.some((s) => s.node === m.node && !s.metric)) continue;
+      list.push({ obj: m.pod, node: m.node, bgp: m.up ? 'Established' : 'down', bfd: '', metric: m.evidence });
+      byPeer.set(peer, list);
+    }
 
     const bgpStatuses = state.isCaptured('ServiceBGPStatus') ? state.metallbObjects('ServiceBGPStatus') : undefined;
     /** `-n NS <pod>`: the frr-k8s pod on the node (the session objects live in frr-k8s's namespace) */
@@ -80,6 +103,14 @@ export default defineRule({
         .all('Pod')
         .find((p) => p.metadata?.namespace === ns && asRecord(p.spec).nodeName === s.node && (p.metadata?.name ?? '').startsWith('frr-k8s') && asArray(asRecord(p.spec).containers).some((c) => asRecord(c).name === 'frr'));
       return `-n ${ns} ${pod?.metadata?.name ?? `<frr-k8s pod on ${s.node}>`}`;
+    };
+    /** how to look at a session from the node: FRR's vtysh, or the native speaker's log */
+    const nodeSide = (s: Session, target: string) => {
+      if (!s.metric || backend === 'frr-k8s') return `kubectl exec ${frrPod(s)} -c frr -- vtysh -c "show bgp neighbors ${target}" (last reset reason, last error)`;
+      const where = `-n ${s.obj.metadata?.namespace ?? state.metallb.namespace} ${s.obj.metadata?.name ?? ''}`;
+      return backend === 'native'
+        ? `kubectl logs ${where} -c speaker | grep -i '${target}' (the native speaker logs each connection attempt and NOTIFICATION)`
+        : `kubectl exec ${where} -c frr -- vtysh -c "show bgp neighbors ${target}" (last reset reason, last error)`;
     };
     for (const [peer, list] of byPeer) {
       const down = list.filter((s) => s.bgp !== 'Established');
@@ -100,16 +131,16 @@ export default defineRule({
             (all
               ? 'no node has a session with this router, so it learns none of the Service routes MetalLB announces to it'
               : `the router learns no Service routes from ${down.length === 1 ? 'that node' : 'those nodes'} (its other sessions are Established), so ECMP toward them is lost`),
-          subjects: [...down.map((s) => ({ obj: s.obj, path: ['status', 'bgpStatus'] })), peerSubject],
+          subjects: [...down.map((s) => (s.metric ? { obj: s.obj } : { obj: s.obj, path: ['status', 'bgpStatus'] })), peerSubject],
           evidence: [
-            ...down.slice(0, 10).map((s) => `BGPSessionState ${s.obj.metadata?.name ?? ''}: node ${s.node}, peer ${target}, bgpStatus ${s.bgp}, bfdStatus ${s.bfd || 'N/A'}`),
+            ...down.slice(0, 10).map((s) => s.metric ?? `BGPSessionState ${s.obj.metadata?.name ?? ''}: node ${s.node}, peer ${target}, bgpStatus ${s.bgp}, bfdStatus ${s.bfd || 'N/A'}`),
             ...(down.length > 10 ? [`and ${down.length - 10} more session(s) not Established`] : []),
-            ...states.map((st) => STATE_HINT[st] ?? `${st}: not a state in which routes are exchanged`),
+            ...states.map((st) => STATE_HINT[st] ?? (st === 'down' ? 'down: the speaker reports the session not up (metallb_bgp_session_up 0)' : `${st}: not a state in which routes are exchanged`)),
             ...(list.length > down.length ? [`Established from: ${namesText(list.filter((s) => s.bgp === 'Established').map((s) => s.node), 5)}`] : []),
             ...(services.length > 0 ? [`MetalLB hands ${services.length === 1 ? 'Service' : `${services.length} Services`} ${namesText(services, 5)} to this peer on those nodes (ServiceBGPStatus: intent, not delivery)`] : []),
           ],
           fix:
-            `Look at the session from the node's side: kubectl exec ${frrPod(down[0]!)} -c frr -- vtysh -c "show bgp neighbors ${peer.iface || peer.addressText}" (last reset reason, last error). ` +
+            `Look at the session from the node's side: ${nodeSide(down[0]!, peer.iface || peer.addressText)}. ` +
             `Then fix what it shows: the router must have the node's address as neighbor with remote-as ${peer.myASN ?? '<myASN>'}, the ASNs, port ${peer.port} and password must match on both sides, and an eBGP peer that is not directly connected needs spec.ebgpMultiHop: true.`,
         });
       } else if (bfdDown.length > 0) {
@@ -125,6 +156,29 @@ export default defineRule({
     }
   },
 });
+
+interface MetricSession {
+  pod: KubeObject;
+  node: string;
+  address: string;
+  up: boolean;
+  evidence: string;
+}
+
+/** metallb_bgp_session_up of the speakers' (and FRR exporters') metrics, per node and peer address. */
+function sessionMetrics(state: ClusterState): MetricSession[] {
+  const out: MetricSession[] = [];
+  for (const m of state.metrics) {
+    const pod = state.get('Pod', m.namespace, m.pod);
+    const node = pod ? str(asRecord(pod.spec).nodeName) : '';
+    if (!pod || !node) continue;
+    for (const s of m.samples) {
+      if (s.name !== BGP_SESSION_UP || !s.labels.peer) continue;
+      out.push({ pod, node, address: metricPeerAddress(s.labels.peer), up: s.value === 1, evidence: `${m.namespace}/${m.pod} (node ${node}), metrics port ${m.port}: ${BGP_SESSION_UP}{peer="${s.labels.peer}"} ${s.value}` });
+    }
+  }
+  return out;
+}
 
 /** Services whose ServiceBGPStatus on one of the nodes lists the peer. */
 function servicesOver(statuses: readonly KubeObject[] | undefined, peer: string, nodes: readonly string[]): string[] {

@@ -3,6 +3,7 @@ import { defineRule } from '../types.js';
 import { asArray, asRecord } from '../../state/cluster-state.js';
 import { configurationStateNode, isControllerState, isOrphanConfigurationState } from '../../model/configuration-state.js';
 import { namesText } from '../../report/text.js';
+import { CONFIG_STALE } from '../../model/metrics.js';
 
 interface Rejected {
   obj: KubeObject;
@@ -40,15 +41,14 @@ export default defineRule({
     category: 'installation',
     evidence: ['api'],
     description:
-      "MetalLB rejected its configuration: a ConfigurationState (v0.15.3+) says Invalid, with MetalLB's error text; the component keeps running on its last valid configuration.",
+      "MetalLB rejected its configuration: a ConfigurationState (v0.15.3+) says Invalid, with MetalLB's error text, or a component's metrics say its configuration is stale (metallb_k8s_client_config_stale_bool 1); the component keeps running on its last valid configuration.",
     fix: "Correct the object the error names (`metallb-doctor lint` on the configuration points at it), then check that the ConfigurationStates return to Valid.",
   },
   check({ state, report }) {
-    if (!state.isCaptured('ConfigurationState')) return;
-    // MetalLB <= 0.12 has no ConfigurationState: nothing to read
-    if (state.metallb.configSource === 'configmap') return;
     const byText = new Map<string, Rejected[]>();
-    for (const cs of state.metallbObjects('ConfigurationState')) {
+    // MetalLB <= 0.12 has no ConfigurationState: nothing to read
+    const states = state.isCaptured('ConfigurationState') && state.metallb.configSource !== 'configmap' ? state.metallbObjects('ConfigurationState') : [];
+    for (const cs of states) {
       if (isOrphanConfigurationState(state, cs)) continue;
       const r = rejection(cs);
       if (!r) continue;
@@ -68,6 +68,29 @@ export default defineRule({
         fix: handler
           ? `Read the speaker's log for the reason (kubectl logs -n ${state.metallb.namespace} <speaker pod> -c speaker | grep -E 'new configuration rejected|protocol handler failed'): a Service holding an address no pool contains, a BFDProfile in native mode, or bgpextras outside FRR mode; fix that, then check the ConfigurationStates return to Valid.`
           : `Correct the object the error names (\`metallb-doctor lint\` over the configuration shows where), then check: kubectl get configurationstates -n ${state.metallb.namespace}`,
+      });
+    }
+
+    // the metrics say it too (and before v0.15.3, only they do): a component whose configuration
+    // is stale failed to load the latest one
+    const told = new Set([...byText.values()].flat().map((r) => componentOf(r.obj)));
+    const stale: { pod: KubeObject; who: string; line: string }[] = [];
+    for (const m of state.metrics) {
+      const sample = m.samples.find((s) => s.name === CONFIG_STALE);
+      if (!sample || sample.value !== 1) continue;
+      const pod = state.get('Pod', m.namespace, m.pod);
+      if (!pod) continue;
+      const node = typeof asRecord(pod.spec).nodeName === 'string' ? (asRecord(pod.spec).nodeName as string) : '';
+      const who = /controller/.test(m.pod) || !node ? 'the controller' : `the speaker on ${node}`;
+      if (told.has(who) || stale.some((s) => s.who === who)) continue;
+      stale.push({ pod, who, line: `${m.namespace}/${m.pod}, metrics port ${m.port}: ${CONFIG_STALE} 1` });
+    }
+    if (stale.length > 0) {
+      report({
+        message: `MetalLB could not load its latest configuration (${namesText(stale.map((s) => s.who), 5)}: ${CONFIG_STALE} is 1): each keeps running on its last valid configuration, so nothing changed since then is applied`,
+        subjects: stale.map((s) => ({ obj: s.pod })),
+        evidence: stale.map((s) => s.line),
+        fix: `Find the rejected object: \`metallb-doctor lint\` over the configuration, and the component's log (kubectl logs -n ${state.metallb.namespace} ${stale[0]!.pod.metadata?.name ?? '<pod>'} | grep -iE 'failed to parse|invalid|rejected'); fix it, and the metric returns to 0.`,
       });
     }
   },

@@ -12,7 +12,8 @@
 // `Kind@namespace` for one namespace, `Kind@namespace/name` for one object ("absent is not none":
 // ClusterState.isCaptured). A read that fails is a gap with its reason; only an unreachable API
 // server or refused credentials stop the run.
-import type { BundleManifest, ContainerLog, Gap, KubeObject, LoadResult } from '../types.js';
+import type { BundleManifest, ContainerLog, Gap, KubeObject, LoadResult, PodMetrics } from '../types.js';
+import { parseMetrics } from '../../model/metrics.js';
 import { SourceError } from '../types.js';
 import { ApiError, type KubeClient } from './client.js';
 import { maskObject } from '../mask.js';
@@ -27,6 +28,8 @@ export interface CaptureOptions {
   metallbNamespace?: string;
   /** --logs: the containers' logs (since, tail) */
   logs?: { sinceSeconds?: number; tailLines?: number };
+  /** --metrics: MetalLB's metrics, through the API server's pod proxy */
+  metrics?: boolean;
   /** a line about what is being read; the CLI shows it on a terminal only */
   progress?(line: string): void;
   /** the context's name, for bundle.json */
@@ -371,6 +374,32 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
     throw new SourceError(`read nothing from the API server ${client.config.cluster.server} (context "${client.config.context}"): ${g.what}: ${g.why}${gaps.length > 1 ? ` (and ${gaps.length - 1} more reads failed)` : ''}`);
   }
 
+  const metrics: PodMetrics[] = [];
+  if (opts.metrics) {
+    const pods = [...objects.values()].filter((o) => o.kind === 'Pod' && (o.metadata?.namespace === ns || (frrNs !== undefined && o.metadata?.namespace === frrNs)));
+    const failed: string[] = [];
+    await Promise.all(
+      pods.flatMap((p) => metricPorts(p).map((port) => ({ p, port }))).map(async ({ p, port }) => {
+        const namespace = p.metadata?.namespace ?? ns;
+        const pod = p.metadata?.name ?? '';
+        say(`reading metrics of ${namespace}/${pod}:${port}`);
+        try {
+          const body = await client.get(`${apiPath(R.pod, namespace)}/${encodeURIComponent(pod)}:${port}/proxy/metrics`, {}, 'text/plain');
+          const text = body.toString('utf8');
+          metrics.push({ namespace, pod, port, samples: parseMetrics(text), text });
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          failed.push(`${namespace}/${pod}:${port} (${e.why})`);
+        }
+      }),
+    );
+    if (failed.length > 0) {
+      failed.sort();
+      gaps.push({ what: `metrics of ${failed.length === 1 ? failed[0] : `${failed.length} pods (${failed.slice(0, 3).join(', ')}${failed.length > 3 ? ', ...' : ''})`}`, why: 'not read' });
+    }
+    metrics.sort((a, b) => `${a.namespace}/${a.pod}/${a.port}`.localeCompare(`${b.namespace}/${b.pod}/${b.port}`));
+  }
+
   scopes.Service = `spec.type=LoadBalancer in all namespaces, and every Service of ${ns}`;
   const bundle: BundleManifest & { requests?: Record<string, number>; scopes?: Record<string, string> } = {
     format: 'metallb-doctor-bundle/v1',
@@ -387,10 +416,26 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
     scopes,
   };
   return {
-    load: { objects: [...objects.values()], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [], logs, bundle },
+    load: { objects: [...objects.values()], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [], logs, ...(opts.metrics ? { metrics } : {}), bundle },
     logs,
     requests: client.sent,
   };
+}
+
+/**
+ * The ports a pod serves MetalLB's metrics on: container ports named monitoring / metrics /
+ * frrmetrics (the speaker and controller: 7472; FRR's exporter: 7473), plain HTTP. A port behind
+ * kube-rbac-proxy (HTTPS, the chart's secure metrics) is not among them.
+ */
+function metricPorts(pod: KubeObject): string[] {
+  const out: string[] = [];
+  for (const c of asArray(asRecord(pod.spec).containers).map(asRecord)) {
+    for (const p of asArray(c.ports).map(asRecord)) {
+      const name = typeof p.name === 'string' ? p.name : '';
+      if (['monitoring', 'metrics', 'frrmetrics'].includes(name) && typeof p.containerPort === 'number') out.push(String(p.containerPort));
+    }
+  }
+  return [...new Set(out)];
 }
 
 /** The namespace frr-k8s runs in, from its DaemonSet (MetalLB's frr-k8s backend). */
