@@ -2,7 +2,7 @@ import type { KubeObject } from '../../sources/types.js';
 import { defineRule } from '../types.js';
 import { handledServices, serviceName } from '../../model/simulation.js';
 import { announcementOf } from '../../model/announcement.js';
-import { endpointCanServe } from '../../model/announce/index.js';
+import { countEndpoints } from '../../model/endpoints.js';
 import { asArray, asRecord, type ClusterState } from '../../state/cluster-state.js';
 
 /** The Service's spec.selector as label pairs; undefined when it has none (or an empty one). */
@@ -16,33 +16,6 @@ export const selectorText = (sel: Record<string, string>): string =>
   Object.entries(sel)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-
-/** Endpoint counts over a Service's EndpointSlices. */
-export interface EndpointCounts {
-  slices: number;
-  endpoints: number;
-  /** with addresses and conditions that can serve */
-  serving: number;
-  withoutAddresses: number;
-  /** ready false and serving not true: neither ready nor serving (terminating or failing readiness) */
-  notServing: number;
-}
-
-export function countEndpoints(slices: readonly KubeObject[]): EndpointCounts {
-  const c: EndpointCounts = { slices: slices.length, endpoints: 0, serving: 0, withoutAddresses: 0, notServing: 0 };
-  for (const s of slices) {
-    for (const e of asArray(s.endpoints)) {
-      const ep = asRecord(e);
-      c.endpoints++;
-      const hasAddresses = asArray(ep.addresses).length > 0;
-      const canServe = endpointCanServe(ep.conditions);
-      if (hasAddresses && canServe) c.serving++;
-      else if (!hasAddresses) c.withoutAddresses++;
-      else c.notServing++;
-    }
-  }
-  return c;
-}
 
 /** Pods of the Service's namespace its selector matches, with how many are Ready (undefined when Pods are not in the input). */
 function matchingPods(state: ClusterState, ns: string, sel: Record<string, string>): { total: number; ready: number } | undefined {

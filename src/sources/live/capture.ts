@@ -20,7 +20,7 @@ import { maskObject } from '../mask.js';
 import { ClusterState, asArray, asRecord } from '../../state/cluster-state.js';
 import { FOREIGN_KINDS, METALLB_GROUP } from '../../model/kinds.js';
 import { memberlistSecretRefs } from '../../model/memberlist.js';
-import { countEndpoints } from '../../rules/services/service-no-endpoints.js';
+import { countEndpoints } from '../../model/endpoints.js';
 import { VERSION } from '../../version.js';
 
 export interface CaptureOptions {
