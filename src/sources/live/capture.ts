@@ -128,11 +128,10 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
   };
   const kindOf = (entry: string) => entry.replace(/@.*$/, '');
   /** a list; captured as `entry` when it succeeds, a gap when it does not */
-  const list = async (what: string, entry: string, path: string, query: Record<string, string> = {}, filter?: (o: KubeObject) => boolean): Promise<KubeObject[] | undefined> => {
+  const list = async (what: string, entry: string, path: string, query: Record<string, string> = {}): Promise<KubeObject[] | undefined> => {
     say(`reading ${what}`);
     try {
-      const r = await client.list(path, query);
-      const items = filter ? r.items.filter(filter) : r.items;
+      const { items } = await client.list(path, query);
       add(items);
       captured.add(entry);
       say(`read ${what}: ${items.length} (${done} objects in all)`);
