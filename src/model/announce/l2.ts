@@ -148,10 +148,12 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
 
   const total = new Map<string, number>();
   for (const a of ads) for (const [n, w] of preferredNodeScores(a, input.nodes)) total.set(n, (total.get(n) ?? 0) + w);
-  const ordered = sortCandidates(cands, ips[0]!, total);
-  const winner = ordered[0]!;
+  // without preferred-node scores (the common case) only the winner is needed now: the whole
+  // order is sorted when something reads it (explain, evidence of a finding), not for every Service
+  const ordered = total.size > 0 ? sortCandidates(cands, ips[0]!, total) : undefined;
+  const winner = ordered ? ordered[0]! : electWinner(cands, ips[0]!);
   const scores: Record<string, number> = {};
-  for (const n of ordered) if (total.has(n)) scores[n] = total.get(n)!;
+  if (ordered) for (const n of ordered) if (total.has(n)) scores[n] = total.get(n)!;
 
   // ipAdvertisementFor: any matching ad on the winner with no interfaces means all of them
   let interfaces: Set<string> | undefined = new Set();
@@ -164,14 +166,34 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
     }
     for (const f of ifs) interfaces.add(f);
   }
-  return {
+  const result: L2Result = {
     ...base,
     winner,
-    candidates: ordered,
+    candidates: ordered ?? [],
     ...(total.size > 0 ? { scores } : {}),
     excluded,
     ...(interfaces ? { interfaces: [...interfaces].sort() } : {}),
   };
+  if (!ordered) {
+    let sorted: string[] | undefined;
+    const ip = ips[0]!;
+    Object.defineProperty(result, 'candidates', { get: () => (sorted ??= sortCandidates(cands, ip, undefined)), enumerable: true, configurable: true });
+  }
+  return result;
+}
+
+/** The first of sortCandidates without scores, found in one pass: the smallest digest of node#ip. */
+function electWinner(nodes: readonly string[], ip: string): string {
+  let best = nodes[0]!;
+  let bestHash = hash('sha256', `${best}#${ip}`, 'binary');
+  for (let i = 1; i < nodes.length; i++) {
+    const h = hash('sha256', `${nodes[i]}#${ip}`, 'binary');
+    if (h < bestHash) {
+      best = nodes[i]!;
+      bestHash = h;
+    }
+  }
+  return best;
 }
 
 /** What one node does for the service in layer 2: announce, or withdraw with MetalLB's reason. */
