@@ -110,8 +110,13 @@ function bgpAnnouncers(a: Announcement, r: AnnounceResult): AnnouncerView[] {
 // Services of the same advertisements, exclusions and local nodes announce from the same nodes:
 // counted once per announcement, not once per Service (5,000 nodes x 20,000 Services otherwise)
 const compactMemo = new WeakMap<Announcement, Map<string, { count: number; except: string[] }>>();
+// under Cluster policy the announcement shares one exclusion list among the Services of the same
+// advertisements (see announcingNodes): that list itself is the key, no text to build per Service
+const compactShared = new WeakMap<object, { count: number; except: string[] }>();
 function compactScope(a: Announcement, r: AnnounceResult): { count: number; except: string[] } {
   const bgp = r.bgp!;
+  const shared = bgp.localEndpointNodes ? undefined : compactShared.get(bgp.excluded);
+  if (shared) return shared;
   let memo = compactMemo.get(a);
   if (!memo) compactMemo.set(a, (memo = new Map()));
   const k = [bgp.advertisements.map((s) => s.name).join(','), bgp.excluded.map((x) => x.node).join(','), bgp.localEndpointNodes?.join(',') ?? '*'].join('\u0001');
@@ -136,6 +141,7 @@ function compactScope(a: Announcement, r: AnnounceResult): { count: number; exce
     hit = { count, except: except.sort() };
     memo.set(k, hit);
   }
+  if (!bgp.localEndpointNodes) compactShared.set(bgp.excluded, hit);
   return hit;
 }
 
@@ -199,6 +205,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
   if (!state.isCaptured('Node')) return [];
   const announcing = new Set<string>();
   const scopeMemo = new Set<string>();
+  const listsSeen = new WeakSet<object>();
   const byName = nodesByName(a.input.nodes);
   for (const e of a.byService.values()) {
     const r = e.announce;
@@ -212,6 +219,9 @@ export function nodeViews(state: ClusterState): NodeView[] {
       continue;
     }
     // Services of the same advertisements and exclusions announce from the same nodes: once each
+    // (the announcement shares one exclusion list among them: seen once, no key to build)
+    if (listsSeen.has(bgp.excluded)) continue;
+    listsSeen.add(bgp.excluded);
     const k = bgp.advertisements.map((s) => s.name).join('\u0000') + '\u0001' + bgp.excluded.map((x) => x.node).join('\u0000');
     if (scopeMemo.has(k)) continue;
     scopeMemo.add(k);
