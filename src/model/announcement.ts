@@ -217,6 +217,15 @@ export function hasRunningSpeaker(a: Announcement, node: string): boolean {
  * A node the election picks but that runs no speaker announces nothing: `l2Silent` names it.
  */
 export function announcingNodes(a: Announcement, r: AnnounceResult): { l2?: string; l2Silent?: string; bgp: readonly string[] } {
+  // asked of one Service by its view and by several rules: computed once (a result belongs to one announcement)
+  let hit = announcersMemo.get(r);
+  if (!hit) announcersMemo.set(r, (hit = computeAnnouncingNodes(a, r)));
+  return hit;
+}
+
+const announcersMemo = new WeakMap<AnnounceResult, { l2?: string; l2Silent?: string; bgp: readonly string[] }>();
+
+function computeAnnouncingNodes(a: Announcement, r: AnnounceResult): { l2?: string; l2Silent?: string; bgp: readonly string[] } {
   let bgp: readonly string[] = [];
   const b = r.bgp;
   if (b && b.announcingCount > 0 && b.hasEndpoints) {
