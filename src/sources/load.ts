@@ -321,7 +321,7 @@ async function loadDirectory(dir: string, loader: Loader): Promise<void> {
     await walkDir(dir, tree, visited, false);
   }
   loader.result.logFiles.push(...tree.logs);
-  await addMetrics(loader.result, tree.metrics, (f) => readFile(f));
+  await addMetrics(loader.result, tree.metrics.map((f) => ({ name: f, read: () => readFile(f) })));
   // a bundle's resources are machine-written (snapshot): JSON.parse, positions on demand
   loader.lazyJson = manifest !== undefined;
   try {
@@ -410,19 +410,19 @@ async function loadTarball(file: string, loader: Loader): Promise<void> {
       .map((p) => `${file}!${rel(p)}`),
   );
   const metricPaths = [...metrics.keys()].filter((p) => inBundle(p) && rel(p).startsWith('metrics/')).sort();
-  await addMetrics(loader.result, metricPaths.map((p) => `${file}!${rel(p)}`), (name) => metrics.get(prefix + name.slice(name.indexOf('!') + 1))!);
+  await addMetrics(loader.result, metricPaths.map((p) => ({ name: `${file}!${rel(p)}`, read: () => metrics.get(p)! })));
 }
 
 const METRICS_PATH = /(?:^|[/!])metrics\/([^/]+)\/([^/]+)\/([^/]+)\.prom$/;
 
 /** metrics/<namespace>/<pod>/<port>.prom files, parsed (MetalLB's own samples only). */
-async function addMetrics(result: LoadResult, files: string[], read: (f: string) => Promise<Buffer>): Promise<void> {
-  for (const f of files) {
+async function addMetrics(result: LoadResult, files: { name: string; read(): Promise<Buffer> }[]): Promise<void> {
+  for (const { name: f, read } of files) {
     const m = METRICS_PATH.exec(f.replace(/\\/g, '/'));
     if (!m) continue;
     let text: string;
     try {
-      text = (await read(f)).toString('utf8');
+      text = (await read()).toString('utf8');
     } catch (e) {
       throw fsError(f, e);
     }

@@ -53,7 +53,7 @@ export function maskConfigText(text: string): string {
   if (!/password/i.test(text)) return text;
   let out = text;
   try {
-    const doc = parseDocument(text, { keepSourceTokens: false });
+    const doc = parseDocument(text);
     if (doc.errors.length === 0) {
       const anchors = new Map<string, Scalar>();
       visit(doc, {

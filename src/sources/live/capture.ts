@@ -169,20 +169,26 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
   // What lives in MetalLB's namespace is read at once for the namespace it almost always has
   // (metallb-system, or --metallb-namespace), and again below should its workloads say otherwise.
   const pending: Promise<unknown>[] = [];
-  const nsRead = new Set<string>();
+  /** namespaces whose Pods and ConfigMaps are read (or being read) in full */
+  const podNamespaces = new Set<string>();
+  /** namespaces read as MetalLB's: also its Services, Endpoints, NetworkPolicies, EndpointSlices */
+  const metallbNamespaces = new Set<string>();
+  const readPods = (n: string) => {
+    if (podNamespaces.has(n)) return;
+    podNamespaces.add(n);
+    pending.push(list(`Pods in ${n}`, `Pod@${n}`, apiPath(R.pod, n)));
+  };
   const readNamespace = (n: string, metallb: boolean) => {
-    const key = `${n}\u0000${metallb}`;
-    if (nsRead.has(key)) return;
-    nsRead.add(key);
-    pending.push(list(`Pods in ${n}`, `Pod@${n}`, apiPath(R.pod, n)), list(`ConfigMaps in ${n}`, `ConfigMap@${n}`, apiPath(R.configmap, n)));
-    if (metallb) {
-      pending.push(
-        list(`Services in ${n}`, `Service@${n}`, apiPath(R.service, n)),
-        list(`Endpoints in ${n}`, `Endpoints@${n}`, apiPath(R.endpoints, n)),
-        list(`NetworkPolicies in ${n}`, `NetworkPolicy@${n}`, apiPath(R.networkpolicy, n)),
-      );
-      startSlices(n); // the webhook Service's endpoints
-    }
+    if (!podNamespaces.has(n)) pending.push(list(`ConfigMaps in ${n}`, `ConfigMap@${n}`, apiPath(R.configmap, n)));
+    readPods(n);
+    if (!metallb || metallbNamespaces.has(n)) return;
+    metallbNamespaces.add(n);
+    pending.push(
+      list(`Services in ${n}`, `Service@${n}`, apiPath(R.service, n)),
+      list(`Endpoints in ${n}`, `Endpoints@${n}`, apiPath(R.endpoints, n)),
+      list(`NetworkPolicies in ${n}`, `NetworkPolicy@${n}`, apiPath(R.networkpolicy, n)),
+    );
+    startSlices(n); // the webhook Service's endpoints
   };
   // EndpointSlices of the LoadBalancer Services' namespaces, started as the Services arrive;
   // past SLICE_NAMESPACES_MAX namespaces, one list of all of them instead
@@ -329,10 +335,11 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
     const need = new Set<string>();
     for (const svc of lb) {
       const n = svc.metadata?.namespace || 'default';
-      if (captured.has(`Pod@${n}`) || nsRead.has(`${n}\u0000false`) || nsRead.has(`${n}\u0000true`) || !slicesKnown(n)) continue;
+      if (podNamespaces.has(n) || !slicesKnown(n)) continue;
       if (countEndpoints(byService.get(`${n}/${svc.metadata?.name ?? ''}`) ?? []).serving === 0) need.add(n);
     }
-    await Promise.all([...need].map((n) => list(`Pods in ${n}`, `Pod@${n}`, apiPath(R.pod, n))));
+    for (const n of need) readPods(n);
+    await Promise.all(pending);
   }
 
   const logs: CapturedLog[] = [];

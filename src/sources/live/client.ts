@@ -34,6 +34,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly reason: string,
     readonly path: string,
+    /** the server's Retry-After, in seconds */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -160,10 +162,9 @@ export class KubeClient {
       try {
         return await this.once(path, query, accept);
       } catch (e) {
-        const err = e as ApiError & { retryAfter?: number };
-        const retriable = err instanceof ApiError && (RETRY_STATUS.has(err.status) || (err.status === 0 && err.reason !== 'timed out' && err.reason !== 'refused'));
+        const retriable = e instanceof ApiError && (RETRY_STATUS.has(e.status) || (e.status === 0 && e.reason !== 'timed out' && e.reason !== 'refused'));
         if (!retriable || attempt >= max) throw e;
-        retryAfter = err.retryAfter;
+        retryAfter = e.retryAfter;
       }
       const backoff = retryAfter !== undefined ? Math.min(retryAfter * 1000, 5000) : Math.min(200 * 2 ** attempt, 3000) * (0.75 + Math.random() * 0.5);
       if (Date.now() + backoff >= this.opts.deadline) throw new ApiError('', 0, 'timed out', path);
@@ -258,10 +259,8 @@ export class KubeClient {
               clearTimeout(timer);
               return resolve(body);
             }
-            const err = statusError(status, body, path);
             const ra = Number(res.headers['retry-after']);
-            if (Number.isFinite(ra) && ra >= 0) (err as ApiError & { retryAfter?: number }).retryAfter = ra;
-            fail(err);
+            fail(statusError(status, body, path, Number.isFinite(ra) && ra >= 0 ? ra : undefined));
           });
         });
         const timer = setTimeout(() => fail(new ApiError(`no answer within ${Math.round(timeout / 100) / 10}s`, 0, 'timed out', path)), timeout);
@@ -277,7 +276,7 @@ export class KubeClient {
   }
 }
 
-function statusError(status: number, body: Buffer, path: string): ApiError {
+function statusError(status: number, body: Buffer, path: string, retryAfter?: number): ApiError {
   let message = '';
   let reason = http.STATUS_CODES[status] ?? 'error';
   try {
@@ -289,7 +288,7 @@ function statusError(status: number, body: Buffer, path: string): ApiError {
   } catch {
     message = body.toString('utf8', 0, Math.min(body.length, 200)).split('\n')[0] ?? '';
   }
-  return new ApiError(message, status, reason, path);
+  return new ApiError(message, status, reason, path, retryAfter);
 }
 
 function withSkipTLS(config: ResolvedConfig): KubeConfig {
