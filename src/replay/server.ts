@@ -10,7 +10,7 @@ import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, a
 import { FaultPlan, parseFault, type Fault, type FaultDecision } from './faults.js';
 import { groupVersion, qualifiedName, type ApiResource } from './resources.js';
 import { SelectorError, checkFields, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
-import type { ReplayStore } from './store.js';
+import type { LogFile, ReplayStore } from './store.js';
 import { buildTable, type IncludeObject } from './tables.js';
 
 export const HOST = '127.0.0.1';
@@ -423,7 +423,7 @@ class Replay {
     req.on('close', done);
   }
 
-  /** pods/log from the snapshot's logs/<namespace>/<pod>/<container>[.previous].log */
+  /** pods/NAME:PORT/proxy/metrics from the snapshot's metrics/<namespace>/<pod>/<port>.prom */
   private async podMetrics(res: ServerResponse, ns: string | undefined, pod: string, port: string): Promise<void> {
     const m = this.store.metricsFile(ns ?? '', pod, port);
     if (!m) return this.sendStatus(res, { code: 503, reason: 'ServiceUnavailable', message: `the snapshot holds no metrics of pod ${pod} on port ${port}` });
@@ -432,6 +432,14 @@ class Replay {
     res.end(body);
   }
 
+  /** How often a follow looks for bytes appended to a directory bundle's log file. */
+  private static readonly FOLLOW_POLL_MS = 100;
+
+  /**
+   * pods/log from the snapshot's logs/<namespace>/<pod>/<container>[.previous].log, as the
+   * kubelet serves a container's log: since, then tailLines, then limitBytes; the timestamp prefix
+   * only with timestamps=true; with follow=true, then the lines appended to the file.
+   */
   private async podLog(res: ServerResponse, r: ApiResource, ns: string, name: string, q: URLSearchParams, fault: FaultDecision): Promise<void> {
     const pod = this.store.get(r, ns, name);
     if (!pod) return this.sendStatus(res, { code: 404, reason: 'NotFound', message: `pods "${name}" not found`, details: { name, kind: 'pods' } });
@@ -451,21 +459,110 @@ class Replay {
     if (![...containers, ...inits, ...ephemeral].includes(container)) return this.sendStatus(res, badRequest(`container ${container} is not valid for pod ${name}`));
     const previous = q.get('previous') === 'true';
     const file = this.store.logFile(ns, name, container, previous);
+    const podStatus = asRecord(pod.status);
+    const statuses = [...asArray(podStatus.containerStatuses), ...asArray(podStatus.initContainerStatuses), ...asArray(podStatus.ephemeralContainerStatuses)].map(asRecord);
+    const status = statuses.find((s) => s.name === container);
     if (!file) {
-      const statuses = [...asArray(asRecord(pod.status).containerStatuses), ...asArray(asRecord(pod.status).initContainerStatuses)].map(asRecord);
-      const restarts = statuses.find((s) => s.name === container)?.restartCount;
+      const restarts = status?.restartCount;
       if (previous && !(typeof restarts === 'number' && restarts > 0)) {
         return this.sendStatus(res, badRequest(`previous terminated container "${container}" in pod "${name}" not found`));
       }
       const what = previous ? `log of the previous "${container}" container` : `log of container "${container}"`;
       return this.sendStatus(res, forbidden(r, 'get', ns, name, `the snapshot holds no ${what}`, 'log'));
     }
-    let text = await this.store.readLog(file);
+    const flag = (k: string) => q.get(k) === 'true' || q.get(k) === '1';
+    // the kubelet follows a running container only: the log of one that has stopped (the previous
+    // container, one waiting to restart) ends where it ends. A cut body (reset, truncate) is a
+    // complete answer: a follow under such a fault ends with it.
+    const running = !previous && (status === undefined || asRecord(status.state).running !== undefined);
+    const follow = flag('follow') && running && res.req.method !== 'HEAD' && fault.body === undefined;
+    const grows = follow && this.store.logCanGrow(file);
+    // a follow reads the file itself: the bytes it has sent are where it goes on from
+    const text = grows ? ((await this.store.readLogFrom(file, 0)) ?? Buffer.alloc(0)) : await this.store.readLog(file);
     const tail = Number(q.get('tailLines'));
-    if (q.has('tailLines') && Number.isInteger(tail) && tail >= 0) text = tailLines(text, tail);
     const limit = Number(q.get('limitBytes'));
-    if (q.has('limitBytes') && Number.isInteger(limit) && limit > 0) text = text.subarray(0, limit);
-    this.send(res, 200, 'text/plain', text, fault.body);
+    const opts: LogSelection = {
+      timestamps: flag('timestamps'),
+      since: logSince(q, this.store.snapshotTime, text),
+      tail: q.has('tailLines') && Number.isInteger(tail) && tail >= 0 ? tail : undefined,
+    };
+    const limitBytes = q.has('limitBytes') && Number.isInteger(limit) && limit > 0 ? limit : undefined;
+    if (!follow) {
+      let body = selectLogLines(text, opts);
+      if (limitBytes !== undefined) body = body.subarray(0, limitBytes);
+      return this.send(res, 200, 'text/plain', body, fault.body);
+    }
+    this.followLog(res, file, text, grows, opts, limitBytes);
+  }
+
+  /**
+   * The rest of a follow: what the file holds (a partial last line waits for its newline, so
+   * every line is whole when its prefix is stripped or its time compared), then what is appended
+   * to it, polled, until the client leaves, limitBytes is reached or the server closes. A
+   * tarball's member cannot grow: its content is sent and the stream stays open all the same.
+   */
+  private followLog(res: ServerResponse, file: LogFile, first: Buffer, grows: boolean, opts: LogSelection, limitBytes: number | undefined): void {
+    if (res.destroyed) return; // the client left while the file was read
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' }); // no length: chunked
+    res.flushHeaders();
+    this.watches.add(res); // close() ends it as it ends the watches
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      stopped = true;
+      this.watches.delete(res);
+      if (timer) {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+      }
+    };
+    res.on('close', stop);
+    let budget = limitBytes ?? Infinity;
+    const send = (b: Buffer) => {
+      if (stopped || res.writableEnded || b.length === 0) return;
+      if (b.length < budget) {
+        budget -= b.length;
+        res.write(b);
+        return;
+      }
+      res.end(b.subarray(0, budget)); // the kubelet stops the stream at limitBytes
+      stop();
+    };
+    let held = grows ? first.subarray(first.lastIndexOf(10) + 1) : Buffer.alloc(0);
+    send(selectLogLines(first.subarray(0, first.length - held.length), opts));
+    if (!grows || stopped) return;
+    const appended: LogSelection = { timestamps: opts.timestamps, since: opts.since }; // tailLines is for what existed
+    let offset = first.length;
+    const poll = async () => {
+      const chunk = await this.store.readLogFrom(file, offset).catch(() => Buffer.alloc(0)); // gone for a moment: wait for it
+      if (stopped) return;
+      if (chunk === null) {
+        // truncated or replaced (a rotation): read it again from its start, as the kubelet goes on
+        // with the new file
+        offset = 0;
+        held = Buffer.alloc(0);
+      } else if (chunk.length > 0) {
+        offset += chunk.length;
+        const data = held.length > 0 ? Buffer.concat([held, chunk]) : chunk;
+        const whole = data.lastIndexOf(10) + 1;
+        held = Buffer.from(data.subarray(whole));
+        send(selectLogLines(data.subarray(0, whole), appended));
+      }
+    };
+    const next = () => {
+      if (stopped || this.closed || res.writableEnded) return;
+      timer = setTimeout(() => {
+        if (timer) this.timers.delete(timer);
+        timer = undefined;
+        if (stopped) return;
+        poll().then(
+          () => next(),
+          () => res.destroy(),
+        );
+      }, Replay.FOLLOW_POLL_MS);
+      this.timers.add(timer);
+    };
+    next();
   }
 }
 
@@ -476,6 +573,161 @@ export function tailLines(buf: Buffer, n: number): Buffer {
   let count = 0;
   for (let i = end - 1; i >= 0; i--) if (buf[i] === 10 && ++count === n) return buf.subarray(i + 1);
   return buf;
+}
+
+/** A moment as RFC 3339 writes it, to the nanosecond: seconds since the epoch and nanoseconds. */
+export interface LogTime {
+  s: number;
+  ns: number;
+}
+
+const compareLogTime = (a: LogTime, b: LogTime): number => a.s - b.s || a.ns - b.ns;
+
+/** The number the n ASCII digits at buf[i..] write, or -1 when one of them is not a digit. */
+function digits(buf: Buffer, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = buf[k];
+    if (c === undefined || c < 0x30 || c > 0x39) return -1;
+    v = v * 10 + c - 0x30;
+  }
+  return v;
+}
+
+/**
+ * The length, its space included, of the `<RFC 3339 time><space>` at buf[start..end) (0 when the
+ * text does not start with one); its time is written into `time` when one is given. Read byte by
+ * byte: it runs on every line of every log served without timestamps=true.
+ */
+function timePrefix(buf: Buffer, start: number, end: number, time?: LogTime): number {
+  const b = start;
+  if (end - b < 21 || buf[b + 4] !== 0x2d || buf[b + 7] !== 0x2d || (buf[b + 10]! | 0x20) !== 0x74 || buf[b + 13] !== 0x3a || buf[b + 16] !== 0x3a) return 0;
+  const y = digits(buf, b, 4);
+  const mo = digits(buf, b + 5, 2);
+  const d = digits(buf, b + 8, 2);
+  const h = digits(buf, b + 11, 2);
+  const mi = digits(buf, b + 14, 2);
+  const s = digits(buf, b + 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return 0;
+  let i = b + 19;
+  let ns = 0;
+  if (buf[i] === 0x2e) {
+    const first = ++i;
+    for (let c = buf[i]; i < end && c !== undefined && c >= 0x30 && c <= 0x39; c = buf[++i]) if (i - first < 9) ns = ns * 10 + c - 0x30;
+    if (i === first) return 0;
+    for (let k = i - first; k < 9; k++) ns *= 10;
+  }
+  let offset = 0;
+  const z = buf[i];
+  if (z === 0x5a || z === 0x7a) i++;
+  else if (z === 0x2b || z === 0x2d) {
+    const oh = digits(buf, i + 1, 2);
+    const om = digits(buf, i + 4, 2);
+    if (i + 6 > end || oh < 0 || buf[i + 3] !== 0x3a || om < 0) return 0;
+    offset = (z === 0x2d ? -1 : 1) * (oh * 60 + om) * 60;
+    i += 6;
+  } else return 0;
+  if (i >= end || buf[i] !== 0x20) return 0;
+  if (time) {
+    time.s = Date.UTC(y, mo - 1, d, h, mi, s) / 1000 - offset;
+    time.ns = ns;
+  }
+  return i + 1 - b;
+}
+
+/** An RFC 3339 time (sinceTime), or undefined when the text is not one. */
+export function parseLogTime(text: string): LogTime | undefined {
+  const time: LogTime = { s: 0, ns: 0 };
+  const buf = Buffer.from(`${text} `, 'latin1');
+  return timePrefix(buf, 0, buf.length, time) === buf.length ? time : undefined;
+}
+
+/**
+ * The kubelet's `<RFC 3339 time><space>` at the head of the line at buf[start..end): its length
+ * with the space, and its time; undefined when the line does not start with one.
+ */
+export function logLinePrefix(buf: Buffer, start: number, end: number): { length: number; time: LogTime } | undefined {
+  const time: LogTime = { s: 0, ns: 0 };
+  const length = timePrefix(buf, start, end, time);
+  return length > 0 ? { length, time } : undefined;
+}
+
+export interface LogSelection {
+  /** timestamps=true: lines keep the kubelet's time prefix; otherwise it is stripped */
+  timestamps: boolean;
+  /** sinceSeconds / sinceTime: lines whose prefix time is earlier are left out */
+  since?: LogTime;
+  /** tailLines: the last n lines, counted after since */
+  tail?: number;
+}
+
+/**
+ * The lines of a log the kubelet would send: since first, then tail (limitBytes, last, is the
+ * caller's). A line without a time prefix is kept whatever since says: it carries no time to
+ * compare (our own bundles prefix every line; other logs are served as they are), and it is
+ * served as it is with or without timestamps=true, since no time can be invented for it.
+ */
+export function selectLogLines(buf: Buffer, o: LogSelection): Buffer {
+  // without since, the last lines are the same whichever goes first: cut them before stripping
+  if (o.since === undefined && o.tail !== undefined) buf = tailLines(buf, o.tail);
+  if (o.timestamps && o.since === undefined) return buf;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const cuts: number[] = []; // bytes of prefix to leave out
+  const time: LogTime = { s: 0, ns: 0 };
+  for (let pos = 0; pos < buf.length; ) {
+    const nl = buf.indexOf(10, pos);
+    const end = nl < 0 ? buf.length : nl + 1;
+    const p = timePrefix(buf, pos, end, o.since && time);
+    if (!(p > 0 && o.since && compareLogTime(time, o.since) < 0)) {
+      starts.push(pos);
+      ends.push(end);
+      cuts.push(o.timestamps ? 0 : p);
+    }
+    pos = end;
+  }
+  const from = o.tail === undefined || o.since === undefined ? 0 : Math.max(0, starts.length - o.tail);
+  // runs of adjacent lines kept whole go out as one piece
+  const pieces: Buffer[] = [];
+  let runStart = -1;
+  let runEnd = -1;
+  for (let i = from; i < starts.length; i++) {
+    const a = starts[i]! + cuts[i]!;
+    if (a !== runEnd) {
+      if (runStart >= 0) pieces.push(buf.subarray(runStart, runEnd));
+      runStart = a;
+    }
+    runEnd = ends[i]!;
+  }
+  if (runStart >= 0) pieces.push(buf.subarray(runStart, runEnd));
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+}
+
+/**
+ * Where since starts: sinceSeconds before the snapshot's time (bundle.json's createdAt; without
+ * it, the newest time a line of the log carries, as if the log had just been read), or sinceTime;
+ * the later of the two when both are given, as the kubelet takes them. Undefined when neither is
+ * asked (or the value is not one the API server would take).
+ */
+export function logSince(q: URLSearchParams, snapshotTime: number | undefined, log: Buffer): LogTime | undefined {
+  const t = q.get('sinceTime');
+  const sinceTime = t ? parseLogTime(t) : undefined;
+  const seconds = Number(q.get('sinceSeconds'));
+  if (!q.has('sinceSeconds') || !Number.isSafeInteger(seconds) || seconds < 1) return sinceTime;
+  let ref: LogTime | undefined;
+  if (snapshotTime !== undefined) ref = { s: Math.floor(snapshotTime / 1000), ns: (((snapshotTime % 1000) + 1000) % 1000) * 1e6 };
+  else {
+    const time: LogTime = { s: 0, ns: 0 };
+    for (let pos = 0; pos < log.length; ) {
+      const nl = log.indexOf(10, pos);
+      const end = nl < 0 ? log.length : nl + 1;
+      if (timePrefix(log, pos, end, time) > 0 && (!ref || compareLogTime(time, ref) > 0)) ref = { ...time };
+      pos = end;
+    }
+  }
+  const sinceSeconds = ref && { s: ref.s - seconds, ns: ref.ns };
+  if (!sinceSeconds || !sinceTime) return sinceSeconds ?? sinceTime;
+  return compareLogTime(sinceTime, sinceSeconds) > 0 ? sinceTime : sinceSeconds;
 }
 
 /**

@@ -4,6 +4,7 @@
 // (BGPPeer v1beta1 <-> v1beta2 as MetalLB's conversion webhook does, core <-> events.k8s.io Events).
 import type { KubeObject, LoadResult } from '../sources/types.js';
 import { loadInputs, readBundleFile } from '../sources/load.js';
+import { open, stat } from 'node:fs/promises';
 import { ClusterState, asRecord } from '../state/cluster-state.js';
 import { METALLB_GROUP, MODELLED_KINDS, stateKind } from '../model/kinds.js';
 import { convertV1beta1ToV1beta2, convertV1beta2ToV1beta1 } from '../model/bgppeer-conversion.js';
@@ -33,6 +34,8 @@ export interface LogFile {
 }
 
 const LOG_PATH = /(?:^|[/!])logs\/([^/]+)\/([^/]+)\/([^/]+?)(\.previous)?\.log$/;
+/** how readBundleFile names a file inside a tarball: `bundle.tar.gz!logs/...` */
+const TARBALL_MEMBER = /^.*\.(?:tar\.gz|tgz)!/i;
 
 const byNamespaceAndName = (a: KubeObject, b: KubeObject): number => {
   const ka = `${a.metadata?.namespace ?? ''}\u0000${a.metadata?.name ?? ''}`;
@@ -55,7 +58,8 @@ export class ReplayStore {
   readonly objectCount: number;
   private readonly objects = new Map<string, KubeObject[]>();
   private readonly present = new Set<string>();
-  private readonly logCache = new Map<string, Promise<Buffer>>();
+  /** log bytes by file; a directory bundle's entry remembers the size and mtime it was read at */
+  private readonly logCache = new Map<string, { size?: number; mtimeMs?: number; body: Promise<Buffer> }>();
 
   constructor(readonly load: LoadResult) {
     const state = new ClusterState([{ load, kind: 'snapshot' }]);
@@ -179,14 +183,62 @@ export class ReplayStore {
     return this.logs.find((l) => l.namespace === namespace && l.pod === pod && l.container === container && l.previous === previous);
   }
 
-  readLog(l: LogFile): Promise<Buffer> {
-    let p = this.logCache.get(l.file);
-    if (!p) {
-      p = readBundleFile(l.file);
-      this.logCache.set(l.file, p);
-      p.catch(() => this.logCache.delete(l.file));
+  /** Whether the log can still grow while the replay runs: a directory bundle's file can, a tarball's member cannot. */
+  logCanGrow(l: LogFile): boolean {
+    return !TARBALL_MEMBER.test(l.file);
+  }
+
+  /**
+   * The log's bytes. A tarball's member never changes and is read once; a directory bundle's file
+   * may be appended to while the replay serves it, so its cached bytes are used only while its
+   * size and mtime are those it was read at.
+   */
+  async readLog(l: LogFile): Promise<Buffer> {
+    const hit = this.logCache.get(l.file);
+    if (!this.logCanGrow(l)) {
+      if (hit) return hit.body;
+      const body = readBundleFile(l.file);
+      this.logCache.set(l.file, { body });
+      body.catch(() => this.logCache.delete(l.file));
+      return body;
     }
-    return p;
+    const st = await stat(l.file).catch(() => undefined);
+    if (!st) {
+      this.logCache.delete(l.file);
+      return readBundleFile(l.file); // gone since the bundle was loaded: the reader's error says so
+    }
+    if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.body;
+    // the size and mtime are those before the read: a file that grows during it is read again next time
+    const entry = { size: st.size, mtimeMs: st.mtimeMs, body: readBundleFile(l.file) };
+    this.logCache.set(l.file, entry);
+    entry.body.catch(() => {
+      if (this.logCache.get(l.file) === entry) this.logCache.delete(l.file);
+    });
+    return entry.body;
+  }
+
+  /**
+   * The bytes of a directory bundle's log file from byte `from` to its current end, read from disk
+   * (never the cache): empty when it has not grown, null when it is now shorter than `from`
+   * (truncated or replaced). A following reader calls it with the bytes it has already had.
+   */
+  async readLogFrom(l: LogFile, from: number): Promise<Buffer | null> {
+    if (!this.logCanGrow(l)) throw new Error(`${l.file} is inside a tarball: it cannot grow`);
+    const f = await open(l.file, 'r');
+    try {
+      const { size } = await f.stat();
+      if (size < from) return null;
+      const out = Buffer.alloc(size - from);
+      let got = 0;
+      while (got < out.length) {
+        const { bytesRead } = await f.read(out, got, out.length - got, from + got);
+        if (bytesRead === 0) break; // shrunk while being read
+        got += bytesRead;
+      }
+      return got === out.length ? out : out.subarray(0, got);
+    } finally {
+      await f.close();
+    }
   }
 }
 
