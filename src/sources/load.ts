@@ -489,6 +489,45 @@ export async function readBundleFile(name: string): Promise<Buffer> {
   return found;
 }
 
+/** Takes a file's data as it is read, synchronously. */
+export interface ChunkConsumer {
+  push(chunk: Buffer): void;
+  end(): void;
+}
+
+/**
+ * Streams bundle files, plain paths or `<tarball>!<path>` names (one read of a tarball for all of
+ * its entries), chunk by chunk to the consumer `open` returns for each: memory stays at a chunk.
+ */
+export async function streamBundleFiles(names: readonly string[], open: (name: string) => ChunkConsumer): Promise<void> {
+  const byTar = new Map<string, Map<string, string>>();
+  for (const name of names) {
+    const m = /^(.*\.(?:tar\.gz|tgz))!(.+)$/i.exec(name);
+    if (!m) {
+      const consumer = open(name);
+      try {
+        for await (const chunk of createReadStream(name, { highWaterMark: 1 << 16 })) consumer.push(chunk as Buffer);
+      } catch (e) {
+        throw (e as NodeJS.ErrnoException)?.code?.startsWith('E') ? fsError(name, e) : e;
+      }
+      consumer.end();
+      continue;
+    }
+    let inner = byTar.get(m[1]!);
+    if (!inner) byTar.set(m[1]!, (inner = new Map()));
+    inner.set(m[2]!, name);
+  }
+  for (const [tarball, inner] of byTar) {
+    await readTar(tarball, (path, entry) => {
+      const name = inner.get(path) ?? [...inner.entries()].find(([p]) => path.endsWith('/' + p))?.[1];
+      if (name === undefined) return void entry.resume();
+      const consumer = open(name);
+      entry.on('data', (c: Buffer) => consumer.push(c));
+      entry.on('end', () => consumer.end());
+    });
+  }
+}
+
 const LARGE = Symbol('large file');
 
 function looksLikeJson(b: Uint8Array): boolean {

@@ -1,10 +1,12 @@
 // One normalised, indexed view of everything the input holds: a live cluster, a bundle, or
-// manifest files. Rules and the model read only this; it never does I/O.
+// manifest files. Rules and the model read only this; it never does I/O (the log analysis is
+// read into it beforehand, by src/sources/logs.ts).
 import type { ContainerLog, PodMetrics, Gap, KubeObject, LoadIssue, LoadResult, BundleManifest } from '../sources/types.js';
 import { sourceOf } from '../sources/types.js';
 import { METALLB_CONFIG_KINDS, METALLB_KINDS, MODELLED_KINDS, stateKind } from '../model/kinds.js';
 import { detectInstallation, type MetalLBInstallation } from './installation.js';
 import { deriveLegacyConfig, type LegacyDerivation } from './legacy-config.js';
+import type { LogAnalysis } from '../model/logs/analysis.js';
 
 export type SourceKind = 'cluster' | 'snapshot' | 'manifests';
 
@@ -43,6 +45,11 @@ export class ClusterState {
   readonly logs: readonly ContainerLog[];
   /** MetalLB's metrics per pod (--metrics, or metrics/ in a bundle) */
   readonly metrics: readonly PodMetrics[];
+  /**
+   * What the containers' logs said, read (streamed, I/O) by `analyseLogs` before the rules run;
+   * undefined when no logs were read. The log-* rules and the rules with log evidence read it.
+   */
+  logAnalysis?: LogAnalysis;
   /** kinds whose absence means "none exist" (see cli.md, "Absent is not none") */
   readonly captured: ReadonlySet<string>;
   readonly gaps: readonly Gap[];

@@ -1,0 +1,327 @@
+// A LogRecord into a LogEvent: which of the things metallb-semantics.md section 5 lists a line
+// says, for which Service and peer. One Classifier per stream: it follows the ServiceReconciler's
+// "start reconcile" / "end reconcile" pair, because the handlers' lines carry no service key
+// (MetalLB 0.13 and later; 0.9-0.12 wrote `service` on every line of a service's update).
+import { findNotification } from '../bgp/notification.js';
+import type { EventKind, LogComponent, LogEvent, LogLevel, LogRecord, LogStreamInfo } from './types.js';
+
+/** What the analysis needs of a classified line (the stream and position are added by the caller). */
+export type Classified = Omit<LogEvent, 'stream' | 'line' | 'time'>;
+
+/** `ns/name` as MetalLB writes a service key; not a JSON dump of a Service. */
+const SERVICE_KEY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** The errors that say a component cannot use the Kubernetes API (client-go's and MetalLB's texts). */
+const API_ERROR = [
+  { re: /is forbidden: User "[^"]*" cannot \w+ resource/, why: 'forbidden' },
+  { re: /\bUnauthorized\b|the server has asked for the client to provide credentials|token has expired|invalid bearer token/i, why: 'unauthorized' },
+  { re: /x509: |tls: failed to verify|certificate signed by unknown authority/, why: 'tls' },
+  { re: /dial tcp [^ ]+:(?:443|6443|8443)\b[^"]*?(?:i\/o timeout|connection refused|no route to host|network is unreachable)|TLS handshake timeout|Get "https:\/\/[^"]+\/api[^"]*": (?:dial tcp|context deadline exceeded|net\/http)|the server could not find the requested resource|Failed to watch \*|failed to list \*|unable to load in-cluster configuration|failed to create k8s client/, why: 'unreachable' },
+] as const;
+
+export function apiErrorKind(text: string): 'forbidden' | 'unauthorized' | 'tls' | 'unreachable' | undefined {
+  if (!text) return undefined;
+  for (const { re, why } of API_ERROR) if (re.test(text)) return why;
+  return undefined;
+}
+
+/** `10.0.0.1:179` / `[fd00::1]:179` / `10.0.0.1` / `eth0` -> the address or interface alone. */
+export function peerAddress(peer: string): string {
+  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(peer);
+  if (v6) return v6[1]!;
+  const v4 = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(peer);
+  if (v4) return v4[1]!;
+  return peer;
+}
+
+/** The memberlist library's texts (hashicorp/memberlist), as the speaker re-emits them. */
+const MEMBERLIST: { re: RegExp; kind: EventKind }[] = [
+  { re: /Suspect (\S+) has failed, no acks received/, kind: 'member-suspect' },
+  { re: /Marking (\S+) as failed, suspect timeout reached/, kind: 'member-failed' },
+  { re: /Was able to connect to (\S+) (?:over TCP but UDP probes failed|but other probes failed)/, kind: 'memberlist-probe-failed' },
+  { re: /Failed (?:to send ping|fallback ping|TCP fallback ping|to send indirect ping|ping)(?: to)?:? ?(\S+)?/, kind: 'memberlist-probe-failed' },
+  { re: /Push\/Pull with (\S+) failed/, kind: 'memberlist-probe-failed' },
+  { re: /Failed to send (?:gossip|compound|user msg|TCP|UDP)[^:]*?(?:to (\S+?))?:/, kind: 'memberlist-probe-failed' },
+  { re: /Failed to join (\S+?):/, kind: 'memberlist-join-failed' },
+  { re: /Failed to receive remote state|Failed to start TCP listener|Failed to start UDP listener/, kind: 'memberlist-probe-failed' },
+];
+
+const NODE_EVENT: Record<string, EventKind> = { NodeJoin: 'member-join', NodeLeave: 'member-leave', NodeUpdate: 'member-update' };
+
+/** Kinds about one Service: attributed to the enclosing reconcile when the line names none. */
+const SERVICE_KINDS = new Set<EventKind>(['ip-allocated', 'allocation-failed', 'assignment-cleared', 'service-updated', 'service-deleted', 'service-announced', 'service-withdrawn', 'service-not-announced', 'announce-failed']);
+
+const BY_EVENT: Record<string, EventKind> = {
+  ipAllocated: 'ip-allocated',
+  clearAssignment: 'assignment-cleared',
+  serviceUpdated: 'service-updated',
+  serviceDeleted: 'service-deleted',
+  serviceAnnounced: 'service-announced',
+  serviceWithdrawn: 'service-withdrawn',
+  createARPResponder: 'responder-created',
+  createNDPResponder: 'responder-created',
+  deleteARPResponder: 'responder-deleted',
+  deleteNDPResponder: 'responder-deleted',
+  peerAdded: 'peer-added',
+  peerRemoved: 'peer-removed',
+  sessionUp: 'bgp-session-up',
+  sessionDown: 'bgp-session-down',
+  peerNotification: 'bgp-notification-received',
+  conflictingAdvertisements: 'bgp-error',
+  'config reloaded': 'config-reloaded',
+  configLoaded: 'config-reloaded',
+  'configuration did not change, ignoring': 'config-unchanged',
+  'reload failed, retry': 'config-rejected',
+  'reload failed, no retry': 'config-rejected',
+  configStale: 'config-rejected',
+  loadbalancerIP: 'allocation-failed',
+};
+
+const BY_OP: Record<string, EventKind> = {
+  allocateIPs: 'allocation-failed',
+  connect: 'bgp-connect-failed',
+  sendUpdate: 'bgp-error',
+  sendWithdraw: 'bgp-error',
+  sendKeepalive: 'bgp-error',
+  syncPeers: 'bgp-error',
+  updateAds: 'bgp-error',
+  arpReply: 'l2-error',
+  ndpReply: 'l2-error',
+  gratuitousAnnounce: 'l2-error',
+  getInterfaces: 'l2-error',
+  getAddresses: 'l2-error',
+  createARPResponder: 'l2-error',
+  createNDPResponder: 'l2-error',
+  watchMulticastGroup: 'l2-error',
+  SetBalancer: 'announce-failed',
+  setBalancer: 'announce-failed',
+  'Member detection': 'memberlist-joined',
+};
+
+/** The keys an event keeps, besides its message (the rest of a line is in the file it points at). */
+const DETAIL_KEYS = ['error', 'reason', 'ips', 'ip', 'pool', 'protocol', 'interface', 'localASN', 'peerASN', 'cause', 'status', 'version', 'webhook', 'node addr', 'numAds', 'warning message', 'IPAdvertisement', 'localIfs', 'joined', 'expected'];
+
+function details(f: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of DETAIL_KEYS) {
+    const v = f[k];
+    if (v !== undefined && v !== '') out[k] = v.length > 400 ? `${v.slice(0, 400)}…` : v;
+  }
+  return out;
+}
+
+function join(...parts: (string | undefined)[]): string {
+  return parts.filter((p) => p !== undefined && p !== '').join(': ');
+}
+
+/** The component a stream's container is, before any line says more. */
+export function streamComponent(namespace: string, pod: string, container: string, frrK8sNamespace?: string): LogComponent {
+  const frrK8s = pod.startsWith('frr-k8s') || (frrK8sNamespace !== undefined && namespace === frrK8sNamespace);
+  switch (container) {
+    case 'speaker':
+      return 'speaker';
+    case 'controller':
+      return frrK8s ? 'frr-k8s' : 'controller';
+    case 'frr':
+      return 'frr';
+    case 'reloader':
+      return 'reloader';
+    case 'frr-k8s':
+      return 'frr-k8s';
+    default:
+      return 'other';
+  }
+}
+
+/** FRR's texts: neighbour changes, NOTIFICATIONs, FSM transitions (with `debug bgp neighbor-events`). */
+const ADJCHANGE = /%ADJCHANGE: neighbor (\S+?)(?:\(([^)]*)\))?(?: in vrf (\S+))? (Up|Down)\b ?(.*)$/;
+const FSM = /^(\S+?)(?:\(\S*\))? (?:\[FSM\] )?(?:fd -?\d+ )?went from (\w+) to (\w+)/;
+const CONNECT_FAILED = /^(\S+?)(?:\(\S*\))? \[Event\] Connect failed (.*)$/;
+
+function classifyFrr(r: LogRecord): Classified | undefined {
+  const msg = r.message;
+  const adj = ADJCHANGE.exec(msg);
+  if (adj) {
+    const up = adj[4] === 'Up';
+    return { component: 'frr', kind: up ? 'bgp-session-up' : 'bgp-session-down', level: up ? 'info' : 'warn', peer: adj[1]!, message: msg, details: { ...(adj[3] ? { vrf: adj[3] } : {}), ...(adj[5] ? { reason: adj[5] } : {}) } };
+  }
+  if (msg.includes('%NOTIFICATION')) {
+    const n = findNotification(msg);
+    if (n) {
+      return {
+        component: 'frr',
+        kind: n.direction === 'sent' ? 'bgp-notification-sent' : 'bgp-notification-received',
+        level: 'error',
+        ...(n.neighbor ? { peer: n.neighbor } : {}),
+        message: msg,
+        details: { code: String(n.name.code), subcode: String(n.name.subcode), notification: n.name.text, ...(n.data ? { data: n.data } : {}) },
+      };
+    }
+  }
+  const fsm = FSM.exec(msg);
+  if (fsm) return { component: 'frr', kind: 'bgp-state-change', level: 'debug', peer: fsm[1]!, message: msg, details: { from: fsm[2]!, to: fsm[3]! } };
+  const cf = CONNECT_FAILED.exec(msg);
+  if (cf) return { component: 'frr', kind: 'bgp-connect-failed', level: 'warn', peer: cf[1]!, message: msg, details: { error: cf[2]! } };
+  return undefined;
+}
+
+/** frr-reloader.sh's lines (MetalLB's FRR mode, and frr-k8s's reloader). */
+function classifyReloader(r: LogRecord): Classified | undefined {
+  const msg = r.message;
+  if (/^FRR reloaded successfully!/.test(msg)) return { component: 'reloader', kind: 'frr-reload-ok', level: 'info', message: msg, details: {} };
+  if (/^Syntax error spotted|^Failed to fully apply configuration file/.test(msg)) return { component: 'reloader', kind: 'frr-reload-failed', level: 'error', message: msg, details: {} };
+  return undefined;
+}
+
+/** Follows one stream's lines; `classify` returns the event a line is, or undefined. */
+export class Classifier {
+  /** the Service of the ServiceReconciler's reconcile in progress */
+  private current: string | undefined;
+  constructor(readonly component: LogComponent) {}
+
+  /** A ServiceReconciler bracket read without parsing its line: the Service it starts, or undefined at its end. */
+  reconcile(service: string | undefined): void {
+    this.current = service !== undefined && SERVICE_KEY.test(service) ? service : undefined;
+  }
+
+  classify(r: LogRecord): Classified | undefined {
+    if (r.format === 'frr') return classifyFrr(r);
+    if (this.component === 'reloader') return classifyReloader(r);
+    const f = r.fields;
+    if (!f) return r.format === 'text' ? { component: this.component, kind: 'raw', message: r.message, details: {} } : undefined;
+    if (r.format === 'klog') return this.generic(r, r.message, this.component);
+    const c = this.json(r, f);
+    return c;
+  }
+
+  private json(r: LogRecord, f: Record<string, string>): Classified | undefined {
+    const level = r.level;
+    const ctrl = f.controller;
+    // the reconcile brackets: not events, but they say which Service the next lines are about
+    if (ctrl !== undefined && ctrl.startsWith('ServiceReconciler')) {
+      const start = f['start reconcile'];
+      if (start !== undefined) {
+        this.current = ctrl === 'ServiceReconciler' && SERVICE_KEY.test(start) ? start : undefined;
+        return undefined;
+      }
+      if (f['end reconcile'] !== undefined) {
+        this.current = undefined;
+        return undefined;
+      }
+    }
+    if (f.component === 'Memberlist') return this.memberlist(r, f);
+    const msg = f.msg ?? f.message ?? '';
+    const error = f.error ?? f.err ?? '';
+    const ev = f.event;
+    const op = f.op;
+    const component = this.component === 'other' && ctrl === undefined ? 'other' : this.component;
+
+    if (/^MetalLB (speaker|controller) starting/.test(msg)) return { component, kind: 'startup', level: level ?? 'info', message: msg, details: details(f) };
+    if (op === 'shutdown' && msg === 'starting shutdown') return { component, kind: 'shutdown', level: level ?? 'info', message: msg, details: {} };
+
+    const apiWhy = level === 'error' || level === 'warn' ? apiErrorKind(`${error} ${msg}`) : undefined;
+    if (apiWhy) return { component, kind: 'apiserver-error', level, message: join(msg || f.message || op, error), details: { ...details(f), why: apiWhy } };
+    if (f.webhook !== undefined && level === 'error') return { component, kind: 'webhook-denied', level, message: join(msg || `webhook ${f.webhook} ${f.action ?? ''}`.trim(), error), details: details(f) };
+
+    if (ctrl === 'ConfigReconciler' || ctrl === 'PoolReconciler' || ctrl === 'NodeReconciler') {
+      if (ev !== undefined && BY_EVENT[ev]) {
+        const c = this.event(BY_EVENT[ev]!, component, level, f, join(ev, f.reason, error));
+        if (c.kind === 'config-rejected') c.details.rejection = 'reload';
+        return c;
+      }
+      // the parse failure: `error` written twice, the JSON keeps the parse error alone (no event, no message)
+      if (level === 'error' && error && ev === undefined && f.message === undefined) return { component, kind: 'config-rejected', level, message: error, details: { ...details(f), rejection: 'parse' } };
+      if (f['warning message'] !== undefined) return { component, kind: 'warning', level: level ?? 'info', message: f['warning message'], details: {} };
+    }
+
+    if (ev !== undefined) {
+      if (ev.startsWith('skipping should announce')) return this.event('service-not-announced', component, level, f, join(ev, f.reason));
+      if (ev === 'frr8s' || ev === 'failed to dump config') return { component, kind: 'error', level, message: join(ev, error), details: details(f) };
+      const kind = BY_EVENT[ev];
+      if (kind) {
+        const c = this.event(kind, component, level, f, this.eventMessage(kind, msg, f));
+        // MetalLB <= 0.12: "config (re)load failed, config marked stale" is the parse failure
+        if (ev === 'configStale') c.details.rejection = 'parse';
+        else if (kind === 'config-rejected') c.details.rejection = 'reload';
+        return c;
+      }
+    }
+    if (op !== undefined) {
+      if (op === 'setConfig' && level === 'error') {
+        if (error === 'no MetalLB configuration in cluster') return { component, kind: 'config-missing', level, message: join(msg, error), details: details(f) };
+        const c = this.event('config-rejected', component, level, f, join(msg, error));
+        c.details.rejection = 'handler';
+        return c;
+      }
+      if (op === 'reload' && level === 'error') return { component, kind: 'frr-reload-failed', level, message: join(`FRR reload (${f.cause ?? '?'})`, error), details: details(f) };
+      if (op === 'reload-validate') {
+        if (f.success !== undefined) return { component, kind: 'frr-reload-ok', level: level ?? 'info', message: f.success, details: {} };
+        if (f.cause === 'frr reload failed') return { component, kind: 'frr-reload-failed', level: level ?? 'error', message: join(f.cause, f.status), details: details(f) };
+      }
+      if (op === 'memberDiscovery' && msg === 'partial join') return { component, kind: 'memberlist-join-failed', level, message: join(`partial join: ${f.joined ?? '?'} of ${f.expected ?? '?'} members`, error), details: details(f) };
+      if (op === 'connect' && error.includes('notification')) {
+        const n = findNotification(error);
+        if (n) return this.notification(component, level, f, msg, error, n);
+      }
+      const kind = BY_OP[op];
+      if (kind && (kind === 'memberlist-joined' || level === 'error' || level === 'warn')) return this.event(kind, component, level, f, join(msg, error));
+    }
+    if (ev === 'peerNotification' || (f.peer !== undefined && error.includes('notification code'))) {
+      const n = findNotification(error);
+      if (n) return this.notification(component, level, f, msg, error, n);
+    }
+    if (msg === 'node event - forcing sync') {
+      const kind = NODE_EVENT[f['node event'] ?? ''];
+      if (kind) return { component, kind, level: level ?? 'info', peer: f['node name'] ?? '', message: `${f['node event']} ${f['node name'] ?? ''}`.trim(), details: details(f) };
+    }
+    return this.generic(r, join(msg || f.message || (op ? `op ${op}` : ev), error), component);
+  }
+
+  private notification(component: LogComponent, level: LogLevel | undefined, f: Record<string, string>, msg: string, error: string, n: NonNullable<ReturnType<typeof findNotification>>): Classified {
+    return {
+      component,
+      kind: 'bgp-notification-received',
+      level: level ?? 'error',
+      ...(f.peer ? { peer: peerAddress(f.peer) } : {}),
+      message: join(msg, error),
+      details: { ...details(f), code: String(n.name.code), subcode: String(n.name.subcode), notification: n.name.text },
+    };
+  }
+
+  private eventMessage(kind: EventKind, msg: string, f: Record<string, string>): string {
+    switch (kind) {
+      case 'service-announced':
+        return join(msg, f.protocol);
+      case 'ip-allocated':
+        return join(msg, f.ips ?? f.ip);
+      default:
+        return join(msg || f.event, f.reason, f.error);
+    }
+  }
+
+  private event(kind: EventKind, component: LogComponent, level: LogLevel | undefined, f: Record<string, string>, message: string): Classified {
+    const named = f.service !== undefined && SERVICE_KEY.test(f.service) ? f.service : undefined;
+    const service = named ?? (SERVICE_KINDS.has(kind) ? this.current : undefined);
+    const peer = f.peer !== undefined && f.peer !== '' ? peerAddress(f.peer) : undefined;
+    return { component, kind, ...(level ? { level } : {}), ...(service ? { service } : {}), ...(peer ? { peer } : {}), message, details: details(f) };
+  }
+
+  private memberlist(r: LogRecord, f: Record<string, string>): Classified | undefined {
+    const msg = (f.msg ?? '').replace(/^memberlist: /, '');
+    for (const { re, kind } of MEMBERLIST) {
+      const m = re.exec(msg);
+      if (m) return { component: 'memberlist', kind, level: r.level ?? 'warn', ...(m[1] ? { peer: m[1].replace(/[,:]$/, '') } : {}), message: msg, details: {} };
+    }
+    return this.generic(r, msg, 'memberlist');
+  }
+
+  /** A line no table names: an event only at warn or error (an API error, whatever its shape). */
+  private generic(r: LogRecord, message: string, component: LogComponent): Classified | undefined {
+    if (r.level !== 'error' && r.level !== 'warn') return undefined;
+    const apiWhy = apiErrorKind(message);
+    if (apiWhy) return { component, kind: 'apiserver-error', level: r.level, message, details: { why: apiWhy } };
+    return { component, kind: r.level === 'error' ? 'error' : 'warning', level: r.level, message, details: r.fields ? details(r.fields) : {} };
+  }
+}
+
+export type { LogStreamInfo };
