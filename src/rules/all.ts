@@ -75,6 +75,14 @@ import serviceRequestedIpOutsidePools from './services/service-requested-ip-outs
 import serviceSharingConflict from './services/service-sharing-conflict.js';
 import nodeExcludedFromLb from './nodes/node-excluded-from-lb.js';
 import nodeNetworkUnavailable from './nodes/node-network-unavailable.js';
+import logAllocationFailed from './logs/log-allocation-failed.js';
+import logApiserverUnreachable from './logs/log-apiserver-unreachable.js';
+import logBgpConnectFailed from './logs/log-bgp-connect-failed.js';
+import logBgpNotification from './logs/log-bgp-notification.js';
+import logConfigRejected from './logs/log-config-rejected.js';
+import logFrrReloadFailed from './logs/log-frr-reload-failed.js';
+import logMemberlistPartition from './logs/log-memberlist-partition.js';
+import logMemberlistUnreachable from './logs/log-memberlist-unreachable.js';
 
 export const RULES: readonly Rule[] = [
   objectDuplicate,
@@ -152,4 +160,12 @@ export const RULES: readonly Rule[] = [
   serviceSharingConflict,
   nodeExcludedFromLb,
   nodeNetworkUnavailable,
+  logAllocationFailed,
+  logApiserverUnreachable,
+  logBgpConnectFailed,
+  logBgpNotification,
+  logConfigRejected,
+  logFrrReloadFailed,
+  logMemberlistPartition,
+  logMemberlistUnreachable,
 ];

@@ -69,7 +69,7 @@ ${ml ? `        - { name: METALLB_ML_BIND_ADDR, valueFrom: { fieldRef: { fieldPa
  * A speaker pod on a node. `containerState` (e.g. `{ waiting: { reason: CrashLoopBackOff } }`) adds
  * the speaker container's status: a crash-looping speaker's pod stays Running, not ready.
  */
-export function speakerPod(nodeName: string, o: { running?: boolean; containerState?: string } = {}): string {
+export function speakerPod(nodeName: string, o: { running?: boolean; containerState?: string; restartCount?: number } = {}): string {
   const running = o.running ?? true;
   const ready = running && (o.containerState === undefined || o.containerState.includes('running'));
   return `apiVersion: v1
@@ -92,7 +92,7 @@ ${o.containerState === undefined ? '' : `  containerStatuses:
   - name: speaker
     image: quay.io/metallb/speaker:v0.15.2
     ready: ${ready}
-    restartCount: 12
+    restartCount: ${o.restartCount ?? 12}
     state: ${o.containerState}
 `}`;
 }

@@ -10,6 +10,7 @@ import { loadInputs } from '../../src/sources/load.js';
 import { ClusterState, type StateLayer } from '../../src/state/cluster-state.js';
 import { ruleById } from '../../src/rules/index.js';
 import { runRules } from '../../src/rules/engine.js';
+import { analyseLogs } from '../../src/sources/logs.js';
 import type { Finding, Severity } from '../../src/report/types.js';
 
 export interface RuleCase {
@@ -61,6 +62,8 @@ export async function runCase(id: string, c: RuleCase): Promise<Finding[]> {
     dirs.push(d);
     layers.push({ load: await loadInputs([d]), kind: 'manifests' });
     const state = new ClusterState(layers, { metallbNamespace: c.metallbNamespace });
+    // logs/<ns>/<pod>/<container>.log among the files: read as diag reads them
+    await analyseLogs(state);
     const run = runRules([rule], state, { bgpBackend: c.bgpBackend ?? state.metallb.bgpBackend ?? 'frr-k8s' });
     assert.deepEqual(run.errors, [], 'the rule does not crash');
     for (const f of run.findings)

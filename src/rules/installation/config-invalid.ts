@@ -4,6 +4,8 @@ import { asArray, asRecord } from '../../state/cluster-state.js';
 import { configurationStateNode, isControllerState, isOrphanConfigurationState } from '../../model/configuration-state.js';
 import { namesText } from '../../report/text.js';
 import { CONFIG_STALE } from '../../model/metrics.js';
+import { ordered, type ConfigState } from '../../model/logs/analysis.js';
+import { eventLine, kubectlLogs, logSubject } from '../../model/logs/evidence.js';
 
 interface Rejected {
   obj: KubeObject;
@@ -39,9 +41,9 @@ export default defineRule({
     id: 'config-invalid',
     severity: 'error',
     category: 'installation',
-    evidence: ['api'],
+    evidence: ['api', 'logs'],
     description:
-      "MetalLB rejected its configuration: a ConfigurationState (v0.15.3+) says Invalid, with MetalLB's error text, or a component's metrics say its configuration is stale (metallb_k8s_client_config_stale_bool 1); the component keeps running on its last valid configuration.",
+      "MetalLB rejected its configuration: a ConfigurationState (v0.15.3+) says Invalid, with MetalLB's error text, a component's metrics say its configuration is stale (metallb_k8s_client_config_stale_bool 1), or a reconciler logged a parse error and no accepted configuration after it; the component keeps running on its last valid configuration.",
     fix: "Correct the object the error names (`metallb-doctor lint` on the configuration points at it), then check that the ConfigurationStates return to Valid.",
   },
   check({ state, report }) {
@@ -91,6 +93,28 @@ export default defineRule({
         subjects: stale.map((s) => ({ obj: s.pod })),
         evidence: stale.map((s) => s.line),
         fix: `Find the rejected object: \`metallb-doctor lint\` over the configuration, and the component's log (kubectl logs -n ${state.metallb.namespace} ${stale[0]!.pod.metadata?.name ?? '<pod>'} | grep -iE 'failed to parse|invalid|rejected'); fix it, and the metric returns to 0.`,
+      });
+    }
+
+    // the logs: a reconciler's parse error with no accepted configuration after it, for the
+    // components neither a ConfigurationState nor a metric reported
+    const logs = state.logAnalysis;
+    if (!logs) return;
+    for (const s of stale) told.add(s.who);
+    const parsed = new Map<string, { who: string; c: ConfigState }[]>();
+    for (const c of ordered(logs.config)) {
+      if (!c.rejected || c.rejected.last.details.rejection !== 'parse') continue;
+      const who = c.stream.component === 'controller' ? 'the controller' : `the speaker on ${c.stream.node ?? c.stream.pod}`;
+      if (told.has(who)) continue;
+      const text = c.rejected.last.details.error || c.rejected.last.message;
+      parsed.set(text, [...(parsed.get(text) ?? []), { who, c }]);
+    }
+    for (const [text, cs] of parsed) {
+      report({
+        message: `MetalLB rejected its configuration (${namesText(cs.map((x) => x.who), 5)}, in ${cs.length === 1 ? 'its log' : 'their logs'}): "${text}". Each keeps running on its last valid configuration: nothing changed since then is applied`,
+        subjects: cs.slice(0, 10).map((x) => logSubject(x.c.rejected!.last)),
+        evidence: cs.slice(0, 6).map((x) => eventLine(x.c.rejected!.last)),
+        fix: `Correct the object the error names (\`metallb-doctor lint\` over the configuration shows where); the component logs "config reloaded" once it accepts the configuration (${kubectlLogs(cs[0]!.c.stream, 'config reloaded|failed to parse|error')}).`,
       });
     }
   },

@@ -1,6 +1,8 @@
 import type { KubeObject } from '../../sources/types.js';
 import type { Subject } from '../types.js';
-import { defineRule } from '../types.js';
+import { ordered } from '../../model/logs/analysis.js';
+import { defineRule, type RuleContext } from '../types.js';
+import { eventLine, logSubject, timeText } from '../../model/logs/evidence.js';
 import { parseIP } from '../../model/address.js';
 import { poolForIPs } from '../../model/announce/index.js';
 import { adMatchesService, adsOfPool, nodeSetOf } from '../../model/announce/common.js';
@@ -94,56 +96,85 @@ export default defineRule({
     id: 'l2-interface-announce-failed',
     severity: 'error',
     category: 'services',
-    evidence: ['api'],
-    description: "MetalLB's speaker recorded announceFailed on a Service: the node that won the layer 2 election has none of the interfaces its L2Advertisement allows, so nobody answers ARP/NDP for the address.",
+    evidence: ['api', 'logs'],
+    description: "MetalLB's speaker recorded announceFailed on a Service (an Event, or its warning line in the speaker's log): the node that won the layer 2 election has none of the interfaces its L2Advertisement allows, so nobody answers ARP/NDP for the address.",
     fix: 'Make spec.interfaces of the L2Advertisement name interfaces that exist on every node it selects, or restrict its nodeSelectors to the nodes that have them.',
   },
   check({ state, report }) {
-    // absent is not none: without the Events nothing is known
-    if (!state.isCaptured('Event')) return;
-    const events = state.all('Event').map(factsOf).filter((f): f is EventFacts => f !== undefined);
-    if (events.length === 0) return;
-    // the failure needs an advertisement that restricts interfaces: with none left, every such
-    // event predates a configuration change (Events live an hour by default)
-    if (state.isCaptured('L2Advertisement') && !state.metallbObjects('L2Advertisement').some((ad) => asArray(asRecord(ad.spec).interfaces).length > 0)) return;
-    const servicesKnown = state.isCaptured('Service');
-    for (const e of events) {
-      if (e.source && !e.source.includes('metallb')) continue;
-      const m = MESSAGE.exec(e.message);
-      const ip = m?.[1] ?? '';
-      const node = m?.[2] ?? '';
-      const svc = servicesKnown ? state.get('Service', e.ns, e.service) : undefined;
-      // the Service is gone, or no longer holds the address: the event is history
-      if (servicesKnown && !svc) continue;
-      if (svc && ip && !ingressIPs(svc).includes(ip)) continue;
-      // another node announces the Service now (its ServiceL2Status): the election moved on
-      if (node && announcedElsewhere(state, e.ns, e.service, node)) continue;
-      const view = node && ip ? adsFor(state, svc, ip, node) : undefined;
-      // the advertisements that apply now allow every interface: fixed since
-      if (view && view.interfaces === undefined) continue;
-      const ref = `${e.ns}/${e.service}`;
-      const times = e.count !== undefined ? `${e.count} time${e.count === 1 ? '' : 's'}` : '';
-      const when = [times, e.last ? `last ${e.last}` : ''].filter(Boolean).join(', ');
-      const adNames = view ? view.ads.map((ad) => `L2Advertisement "${ad.metadata?.name ?? ''}"`).join(', ') : 'its L2Advertisement';
-      const ifText = view?.interfaces ? ` (${view.interfaces.join(', ')})` : '';
-      const subjects: Subject[] = [{ obj: e.obj, path: ['reason'] }];
-      if (view) for (const ad of view.ads) subjects.push({ obj: ad, path: ['spec', 'interfaces'] });
-      if (svc) subjects.push({ obj: svc });
-      report({
-        message:
-          `Service ${ref}: ${node ? `node ${node}` : 'the node'} won the layer 2 election for ${ip || 'its address'} but has none of the interfaces ${adNames} allows${ifText}, ` +
-          `so no node answers ARP/NDP for it: MetalLB does not fail over to another node (announceFailed${when ? `, ${when}` : ''})`,
-        subjects,
-        evidence: [
-          `Event ${e.obj.metadata?.name ?? ''} (Warning ${ANNOUNCE_FAILED}${e.source ? ` from ${e.source}` : ''}): "${e.message}"`,
-          ...(times || e.first || e.last ? [`count ${e.count ?? '?'}${e.first ? `, first ${e.first}` : ''}${e.last ? `, last ${e.last}` : ''}`] : []),
-          ...(view ? view.ads.map((ad) => `L2Advertisement "${ad.metadata?.name ?? ''}" selects node ${node} with interfaces: ${asArray(asRecord(ad.spec).interfaces).join(', ')}`) : []),
-          ...(svc ? [] : ['Services not captured: whether the Service still holds the address is not known']),
-        ],
-        fix:
-          `List the interfaces on ${node || 'the node'} (ssh ${node || '<node>'} ip -br link, or kubectl debug node/${node || '<node>'} -it --image=busybox -- ip -br link) and put the right name into spec.interfaces of ${adNames}; ` +
-          `or restrict that advertisement's nodeSelectors to the nodes that have ${view?.interfaces ? view.interfaces.join('/') : 'the interface'}. The speaker retries on the next Service or node change.`,
-      });
-    }
+    const reported = new Set<string>();
+    checkEvents(state, report, reported);
+    checkLogs(state, report, reported);
   },
 });
+
+/** The speaker's own warning line: `op=SetBalancer` "the specified interfaces used to announce LB IP don't exist", with its `localIfs`. */
+function checkLogs(state: ClusterState, report: RuleContext['report'], reported: Set<string>): void {
+  const logs = state.logAnalysis;
+  if (!logs) return;
+  for (const f of ordered(logs.announceFailures)) {
+    const node = f.stream.node ?? f.stream.pod;
+    if (!f.service || reported.has(`${f.service}@${node}`)) continue;
+    const [ns, name] = f.service.split('/') as [string, string];
+    const svc = state.isCaptured('Service') ? state.get('Service', ns, name) : undefined;
+    if (state.isCaptured('Service', ns) && !svc) continue;
+    if (announcedElsewhere(state, ns, name, node)) continue;
+    const e = f.occ.last;
+    const local = e.details.localIfs;
+    report({
+      message: `Service ${f.service}: the speaker on ${node} logged that the interfaces its L2Advertisement allows do not exist there (${f.occ.count === 1 ? 'once' : `${f.occ.count} times`}, last ${timeText(e.time)}), so it does not answer ARP/NDP for the address from that node and MetalLB does not fail over to another one`,
+      subjects: [...(svc ? [{ obj: svc }] : []), logSubject(e)],
+      evidence: [eventLine(e), ...(e.details.IPAdvertisement ? [`the advertisement it used: ${e.details.IPAdvertisement}`] : []), ...(local ? [`interfaces on ${node}: ${local}`] : [])],
+      fix: `Put an interface that exists on ${node}${local ? ` (it has ${local})` : ''} into spec.interfaces of the L2Advertisement, or restrict its nodeSelectors to the nodes that have the named interfaces.`,
+    });
+  }
+}
+
+function checkEvents(state: ClusterState, report: RuleContext['report'], reported: Set<string>): void {
+  // absent is not none: without the Events nothing is known
+  if (!state.isCaptured('Event')) return;
+  const events = state.all('Event').map(factsOf).filter((f): f is EventFacts => f !== undefined);
+  if (events.length === 0) return;
+  // the failure needs an advertisement that restricts interfaces: with none left, every such
+  // event predates a configuration change (Events live an hour by default)
+  if (state.isCaptured('L2Advertisement') && !state.metallbObjects('L2Advertisement').some((ad) => asArray(asRecord(ad.spec).interfaces).length > 0)) return;
+  const servicesKnown = state.isCaptured('Service');
+  for (const e of events) {
+    if (e.source && !e.source.includes('metallb')) continue;
+    const m = MESSAGE.exec(e.message);
+    const ip = m?.[1] ?? '';
+    const node = m?.[2] ?? '';
+    const svc = servicesKnown ? state.get('Service', e.ns, e.service) : undefined;
+    // the Service is gone, or no longer holds the address: the event is history
+    if (servicesKnown && !svc) continue;
+    if (svc && ip && !ingressIPs(svc).includes(ip)) continue;
+    // another node announces the Service now (its ServiceL2Status): the election moved on
+    if (node && announcedElsewhere(state, e.ns, e.service, node)) continue;
+    const view = node && ip ? adsFor(state, svc, ip, node) : undefined;
+    // the advertisements that apply now allow every interface: fixed since
+    if (view && view.interfaces === undefined) continue;
+    const ref = `${e.ns}/${e.service}`;
+    reported.add(`${ref}@${node}`);
+    const times = e.count !== undefined ? `${e.count} time${e.count === 1 ? '' : 's'}` : '';
+    const when = [times, e.last ? `last ${e.last}` : ''].filter(Boolean).join(', ');
+    const adNames = view ? view.ads.map((ad) => `L2Advertisement "${ad.metadata?.name ?? ''}"`).join(', ') : 'its L2Advertisement';
+    const ifText = view?.interfaces ? ` (${view.interfaces.join(', ')})` : '';
+    const subjects: Subject[] = [{ obj: e.obj, path: ['reason'] }];
+    if (view) for (const ad of view.ads) subjects.push({ obj: ad, path: ['spec', 'interfaces'] });
+    if (svc) subjects.push({ obj: svc });
+    report({
+      message:
+        `Service ${ref}: ${node ? `node ${node}` : 'the node'} won the layer 2 election for ${ip || 'its address'} but has none of the interfaces ${adNames} allows${ifText}, ` +
+        `so no node answers ARP/NDP for it: MetalLB does not fail over to another node (announceFailed${when ? `, ${when}` : ''})`,
+      subjects,
+      evidence: [
+        `Event ${e.obj.metadata?.name ?? ''} (Warning ${ANNOUNCE_FAILED}${e.source ? ` from ${e.source}` : ''}): "${e.message}"`,
+        ...(times || e.first || e.last ? [`count ${e.count ?? '?'}${e.first ? `, first ${e.first}` : ''}${e.last ? `, last ${e.last}` : ''}`] : []),
+        ...(view ? view.ads.map((ad) => `L2Advertisement "${ad.metadata?.name ?? ''}" selects node ${node} with interfaces: ${asArray(asRecord(ad.spec).interfaces).join(', ')}`) : []),
+        ...(svc ? [] : ['Services not captured: whether the Service still holds the address is not known']),
+      ],
+      fix:
+        `List the interfaces on ${node || 'the node'} (ssh ${node || '<node>'} ip -br link, or kubectl debug node/${node || '<node>'} -it --image=busybox -- ip -br link) and put the right name into spec.interfaces of ${adNames}; ` +
+        `or restrict that advertisement's nodeSelectors to the nodes that have ${view?.interfaces ? view.interfaces.join('/') : 'the interface'}. The speaker retries on the next Service or node change.`,
+    });
+  }
+}

@@ -8,6 +8,7 @@ import { allowsSharedIP } from '../../model/announce/common.js';
 import { parseIP, formatIP } from '../../model/address.js';
 import { asArray, asRecord, type ClusterState } from '../../state/cluster-state.js';
 import { sharedIPSelectorBehaviour } from './l2-shared-ip-service-selector.js';
+import { eventLine, logSubject, timeText } from '../../model/logs/evidence.js';
 
 interface Announcer {
   svc: KubeObject;
@@ -158,17 +159,41 @@ function checkStatus(state: ClusterState, report: (f: { message: string; subject
   }
 }
 
+/** The speakers' logs: two nodes announcing one address by layer 2 in the same window, neither withdrawing. */
+function checkLogs(state: ClusterState, report: (f: { message: string; subjects: Subject[]; evidence: string[]; fix: string }) => void): void {
+  const logs = state.logAnalysis;
+  if (!logs) return;
+  for (const o of logs.overlappingClaims()) {
+    const [ns, name] = o.key.startsWith('ip ') ? [undefined, undefined] : (o.key.split('/') as [string, string]);
+    const svc = ns !== undefined ? state.get('Service', ns, name!) : undefined;
+    const what = o.key.startsWith('ip ') ? `address ${o.key.slice(3)}` : `Service ${o.key}${svc ? ` (${ipsText(svc)})` : ''}`;
+    const minutes = Math.max(1, Math.round((o.to - o.from) / 60_000));
+    report({
+      message: `The speakers' logs show ${what} announced in layer 2 by ${o.a.node} and ${o.b.node} at the same time, from ${timeText(o.from)} to ${timeText(o.to)} (about ${minutes} min), neither withdrawing: both answered ARP/NDP for it (split brain), so clients reached whichever replied last. Each speaker believed it won the election: they did not see each other in memberlist (see log-memberlist-partition / log-memberlist-unreachable).`,
+      subjects: [...(svc ? [{ obj: svc }] : []), logSubject(o.a.first), logSubject(o.b.first)],
+      evidence: [`${o.a.node} announced it from ${eventLine(o.a.first)}`, `${o.b.node} announced it from ${eventLine(o.b.first)}`, `overlap: ${timeText(o.from)} to ${timeText(o.to)}`],
+      fix: `Restore memberlist between the speakers (TCP and UDP 7946 between all nodes); once they see each other, the losers withdraw. Confirm who answers now: \`arping -c 3 -I <interface> <address>\` from a host on the segment (two MACs is a split brain), and \`kubectl -n ${o.a.first.stream.namespace} get servicel2statuses\`.`,
+    });
+  }
+}
+
+function ipsText(svc: KubeObject): string {
+  const ips = asArray(asRecord(asRecord(svc.status).loadBalancer).ingress).map((i) => asRecord(i).ip).filter((x): x is string => typeof x === 'string');
+  return ips.length > 0 ? ips.join(', ') : 'no address now';
+}
+
 export default defineRule({
   meta: {
     id: 'service-multiple-announcers',
     severity: 'error',
     category: 'services',
     evidence: ['api', 'logs'],
-    description: 'More than one node announces the same layer 2 address (split brain).',
+    description: "More than one node announces the same layer 2 address (split brain): as MetalLB's election computes it, as its ServiceL2Status objects say, or as the speakers' logs show (two nodes announcing one address in the same window).",
     fix: 'Make every Service sharing the address elect the same node (same L2Advertisements, same externalTrafficPolicy and endpoint nodes), or stop sharing it; for disagreeing speakers, check memberlist connectivity.',
   },
   check({ state, report }) {
     checkModel(state, report);
     checkStatus(state, report);
+    checkLogs(state, report);
   },
 });

@@ -1,0 +1,25 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+import { kit, logBundle, sp } from '../helpers/logs.js';
+
+const S = 'speaker-node-a/speaker';
+/** client-go's klog line on stderr */
+const forbidden = (t: string) => `E1120 ${t}.123456       1 reflector.go:138] k8s.io/client-go/tools/cache/reflector.go:167: Failed to watch *v1.Service: failed to list *v1.Service: services is forbidden: User "system:serviceaccount:metallb-system:speaker" cannot list resource "services" in API group "" at the cluster scope`;
+
+ruleTester('log-apiserver-unreachable', {
+  valid: [
+    { name: 'a speaker working normally', files: logBundle({ [S]: [sp('10:00:00', 'info', { controller: 'ConfigReconciler', event: 'config reloaded' })] }) },
+    { name: 'an error that is not about the API', files: logBundle({ [S]: [sp('10:00:00', 'error', { error: 'interface eth9 not found', msg: 'failed to announce service', op: 'setBalancer' })] }) },
+  ],
+  invalid: [
+    {
+      name: 'RBAC forbids the speaker to list Services, to the end of its log: critical',
+      files: logBundle({ [S]: [forbidden('10:00:00'), forbidden('10:00:30')] }),
+      errors: [{ file: `logs/metallb-system/${S}.log`, line: 2, column: 1, severity: 'critical', message: /the speaker on node-a cannot use the Kubernetes API: forbidden by RBAC.*to the end of the log/ }],
+    },
+    {
+      name: 'the API server timed out, then the controller worked again: warning',
+      files: logBundle({ 'controller-abc/controller': [kit('10:00:00', { caller: 'main.go:1', error: 'Get "https://10.96.0.1:443/api/v1/services": dial tcp 10.96.0.1:443: i/o timeout', level: 'error', msg: 'failed to list', op: 'startup' }), kit('10:02:00', { caller: 'service.go:186', event: 'ipAllocated', ip: ['10.0.0.5'], level: 'info', msg: 'IP address assigned by controller' })] }),
+      errors: [{ file: 'logs/metallb-system/controller-abc/controller.log', line: 1, column: 1, severity: 'warning', message: /the controller cannot use the Kubernetes API: it cannot reach the API server.*worked again/ }],
+    },
+  ],
+});

@@ -1,0 +1,27 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+import { kit, logBundle } from '../helpers/logs.js';
+
+const S = 'speaker-node-a/speaker';
+const native = (ts: string, level: string, fields: Record<string, unknown>) => kit(ts, { caller: 'native.go:115', level, localASN: 64512, peer: '192.168.10.1:179', peerASN: 64513, ...fields });
+const timeout = (ts: string) => native(ts, 'error', { error: 'dial "192.168.10.1:179": dial tcp 192.168.10.1:179: i/o timeout', msg: 'failed to connect to peer', op: 'connect' });
+const refused = (ts: string) => native(ts, 'error', { error: 'dial "192.168.10.1:179": dial tcp 192.168.10.1:179: connect: connection refused', msg: 'failed to connect to peer', op: 'connect' });
+
+ruleTester('log-bgp-connect-failed', {
+  valid: [
+    { name: 'two failures, then the session comes up', files: logBundle({ [S]: [timeout('10:00:00'), timeout('10:00:10'), native('10:00:20', 'info', { event: 'sessionUp', msg: 'BGP session established' })] }) },
+    { name: 'one failure, seconds before the log ends: too little to say', files: logBundle({ [S]: [timeout('10:00:00')] }) },
+    { name: 'a session that was up and went down is bgp-session-down, not this', files: logBundle({ [S]: [native('09:00:00', 'info', { event: 'sessionUp', msg: 'BGP session established' }), timeout('10:00:00'), timeout('10:00:10'), timeout('10:00:40')] }) },
+  ],
+  invalid: [
+    {
+      name: 'every connect times out for minutes, never up: nothing answers on 179',
+      files: logBundle({ [S]: [timeout('10:00:00'), timeout('10:00:10'), timeout('10:00:30'), timeout('10:01:10')] }),
+      errors: [{ file: `logs/metallb-system/${S}.log`, line: 4, column: 1, message: /never came up from node-a.*4 times.*nothing answers on port 179/ }],
+    },
+    {
+      name: 'connection refused from two nodes: one finding for the peer',
+      files: logBundle({ [S]: [refused('10:00:00'), refused('10:00:40')], 'speaker-node-b/speaker': [refused('10:00:01'), refused('10:00:41')] }),
+      errors: [{ file: `logs/metallb-system/${S}.log`, line: 2, column: 1, message: /from node-a, node-b.*refuses the connection/ }],
+    },
+  ],
+});

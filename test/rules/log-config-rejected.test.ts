@@ -1,0 +1,38 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+import { kit, logBundle, sp } from '../helpers/logs.js';
+
+const parseError = (ts: string) => kit(ts, { caller: 'config_controller.go:186', controller: 'ConfigReconciler', error: 'parsing address pool default: invalid CIDR "10.0.0.0/33" in pool "default"', level: 'error' });
+const reloaded = (ts: string) => kit(ts, { caller: 'config_controller.go:205', controller: 'ConfigReconciler', event: 'config reloaded', level: 'info' });
+const F = 'logs/metallb-system/speaker-node-a/speaker.log';
+
+ruleTester('log-config-rejected', {
+  valid: [
+    { name: 'a rejection followed by an accepted configuration is history', files: logBundle({ 'speaker-node-a/speaker': [reloaded('10:00:00'), parseError('10:05:00'), reloaded('10:07:00')] }) },
+    { name: 'configurations accepted only', files: logBundle({ 'speaker-node-a/speaker': [reloaded('10:00:00'), kit('10:01:00', { caller: 'config_controller.go:196', controller: 'ConfigReconciler', event: 'configuration did not change, ignoring', level: 'debug' })] }) },
+    { name: 'no logs at all', files: logBundle({}) },
+  ],
+  invalid: [
+    {
+      name: "a reconciler's parse error (the duplicate error key collapsed to the parse error) with nothing accepted after it",
+      files: logBundle({ 'speaker-node-a/speaker': [reloaded('10:00:00'), parseError('10:05:00')] }),
+      errors: [{ file: F, line: 2, column: 1, message: /the speaker on node-a rejected MetalLB's configuration.*invalid CIDR "10\.0\.0\.0\/33"/ }],
+    },
+    {
+      name: 'the same error on two speakers is one finding; a handler rejection is another',
+      files: logBundle({
+        'speaker-node-a/speaker': [parseError('10:05:00')],
+        'speaker-node-b/speaker': [parseError('10:05:01')],
+        'speaker-node-c/speaker': [reloaded('10:00:00'), sp('10:06:00', 'error', { error: 'service has no configuration under new config', ip: '10.0.0.5', msg: 'new configuration rejected', op: 'setConfig', service: 'shop/web' })],
+      }),
+      errors: [
+        { file: F, line: 1, column: 1, message: /speakers? on node-a and .*node-b/ },
+        { file: 'logs/metallb-system/speaker-node-c/speaker.log', line: 2, column: 1, message: /service has no configuration under new config/ },
+      ],
+    },
+    {
+      name: '"reload failed, retry" from the controller',
+      files: logBundle({ 'controller-abc/controller': [kit('10:00:00', { caller: 'pool_controller.go:90', controller: 'PoolReconciler', error: 'overlapping CIDRs', event: 'reload failed, retry', level: 'error' })] }),
+      errors: [{ file: 'logs/metallb-system/controller-abc/controller.log', line: 1, column: 1, message: /^the controller rejected MetalLB.s configuration.*overlapping CIDRs/ }],
+    },
+  ],
+});
