@@ -3,6 +3,8 @@
 import { Option, type Command } from 'commander';
 import { loadInputs } from '../sources/load.js';
 import type { Capture } from '../sources/live/capture.js';
+import type { KubeClient } from '../sources/live/client.js';
+import type { ResolvedConfig } from '../sources/live/kubeconfig.js';
 import type { StateLayer } from '../state/cluster-state.js';
 import { UsageError } from './common.js';
 import type { CliContext } from './context.js';
@@ -59,7 +61,7 @@ export function parseDuration(flag: string, text: string): number {
   return total;
 }
 
-function parseCount(flag: string, text: string): number {
+export function parseCount(flag: string, text: string): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} ${text}: expected a whole number`);
   return Number(text);
 }
@@ -106,8 +108,6 @@ export async function loadSource(ctx: CliContext, opts: SourceOptions): Promise<
 
 /** The live read alone (snapshot writes it out; the other commands analyse it). */
 export async function captureLive(ctx: CliContext, opts: SourceOptions): Promise<Capture> {
-  const timeout = parseDuration('--request-timeout', opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT);
-  const chunkSize = parseCount('--chunk-size', opts.chunkSize ?? '500');
   const logs = opts.logs
     ? {
         ...(opts.since ? { sinceSeconds: Math.max(1, Math.ceil(parseDuration('--since', opts.since) / 1000)) } : {}),
@@ -115,12 +115,23 @@ export async function captureLive(ctx: CliContext, opts: SourceOptions): Promise
       }
     : undefined;
   if (!opts.logs && (opts.since || opts.tail !== undefined)) throw new UsageError('--since and --tail go with --logs');
+  const { client, config } = await openClient(ctx, opts);
+  const { captureCluster } = await import('../sources/live/capture.js');
+  const progress = ctx.verbose ? undefined : progressLine(ctx);
+  try {
+    return await captureCluster(client, { metallbNamespace: opts.metallbNamespace, context: config.context, ...(logs ? { logs } : {}), ...(opts.metrics ? { metrics: true } : {}), ...(progress ? { progress: (l) => progress.update(l) } : {}) });
+  } finally {
+    progress?.done();
+    client.close();
+  }
+}
+
+/** A client for the kubeconfig's cluster (the caller closes it). */
+export async function openClient(ctx: CliContext, opts: Pick<SourceOptions, 'kubeconfig' | 'context' | 'requestTimeout' | 'chunkSize'>): Promise<{ client: KubeClient; config: ResolvedConfig }> {
+  const timeout = parseDuration('--request-timeout', opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT);
+  const chunkSize = parseCount('--chunk-size', opts.chunkSize ?? '500');
   // loaded only for a live read: @kubernetes/client-node costs 0.7 s to import (2,500 modules)
-  const [{ resolveKubeconfig }, { KubeClient }, { captureCluster }] = await Promise.all([
-    import('../sources/live/kubeconfig.js'),
-    import('../sources/live/client.js'),
-    import('../sources/live/capture.js'),
-  ]);
+  const [{ resolveKubeconfig }, { KubeClient }] = await Promise.all([import('../sources/live/kubeconfig.js'), import('../sources/live/client.js')]);
   const config = resolveKubeconfig({ kubeconfig: opts.kubeconfig, context: opts.context });
   const started = Date.now();
   const client = await KubeClient.create(config, {
@@ -130,11 +141,5 @@ export async function captureLive(ctx: CliContext, opts: SourceOptions): Promise
     chunkSize,
     ...(ctx.verbose ? { onRequest: (method: string, path: string) => ctx.err(`${method} ${path}\n`) } : {}),
   });
-  const progress = ctx.verbose ? undefined : progressLine(ctx);
-  try {
-    return await captureCluster(client, { metallbNamespace: opts.metallbNamespace, context: config.context, ...(logs ? { logs } : {}), ...(opts.metrics ? { metrics: true } : {}), ...(progress ? { progress: (l) => progress.update(l) } : {}) });
-  } finally {
-    progress?.done();
-    client.close();
-  }
+  return { client, config };
 }

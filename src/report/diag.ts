@@ -1,6 +1,7 @@
 // `diag`: the health report's sections (cli.md "JSON report"): what the old one-file diagnostic
 // script listed (CRDs, pods, pools, advertisements, peers, Services), what it never knew (use per
 // family, who announces, speaker coverage, ConfigurationState verdicts), and checks[] per section.
+import { timeText } from '../model/logs/evidence.js';
 import type { KubeObject } from '../sources/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
@@ -293,8 +294,11 @@ export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterSta
     },
     nodes: () => (state.isCaptured('Node') ? `${plural(report.nodes.length, 'node')}, ${report.nodes.filter((n) => n.announces).length} announcing` : 'not captured'),
     logs: () => {
-      const n = state.logFiles.length + state.logs.length;
-      return n > 0 ? plural(n, 'container log') : undefined;
+      const a = state.logAnalysis;
+      if (!a) return "no container logs read (from a cluster --logs reads them; a bundle has them in logs/)";
+      const times = a.streams.flatMap((s) => [s.firstTime, s.lastTime]).filter((t): t is number => t !== undefined);
+      const span = times.length > 0 ? `, ${timeText(Math.min(...times))} to ${timeText(Math.max(...times))}` : '';
+      return `${plural(a.streams.length, 'container log')}, ${plural(a.lines, 'line')}${span}`;
     },
     probes: () => undefined,
   };

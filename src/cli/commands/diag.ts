@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import type { KubeObject } from '../../sources/types.js';
 import { ClusterState } from '../../state/cluster-state.js';
 import { addSourceOptions, loadSource, type SourceOptions } from '../source.js';
+import { analyseLogs } from '../../sources/logs.js';
 import { RULES, ruleById } from '../../rules/index.js';
 import { runRules } from '../../rules/engine.js';
 import { buildReport, exitCodeFor } from '../../report/build.js';
@@ -67,6 +68,8 @@ Examples:
     const { layers } = await loadSource(ctx, opts);
     ctx.phase?.('loaded');
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
+    // the logs (a bundle's logs/, or --logs): streamed once into what the log evidence of the rules reads
+    await analyseLogs(state);
     const found = state.metallb.bgpBackend;
     const bgpBackend = found ?? opts.bgpBackend;
     const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });

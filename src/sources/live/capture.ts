@@ -352,6 +352,9 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
         try {
           const body = await client.get(`${apiPath(R.pod, l.namespace, l.pod)}/log`, {
             container: l.container,
+            // each line with the kubelet's time: lines without one of their own (frr-reloader.sh's)
+            // get a time, and the bundle keeps what `kubectl logs --timestamps` shows
+            timestamps: 'true',
             ...(l.previous ? { previous: 'true' } : {}),
             ...(opts.logs!.sinceSeconds ? { sinceSeconds: opts.logs!.sinceSeconds } : {}),
             ...(opts.logs!.tailLines !== undefined ? { tailLines: opts.logs!.tailLines } : {}),
@@ -454,7 +457,7 @@ function frrK8sNamespace(daemonsets: KubeObject[]): string | undefined {
   return undefined;
 }
 
-function logReads(pod: KubeObject, ns: string, frrNs: string | undefined): Omit<CapturedLog, 'text'>[] {
+export function logReads(pod: KubeObject, ns: string, frrNs: string | undefined): Omit<CapturedLog, 'text'>[] {
   const namespace = pod.metadata?.namespace ?? ns;
   const name = pod.metadata?.name ?? '';
   const statuses = new Map(asArray(asRecord(pod.status).containerStatuses).map((c) => [String(asRecord(c).name), asRecord(c)]));

@@ -224,6 +224,55 @@ export class KubeClient {
     return { items, resourceVersion: rv };
   }
 
+  /**
+   * A GET whose answer is a stream (`pods/log?follow=true`): each chunk goes to `onChunk` as it
+   * arrives. The request timeout bounds the wait for the answer's head, not the stream; it ends
+   * when the server ends it or `signal` aborts (then it resolves). Not retried, and outside the
+   * concurrency slots (a follow holds its connection open for as long as it runs).
+   */
+  async stream(path: string, query: Record<string, string | number | boolean | undefined>, onChunk: (c: Buffer) => void, signal?: AbortSignal): Promise<void> {
+    const headers = { ...(await this.authHeaders()), Accept: '*/*', 'User-Agent': 'metallb-doctor' };
+    const u = this.url(path, query);
+    this.sent.set('GET', (this.sent.get('GET') ?? 0) + 1);
+    this.opts.onRequest?.('GET', `${u.pathname}${u.search}`);
+    const timeout = this.opts.requestTimeoutMs > 0 ? this.opts.requestTimeoutMs : 60_000;
+    await new Promise<void>((resolve, reject) => {
+      const mod = u.protocol === 'https:' ? https : http;
+      let done = false;
+      const finish = (err?: ApiError) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
+        req.destroy();
+        if (err) reject(err);
+        else resolve();
+      };
+      const abort = () => finish();
+      const req = mod.request(u, { method: 'GET', headers, agent: false, ...this.tls }, (res) => {
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => finish(statusError(status, Buffer.concat(chunks), path)));
+          return;
+        }
+        res.on('data', (c: Buffer) => {
+          if (!done) onChunk(c);
+        });
+        res.on('end', () => finish());
+        res.on('error', () => finish());
+        res.on('aborted', () => finish());
+      });
+      const timer = setTimeout(() => finish(new ApiError(`no answer within ${Math.round(timeout / 100) / 10}s`, 0, 'timed out', path)), timeout);
+      req.on('error', (e: NodeJS.ErrnoException) => finish(done ? undefined : new ApiError(e.message, 0, e.code === 'ECONNREFUSED' ? 'refused' : (e.code ?? 'failed'), path)));
+      if (signal?.aborted) return finish();
+      signal?.addEventListener('abort', abort);
+      req.end();
+    });
+  }
+
   private async once(path: string, query: Record<string, string | number | boolean | undefined>, accept: string): Promise<Buffer> {
     const left = this.opts.deadline - Date.now();
     if (left <= 0) throw new ApiError('', 0, 'timed out', path);
