@@ -5,9 +5,13 @@ const S = 'speaker-node-a/speaker';
 /** client-go's klog line on stderr */
 const forbidden = (t: string) => `E1120 ${t}.123456       1 reflector.go:138] k8s.io/client-go/tools/cache/reflector.go:167: Failed to watch *v1.Service: failed to list *v1.Service: services is forbidden: User "system:serviceaccount:metallb-system:speaker" cannot list resource "services" in API group "" at the cluster scope`;
 
+const apiTimeout = (ts: string) => kit(ts, { caller: 'main.go:1', error: 'Get "https://10.96.0.1:443/api/v1/services": dial tcp 10.96.0.1:443: i/o timeout', level: 'error', msg: 'failed to list', op: 'startup' });
+const allocated = (ts: string) => kit(ts, { caller: 'service.go:186', event: 'ipAllocated', ip: ['10.0.0.5'], level: 'info', msg: 'IP address assigned by controller' });
+
 ruleTester('log-apiserver-unreachable', {
   valid: [
     { name: 'a speaker working normally', files: logBundle({ [S]: [sp('10:00:00', 'info', { controller: 'ConfigReconciler', event: 'config reloaded' })] }) },
+    { name: 'a blip of a minute it recovered from (an API server restarting)', files: logBundle({ 'controller-abc/controller': [apiTimeout('10:00:00'), apiTimeout('10:01:00'), allocated('10:02:00')] }) },
     { name: 'an error that is not about the API', files: logBundle({ [S]: [sp('10:00:00', 'error', { error: 'interface eth9 not found', msg: 'failed to announce service', op: 'setBalancer' })] }) },
   ],
   invalid: [
@@ -17,9 +21,9 @@ ruleTester('log-apiserver-unreachable', {
       errors: [{ file: `logs/metallb-system/${S}.log`, line: 2, column: 1, severity: 'critical', message: /the speaker on node-a cannot use the Kubernetes API: forbidden by RBAC.*to the end of the log/ }],
     },
     {
-      name: 'the API server timed out, then the controller worked again: warning',
-      files: logBundle({ 'controller-abc/controller': [kit('10:00:00', { caller: 'main.go:1', error: 'Get "https://10.96.0.1:443/api/v1/services": dial tcp 10.96.0.1:443: i/o timeout', level: 'error', msg: 'failed to list', op: 'startup' }), kit('10:02:00', { caller: 'service.go:186', event: 'ipAllocated', ip: ['10.0.0.5'], level: 'info', msg: 'IP address assigned by controller' })] }),
-      errors: [{ file: 'logs/metallb-system/controller-abc/controller.log', line: 1, column: 1, severity: 'warning', message: /the controller cannot use the Kubernetes API: it cannot reach the API server.*worked again/ }],
+      name: 'the API server timed out for 7 minutes, then the controller worked again: warning',
+      files: logBundle({ 'controller-abc/controller': [apiTimeout('10:00:00'), apiTimeout('10:07:00'), allocated('10:08:00')] }),
+      errors: [{ file: 'logs/metallb-system/controller-abc/controller.log', line: 2, column: 1, severity: 'warning', message: /the controller cannot use the Kubernetes API: it cannot reach the API server.*worked again/ }],
     },
   ],
 });

@@ -19,6 +19,11 @@ ruleTester('log-bgp-connect-failed', {
       errors: [{ file: `logs/metallb-system/${S}.log`, line: 4, column: 1, message: /never came up from node-a.*4 times.*nothing answers on port 179/ }],
     },
     {
+      name: "the router's OPEN carries another AS (native: unexpected peer ASN): TCP works, the ASN is wrong",
+      files: logBundle({ [S]: [1, 2, 3].map((i) => native(`10:0${i}:00`, 'error', { error: 'unexpected peer ASN 64999, want 64513', msg: 'failed to connect to peer', op: 'connect' })) }),
+      errors: [{ file: `logs/metallb-system/${S}.log`, line: 3, column: 1, message: /TCP works, but the router's OPEN carries AS 64999 where the BGPPeer says spec\.peerASN 64513/ }],
+    },
+    {
       name: 'connection refused from two nodes: one finding for the peer',
       files: logBundle({ [S]: [refused('10:00:00'), refused('10:00:40')], 'speaker-node-b/speaker': [refused('10:00:01'), refused('10:00:41')] }),
       errors: [{ file: `logs/metallb-system/${S}.log`, line: 2, column: 1, message: /from node-a, node-b.*refuses the connection/ }],

@@ -24,6 +24,11 @@ ruleTester('log-bgp-notification', {
       errors: [{ file: F, line: 3, column: 1, severity: 'error', message: /Router 192\.168\.1\.1 sent a NOTIFICATION 2\/2 \(OPEN Message Error \/ Bad Peer AS\) to node-a \(3 times\); the session is not up/ }],
     },
     {
+      name: "an established session closed by the router's NOTIFICATION (native event peerNotification, 6/3 Peer De-configured)",
+      files: logBundle({ [S]: [up('10:00:00'), native('10:10:00', 'error', { error: 'got BGP notification code 0x0603 (Peer De-configured)', event: 'peerNotification', msg: 'peer sent notification, closing session' })] }),
+      errors: [{ file: F, line: 2, column: 1, severity: 'error', message: /NOTIFICATION 6\/3 \(Cease \/ Peer De-configured\)/ }],
+    },
+    {
       name: 'FRR received 2/2 once, then the session came up: warning',
       files: logBundle({ 'speaker-node-a/frr': [frr('10:00:00', '%NOTIFICATION: received from neighbor 192.168.1.1 2/2 (OPEN Message Error/Bad Peer AS) 2 bytes FC 00'), frr('10:05:00', '%ADJCHANGE: neighbor 192.168.1.1(Unknown) in vrf default Up')] }),
       errors: [{ file: 'logs/metallb-system/speaker-node-a/frr.log', line: 1, column: 1, severity: 'warning', message: /came up again after it/ }],

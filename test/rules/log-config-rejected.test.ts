@@ -30,6 +30,11 @@ ruleTester('log-config-rejected', {
       ],
     },
     {
+      name: 'a handler refusal followed by "reload failed, retry": the finding quotes why',
+      files: logBundle({ 'speaker-node-a/speaker': [sp('10:00:00', 'error', { error: 'service has no configuration under new config', ip: '10.0.0.5', msg: 'new configuration rejected', op: 'setConfig', service: 'shop/web' }), kit('10:00:00', { caller: 'config_controller.go:210', controller: 'ConfigReconciler', error: 'general handler sync state error', event: 'reload failed, retry', level: 'error' })] }),
+      errors: [{ file: F, line: 2, column: 1, message: /"new configuration rejected: service has no configuration under new config"|"service has no configuration under new config"/ }],
+    },
+    {
       name: '"reload failed, retry" from the controller',
       files: logBundle({ 'controller-abc/controller': [kit('10:00:00', { caller: 'pool_controller.go:90', controller: 'PoolReconciler', error: 'overlapping CIDRs', event: 'reload failed, retry', level: 'error' })] }),
       errors: [{ file: 'logs/metallb-system/controller-abc/controller.log', line: 1, column: 1, message: /^the controller rejected MetalLB.s configuration.*overlapping CIDRs/ }],

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { runCase } from '../helpers/rule-tester.js';
 import { kit, logBundle, reconcile, sp } from '../helpers/logs.js';
 import { service } from '../helpers/services.js';
+import { bgpPeer } from '../helpers/cluster.js';
 
 const announce = (ts: string) => sp(ts, 'info', { event: 'serviceAnnounced', ips: ['10.0.0.5'], msg: 'service has IP, announcing', pool: 'default', protocol: 'layer2' });
 const withdraw = (ts: string) => sp(ts, 'info', { event: 'serviceWithdrawn', ip: ['10.0.0.5'], msg: 'withdrawing service announcement', reason: 'notOwner' });
@@ -37,11 +38,14 @@ test('service-multiple-announcers: a failover (the old node withdraws as the new
 const native = (ts: string, level: string, fields: Record<string, unknown>) => kit(ts, { caller: 'native.go:123', level, localASN: 64512, peer: '192.168.1.1:179', peerASN: 64513, ...fields });
 
 test('bgp-session-down: a session that went down and did not come back before the log ends', async () => {
-  const files = logBundle({ 'speaker-node-a/speaker': [native('10:00:00', 'info', { event: 'sessionUp', msg: 'BGP session established' }), native('10:30:00', 'warn', { event: 'sessionDown', msg: 'BGP session down' }), native('10:30:05', 'error', { error: 'dial "192.168.1.1:179": dial tcp 192.168.1.1:179: connect: connection refused', msg: 'failed to connect to peer', op: 'connect' })] });
+  const lines = [native('10:00:00', 'info', { event: 'sessionUp', msg: 'BGP session established' }), native('10:30:00', 'warn', { event: 'sessionDown', msg: 'BGP session down' }), native('10:30:05', 'error', { error: 'dial "192.168.1.1:179": dial tcp 192.168.1.1:179: connect: connection refused', msg: 'failed to connect to peer', op: 'connect' })];
+  const files = logBundle({ 'speaker-node-a/speaker': lines }, bgpPeer('tor', { peerAddress: '192.168.1.1' }));
   const found = await runCase('bgp-session-down', { name: 'down', files, bgpBackend: 'native' });
   assert.equal(found.length, 1);
-  assert.match(found[0]!.message, /The BGP session to 192\.168\.1\.1 went down on node-a and the log ends before it came up again/);
-  assert.equal(found[0]!.objects[0]!.line, 2);
+  assert.match(found[0]!.message, /The BGP session to 192\.168\.1\.1 \(BGPPeer "tor"\) went down on node-a and the log ends before it came up again/);
+  assert.equal(found[0]!.objects[1]!.line, 2, 'the BGPPeer, then the log line');
+  // the BGPPeer deleted since (the bundle has none): the session was closed on purpose
+  assert.deepEqual(await runCase('bgp-session-down', { name: 'peer gone', files: logBundle({ 'speaker-node-a/speaker': lines }), bgpBackend: 'native' }), []);
   assert.ok(found[0]!.evidence.some((e) => /1 failed reconnect\(s\) after it.*connection refused/.test(e)));
 });
 

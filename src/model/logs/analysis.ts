@@ -35,6 +35,8 @@ export interface ConfigState {
   stream: LogStreamInfo;
   /** rejections since the last accepted configuration */
   rejected?: Occurrence;
+  /** the last of them that says why (MetalLB's parse or handler error, not the "reload failed, retry" after it) */
+  reason?: LogEvent;
   lastAccepted?: LogEvent;
 }
 
@@ -119,18 +121,23 @@ export class LogAnalysis implements EventSink {
   lines = 0;
 
   event(e: LogEvent): void {
+    // debug lines are read for events only with --all: what the rules conclude must not depend on it
+    if (e.level === 'debug' && e.kind !== 'config-unchanged') return;
     const file = e.stream.file;
     switch (e.kind) {
       case 'config-reloaded':
       case 'config-unchanged': {
         const c = this.configOf(e.stream);
         c.rejected = undefined;
+        c.reason = undefined;
         c.lastAccepted = e;
         break;
       }
       case 'config-rejected': {
         const c = this.configOf(e.stream);
         c.rejected = note(c.rejected, e);
+        // "reload failed, retry" follows the line that says why (a parse or handler error)
+        if (e.details.rejection !== 'reload' || !c.reason) c.reason = e;
         break;
       }
       case 'ip-allocated':

@@ -13,7 +13,7 @@ const SERVICE_KEY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-
 
 /** The errors that say a component cannot use the Kubernetes API (client-go's and MetalLB's texts). */
 const API_ERROR = [
-  { re: /is forbidden: User "[^"]*" cannot \w+ resource/, why: 'forbidden' },
+  { re: /is forbidden: User \\?"[^"\\]*\\?" cannot \w+ resource/, why: 'forbidden' },
   { re: /\bUnauthorized\b|the server has asked for the client to provide credentials|token has expired|invalid bearer token/i, why: 'unauthorized' },
   { re: /x509: |tls: failed to verify|certificate signed by unknown authority/, why: 'tls' },
   { re: /dial tcp [^ ]+:(?:443|6443|8443)\b[^"]*?(?:i\/o timeout|connection refused|no route to host|network is unreachable)|TLS handshake timeout|Get "https:\/\/[^"]+\/api[^"]*": (?:dial tcp|context deadline exceeded|net\/http)|the server could not find the requested resource|Failed to watch \*|failed to list \*|unable to load in-cluster configuration|failed to create k8s client/, why: 'unreachable' },
@@ -39,7 +39,9 @@ const MEMBERLIST: { re: RegExp; kind: EventKind }[] = [
   { re: /Suspect (\S+) has failed, no acks received/, kind: 'member-suspect' },
   { re: /Marking (\S+) as failed, suspect timeout reached/, kind: 'member-failed' },
   { re: /Was able to connect to (\S+) (?:over TCP but UDP probes failed|but other probes failed)/, kind: 'memberlist-probe-failed' },
-  { re: /Failed (?:to send ping|fallback ping|TCP fallback ping|to send indirect ping|ping)(?: to)?:? ?(\S+)?/, kind: 'memberlist-probe-failed' },
+  // the failed ping names no member; the address of its connection (`->10.0.0.3:7946`) is the target
+  { re: /Failed (?:UDP |TCP )?ping: (\S+) \(timeout reached\)/, kind: 'memberlist-probe-failed' },
+  { re: /Failed (?:to send )?(?:(?:UDP|TCP|fallback|indirect|compound) )*ping\b(?:.*?->\[?([0-9a-f.:]+?)\]?:\d+)?/, kind: 'memberlist-probe-failed' },
   { re: /Push\/Pull with (\S+) failed/, kind: 'memberlist-probe-failed' },
   { re: /Failed to send (?:gossip|compound|user msg|TCP|UDP)[^:]*?(?:to (\S+?))?:/, kind: 'memberlist-probe-failed' },
   { re: /Failed to join (\S+?):/, kind: 'memberlist-join-failed' },
@@ -66,7 +68,6 @@ const BY_EVENT: Record<string, EventKind> = {
   peerRemoved: 'peer-removed',
   sessionUp: 'bgp-session-up',
   sessionDown: 'bgp-session-down',
-  peerNotification: 'bgp-notification-received',
   conflictingAdvertisements: 'bgp-error',
   'config reloaded': 'config-reloaded',
   configLoaded: 'config-reloaded',
@@ -108,6 +109,15 @@ function details(f: Record<string, string>): Record<string, string> {
     if (v !== undefined && v !== '') out[k] = v.length > 400 ? `${v.slice(0, 400)}…` : v;
   }
   return out;
+}
+
+/** Keys every line has, not its content. */
+const FRAME_KEYS = new Set(['caller', 'level', 'ts', 'component', 'controller', 'logger', 'stacktrace']);
+
+/** A line with neither msg nor error says it in a key of its own: `"unable to get speaker pod itself": "Get ...: x509: ..."`. */
+function otherKey(f: Record<string, string>): string {
+  for (const k in f) if (!FRAME_KEYS.has(k) && k !== 'op' && k !== 'event') return `${k}: ${f[k]}`;
+  return '';
 }
 
 function join(...parts: (string | undefined)[]): string {
@@ -162,6 +172,9 @@ function classifyFrr(r: LogRecord): Classified | undefined {
   if (fsm) return { component: 'frr', kind: 'bgp-state-change', level: 'debug', peer: fsm[1]!, message: msg, details: { from: fsm[2]!, to: fsm[3]! } };
   const cf = CONNECT_FAILED.exec(msg);
   if (cf) return { component: 'frr', kind: 'bgp-connect-failed', level: 'warn', peer: cf[1]!, message: msg, details: { error: cf[2]! } };
+  // FRR tags its errors with an error code: `[EC 33554500] sendmsg_nexthop: ... failed`
+  const ec = /^\[EC (\d+)\] ?(.*)$/.exec(msg);
+  if (ec) return { component: 'frr', kind: 'error', level: 'error', message: ec[2]!, details: { code: ec[1]!, daemon: r.fields?.daemon ?? '' } };
   return undefined;
 }
 
@@ -195,7 +208,8 @@ export class Classifier {
   }
 
   private json(r: LogRecord, f: Record<string, string>): Classified | undefined {
-    const level = r.level;
+    // MetalLB 0.9 and 0.10 wrote no level: a line with an error is one
+    const level = r.level ?? (f.error !== undefined || f.err !== undefined ? 'error' : undefined);
     const ctrl = f.controller;
     // the reconcile brackets: not events, but they say which Service the next lines are about
     if (ctrl !== undefined && ctrl.startsWith('ServiceReconciler')) {
@@ -210,7 +224,7 @@ export class Classifier {
       }
     }
     if (f.component === 'Memberlist') return this.memberlist(r, f);
-    const msg = f.msg ?? f.message ?? '';
+    const msg = f.msg ?? f.message ?? otherKey(f);
     const error = f.error ?? f.err ?? '';
     const ev = f.event;
     const op = f.op;
@@ -234,6 +248,11 @@ export class Classifier {
       if (f['warning message'] !== undefined) return { component, kind: 'warning', level: level ?? 'info', message: f['warning message'], details: {} };
     }
 
+    if (ev === 'peerNotification') {
+      const n = findNotification(error);
+      if (n) return this.notification(component, level, f, msg, error, n);
+      return this.event('bgp-error', component, level, f, join(msg, error));
+    }
     if (ev !== undefined) {
       if (ev.startsWith('skipping should announce')) return this.event('service-not-announced', component, level, f, join(ev, f.reason));
       if (ev === 'frr8s' || ev === 'failed to dump config') return { component, kind: 'error', level, message: join(ev, error), details: details(f) };
@@ -257,6 +276,10 @@ export class Classifier {
       if (op === 'reload-validate') {
         if (f.success !== undefined) return { component, kind: 'frr-reload-ok', level: level ?? 'info', message: f.success, details: {} };
         if (f.cause === 'frr reload failed') return { component, kind: 'frr-reload-failed', level: level ?? 'error', message: join(f.cause, f.status), details: details(f) };
+      }
+      // frr-k8s's reloader status
+      if (op === 'fetch status' && f.lastReloadResult !== undefined) {
+        if (f.lastReloadResult === 'failed') return { component, kind: 'frr-reload-failed', level: level ?? 'error', message: `FRR reload ${f.lastReloadResult}`, details: details(f) };
       }
       if (op === 'memberDiscovery' && msg === 'partial join') return { component, kind: 'memberlist-join-failed', level, message: join(`partial join: ${f.joined ?? '?'} of ${f.expected ?? '?'} members`, error), details: details(f) };
       if (op === 'connect' && error.includes('notification')) {
@@ -294,6 +317,9 @@ export class Classifier {
         return join(msg, f.protocol);
       case 'ip-allocated':
         return join(msg, f.ips ?? f.ip);
+      case 'responder-created':
+      case 'responder-deleted':
+        return join(msg, f.interface);
       default:
         return join(msg || f.event, f.reason, f.error);
     }
@@ -307,20 +333,27 @@ export class Classifier {
   }
 
   private memberlist(r: LogRecord, f: Record<string, string>): Classified | undefined {
-    const msg = (f.msg ?? '').replace(/^memberlist: /, '');
+    // MetalLB <= 0.10 kept the library's level in the text: "[DEBUG] memberlist: ..."
+    const lv = /^\[(DEBUG|INFO|WARN|ERR|ERROR)\] /.exec(f.msg ?? '');
+    const level: LogLevel | undefined = lv ? ({ DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERR: 'error', ERROR: 'error' } as const)[lv[1] as 'DEBUG'] : r.level;
+    const msg = (f.msg ?? '').replace(/^\[[A-Z]+\] /, '').replace(/^memberlist: /, '');
     for (const { re, kind } of MEMBERLIST) {
       const m = re.exec(msg);
-      if (m) return { component: 'memberlist', kind, level: r.level ?? 'warn', ...(m[1] ? { peer: m[1].replace(/[,:]$/, '') } : {}), message: msg, details: {} };
+      if (m) return { component: 'memberlist', kind, level: level ?? 'warn', ...(m[1] ? { peer: m[1].replace(/[,:]$/, '') } : {}), message: msg, details: {} };
     }
-    return this.generic(r, msg, 'memberlist');
+    return this.generic({ ...r, ...(level ? { level } : {}) }, msg, 'memberlist');
   }
 
   /** A line no table names: an event only at warn or error (an API error, whatever its shape). */
   private generic(r: LogRecord, message: string, component: LogComponent): Classified | undefined {
-    if (r.level !== 'error' && r.level !== 'warn') return undefined;
+    // MetalLB 0.9 and 0.10 wrote no level: a line with an error is one
+    const level = r.level ?? (r.fields?.error ? 'error' : undefined);
+    if (level !== 'error' && level !== 'warn') return undefined;
     const apiWhy = apiErrorKind(message);
-    if (apiWhy) return { component, kind: 'apiserver-error', level: r.level, message, details: { why: apiWhy } };
-    return { component, kind: r.level === 'error' ? 'error' : 'warning', level: r.level, message, details: r.fields ? details(r.fields) : {} };
+    if (apiWhy) return { component, kind: 'apiserver-error', level, message, details: { why: apiWhy } };
+    // inside a reconcile, a warning or error is about its Service
+    const service = r.fields?.service !== undefined && SERVICE_KEY.test(r.fields.service) ? r.fields.service : this.current;
+    return { component, kind: level === 'error' ? 'error' : 'warning', level, ...(service ? { service } : {}), message, details: r.fields ? details(r.fields) : {} };
   }
 }
 

@@ -26,7 +26,9 @@ const LEVELS: Record<string, LogLevel> = {
 /** `2026-11-20T10:00:03.123456789Z ` (and the CRI file's `stdout F ` after it), at the start of a line. */
 const KUBELET_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) (?:(?:stdout|stderr) [FP] )?/;
 const KLOG = /^([IWEF])(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,9})\s+\d+ ([^\]\s]+:\d+)\] ?(.*)$/;
-const FRR = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ([A-Za-z0-9_.-]+): (?:\[([A-Z0-9]{5}-[A-Z0-9]{5})\] ?)?(.*)$/;
+// FRR's daemons name themselves in capitals (BGP, ZEBRA, BFD, WATCHFRR, STATIC, MGMTD); Go's log
+// package writes the same date and time, then text (`http: TLS handshake error ...`): not FRR
+const FRR = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ([A-Z][A-Z0-9_]*): (?:\[([A-Z0-9]{5}-[A-Z0-9]{5})\] ?)?(.*)$/;
 
 /** Two decimal digits at i, or -1. */
 function digits2(t: string, i: number): number {

@@ -30,7 +30,7 @@ export interface EventSink {
 const MAX_LINE = 1 << 20;
 
 /** Debug chatter of MetalLB's speaker and controller: never an event (matched as written, keys sorted). */
-const NOISE = ['"event":"startUpdate","level":"debug"', '"event":"endUpdate","level":"debug"', '"msg":"got ARP request for service IP, sending response"', '"msg":"got NDP request for service IP, sending response"', '"processing service":'];
+const NOISE = ['"event":"startUpdate"', '"event":"endUpdate"', '"msg":"got ARP request for service IP, sending response"', '"msg":"got NDP request for service IP, sending response"', '"processing service":'];
 
 /** A copy of a string that shares no memory with a larger one (V8 slices strings of 13 or more characters). */
 function flat(s: string): string {
@@ -105,9 +105,16 @@ export class LogStreamReader {
     return this.summary;
   }
 
-  /** A debug line no rule needs, when debug events are not wanted. */
+  /**
+   * A debug line no event is made of: any (but "configuration did not change", which says a
+   * configuration parsed) when debug events are not wanted, else MetalLB's known chatter.
+   * `event` sorts before `level`, so the configuration check looks only before the level.
+   */
   private quiet(text: string): boolean {
-    return !this.debug && text.includes('"level":"debug"') && !text.includes('"configuration did not change');
+    const at = text.indexOf('"level":"');
+    if (at < 0 || !text.startsWith('debug"', at + 9)) return false;
+    if (this.debug) return NOISE.some((n) => text.includes(n));
+    return text.lastIndexOf('"event":"configuration did not change', at) < 0;
   }
 
   /** Lines known never to be events, handled from their text alone; false: parse it. */
@@ -124,7 +131,7 @@ export class LogStreamReader {
       bracket = start ? stringAt(text, at + 19) : '';
       if (bracket === undefined) return false;
       if (!text.includes('"controller":"ServiceReconciler"')) bracket = undefined; // reprocessAll: no Service
-    } else if (!(this.quiet(text) || NOISE.some((n) => text.includes(n)))) return false;
+    } else if (!this.quiet(text)) return false;
     // `ts` sorts last: `..."ts":"2026-11-20T10:00:03Z"}` ends the line
     const len = text.length;
     const ts = len > 28 && text.charCodeAt(len - 1) === 125 && text.startsWith('"ts":"', len - 28) ? len - 28 : text.lastIndexOf('"ts":"');

@@ -39,7 +39,7 @@ export class Timeline implements EventSink {
       else this.debugHidden++;
       return;
     }
-    const key = `${e.stream.file}\u0000${e.service ?? ''}\u0000${e.peer ?? ''}\u0000${e.service || e.peer ? '' : e.kind}`;
+    const key = `${e.stream.file}\u0000${e.service ?? ''}\u0000${e.peer ?? ''}`;
     const prev = this.last.get(key);
     if (prev && prev.kind === e.kind && prev.message === e.message && e.kind !== 'raw') {
       prev.count = (prev.count ?? 1) + 1;

@@ -176,15 +176,19 @@ function checkLogs(state: ClusterState, report: RuleContext['report'], reported:
   const logs = state.logAnalysis;
   if (!logs) return;
   const byPeer = new Map<string, SessionState[]>();
+  const peersKnown = state.isCaptured('BGPPeer');
+  const peerViews = peersKnown ? state.metallbObjects('BGPPeer').map(peerView) : [];
   for (const s of ordered(logs.sessions)) {
     if (s.up || !s.everUp || !s.lastDown) continue;
+    // a neighbour removed on purpose (FRR: "Neighbor deleted"), or a BGPPeer that no longer exists
+    if (/Neighbor deleted|Peer-group delete/i.test(s.lastDown.details.reason ?? '')) continue;
+    if (peersKnown && !peerViews.some((p) => sessionPeerKey(p) === normaliseSessionPeer(s.peer))) continue;
     const node = s.stream.node ?? s.stream.pod;
     if (reported.has(`${normaliseSessionPeer(s.peer)}@${node}`)) continue;
     byPeer.set(s.peer, [...(byPeer.get(s.peer) ?? []), s]);
   }
-  const peers = state.isCaptured('BGPPeer') ? state.metallbObjects('BGPPeer').map(peerView) : [];
   for (const [address, ss] of byPeer) {
-    const peer = peers.find((p) => sessionPeerKey(p) === normaliseSessionPeer(address));
+    const peer = peerViews.find((p) => sessionPeerKey(p) === normaliseSessionPeer(address));
     const nodes = ss.map((s) => s.stream.node ?? s.stream.pod);
     const after = (s: SessionState) => (s.connectFailures ? `; ${s.connectFailures.count} failed reconnect(s) after it, the last: ${s.connectFailures.last.details.error || s.connectFailures.last.message}` : '');
     report({

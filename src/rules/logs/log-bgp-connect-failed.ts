@@ -10,7 +10,10 @@ const MIN_SPAN_MS = 30_000;
 
 /** What the connect error means (the texts of Go's net package and FRR's errno). */
 export function connectCause(error: string): string {
-  if (/i\/o timeout|timed out|ETIMEDOUT|Connection timed out|\(110\)/i.test(error)) return 'nothing answers on port 179: a firewall drops the SYNs, the address is wrong, or the router silently ignores connections from addresses it has no neighbor for';
+  const asn = /unexpected peer ASN (\d+), want (\d+)/.exec(error);
+  if (asn) return `TCP works, but the router's OPEN carries AS ${asn[1]} where the BGPPeer says spec.peerASN ${asn[2]}: one of the two is wrong`;
+  if (/does not support 4-byte ASNs/.test(error)) return 'TCP works, but the router does not announce 4-byte AS support, which MetalLB\'s native speaker requires';
+  if (/i\/o timeout|timed out|\btimeout\b|ETIMEDOUT|Connection timed out|\(110\)/i.test(error)) return 'nothing answers on port 179: a firewall drops the SYNs, the address is wrong, or the router silently ignores connections from addresses it has no neighbor for';
   if (/connection refused|ECONNREFUSED|\(111\)/i.test(error)) return 'the router refuses the connection: it does not listen on port 179 for this node (the node\'s address is not a configured neighbor, or BGP is not running on it)';
   if (/no route to host|network is unreachable|EHOSTUNREACH|ENETUNREACH|\(113\)|\(101\)/i.test(error)) return 'the node has no route to the peer address: a peer that is not on the node\'s subnet needs a route (and, for eBGP, spec.ebgpMultiHop: true)';
   if (/connection reset|EOF|broken pipe/i.test(error)) return 'the router accepts TCP and then drops it: it rejects this node as a neighbor (address, or a TCP-MD5 password mismatch)';

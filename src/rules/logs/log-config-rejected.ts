@@ -20,7 +20,8 @@ export default defineRule({
     const byText = new Map<string, ConfigState[]>();
     for (const c of ordered(logs.config)) {
       if (!c.rejected) continue;
-      const text = c.rejected.last.details.error || c.rejected.last.message;
+      const why = c.reason ?? c.rejected.last;
+      const text = why.details.error || why.message;
       byText.set(text, [...(byText.get(text) ?? []), c]);
     }
     for (const [text, cs] of byText) {
@@ -33,7 +34,7 @@ export default defineRule({
         evidence: [
           ...cs.slice(0, 6).flatMap((c) => [
             `${streamText(c.stream)}: rejected ${occurrenceText(c.rejected!)}${c.lastAccepted ? `; it last accepted one at ${timeText(c.lastAccepted.time)}` : ''}`,
-            eventLine(c.rejected!.last),
+            eventLine(c.reason ?? c.rejected!.last),
           ]),
           ...(cs.length > 6 ? [`and ${cs.length - 6} more component(s) with the same error`] : []),
         ],
