@@ -24,7 +24,7 @@ const CAPTURED = [
 ];
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1) */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
