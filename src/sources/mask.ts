@@ -5,7 +5,8 @@
 import { isAlias, isPair, isScalar, parseDocument, visit, type Scalar } from 'yaml';
 import type { KubeObject } from './types.js';
 
-export const MASK = '<masked by metallb-doctor>';
+export { MASK } from '../model/mask.js';
+import { MASK } from '../model/mask.js';
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 type Rec = Record<string, unknown>;
@@ -117,3 +118,5 @@ export function maskObject(o: KubeObject): boolean {
   const carries = o.kind === 'BGPPeer' || o.kind === 'FRRConfiguration' || o.kind === 'ConfigMap';
   return maskLastApplied(r, carries) || masked;
 }
+
+export { maskLogText } from '../model/logs/mask.js';

@@ -2,7 +2,7 @@
 // directory): the same timeline as --from, and --follow printing lines as they are appended.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { ROOT, runInProcess } from '../helpers/cli.js';
@@ -90,6 +90,28 @@ describe('logs through a kubeconfig', () => {
         } finally {
           child.kill('SIGKILL');
         }
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('BGP passwords in log lines are shown by neither logs nor diag, and a snapshot does not store them', async () => {
+    const root = tempDir('mlbd-live-logs-');
+    try {
+      const dir = writeBundle(root);
+      const reload = kit('10:45:00', { caller: 'config.go:301', cause: 'template', config: { Routers: [{ Neighbors: [{ Addr: '192.168.1.1', Password: 'hunter2-secret' }] }] }, error: 'template: frr.tmpl: bad', level: 'error', op: 'reload' });
+      appendFileSync(join(dir, 'logs', 'metallb-system', 'speaker-node-a', 'speaker.log'), reload + '\n');
+      for (const args of [['logs', '--from', dir, '-o', 'json', '-v'], ['logs', '--from', dir, '--all', '-v'], ['diag', '--from', dir, '-o', 'json']]) {
+        const r = await runInProcess(args);
+        assert.ok(!r.out.includes('hunter2'), `${args.join(' ')} printed the password`);
+      }
+      await withReplay(dir, async (r) => {
+        const out = join(root, 'snap');
+        const snap = await runInProcess(['snapshot', out, '--kubeconfig', r.env.KUBECONFIG!, '--logs']);
+        assert.equal(snap.code, 0, snap.err);
+        const log = readFileSync(join(out, 'logs', 'metallb-system', 'speaker-node-a', 'speaker.log'), 'utf8');
+        assert.ok(log.includes('"op":"reload"') && !log.includes('hunter2'), log);
       });
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -337,3 +337,21 @@ describe('masking in place, aliases, FRR text', () => {
     assert.equal(maskObject(plain), false);
   });
 });
+
+test('maskLogText: the passwords MetalLB and FRR can write into a log line, and nothing else', async () => {
+  const { maskLogText, MASK } = await import('../../src/sources/mask.js');
+  // MetalLB's FRR mode logs its rendered configuration on a failed reload (go-kit JSON of a struct)
+  const reload = '{"caller":"config.go:301","cause":"template","config":{"Routers":[{"Neighbors":[{"Addr":"10.0.0.1","Password":"s3cr3t-\\"x","ASN":"64512"}]}]},"error":"boom","level":"error","op":"reload","ts":"2026-11-20T10:00:00Z"}';
+  const masked = maskLogText(reload);
+  assert.ok(!masked.includes('s3cr3t'), masked);
+  assert.ok(masked.includes(`"Password":"${MASK}"`));
+  assert.deepEqual(JSON.parse(masked).config.Routers[0].Neighbors[0].ASN, '64512', 'still JSON, the rest untouched');
+  // inside a string value (escaped), Go's %+v, FRR text with \n
+  assert.ok(!maskLogText('{"msg":"dump {\\"password\\":\\"hunter2\\"}"}').includes('hunter2'));
+  assert.ok(!maskLogText('peer {Addr:10.0.0.1 Password:hunter2 ASN:64512}').includes('hunter2'));
+  const frr = maskLogText('{"config":"router bgp 64512\\n neighbor 10.0.0.1 password hunter2\\n neighbor 10.0.0.1 remote-as 64513"}');
+  assert.ok(!frr.includes('hunter2') && frr.includes('remote-as 64513'), frr);
+  // a line about passwords that holds none is left alone
+  const plain = '{"error":"BGP password mismatch with peer 10.0.0.1","level":"error"}';
+  assert.equal(maskLogText(plain), plain);
+});

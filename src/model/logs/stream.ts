@@ -3,6 +3,7 @@
 // live follow can push its data as it arrives.
 import { StringDecoder } from 'node:string_decoder';
 import { Classifier } from './classify.js';
+import { maskLogText } from './mask.js';
 import { newParseContext, parseLine, type ParseContext } from './parse.js';
 import type { LogEvent, LogRecord, LogStreamInfo } from './types.js';
 
@@ -32,9 +33,12 @@ const MAX_LINE = 1 << 20;
 /** Debug chatter of MetalLB's speaker and controller: never an event (matched as written, keys sorted). */
 const NOISE = ['"event":"startUpdate"', '"event":"endUpdate"', '"msg":"got ARP request for service IP, sending response"', '"msg":"got NDP request for service IP, sending response"', '"processing service":'];
 
-/** A copy of a string that shares no memory with a larger one (V8 slices strings of 13 or more characters). */
+/**
+ * A copy of a string that shares no memory with a larger one (V8 slices strings of 13 or more
+ * characters), with any BGP password in it masked: what an event keeps is shown.
+ */
 function flat(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
+  return s.length < 13 ? s : maskLogText((' ' + s).slice(1));
 }
 
 /** The JSON string value starting at `i` (just after its opening quote), when it has no escapes. */

@@ -16,7 +16,7 @@ import type { BundleManifest, ContainerLog, Gap, KubeObject, LoadResult, PodMetr
 import { parseMetrics } from '../../model/metrics.js';
 import { SourceError } from '../types.js';
 import { ApiError, type KubeClient } from './client.js';
-import { maskObject } from '../mask.js';
+import { maskLogText, maskObject } from '../mask.js';
 import { ClusterState, asArray, asRecord } from '../../state/cluster-state.js';
 import { FOREIGN_KINDS, METALLB_GROUP } from '../../model/kinds.js';
 import { memberlistSecretRefs } from '../../model/memberlist.js';
@@ -359,7 +359,8 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
             ...(opts.logs!.sinceSeconds ? { sinceSeconds: opts.logs!.sinceSeconds } : {}),
             ...(opts.logs!.tailLines !== undefined ? { tailLines: opts.logs!.tailLines } : {}),
           }, 'text/plain');
-          logs.push({ ...l, text: body.toString('utf8') });
+          // BGP passwords never reach memory we keep, nor a bundle (MetalLB's FRR mode logs its whole configuration on a failed reload)
+          logs.push({ ...l, text: maskLogText(body.toString('utf8')) });
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
           // a previous container that is gone, or logs that rotated away, are not gaps of the state
