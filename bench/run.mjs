@@ -1,7 +1,7 @@
 // npm run bench: lint end to end vs the bare YAML parse, on 50,000 objects (about 20 MB), in one
 // file and in 1,000 files. Each measurement runs in a fresh process; the median of 3 is reported.
-// Then the simulate (bench/simulate.mjs), diag (bench/diag.mjs), logs (bench/logs.mjs) and live
-// (bench/live.mjs) benchmarks.
+// Then the simulate (bench/simulate.mjs), diag (bench/diag.mjs), logs (bench/logs.mjs), probe
+// (bench/probe.mjs, root only) and live (bench/live.mjs) benchmarks.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { generate } from './generate.mjs';
@@ -47,5 +47,7 @@ await import('./diag.mjs');
 console.log('');
 // before live.mjs, which ends the process
 await import('./logs.mjs');
+console.log('');
+await import('./probe.mjs');
 console.log('');
 await import('./live.mjs');

@@ -12,6 +12,7 @@ import { diagCommand } from './commands/diag.js';
 import { replayCommand } from './commands/replay.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { logsCommand } from './commands/logs.js';
+import { probeCommand } from './commands/probe.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command(ctx.name)
@@ -35,7 +36,7 @@ Examples:
   ${ctx.name} rules show pool-overlap       # one rule: what MetalLB does, how to confirm, how to fix
   ${ctx.name} lint --help                   # every command has its own help and examples`,
   );
-  for (const make of [diagCommand, explainCommand, lintCommand, simulateCommand, logsCommand, rulesCommand, snapshotCommand, replayCommand]) {
+  for (const make of [diagCommand, explainCommand, lintCommand, simulateCommand, logsCommand, probeCommand, rulesCommand, snapshotCommand, replayCommand]) {
     const cmd = make(ctx);
     cmd.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();
     for (const sub of cmd.commands) sub.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();

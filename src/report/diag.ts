@@ -300,7 +300,12 @@ export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterSta
       const span = times.length > 0 ? `, ${timeText(Math.min(...times))} to ${timeText(Math.max(...times))}` : '';
       return `${plural(a.streams.length, 'container log')}, ${plural(a.lines, 'line')}${span}`;
     },
-    probes: () => undefined,
+    probes: () => {
+      const ps = state.probes;
+      if (!ps) return undefined;
+      const by = (k: string) => ps.filter((p) => p.kind === k).length;
+      return ps.length === 0 ? 'nothing probed' : [['arp', 'ARP'], ['ndp', 'NDP'], ['tcp', 'TCP'], ['bgp', 'BGP']].filter(([k]) => by(k!) > 0).map(([k, n]) => `${by(k!)} ${n}`).join(', ') + ' probed from this machine';
+    },
   };
   const out: Check[] = [];
   for (const id of SECTIONS) {

@@ -83,6 +83,15 @@ import logConfigRejected from './logs/log-config-rejected.js';
 import logFrrReloadFailed from './logs/log-frr-reload-failed.js';
 import logMemberlistPartition from './logs/log-memberlist-partition.js';
 import logMemberlistUnreachable from './logs/log-memberlist-unreachable.js';
+import probeArpForeignMac from './probes/probe-arp-foreign-mac.js';
+import probeArpMultipleMacs from './probes/probe-arp-multiple-macs.js';
+import probeArpNoReply from './probes/probe-arp-no-reply.js';
+import probeBgpAsnMismatch from './probes/probe-bgp-asn-mismatch.js';
+import probeBgpNo4byteAsn from './probes/probe-bgp-no-4byte-asn.js';
+import probeBgpNotification from './probes/probe-bgp-notification.js';
+import probeBgpUnreachable from './probes/probe-bgp-unreachable.js';
+import probeTcpRefused from './probes/probe-tcp-refused.js';
+import probeTcpTimeout from './probes/probe-tcp-timeout.js';
 
 export const RULES: readonly Rule[] = [
   objectDuplicate,
@@ -168,4 +177,13 @@ export const RULES: readonly Rule[] = [
   logFrrReloadFailed,
   logMemberlistPartition,
   logMemberlistUnreachable,
+  probeArpForeignMac,
+  probeArpMultipleMacs,
+  probeArpNoReply,
+  probeBgpAsnMismatch,
+  probeBgpNo4byteAsn,
+  probeBgpNotification,
+  probeBgpUnreachable,
+  probeTcpRefused,
+  probeTcpTimeout,
 ];

@@ -7,6 +7,7 @@ import { METALLB_CONFIG_KINDS, METALLB_KINDS, MODELLED_KINDS, stateKind } from '
 import { detectInstallation, type MetalLBInstallation } from './installation.js';
 import { deriveLegacyConfig, type LegacyDerivation } from './legacy-config.js';
 import type { LogAnalysis } from '../model/logs/analysis.js';
+import type { ProbeResult } from '../model/probe.js';
 
 export type SourceKind = 'cluster' | 'snapshot' | 'manifests';
 
@@ -50,6 +51,10 @@ export class ClusterState {
    * undefined when no logs were read. The log-* rules and the rules with log evidence read it.
    */
   logAnalysis?: LogAnalysis;
+  /** What the network probes saw (`probe`, `diag --probe`), set before the probe-* rules run. */
+  probes?: ProbeResult[];
+  /** MACs given on the command line (`--node-mac NODE=MAC`), beside the nodes' annotations */
+  nodeMacs?: Map<string, string>;
   /** kinds whose absence means "none exist" (see cli.md, "Absent is not none") */
   readonly captured: ReadonlySet<string>;
   readonly gaps: readonly Gap[];

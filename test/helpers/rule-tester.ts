@@ -11,6 +11,7 @@ import { ClusterState, type StateLayer } from '../../src/state/cluster-state.js'
 import { ruleById } from '../../src/rules/index.js';
 import { runRules } from '../../src/rules/engine.js';
 import { analyseLogs } from '../../src/sources/logs.js';
+import type { ProbeResult } from '../../src/model/probe.js';
 import type { Finding, Severity } from '../../src/report/types.js';
 
 export interface RuleCase {
@@ -21,6 +22,10 @@ export interface RuleCase {
   from?: Record<string, string>;
   bgpBackend?: 'native' | 'frr' | 'frr-k8s';
   metallbNamespace?: string;
+  /** what network probes saw (the probe-* rules' evidence) */
+  probes?: ProbeResult[];
+  /** --node-mac NODE=MAC */
+  nodeMacs?: Record<string, string>;
 }
 
 export interface ExpectedFinding {
@@ -64,6 +69,8 @@ export async function runCase(id: string, c: RuleCase): Promise<Finding[]> {
     const state = new ClusterState(layers, { metallbNamespace: c.metallbNamespace });
     // logs/<ns>/<pod>/<container>.log among the files: read as diag reads them
     await analyseLogs(state);
+    if (c.probes) state.probes = c.probes;
+    if (c.nodeMacs) state.nodeMacs = new Map(Object.entries(c.nodeMacs));
     const run = runRules([rule], state, { bgpBackend: c.bgpBackend ?? state.metallb.bgpBackend ?? 'frr-k8s' });
     assert.deepEqual(run.errors, [], 'the rule does not crash');
     for (const f of run.findings)

@@ -3,7 +3,9 @@
 import { Command } from 'commander';
 import type { KubeObject } from '../../sources/types.js';
 import { ClusterState } from '../../state/cluster-state.js';
-import { addSourceOptions, loadSource, type SourceOptions } from '../source.js';
+import { addSourceOptions, loadSource, parseDuration, type SourceOptions } from '../source.js';
+import type { Gap } from '../../sources/types.js';
+import { probeJson } from './probe.js';
 import { analyseLogs } from '../../sources/logs.js';
 import { RULES, ruleById } from '../../rules/index.js';
 import { runRules } from '../../rules/engine.js';
@@ -17,6 +19,8 @@ import { diagChecks, diagSections, type DiagReport } from '../../report/diag.js'
 import { renderDiagText } from '../../renderers/diag.js';
 
 interface DiagOptions extends CommonOptions, SourceOptions {
+  probe?: boolean;
+  probeTimeout?: string;
   namespace?: string;
   bgpBackend: 'native' | 'frr' | 'frr-k8s';
 }
@@ -37,6 +41,9 @@ export function diagCommand(ctx: CliContext): Command {
     )
     .option('-n, --namespace <ns>', 'look only at the Services of this namespace (MetalLB itself is always checked)');
   addSourceOptions(cmd, { logs: true });
+  cmd
+    .option('--probe', 'also probe the network from this machine: ARP/NDP for each announced layer 2 address, an OPEN to each BGP peer')
+    .option('--probe-timeout <duration>', 'with --probe: the longest the probes may take, all together', '10s');
   addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml', 'sarif', 'junit']);
   addReportOptions(cmd);
@@ -70,6 +77,13 @@ Examples:
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
     // the logs (a bundle's logs/, or --logs): streamed once into what the log evidence of the rules reads
     await analyseLogs(state);
+    let probeGaps: Gap[] = [];
+    if (opts.probe) {
+      const { probeCluster } = await import('../../sources/net/cluster.js');
+      const r = await probeCluster(state, { timeoutMs: parseDuration('--probe-timeout', opts.probeTimeout ?? '10s') });
+      state.probes = r.probes;
+      probeGaps = r.gaps;
+    }
     const found = state.metallb.bgpBackend;
     const bgpBackend = found ?? opts.bgpBackend;
     const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });
@@ -77,7 +91,8 @@ Examples:
     const keep = inNamespace(opts.namespace);
     const findings = run.findings.filter((f) => f.objects.length === 0 || f.objects.some(keep));
     const inScope = (svc: KubeObject) => !opts.namespace || (svc.metadata?.namespace || 'default') === opts.namespace;
-    const base = buildReport({ state, findings, rules: RULES, suppressed: run.suppressed, bgpBackend, bgpBackendAssumed: !found });
+    const built = buildReport({ state, findings, rules: RULES, suppressed: run.suppressed, bgpBackend, bgpBackendAssumed: !found });
+    const base = { ...built, gaps: [...built.gaps, ...probeGaps], ...(state.probes ? { probes: state.probes.map(probeJson) } : {}) };
     const partial = { ...base, ...diagSections(state, findings, inScope) };
     const report: DiagReport = { ...partial, checks: diagChecks(partial, state, RULES) };
     ctx.phase?.('analysed');
