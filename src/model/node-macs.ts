@@ -46,7 +46,7 @@ export function annotatedMacs(node: KubeObject): { mac: string; from: string }[]
 export interface NodeMacs {
   /** MAC -> node */
   owner: Map<string, { node: string; from: string }>;
-  /** nodes whose MAC is known */
+  /** nodes whose answering MACs are all known (--node-mac, or the metallb-doctor.io/macs annotation) */
   known: Set<string>;
   /** every node of the state */
   nodes: string[];
@@ -66,7 +66,9 @@ export function nodeMacs(nodes: readonly KubeObject[], given: ReadonlyMap<string
     const name = n.metadata?.name ?? '';
     for (const { mac, from } of annotatedMacs(n)) {
       if (!owner.has(mac)) owner.set(mac, { node: name, from: `annotation ${from}` });
-      known.add(name);
+      // a network plugin's MAC (flannel's VTEP, Kube-OVN's) names the node when it answers, but is
+      // not the MAC its ARP replies carry: only ours says the node's MACs are all known
+      if (from === MACS_ANNOTATION) known.add(name);
     }
   }
   return { owner, known, nodes: nodes.map((n) => n.metadata?.name ?? '') };

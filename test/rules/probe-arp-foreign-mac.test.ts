@@ -10,6 +10,11 @@ const annotated = (name: string, mac: string) => node(name).replace('metadata:\n
 ruleTester('probe-arp-foreign-mac', {
   valid: [
     { name: "the MAC is a node's (from its annotation)", files: { 'c.yaml': docs(web, annotated('node-a', '52:54:00:00:00:0a'), annotated('node-b', '52:54:00:00:00:0b')) }, probes: [arp('10.0.0.5', ['52:54:00:00:00:0b'])] },
+    {
+      name: "a node known only by flannel's VtepMAC (another interface's) answers with its LAN MAC: not foreign",
+      files: { 'c.yaml': docs(web, annotated('node-a', '52:54:00:00:00:0a'), node('node-b').replace('metadata:\n', `metadata:\n  annotations: { flannel.alpha.coreos.com/backend-data: '{"VNI":1,"VtepMAC":"9a:3c:11:de:42:07"}' }\n`)) },
+      probes: [arp('10.0.0.5', ['52:54:00:00:00:0b'])],
+    },
     { name: "one node's MAC unknown: an unknown MAC may be its", files: { 'c.yaml': docs(web, annotated('node-a', '52:54:00:00:00:0a'), node('node-b')) }, probes: [arp('10.0.0.5', ['52:54:00:00:00:99'])] },
   ],
   invalid: [

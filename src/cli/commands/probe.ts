@@ -177,7 +177,7 @@ export function probeCommand(ctx: CliContext): Command {
     .argument('<ref>', 'NAMESPACE/NAME')
     .option('--timeout <duration>', 'the longest one connection may take', '3s')
     .option('--no-http', 'do not try an HTTP GET / after connecting');
-  common(service, 'read the live cluster even with a --from snapshot');
+  common(service, 'read the live cluster (what it does without --from anyway)');
   service.addHelpText('after', `\nThe Service comes from the cluster (or --from a snapshot); UDP and SCTP ports are not probed.\n\nExamples:\n  ${ctx.name} probe service shop/web\n  ${ctx.name} probe service shop/web --from snap.tar.gz -o json`);
   service.action(async (ref: string, _l: unknown, self: Command) => {
     const opts = self.optsWithGlobals<ProbeOptions>();
@@ -239,6 +239,7 @@ export function probeCommand(ctx: CliContext): Command {
       peerInfo = { name: opts.peer, namespace: obj.metadata?.namespace ?? state.metallb.namespace, password: typeof spec.password === 'string' ? spec.password !== '' : asRecord(spec.passwordSecret).name !== undefined };
     } else state = await stateFor(ctx, opts, false);
     if (!address || !isIP(address)) throw new UsageError(`probe bgp ${address ?? ''}: give the router's IP address, or --peer NAME`);
+    if (routerId !== undefined && (isIP(routerId) !== 4 || routerId === '0.0.0.0')) throw new UsageError(`--router-id ${routerId}: expected an IPv4 address other than 0.0.0.0 (a BGP identifier)`);
     if (myAsn === undefined) throw new UsageError('probe bgp: --my-asn is needed (the AS MetalLB speaks as), or --peer NAME');
     finish(ctx, opts, state, [
       await probeBgp(address, { port: port ?? 179, myAsn, ...(peerAsn !== undefined ? { peerAsn } : {}), ...(routerId ? { routerId } : {}), holdTime, timeoutMs: parseDuration('--timeout', opts.timeout ?? '5s'), ...(peerInfo ? { peer: peerInfo } : {}) }),

@@ -24,7 +24,7 @@ export default defineRule({
       const name = peer ? ` (BGPPeer "${peer.metadata?.name ?? ''}")` : '';
       report({
         message: theirs
-          ? `The router at ${bp.target}${name} is AS ${bp.received!.asn}, but the BGPPeer expects AS ${bp.expected!.peerAsn} (spec.peerASN): MetalLB's speakers refuse its OPEN (NOTIFICATION 2/2 Bad Peer AS), so the session never comes up.`
+          ? `The router at ${bp.target}${name} is AS ${bp.received!.asn}, but the BGPPeer expects AS ${bp.expected!.peerAsn} (spec.peerASN): MetalLB's speakers refuse its OPEN (FRR with NOTIFICATION 2/2 Bad Peer AS, the native speaker by closing the connection), so the session never comes up.`
           : `The router at ${bp.target}${name} refused our OPEN as AS ${bp.sent.asn} with NOTIFICATION 2/2 (OPEN Message Error / Bad Peer AS): it expects another AS from this neighbour, so spec.myASN ${bp.sent.asn} is not the router's remote-as for the nodes.`,
         subjects: peer ? [{ obj: peer, path: ['spec', theirs ? 'peerASN' : 'myASN'] }] : [],
         evidence: [`sent OPEN: AS ${bp.sent.asn}, hold ${bp.sent.holdTime}, id ${bp.sent.routerId}`, ...(bp.received ? [`received OPEN: AS ${bp.received.asn}, hold ${bp.received.holdTime}, id ${bp.received.routerId}, ${bp.received.capabilities.join(', ')}`] : []), ...(bp.notification ? [`NOTIFICATION ${bp.notification.direction}: ${bp.notification.code}/${bp.notification.subcode} ${bp.notification.name}`] : []), ...bp.notes],

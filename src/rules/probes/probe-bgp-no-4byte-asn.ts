@@ -20,7 +20,7 @@ export default defineRule({
       if (big.length === 0) continue;
       const peer = peerOf(state, bp);
       report({
-        message: `The router at ${bp.target}${peer ? ` (BGPPeer "${peer.metadata?.name ?? ''}")` : ''} does not announce the 4-octet-AS capability, but AS ${big.join(' and ')} needs it: the router sees AS_TRANS (23456) instead, and the session cannot come up as configured.`,
+        message: `The router at ${bp.target}${peer ? ` (BGPPeer "${peer.metadata?.name ?? ''}")` : ''} does not announce the 4-octet-AS capability, but AS ${big.join(' and ')} needs it: a router without it sees AS_TRANS (23456) in the 2-byte field and refuses the 4-byte AS (Bad Peer AS), or keys the session to 23456 instead of the configured AS.`,
         subjects: peer ? [{ obj: peer, path: ['spec', bp.sent.asn > 65535 ? 'myASN' : 'peerASN'] }] : [],
         evidence: [`received OPEN: AS ${bp.received.asn}, capabilities: ${bp.received.capabilities.join(', ') || 'none'}`],
         fix: 'Enable the 4-octet AS capability on the router (FRR: remove `dont-capability-negotiate` / `capability` restrictions; BIRD: `enable as4 on`), or use 2-byte ASNs.',

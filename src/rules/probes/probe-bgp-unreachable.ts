@@ -9,6 +9,7 @@ const WHY: Record<string, string> = {
   'closed without a word': 'the router accepted TCP and closed it without a NOTIFICATION: it has no neighbour for this address, or it expects a TCP-MD5 password',
   'closed after its OPEN': 'the router sent its OPEN and then closed without a NOTIFICATION when it got ours',
   'no KEEPALIVE': 'the router sent its OPEN but never a KEEPALIVE: it did not accept ours',
+  'no OPEN': 'the router accepted TCP but sent no OPEN in time: it is not configured for this neighbour, or something else answers on the port',
   reset: 'the router reset the connection',
 };
 

@@ -86,7 +86,7 @@ export async function probeBgp(address: string, opts: BgpProbeOptions): Promise<
     };
     const timer = setTimeout(() => {
       if (connectedAt === undefined) finish({ result: 'unreachable', reason: 'timeout' });
-      else if (!received) finish({ result: 'closed', reason: 'timeout' });
+      else if (!received) finish({ result: 'closed', reason: 'no OPEN' });
       // an OPEN but no KEEPALIVE in time: the peer did not accept ours
       else finish({ result: 'closed', reason: 'no KEEPALIVE' });
     }, timeoutMs);

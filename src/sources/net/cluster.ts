@@ -64,15 +64,16 @@ export async function probeCluster(state: ClusterState, opts: ClusterProbeOption
       const i = next++;
       if (i >= jobs.length) return;
       const job = jobs[i]!;
-      const family = job.kind === 'bgp' ? 'bgp' : 'neighbor';
+      const family = job.kind;
+      if (stopped.has(family)) continue;
       const left = deadline - Date.now();
-      if (stopped.has(family) || left < 200) {
+      if (left < 200) {
         notRun++;
         continue;
       }
       const p = await job.run(Math.min(job.kind === 'bgp' ? 5000 : 1000, left));
       if (p.result === 'error' && 'error' in p && p.error && (p.error.code === 'missing-tool' || p.error.code === 'no-privileges')) {
-        if (!stopped.has(family)) gaps.push({ what: `${job.kind === 'bgp' ? 'BGP' : 'ARP/NDP'} probes`, why: p.error.message });
+        if (!stopped.has(family)) gaps.push({ what: `${job.kind.toUpperCase()} probes`, why: p.error.message });
         stopped.add(family);
         continue;
       }
@@ -80,8 +81,7 @@ export async function probeCluster(state: ClusterState, opts: ClusterProbeOption
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 64, jobs.length) }, worker));
-  const skipped = notRun - [...stopped].length;
-  if (notRun > 0 && skipped > 0) gaps.push({ what: `${notRun} probe${notRun === 1 ? '' : 's'}`, why: `not run within --probe-timeout (${Math.round(opts.timeoutMs / 100) / 10}s)` });
+  if (notRun > 0) gaps.push({ what: `${notRun} probe${notRun === 1 ? '' : 's'}`, why: `not run within --probe-timeout (${Math.round(opts.timeoutMs / 100) / 10}s)` });
   // the order of the jobs, whatever order they finished in
   probes.sort((x, y) => (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : x.target < y.target ? -1 : x.target > y.target ? 1 : 0));
   return { probes, gaps };

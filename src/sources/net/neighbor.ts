@@ -229,8 +229,9 @@ export function classifyFailure(tool: string, argv: string[], r: Pick<RunResult,
     if (r.spawnError.code === 'EACCES' || r.spawnError.code === 'EPERM') return noPrivileges(program, r.spawnError.message);
     return { code: 'failed', message: `${basename(program)} could not start: ${r.spawnError.message}` };
   }
-  const err = r.stderr.trim();
-  const firstLine = err.split('\n')[0] ?? '';
+  // arping says "Interface "lo" is not ARPable" on stdout, ndisc6 some errors too: read both
+  const err = [r.stderr.trim(), r.stdout.trim()].filter((x) => /not ARPable|Network is unreachable|No such device/i.test(x) || x === r.stderr.trim()).join('\n').trim();
+  const firstLine = (err.split('\n').find((l) => /not ARPable|Network is unreachable|No such device/i.test(l)) ?? err.split('\n')[0]) ?? '';
   const missing =
     /exec of "([^"]+)" failed: No such file or directory/.exec(err) ??
     /^(?:[\w./-]+: )?[‘'"`]?([^\s‘’'"`:]+)[’'"`]?: (?:No such file or directory|command not found|not found)\s*$/m.exec(err);
@@ -241,6 +242,7 @@ export function classifyFailure(tool: string, argv: string[], r: Pick<RunResult,
   if (/Device \S+ not available|No such device|is down|not ARPable|Cannot find device|unknown interface/i.test(err)) {
     return { code: 'bad-interface', message: firstLine.replace(/^arping: /, '') || 'unknown interface' };
   }
+  if (/Network is unreachable/i.test(err)) return { code: 'bad-interface', message: `${firstLine.trim()}: no route on that interface toward the address` };
   // the tools exit non-zero for "no answer" (arping 1, ndisc6 2) after printing their normal output;
   // anything else with words on stderr and nothing we know on stdout is a failure to run
   const ranNormally = /^(ARPING|Soliciting)\b/m.test(r.stdout) || /Sent \d+ probe|packets transmitted|No response\.|Timed out\./.test(r.stdout);

@@ -92,7 +92,7 @@ export async function probeTcp(address: string, port: number, opts: TcpProbeOpti
   const base = { kind: 'tcp' as const, target: formatTarget(addr, port), address: addr, port };
   if (ip === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
     const what = ip === undefined ? `${JSON.stringify(address)} is not an IP address` : `${port} is not a TCP port (1-65535)`;
-    return { ...base, result: 'error', error: { code: 'failed', message: what }, durationMs: performance.now() - start };
+    return { ...base, result: 'error', error: { code: 'failed', message: what }, durationMs: Math.round(performance.now() - start) };
   }
 
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -103,12 +103,12 @@ export async function probeTcp(address: string, port: number, opts: TcpProbeOpti
   try {
     const connect = await connectSocket(socket, ip, addr, port, timeoutMs, start);
     if (!connect.ok) {
-      return { ...base, ...connect.outcome, durationMs: performance.now() - start };
+      return { ...base, ...connect.outcome, durationMs: Math.round(performance.now() - start) };
     }
     const http = opts.http === false ? undefined : await askHttp(socket, ip, addr, port, opts.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS);
     const probe: TcpProbe = { ...base, result: 'open', connectMs: connect.connectMs, durationMs: 0 };
     if (http !== undefined) probe.http = http;
-    probe.durationMs = performance.now() - start;
+    probe.durationMs = Math.round(performance.now() - start);
     return probe;
   } finally {
     socket.destroy();
@@ -131,7 +131,7 @@ function connectSocket(
       socket.removeListener('error', onError);
       resolve(r);
     };
-    const onConnect = () => done({ ok: true, connectMs: performance.now() - start });
+    const onConnect = () => done({ ok: true, connectMs: Math.round((performance.now() - start) * 10) / 10 });
     const onError = (err: Error) => done({ ok: false, outcome: classifyConnectError(err) });
     socket.once('connect', onConnect);
     socket.once('error', onError);
