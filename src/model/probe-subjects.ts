@@ -5,6 +5,8 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { announcementOf } from './announcement.js';
 import { nodeMacs, type NodeMacs } from './node-macs.js';
 import type { BgpProbe } from './probe.js';
+import { peerView } from './network.js';
+import { asRecord } from '../state/cluster-state.js';
 
 /** The LoadBalancer Services whose status holds the address. */
 export function servicesAt(state: ClusterState, ip: string): KubeObject[] {
@@ -45,4 +47,34 @@ export function macText(state: ClusterState, mac: string): string {
 export function peerOf(state: ClusterState, p: BgpProbe): KubeObject | undefined {
   if (!p.expected?.name) return undefined;
   return state.get('BGPPeer', p.expected.namespace, p.expected.name);
+}
+
+/** What a BGP probe of a BGPPeer sends and expects: its address, port, ASNs, hold time, router ID, and whether it has a password. */
+export interface PeerProbeTarget {
+  /** undefined for an unnumbered peer (an interface): nothing to probe from here */
+  address?: string;
+  iface?: string;
+  port: number;
+  myAsn?: number;
+  peerAsn?: number;
+  /** spec.holdTime in seconds, when set */
+  holdTime?: number;
+  routerId?: string;
+  peer: { name: string; namespace: string; password: boolean };
+}
+
+export function peerProbeTarget(obj: KubeObject, defaultNamespace: string): PeerProbeTarget {
+  const v = peerView(obj);
+  const spec = asRecord(obj.spec);
+  const hold = typeof spec.holdTime === 'string' ? /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(spec.holdTime) : null;
+  const holdTime = hold && spec.holdTime !== '' ? Number(hold[1] ?? 0) * 3600 + Number(hold[2] ?? 0) * 60 + Number(hold[3] ?? 0) : undefined;
+  return {
+    ...(v.iface ? { iface: v.iface } : { address: v.addressText }),
+    port: v.port,
+    ...(v.myASN !== undefined ? { myAsn: v.myASN } : {}),
+    ...(v.peerASN !== undefined ? { peerAsn: v.peerASN } : {}),
+    ...(holdTime !== undefined ? { holdTime } : {}),
+    ...(typeof spec.routerID === 'string' && spec.routerID ? { routerId: spec.routerID } : {}),
+    peer: { name: v.name, namespace: obj.metadata?.namespace ?? defaultNamespace, password: (typeof spec.password === 'string' && spec.password !== '') || asRecord(spec.passwordSecret).name !== undefined },
+  };
 }

@@ -6,9 +6,8 @@ import { isIP } from 'node:net';
 import type { Gap } from '../types.js';
 import type { ProbeResult } from '../../model/probe.js';
 import type { ClusterState } from '../../state/cluster-state.js';
-import { asRecord } from '../../state/cluster-state.js';
 import { announcementOf } from '../../model/announcement.js';
-import { peerView } from '../../model/network.js';
+import { peerProbeTarget } from '../../model/probe-subjects.js';
 
 export interface ClusterProbeOptions {
   /** the whole phase, ms */
@@ -41,17 +40,13 @@ export async function probeCluster(state: ClusterState, opts: ClusterProbeOption
     }
   }
   for (const obj of state.isCaptured('BGPPeer') ? state.metallbObjects('BGPPeer') : []) {
-    const v = peerView(obj);
-    if (v.iface || !isIP(v.addressText) || v.myASN === undefined) continue;
-    const key = `${v.addressText}:${v.port}:${v.myASN}`;
+    const t = peerProbeTarget(obj, state.metallb.namespace);
+    if (!t.address || !isIP(t.address) || t.myAsn === undefined) continue;
+    const key = `${t.address}:${t.port}:${t.myAsn}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const spec = asRecord(obj.spec);
-    const password = (typeof spec.password === 'string' && spec.password !== '') || asRecord(spec.passwordSecret).name !== undefined;
-    jobs.push({
-      kind: 'bgp',
-      run: (t) => probeBgp(v.addressText, { port: v.port, myAsn: v.myASN!, ...(v.peerASN !== undefined ? { peerAsn: v.peerASN } : {}), timeoutMs: t, peer: { name: v.name, namespace: obj.metadata?.namespace ?? state.metallb.namespace, password } }),
-    });
+    const { address, myAsn } = t;
+    jobs.push({ kind: 'bgp', run: (timeoutMs) => probeBgp(address, { port: t.port, myAsn, ...(t.peerAsn !== undefined ? { peerAsn: t.peerAsn } : {}), ...(t.holdTime !== undefined ? { holdTime: t.holdTime } : {}), ...(t.routerId ? { routerId: t.routerId } : {}), timeoutMs, peer: t.peer }) });
   }
 
   const probes: ProbeResult[] = [];
