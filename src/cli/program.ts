@@ -13,6 +13,9 @@ import { replayCommand } from './commands/replay.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { logsCommand } from './commands/logs.js';
 import { probeCommand } from './commands/probe.js';
+import { initCommand } from './commands/init.js';
+import { migrateCommand } from './commands/migrate.js';
+import { uninstallCommand } from './commands/uninstall.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command(ctx.name)
@@ -32,11 +35,14 @@ Examples:
   ${ctx.name} lint . -o json --fail-on error
   ${ctx.name} explain service shop/web --from snap.tar.gz      # why it has no address, or who announces it
   ${ctx.name} simulate --from snap.tar.gz --fail-node worker-1   # what MetalLB would do
+  ${ctx.name} logs --since 1h                   # what MetalLB's logs say, node by node
+  ${ctx.name} probe arp 192.168.1.240           # who answers ARP for a service address
+  ${ctx.name} init l2 --addresses 192.168.1.240-192.168.1.250   # a deployment folder that lints clean
   ${ctx.name} rules                         # what the tool checks
   ${ctx.name} rules show pool-overlap       # one rule: what MetalLB does, how to confirm, how to fix
   ${ctx.name} lint --help                   # every command has its own help and examples`,
   );
-  for (const make of [diagCommand, explainCommand, lintCommand, simulateCommand, logsCommand, probeCommand, rulesCommand, snapshotCommand, replayCommand]) {
+  for (const make of [diagCommand, explainCommand, lintCommand, simulateCommand, logsCommand, probeCommand, initCommand, migrateCommand, uninstallCommand, rulesCommand, snapshotCommand, replayCommand]) {
     const cmd = make(ctx);
     cmd.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();
     for (const sub of cmd.commands) sub.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) }).exitOverride();
