@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
 import { TestNet, requireNetns } from '../helpers/netns.js';
 import { daemonAvailable, filterPort, startRouter, type Daemon } from '../helpers/bgp-daemons.js';
-import { bundleJson, endpointSlice, l2Advertisement, node, speakerDaemonSet, speakerPod } from '../helpers/cluster.js';
+import { bgpPeer, bundleJson, endpointSlice, l2Advertisement, node, speakerDaemonSet, speakerPod } from '../helpers/cluster.js';
 import { docs, pool, service } from '../helpers/services.js';
 import { tempDir } from '../replay/helpers.js';
 
@@ -186,16 +186,7 @@ describe('diag --probe folds the probes into the report', () => {
       net.link(r, sw, ['10.97.0.1/24']);
       const router = await startRouter(net, { daemon: 'frr', ns: r, routerId: '10.97.0.1', localAsn: 64513, neighbor: { address: '10.97.0.2', remoteAsn: 64999 } });
       await router.ready;
-      const peer = `apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata:
-  name: tor
-  namespace: metallb-system
-spec:
-  myASN: 64512
-  peerASN: 64513
-  peerAddress: 10.97.0.1
-`;
+      const peer = bgpPeer('tor', { peerAddress: '10.97.0.1' });
       const files: Record<string, string> = {
         'bundle.json': bundleJson(),
         'resources/c.yaml': docs(node('node-a'), node('node-b'), speakerDaemonSet(), speakerPod('node-a'), speakerPod('node-b'), pool('lan', ['10.97.0.100-10.97.0.120']), l2Advertisement('lan'), service('web', { status: ['10.97.0.100'] }), endpointSlice('web', [{ node: 'node-a' }]), peer),
