@@ -110,3 +110,26 @@ describe('explain service', () => {
     assert.equal((await run(['explain', 'service', 'shop/web'])).code, 3);
   });
 });
+
+describe('explain service with logs', () => {
+  const scenario = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'logs', 'scenarios', name);
+
+  test("a last step quotes what the logs say about the Service, trouble last: a warning", async () => {
+    const r = await runInProcess(['explain', 'service', 'default/db', '--from', scenario('allocation-failed'), '-o', 'json']);
+    const report = JSON.parse(r.out) as { steps: { title: string; status: string; evidence: string[] }[]; findings: { rule: string }[] };
+    const step = report.steps.at(-1)!;
+    assert.match(step.title, /^What MetalLB's logs say about it: \d+ event\(s\), \d+ of trouble$/);
+    assert.equal(step.status, 'warning');
+    assert.ok(step.evidence.some((l) => /controller allocation-failed: IP allocation failed: no available IPs/.test(l)), step.evidence.join('\n'));
+    // only this Service's events
+    assert.ok(step.evidence.every((l) => !/default\/(?!db)/.test(l)));
+    // the log finding about it is among the Service's findings
+    assert.ok(report.findings.some((f) => f.rule === 'log-allocation-failed'));
+  });
+
+  test('without logs there is no such step', async () => {
+    const r = await runInProcess(['explain', 'service', 'shop/web', '--from', join(import.meta.dirname, '..', '..', 'examples', 'clusters', 'healthy-l2'), '-o', 'json']);
+    const steps = (JSON.parse(r.out) as { steps: { title: string }[] }).steps;
+    assert.ok(!steps.some((s) => /logs say/.test(s.title)));
+  });
+});

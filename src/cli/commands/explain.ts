@@ -11,7 +11,13 @@ import type { Report } from '../../report/types.js';
 import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
 import type { CliContext } from '../context.js';
-import { explainService, findService, type Explanation, type StepStatus } from '../../report/explain.js';
+import { explainService, findService, type Explanation, type Step, type StepStatus } from '../../report/explain.js';
+import { analyseLogs } from '../../sources/logs.js';
+import { Timeline } from '../../model/logs/timeline.js';
+import { eventFilter } from '../../model/logs/filter.js';
+import { timeText } from '../../model/logs/evidence.js';
+import type { LogEvent } from '../../model/logs/types.js';
+import { asArray, asRecord } from '../../state/cluster-state.js';
 import { painter, type Style } from '../../renderers/options.js';
 
 interface ExplainOptions extends CommonOptions, SourceOptions {
@@ -34,6 +40,21 @@ export function renderExplanation(e: Explanation, color: boolean, verbose = fals
   return out.join('\n').trimEnd() + '\n';
 }
 
+/** What the containers' logs say about the Service: its last events, the bad ones first in mind. */
+function logStep(events: readonly LogEvent[], ref: string, mlns: string): Step {
+  const bad = events.filter((e) => e.level === 'error' || e.level === 'warn' || /failed|rejected|withdrawn|not-announced/.test(e.kind));
+  const shown = events.slice(-12);
+  return {
+    title: events.length === 0 ? "What MetalLB's logs say about it: nothing" : `What MetalLB's logs say about it: ${events.length} event(s)${bad.length ? `, ${bad.length} of trouble` : ''}`,
+    status: bad.length > 0 && bad[bad.length - 1] === events[events.length - 1] ? 'warning' : 'info',
+    evidence: [
+      ...(events.length > shown.length ? [`the last ${shown.length} of ${events.length}:`] : []),
+      ...shown.map((e) => `${timeText(e.time)} ${e.stream.node ?? e.stream.pod} ${e.component} ${e.kind}: ${e.message}${e.count && e.count > 1 ? ` (x${e.count})` : ''}`),
+    ],
+    confirm: [`metallb-doctor logs --service ${ref}`, `kubectl -n ${mlns} logs -l app.kubernetes.io/component=speaker --tail=-1 --prefix | grep '${ref}'`],
+  };
+}
+
 export function explainCommand(ctx: CliContext): Command {
   const cmd = new Command('explain')
     .alias('why')
@@ -46,7 +67,7 @@ export function explainCommand(ctx: CliContext): Command {
     )
     .argument('<what>', 'what to explain: service')
     .argument('<ref>', 'NAMESPACE/NAME (NAME alone means the default namespace)');
-  addSourceOptions(cmd);
+  addSourceOptions(cmd, { logs: true });
   addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml']);
   addReportOptions(cmd);
@@ -71,9 +92,15 @@ Examples:
     if (!svc) throw new UsageError(`explain service ${ref}: no such ${opts.from ? '' : 'LoadBalancer '}Service in ${label}${suggestion ? ` (${suggestion})` : ''}`);
     const found = state.metallb.bgpBackend;
     const bgpBackend = found ?? opts.bgpBackend;
+    // the logs, when there are some: the rules' log evidence, and what they say about this Service
+    const ref2 = `${svc.metadata?.namespace || 'default'}/${svc.metadata?.name ?? ''}`;
+    const ips = asArray(asRecord(asRecord(svc.status).loadBalancer).ingress).map((i) => String(asRecord(i).ip ?? '')).filter(Boolean);
+    const timeline = new Timeline({ max: 1000, filter: eventFilter({ service: ref2, serviceIPs: ips })! });
+    await analyseLogs(state, timeline);
     const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });
     for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
     const e = explainService(state, svc, run.findings);
+    if (state.logAnalysis) e.steps.push(logStep(timeline.sorted(), ref2, state.metallb.namespace));
     // cli.md: explain exits by the findings that concern the Service it shows
     const summary = summarize(e.findings);
     const report = {

@@ -224,7 +224,9 @@ export class Classifier {
       }
     }
     if (f.component === 'Memberlist') return this.memberlist(r, f);
-    const msg = f.msg ?? f.message ?? otherKey(f);
+    const msg = f.msg ?? f.message ?? '';
+    // a line with neither msg nor error may say it in a key of its own (x509 errors do)
+    const other = msg || f.error || f.err || f.event || f.op ? '' : otherKey(f);
     const error = f.error ?? f.err ?? '';
     const ev = f.event;
     const op = f.op;
@@ -233,8 +235,8 @@ export class Classifier {
     if (/^MetalLB (speaker|controller) starting/.test(msg)) return { component, kind: 'startup', level: level ?? 'info', message: msg, details: details(f) };
     if (op === 'shutdown' && msg === 'starting shutdown') return { component, kind: 'shutdown', level: level ?? 'info', message: msg, details: {} };
 
-    const apiWhy = level === 'error' || level === 'warn' ? apiErrorKind(`${error} ${msg}`) : undefined;
-    if (apiWhy) return { component, kind: 'apiserver-error', level, message: join(msg || f.message || op, error), details: { ...details(f), why: apiWhy } };
+    const apiWhy = level === 'error' || level === 'warn' ? apiErrorKind(`${error} ${msg} ${other}`) : undefined;
+    if (apiWhy) return { component, kind: 'apiserver-error', level, message: join(msg || f.message || op || other, error), details: { ...details(f), why: apiWhy } };
     if (f.webhook !== undefined && level === 'error') return { component, kind: 'webhook-denied', level, message: join(msg || `webhook ${f.webhook} ${f.action ?? ''}`.trim(), error), details: details(f) };
 
     if (ctrl === 'ConfigReconciler' || ctrl === 'PoolReconciler' || ctrl === 'NodeReconciler') {
@@ -297,7 +299,7 @@ export class Classifier {
       const kind = NODE_EVENT[f['node event'] ?? ''];
       if (kind) return { component, kind, level: level ?? 'info', peer: f['node name'] ?? '', message: `${f['node event']} ${f['node name'] ?? ''}`.trim(), details: details(f) };
     }
-    return this.generic(r, join(msg || f.message || (op ? `op ${op}` : ev), error), component);
+    return this.generic(r, join(msg || f.message || (op ? `op ${op}` : ev) || other, error), component);
   }
 
   private notification(component: LogComponent, level: LogLevel | undefined, f: Record<string, string>, msg: string, error: string, n: NonNullable<ReturnType<typeof findNotification>>): Classified {
