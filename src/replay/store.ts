@@ -4,6 +4,7 @@
 // (BGPPeer v1beta1 <-> v1beta2 as MetalLB's conversion webhook does, core <-> events.k8s.io Events).
 import type { KubeObject, LoadResult } from '../sources/types.js';
 import { loadInputs, readBundleFile } from '../sources/load.js';
+import { logFileParts } from '../sources/logs.js';
 import { open, stat } from 'node:fs/promises';
 import { ClusterState, asRecord } from '../state/cluster-state.js';
 import { METALLB_GROUP, MODELLED_KINDS, stateKind } from '../model/kinds.js';
@@ -33,7 +34,6 @@ export interface LogFile {
   file: string;
 }
 
-const LOG_PATH = /(?:^|[/!])logs\/([^/]+)\/([^/]+)\/([^/]+?)(\.previous)?\.log$/;
 /** how readBundleFile names a file inside a tarball: `bundle.tar.gz!logs/...` */
 const TARBALL_MEMBER = /^.*\.(?:tar\.gz|tgz)!/i;
 
@@ -128,8 +128,8 @@ export class ReplayStore {
 
     const logs: LogFile[] = [];
     for (const file of load.logFiles) {
-      const l = LOG_PATH.exec(file.replace(/\\/g, '/'));
-      if (l) logs.push({ namespace: l[1]!, pod: l[2]!, container: l[3]!, previous: l[4] !== undefined, file });
+      const parts = logFileParts(file);
+      if (parts) logs.push({ ...parts, file });
     }
     this.logs = logs;
   }

@@ -17,11 +17,21 @@ import { asRecord, type ClusterState } from '../state/cluster-state.js';
 
 const LOG_PATH = /(?:^|[/!\\])logs[/\\]([^/\\]+)[/\\]([^/\\]+)[/\\]([^/\\]+?)(\.previous)?\.log$/;
 
+/** A bundle's logs/<namespace>/<pod>/<container>[.previous].log path, taken apart. */
+export function logFileParts(file: string): { namespace: string; pod: string; container: string; previous: boolean } | undefined {
+  const m = LOG_PATH.exec(file);
+  return m ? { namespace: m[1]!, pod: m[2]!, container: m[3]!, previous: m[4] !== undefined } : undefined;
+}
+
+/** How a log read from a live cluster is named where a file would be: `ns/pod/container[.previous].log`. */
+export function liveLogName(namespace: string, pod: string, container: string, previous: boolean): string {
+  return `${namespace}/${pod}/${container}${previous ? '.previous' : ''}.log`;
+}
+
 /** The stream a bundle's log file is (its namespace, pod and container from the path). */
 export function streamOfFile(file: string, state?: ClusterState): LogStreamInfo | undefined {
-  const m = LOG_PATH.exec(file);
-  if (!m) return undefined;
-  return streamInfo(m[1]!, m[2]!, m[3]!, m[4] !== undefined, file, state);
+  const p = logFileParts(file);
+  return p ? streamInfo(p.namespace, p.pod, p.container, p.previous, file, state) : undefined;
 }
 
 export function streamInfo(namespace: string, pod: string, container: string, previous: boolean, file: string, state?: ClusterState): LogStreamInfo {
@@ -77,7 +87,7 @@ export async function readLogs(state: ClusterState, sink: EventSink, opts: ReadL
     };
   });
   for (const l of state.logs) {
-    const s = streamInfo(l.namespace, l.pod, l.container, l.previous, `${l.namespace}/${l.pod}/${l.container}${l.previous ? '.previous' : ''}.log`, state);
+    const s = streamInfo(l.namespace, l.pod, l.container, l.previous, liveLogName(l.namespace, l.pod, l.container, l.previous), state);
     if (!keep(s)) continue;
     const reader = new LogStreamReader(s, sink, readerOpts);
     reader.push(l.text);

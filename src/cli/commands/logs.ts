@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { ClusterState } from '../../state/cluster-state.js';
 import { loadInputs } from '../../sources/load.js';
-import { readLogs, streamInfo } from '../../sources/logs.js';
+import { liveLogName, readLogs, streamInfo } from '../../sources/logs.js';
 import { LogAnalysis } from '../../model/logs/analysis.js';
 import { Timeline, teeSink } from '../../model/logs/timeline.js';
 import { eventFilter } from '../../model/logs/filter.js';
@@ -194,7 +194,7 @@ async function followLogs(ctx: CliContext, opts: LogsOptions, state: ClusterStat
   try {
     await Promise.all(
       reads.map(async (l) => {
-        const info = streamInfo(l.namespace, l.pod, l.container, false, `${l.namespace}/${l.pod}/${l.container}.log`, state);
+        const info = streamInfo(l.namespace, l.pod, l.container, false, liveLogName(l.namespace, l.pod, l.container, false), state);
         if (keep && !keep(info)) return;
         const reader = new LogStreamReader(info, sink, opts.all ? { debug: true } : {});
         try {
