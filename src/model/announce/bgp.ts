@@ -93,7 +93,17 @@ function aliases(communities: readonly KubeObject[] | undefined): Map<string, st
 type ParsedAd = Parameters<typeof localPrefCompatible>[0];
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 
+const parsedAds = new WeakMap<AnnounceInput, WeakMap<KubeObject, ParsedAd>>();
 function parsedAd(ad: KubeObject, order: number, input: AnnounceInput): ParsedAd {
+  let perInput = parsedAds.get(input);
+  if (!perInput) parsedAds.set(input, (perInput = new WeakMap()));
+  let p = perInput.get(ad);
+  if (!p) perInput.set(ad, (p = readAd(ad, input)));
+  return p.order === order ? p : { ...p, order };
+}
+
+function readAd(ad: KubeObject, input: AnnounceInput): ParsedAd {
+  const order = 0;
   const spec = rec(ad.spec);
   return {
     ad,
@@ -112,6 +122,9 @@ function parsedAd(ad: KubeObject, order: number, input: AnnounceInput): ParsedAd
 
 /** Prefix of an IP at a length: the IP with host bits cleared. */
 function masked(ip: string, v4: number, v6: number): string | undefined {
+  // the usual full-length aggregation: the IP itself (callers pass Go's canonical text)
+  const v6ip = ip.includes(':');
+  if (v6ip ? v6 >= 128 : v4 >= 32) return `${ip}/${v6ip ? 128 : 32}`;
   const p = parseIP(ip);
   if (!p) return undefined;
   const bits = familyBits(p.family);
@@ -131,9 +144,11 @@ const scopes = new WeakMap<AnnounceInput, WeakMap<KubeObject, Map<string, NodeSc
 function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly KubeObject[], parsed: readonly ParsedAd[], conflicting: (idx: number[]) => boolean): NodeScopeInfo {
   let perInput = scopes.get(input);
   if (!perInput) scopes.set(input, (perInput = new WeakMap()));
-  let perPool = perInput.get(pool);
-  if (!perPool) perInput.set(pool, (perPool = new Map()));
-  const k = matching.map(nameOf).join('\u0000');
+  // one advertisement cannot conflict with itself, so its scope is the same in every pool it selects
+  const owner = matching.length === 1 ? matching[0]! : pool;
+  let perPool = perInput.get(owner);
+  if (!perPool) perInput.set(owner, (perPool = new Map()));
+  const k = matching.length === 1 ? '' : matching.map(nameOf).join('\u0000');
   let info = perPool.get(k);
   if (info) return info;
   const sets = matching.map((a) => nodeSetOf(a, input.nodes).names);
@@ -168,17 +183,34 @@ function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly Ku
   return info;
 }
 
-export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeObject, ips: readonly string[], endpoints: readonly Endpoint[]): BGPResult {
-  const poolAds = adsOfPool(input.bgpAdvertisements, input.pools, pool);
-  const matching = poolAds.filter((a) => adMatchesService(a, service));
-  const others = poolAds.filter((a) => !matching.includes(a));
-  const scope = (a: KubeObject): NodeScope => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact });
-  const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
-  const serving = endpoints.filter((e) => e.hasAddresses && e.canServe);
-  const localNodes = etpLocal ? [...new Set(serving.filter((e) => e.nodeName !== undefined).map((e) => e.nodeName!))].sort() : undefined;
-  const local = new Set(localNodes ?? []);
-  const hasEndpoints = serving.length > 0;
-
+/**
+ * What decideBGP reads that is the same for every Service of one pool whose matching
+ * advertisements are the same: built once per such group, its arrays shared by the results.
+ */
+interface PoolGroup {
+  matching: readonly KubeObject[];
+  parsed: readonly ParsedAd[];
+  ns: NodeScopeInfo;
+  advertisements: readonly NodeScope[];
+  otherAdvertisements: readonly NodeScope[];
+  /** per matching advertisement: its communities, aliases resolved, first occurrence kept */
+  communities: readonly (readonly string[])[];
+  /** no matching advertisement selects a node, nor does any other of the pool */
+  noNodeAtAll: boolean;
+}
+const groups = new WeakMap<AnnounceInput, WeakMap<KubeObject, Map<string, PoolGroup>>>();
+function poolGroup(input: AnnounceInput, pool: KubeObject, poolAds: readonly KubeObject[], service: KubeObject): PoolGroup {
+  let perInput = groups.get(input);
+  if (!perInput) groups.set(input, (perInput = new WeakMap()));
+  let perPool = perInput.get(pool);
+  if (!perPool) perInput.set(pool, (perPool = new Map()));
+  // which of the pool's advertisements match the service: as a key, one character per advertisement
+  let k = '';
+  for (const a of poolAds) k += adMatchesService(a, service) ? '1' : '0';
+  let g = perPool.get(k);
+  if (g) return g;
+  const matching = poolAds.filter((_, i) => k[i] === '1');
+  const others = poolAds.filter((_, i) => k[i] !== '1');
   // per node: the service-matching ads that select it; the LOCAL_PREF check depends only on that set
   const parsed = matching.map((a, i) => parsedAd(a, i, input));
   const conflictMemo = new Map<string, boolean>();
@@ -193,58 +225,94 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
     }
     return hit;
   };
-
   const ns = nodeScope(input, pool, matching, parsed, conflicting);
-  const excluded = ns.excluded;
-  const firstReason = new Set<BGPReason>(ns.reasons);
-  let announcingCount = 0;
-  if (etpLocal) {
-    for (const n of local) if (ns.eligible.has(n)) announcingCount++;
-    if (announcingCount < ns.eligible.size) firstReason.add('noLocalEndpoints');
-  } else if (hasEndpoints) announcingCount = ns.eligible.size;
-  else if (ns.eligible.size > 0) firstReason.add('noEndpoints');
-  const union = ns.union;
-
+  const scope = (a: KubeObject): NodeScope => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact });
   const al = aliases(input.communities);
+  g = {
+    matching,
+    parsed,
+    ns,
+    advertisements: matching.map(scope),
+    otherAdvertisements: others.map(scope),
+    communities: matching.map((a) => [...new Set(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))]),
+    noNodeAtAll: ns.union.size === 0 && others.every((a) => nodeSetOf(a, input.nodes).names.size === 0),
+  };
+  perPool.set(k, g);
+  return g;
+}
+
+/** The BGPPeer sessions with their node scopes: the same for every Service. */
+const sessionScopes = new WeakMap<AnnounceInput, readonly NodeScope[]>();
+function sessionsOf(input: AnnounceInput): readonly NodeScope[] {
+  let s = sessionScopes.get(input);
+  if (!s) sessionScopes.set(input, (s = input.peers.map((p) => ({ name: nameOf(p), nodes: nodeSetOf(p, input.nodes).compact }))));
+  return s;
+}
+
+export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeObject, ips: readonly string[], endpoints: readonly Endpoint[]): BGPResult {
+  const poolAds = adsOfPool(input.bgpAdvertisements, input.pools, pool);
+  const g = poolGroup(input, pool, poolAds, service);
+  const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
+  let hasEndpoints = false;
+  let localNodes: string[] | undefined;
+  if (etpLocal) {
+    const local = new Set<string>();
+    for (const e of endpoints) {
+      if (!e.hasAddresses || !e.canServe) continue;
+      hasEndpoints = true;
+      if (e.nodeName !== undefined) local.add(e.nodeName);
+    }
+    localNodes = [...local].sort();
+  } else hasEndpoints = endpoints.some((e) => e.hasAddresses && e.canServe);
+
+  const ns = g.ns;
+  let announcingCount = 0;
+  let noLocal = false;
+  let noEndpoints = false;
+  if (localNodes) {
+    for (const n of localNodes) if (ns.eligible.has(n)) announcingCount++;
+    noLocal = announcingCount < ns.eligible.size;
+  } else if (hasEndpoints) announcingCount = ns.eligible.size;
+  else noEndpoints = ns.eligible.size > 0;
+
   const prefixes: BGPPrefix[] = [];
   const seen = new Set<string>();
   for (const ip of ips) {
-    matching.forEach((a, i) => {
-      const p = parsed[i]!;
+    for (let i = 0; i < g.parsed.length; i++) {
+      const p = g.parsed[i]!;
       const prefix = masked(ip, p.aggregationLength, p.aggregationLengthV6);
-      if (!prefix) return;
+      if (!prefix) continue;
       const key = `${prefix}\u0000${i}`;
-      if (seen.has(key)) return;
+      if (seen.has(key)) continue;
       seen.add(key);
-      const communities = [...new Set(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))];
       prefixes.push({
         prefix,
         advertisement: p.name,
         ...(p.localPref !== 0 ? { localPref: p.localPref } : {}),
-        communities,
+        communities: [...g.communities[i]!],
         peers: p.peers.length > 0 ? [...p.peers] : 'all',
       });
-    });
+    }
   }
 
   let reason: BGPReason | undefined;
   if (announcingCount === 0) {
-    if (poolAds.length === 0 || (union.size === 0 && others.every((a) => nodeSetOf(a, input.nodes).names.size === 0))) reason = 'notOwner';
-    else if (union.size === 0) reason = 'noMatchingAdvertisement';
-    else reason = BGP_REASONS.find((r) => firstReason.has(r));
+    if (poolAds.length === 0 || g.noNodeAtAll) reason = 'notOwner';
+    else if (ns.union.size === 0) reason = 'noMatchingAdvertisement';
+    else reason = BGP_REASONS.find((r) => ns.reasons.has(r) || (r === 'noLocalEndpoints' && noLocal) || (r === 'noEndpoints' && noEndpoints));
   }
 
   return {
     protocol: 'bgp',
     ...(reason ? { reason } : {}),
-    advertisements: matching.map(scope),
-    otherAdvertisements: others.map(scope),
-    excluded,
+    advertisements: g.advertisements as NodeScope[],
+    otherAdvertisements: g.otherAdvertisements as NodeScope[],
+    excluded: ns.excluded,
     ...(localNodes ? { localEndpointNodes: localNodes } : {}),
     hasEndpoints,
     announcingCount,
     prefixes,
-    sessions: input.peers.map((p) => ({ name: nameOf(p), nodes: nodeSetOf(p, input.nodes).compact })),
+    sessions: sessionsOf(input) as NodeScope[],
   };
 }
 

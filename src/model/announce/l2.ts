@@ -8,6 +8,7 @@ import {
   type AnnounceInput,
   type Endpoint,
   type NodeScope,
+  type NodeSet,
   adMatchesService,
   adsOfPool,
   allowsSharedIP,
@@ -94,7 +95,7 @@ interface NodeBase {
   reasonOf: Map<string, L2Exclusion>;
 }
 const nodeBases = new WeakMap<AnnounceInput, Map<string, NodeBase>>();
-function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readonly { names: ReadonlySet<string> }[]): NodeBase {
+function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readonly NodeSet[]): NodeBase {
   let perInput = nodeBases.get(input);
   if (!perInput) nodeBases.set(input, (perInput = new Map()));
   const k = ads.map(nameOf).join('\u0000');
@@ -118,68 +119,158 @@ function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readon
   return b;
 }
 
+/**
+ * What the election reads that is the same for every Service of one pool whose matching
+ * L2Advertisements are the same: built once per such group, its arrays shared by the results.
+ */
+interface L2Group {
+  ads: readonly KubeObject[];
+  sets: readonly NodeSet[];
+  advertisements: readonly NodeScope[];
+  /** the ads' summed preferred-node scores (empty: none) */
+  total: ReadonlyMap<string, number>;
+  /** the announcing interfaces per winner (null: all of them) */
+  interfaces: Map<string, readonly string[] | null>;
+}
+const l2Groups = new WeakMap<AnnounceInput, WeakMap<KubeObject, Map<string, L2Group>>>();
+function l2Group(input: AnnounceInput, pool: KubeObject, service: KubeObject): L2Group {
+  let perInput = l2Groups.get(input);
+  if (!perInput) l2Groups.set(input, (perInput = new WeakMap()));
+  let perPool = perInput.get(pool);
+  if (!perPool) perInput.set(pool, (perPool = new Map()));
+  const poolAds = adsOfPool(input.l2Advertisements, input.pools, pool);
+  // which of the pool's advertisements match the service: as a key, one character per advertisement
+  let k = '';
+  for (const a of poolAds) k += input.l2ServiceSelectors === false || adMatchesService(a, service) ? '1' : '0';
+  let g = perPool.get(k);
+  if (g) return g;
+  const ads = poolAds.filter((_, i) => k[i] === '1');
+  const total = new Map<string, number>();
+  for (const a of ads) for (const [n, w] of preferredNodeScores(a, input.nodes)) total.set(n, (total.get(n) ?? 0) + w);
+  g = {
+    ads,
+    sets: ads.map((a) => nodeSetOf(a, input.nodes)),
+    advertisements: ads.map((a) => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact })),
+    total,
+    interfaces: new Map(),
+  };
+  perPool.set(k, g);
+  return g;
+}
+
+/** ipAdvertisementFor: any matching ad on the winner with no interfaces means all of them (null). */
+function interfacesOf(g: L2Group, winner: string): readonly string[] | null {
+  let out = g.interfaces.get(winner);
+  if (out !== undefined) return out;
+  let ifs: Set<string> | null = new Set();
+  for (let i = 0; i < g.ads.length; i++) {
+    if (!g.sets[i]!.names.has(winner)) continue;
+    const own = strings(rec(g.ads[i]!.spec).interfaces);
+    if (own.length === 0) {
+      ifs = null;
+      break;
+    }
+    for (const f of own) ifs.add(f);
+  }
+  out = ifs ? [...ifs].sort() : null;
+  g.interfaces.set(winner, out);
+  return out;
+}
+
+/** Sets a field computed on first read (an enumerable own property, so JSON output carries it). */
+function lazyField<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
+  let v: T[K] | undefined;
+  let done = false;
+  Object.defineProperty(obj, key, {
+    get: () => {
+      if (!done) {
+        v = compute();
+        done = true;
+      }
+      return v;
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObject, ips: readonly string[], endpoints: readonly Endpoint[]): L2Result {
-  const ads = adsOfPool(input.l2Advertisements, input.pools, pool).filter((a) => input.l2ServiceSelectors === false || adMatchesService(a, service));
-  const base: L2Result = { protocol: 'layer2', candidates: [], excluded: [], advertisements: ads.map((a) => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact })) };
+  const g = l2Group(input, pool, service);
+  const ads = g.ads;
+  const base: L2Result = { protocol: 'layer2', candidates: [], excluded: [], advertisements: g.advertisements as NodeScope[] };
   if (!endpoints.some((e) => e.canServe)) return { ...base, noServingEndpoints: true, reason: 'notOwner' };
   if (input.refuseSharedIPWithServiceSelectors !== false && input.l2ServiceSelectors !== false && allowsSharedIP(service) && ads.some(hasServiceSelectors)) return { ...base, reason: 'sharedIPWithServiceSelector' };
   if (ads.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
 
-  const sets = ads.map((a) => nodeSetOf(a, input.nodes));
-  const nb = nodeBase(input, ads, sets);
+  const nb = nodeBase(input, ads, g.sets);
   if (nb.selected.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
 
   const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
-  let excluded: L2Result['excluded'] = nb.excluded;
+  let excluded: L2Result['excluded'] | undefined = nb.excluded;
   let cands: string[] = nb.eligible;
+  let local: Set<string> | undefined;
   if (etpLocal) {
-    const local = new Set(endpoints.filter((e) => e.canServe && e.nodeName !== undefined).map((e) => e.nodeName!));
-    // in the order of the selected nodes, as the speaker meets them
-    excluded = [];
+    local = new Set();
+    for (const e of endpoints) if (e.canServe && e.nodeName !== undefined) local.add(e.nodeName);
+    // in the order of the selected nodes, as the speaker meets them; the exclusions (every other
+    // selected node) are listed when something reads them
     cands = [];
-    const why = nb.reasonOf;
-    for (const n of nb.selected) {
-      const r = why.get(n) ?? (local.has(n) ? undefined : 'noLocalEndpoints');
-      if (r) excluded.push({ node: n, reason: r });
-      else cands.push(n);
-    }
+    for (const n of nb.eligible) if (local.has(n)) cands.push(n);
+    excluded = undefined;
   }
-  if (cands.length === 0) return { ...base, excluded, reason: 'notOwner' };
+  const localExcluded = (): L2Result['excluded'] => {
+    const out: L2Result['excluded'] = [];
+    for (const n of nb.selected) {
+      const r = nb.reasonOf.get(n) ?? (local!.has(n) ? undefined : 'noLocalEndpoints');
+      if (r) out.push({ node: n, reason: r });
+    }
+    return out;
+  };
+  if (cands.length === 0) {
+    const r: L2Result = { ...base, reason: 'notOwner' };
+    if (excluded) r.excluded = excluded;
+    else lazyField(r, 'excluded', localExcluded);
+    return r;
+  }
 
-  const total = new Map<string, number>();
-  for (const a of ads) for (const [n, w] of preferredNodeScores(a, input.nodes)) total.set(n, (total.get(n) ?? 0) + w);
+  const total = g.total;
   // without preferred-node scores (the common case) only the winner is needed now: the whole
   // order is sorted when something reads it (explain, evidence of a finding), not for every Service
   const ordered = total.size > 0 ? sortCandidates(cands, ips[0]!, total) : undefined;
-  const winner = ordered ? ordered[0]! : electWinner(cands, ips[0]!);
-  const scores: Record<string, number> = {};
-  if (ordered) for (const n of ordered) if (total.has(n)) scores[n] = total.get(n)!;
-
-  // ipAdvertisementFor: any matching ad on the winner with no interfaces means all of them
-  let interfaces: Set<string> | undefined = new Set();
-  for (let i = 0; i < ads.length; i++) {
-    if (!sets[i]!.names.has(winner)) continue;
-    const ifs = strings(rec(ads[i]!.spec).interfaces);
-    if (ifs.length === 0) {
-      interfaces = undefined;
-      break;
-    }
-    for (const f of ifs) interfaces.add(f);
+  const winner = ordered ? ordered[0]! : etpLocal ? electWinner(cands, ips[0]!) : sharedWinner(cands, ips[0]!);
+  const interfaces = interfacesOf(g, winner);
+  let scores: Record<string, number> | undefined;
+  if (ordered) {
+    scores = {};
+    for (const n of ordered) if (total.has(n)) scores[n] = total.get(n)!;
   }
   const result: L2Result = {
     ...base,
     winner,
     candidates: ordered ?? [],
-    ...(total.size > 0 ? { scores } : {}),
-    excluded,
-    ...(interfaces ? { interfaces: [...interfaces].sort() } : {}),
+    ...(scores ? { scores } : {}),
+    excluded: excluded ?? [],
+    ...(interfaces ? { interfaces: [...interfaces] } : {}),
   };
   if (!ordered) {
-    let sorted: string[] | undefined;
     const ip = ips[0]!;
-    Object.defineProperty(result, 'candidates', { get: () => (sorted ??= sortCandidates(cands, ip, undefined)), enumerable: true, configurable: true });
+    lazyField(result, 'candidates', () => sortCandidates(cands, ip, undefined));
   }
+  if (!excluded) lazyField(result, 'excluded', localExcluded);
   return result;
+}
+
+/**
+ * electWinner for a candidate list shared by every Service of the same advertisements (Cluster
+ * policy): Services sharing an address (allow-shared-ip) elect once.
+ */
+const winners = new WeakMap<readonly string[], Map<string, string>>();
+function sharedWinner(nodes: readonly string[], ip: string): string {
+  let m = winners.get(nodes);
+  if (!m) winners.set(nodes, (m = new Map()));
+  let w = m.get(ip);
+  if (w === undefined) m.set(ip, (w = electWinner(nodes, ip)));
+  return w;
 }
 
 /** The first of sortCandidates without scores, found in one pass: the smallest digest of node#ip. */
