@@ -22,6 +22,10 @@ interface ItemIndex {
   end: Float64Array;
 }
 
+/** The bytes that matter inside a List item: quote, braces, brackets, newline. */
+const INSIDE = new Uint8Array(256);
+for (const c of '"{}[]\n') INSIDE[c.charCodeAt(0)] = 1;
+
 /**
  * Scans JSON bytes for the items of the root object's `items` array. Structural characters are
  * ASCII and never occur inside a multi-byte UTF-8 sequence, so bytes are safe to scan.
@@ -39,8 +43,37 @@ export function indexListItems(buf: Uint8Array): ItemIndex | undefined {
   let keyStart = -1;
   let itemOpen = false;
   let lastNonWs = -1;
-  for (let i = 0; i < buf.length; i++) {
-    const c = buf[i]!;
+  const n = buf.length;
+  for (let i = 0; i < n; i++) {
+    let c = buf[i]!;
+    if (depth >= 3) {
+      // inside an item, where most bytes are: only strings, nesting and lines matter, so the
+      // bytes between them are skipped by a table lookup each
+      while (INSIDE[c] === 0 && ++i < n) c = buf[i]!;
+      if (i >= n) break;
+      if (c === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      } else if (c === 0x22) {
+        for (i++; i < n; i++) {
+          const d = buf[i]!;
+          if (d === 0x22) break;
+          if (d === 0x5c) i++;
+        }
+        lastNonWs = i;
+      } else {
+        if (c === 0x7b || c === 0x5b) depth++;
+        else {
+          if (inItems && depth === 3 && itemOpen) {
+            ends.push(i + 1);
+            itemOpen = false;
+          }
+          depth--;
+        }
+        lastNonWs = i;
+      }
+      continue;
+    }
     if (c === 0x0a) {
       line++;
       lineStart = i + 1;
@@ -87,6 +120,93 @@ export function indexListItems(buf: Uint8Array): ItemIndex | undefined {
   return { lineStart: Float64Array.from(starts), start: Float64Array.from(itemStarts), line: Float64Array.from(lines), end: Float64Array.from(ends) };
 }
 
+/**
+ * The item index of a List as pretty-printers lay it out (`kubectl get -o json`, JSON.stringify
+ * with an indent, and our bundles' one item per line): every item opens with `{` at the start of
+ * a line, after the same indentation, which nothing else in the file has. Then a native search
+ * from newline to newline finds the items, faster than looking at every byte.
+ * Undefined when the layout is not that, or the count differs from the items JSON.parse read:
+ * the caller takes the byte scan.
+ */
+export function indexPrettyListItems(buf: Buffer, count: number): ItemIndex | undefined {
+  if (count === 0) return undefined;
+  // the first item: `"items"`, a colon, `[`, then `{` alone on its line after blanks
+  const key = buf.indexOf('"items"');
+  if (key < 0) return undefined;
+  let i = key + 7;
+  const blank = (c: number | undefined) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+  while (blank(buf[i])) i++;
+  if (buf[i] !== 0x3a) return undefined;
+  i++;
+  while (blank(buf[i])) i++;
+  if (buf[i] !== 0x5b) return undefined;
+  i++;
+  while (blank(buf[i])) i++;
+  if (buf[i] !== 0x7b) return undefined;
+  const nl = buf.lastIndexOf(0x0a, i);
+  if (nl < key) return undefined;
+  for (let j = nl + 1; j < i; j++) if (buf[j] !== 0x20 && buf[j] !== 0x09) return undefined;
+  const indent = i - nl - 1;
+  const lineStart = new Float64Array(count);
+  const start = new Float64Array(count);
+  const line = new Float64Array(count);
+  // one native search per newline: the line after it is an item's when it holds the same
+  // indentation and then `{` (more blanks, fewer, or anything else is not)
+  let lines = 1;
+  for (let at = buf.indexOf(0x0a); at >= 0 && at < nl; at = buf.indexOf(0x0a, at + 1)) lines++;
+  let n = 0;
+  for (let at = nl; at >= 0; at = buf.indexOf(0x0a, at + 1)) {
+    lines++;
+    const ls = at + 1;
+    if (buf[ls + indent] !== 0x7b) continue;
+    let same = true;
+    for (let j = 0; j < indent && same; j++) same = buf[ls + j] === buf[nl + 1 + j];
+    if (!same) continue;
+    if (n === count) return undefined;
+    lineStart[n] = ls;
+    start[n] = ls + indent;
+    line[n] = lines;
+    n++;
+  }
+  if (n !== count) return undefined;
+  // each item ends before the comma that the next one's line follows; the last one, where its
+  // braces close (a scan of that item alone)
+  const end = new Float64Array(count);
+  for (let k = 0; k < count - 1; k++) {
+    let e = lineStart[k + 1]! - 1;
+    while (e > start[k]! && blank(buf[e - 1])) e--;
+    if (buf[e - 1] !== 0x2c) return undefined;
+    e--;
+    while (e > start[k]! && blank(buf[e - 1])) e--;
+    if (buf[e - 1] !== 0x7d) return undefined;
+    end[k] = e;
+  }
+  const last = closeOf(buf, start[count - 1]!);
+  if (last < 0) return undefined;
+  end[count - 1] = last;
+  return { lineStart, start, line, end };
+}
+
+/** The offset just past the object that opens at `open`; -1 when it does not close. */
+function closeOf(buf: Uint8Array, open: number): number {
+  let depth = 0;
+  for (let i = open; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === 0x22) {
+      for (i++; i < buf.length; i++) {
+        const d = buf[i]!;
+        if (d === 0x22) break;
+        if (d === 0x5c) i++;
+      }
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
 /** The positions of one file, found on first use. */
 export class LazyFilePositions {
   private index: ItemIndex | null | undefined;
@@ -95,6 +215,8 @@ export class LazyFilePositions {
     private readonly file: string,
     /** the file's text again, for a document that is not a List (undefined when it cannot be read) */
     private readonly read: () => string | undefined,
+    /** how many items the root's `items` array has (JSON.parse read them), when it is a List */
+    private readonly itemCount?: number,
   ) {}
 
   /** The position map of a document (and List item); the file's start when the file changed meanwhile. */
@@ -117,7 +239,8 @@ export class LazyFilePositions {
   private item(i: number): PositionMap | undefined {
     if (this.index === undefined) {
       try {
-        this.index = indexListItems(readFileSync(this.file)) ?? null;
+        const buf = readFileSync(this.file);
+        this.index = (this.itemCount !== undefined ? indexPrettyListItems(buf, this.itemCount) : undefined) ?? indexListItems(buf) ?? null;
       } catch {
         this.index = null;
       }
@@ -166,6 +289,7 @@ export function parseJsonLazily(text: string, file: string, read: () => string |
   } catch {
     return undefined;
   }
-  const lazy = new LazyFilePositions(file, read);
+  const items = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { items?: unknown }).items : undefined;
+  const lazy = new LazyFilePositions(file, read, Array.isArray(items) ? items.length : undefined);
   return { parsed: { documents: [{ docIndex: 0, value, pos: packPos(1, 1), fields: new Map(), warnings: [] }], issues: [] }, lazy };
 }

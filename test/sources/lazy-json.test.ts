@@ -7,13 +7,14 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInputs } from '../../src/sources/load.js';
+import { indexListItems, indexPrettyListItems } from '../../src/sources/lazy-json.js';
 import { positionOf, sourceOf } from '../../src/sources/types.js';
 
-function services(n: number, indent: number | undefined = 4): string {
+function services(n: number, indent: number | string | undefined = 4): string {
   const items = Array.from({ length: n }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: `svc-${i}`, namespace: 'shop', annotations: { 'metallb.io/address-pool': 'lan', 'example.com/owner': i % 7 === 0 ? 'équipe "réseau" ✓' : 'ops' } },
+    metadata: { name: `svc-${i}`, namespace: 'shop', annotations: { 'metallb.io/address-pool': 'lan', 'example.com/owner': i % 7 === 0 ? 'équipe "réseau" ✓' : i % 11 === 0 ? 'C:\\ops\\' : 'ops' } },
     spec: { type: 'LoadBalancer', ports: [{ port: 80 + (i % 5), protocol: 'TCP' }] },
   }));
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, indent);
@@ -69,7 +70,7 @@ test('a large bundle file JSON.parse refuses: the syntax error comes with its li
   }
 });
 
-for (const [label, indent] of [['pretty-printed', 4], ['on one line', undefined]] as const) {
+for (const [label, indent] of [['pretty-printed', 4], ['tab-indented', '\t'], ['on one line', undefined]] as const) {
   test(`positions of a ${label} List: each item parsed alone lands where the whole-file parse puts it`, async () => {
     const d = mkdtempSync(join(tmpdir(), 'mlbd-lazy-'));
     try {
@@ -93,3 +94,29 @@ for (const [label, indent] of [['pretty-printed', 4], ['on one line', undefined]
     }
   });
 }
+
+test('the pretty-printed List index finds what the byte scan finds, and declines any other layout', () => {
+  const items = JSON.parse(services(40)).items as unknown[];
+  const layouts: Record<string, string> = {
+    'indent 2': JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2),
+    'indent 4': JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 4),
+    // kubectl: items before kind and metadata, so the last item is not at the end of the file
+    kubectl: JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4),
+    // the bundle writer: one item per line
+    'one per line': `{"apiVersion":"v1","kind":"List","metadata":{},"items":[${items.map((it) => `\n${JSON.stringify(it)}`).join(',')}\n]}\n`,
+    'CRLF': JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2).replace(/\n/g, '\r\n'),
+  };
+  for (const [name, text] of Object.entries(layouts)) {
+    const buf = Buffer.from(text);
+    const fast = indexPrettyListItems(buf, items.length);
+    assert.ok(fast, `${name}: taken`);
+    assert.deepEqual(fast, indexListItems(buf), name);
+    for (let i = 0; i < items.length; i++) assert.deepEqual(JSON.parse(buf.subarray(fast.start[i], fast.end[i]).toString()), items[i], `${name} item ${i}`);
+  }
+  const one = Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  assert.equal(indexPrettyListItems(one, items.length), undefined, 'one line: no line starts to find');
+  assert.equal(indexPrettyListItems(Buffer.from(layouts['indent 2']!), items.length + 1), undefined, 'a count that differs');
+  // an inner object at the items' indentation (inconsistent hand-made layout): the count tells
+  const odd = `{"items": [\n  {"a": 1},\n  {"b":\n  {"c": 2}}\n]}`;
+  assert.equal(indexPrettyListItems(Buffer.from(odd), 2), undefined);
+});
