@@ -7,6 +7,7 @@ import { asArray, asRecord } from '../state/cluster-state.js';
 import { argValue, containers, versionAtLeast, versionBefore } from '../state/installation.js';
 import { normalizeBGPPeer } from './bgppeer-conversion.js';
 import { announce, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
+import { excludedNames } from './announce/common.js';
 import { simulationOf } from './simulation.js';
 import type { ServiceResult } from './allocator/index.js';
 
@@ -231,7 +232,7 @@ function computeAnnouncingNodes(a: Announcement, r: AnnounceResult): { l2?: stri
   if (b && b.announcingCount > 0 && b.hasEndpoints) {
     if (b.localEndpointNodes) {
       // Local policy: the few nodes with a local endpoint, in node order
-      const excluded = new Set(b.excluded.map((e) => e.node));
+      const excluded = excludedNames(b.excluded);
       const index = nodeIndex(a.input.nodes);
       bgp = b.localEndpointNodes
         .filter((n) => index.has(n) && !excluded.has(n) && b.advertisements.some((s) => inScope(s, n)) && hasRunningSpeaker(a, n))
@@ -241,7 +242,7 @@ function computeAnnouncingNodes(a: Announcement, r: AnnounceResult): { l2?: stri
       // those advertisements (their exclusions are one shared list), so computed once for them all
       let hit = clusterAnnouncers.get(b.excluded);
       if (!hit) {
-        const excluded = new Set(b.excluded.map((e) => e.node));
+        const excluded = excludedNames(b.excluded);
         const names: string[] = [];
         for (const n of a.input.nodes) {
           const name = n.metadata?.name ?? '';

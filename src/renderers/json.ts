@@ -77,13 +77,20 @@ function normalize(value: unknown, shape: Shape | undefined): unknown {
   const src = value as Record<string, unknown>;
   if (typeof (src as { toJSON?: unknown }).toJSON === 'function') return normalize((src as { toJSON(): unknown }).toJSON(), shape);
   const keys = shape?.sortKeys ? Object.keys(src).sort() : Object.keys(src);
-  const ordered = [...(shape?.order ?? []).filter((k) => keys.includes(k)), ...keys.filter((k) => !shape?.order?.includes(k))];
   const out: Record<string, unknown> = {};
-  for (const k of ordered) {
+  const fields = shape?.fields;
+  const put = (k: string) => {
     const v = src[k];
     // JSON.stringify drops undefined and functions; drop them here too so YAML matches JSON.
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    out[k] = normalize(v, shape?.fields?.[k]);
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return;
+    out[k] = normalize(v, fields?.[k]);
+  };
+  const order = shape?.order;
+  if (!order) for (const k of keys) put(k);
+  else {
+    // the contract's keys first, in its order; then the others as they come
+    for (const k of order) if (keys.includes(k)) put(k);
+    for (const k of keys) if (!order.includes(k)) put(k);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { asRecord } from '../state/cluster-state.js';
 import type { Finding } from './types.js';
 import { simulationOf } from '../model/simulation.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker, type Announcement } from '../model/announcement.js';
-import { adsOfPool, inScope, isCordoned, isExcludedFromBalancers, isNetworkUnavailable, nodesByName } from '../model/announce/common.js';
+import { adsOfPool, inScope, isCordoned, isExcludedFromBalancers, isNetworkUnavailable, nodesByName, excludedNames } from '../model/announce/common.js';
 import type { AnnounceResult } from '../model/announce/index.js';
 
 /** BGP announcers are listed node by node up to this many; above it, one compact entry. */
@@ -122,7 +122,7 @@ function compactScope(a: Announcement, r: AnnounceResult): { count: number; exce
   const k = [bgp.advertisements.map((s) => s.name).join(','), bgp.excluded.map((x) => x.node).join(','), bgp.localEndpointNodes?.join(',') ?? '*'].join('\u0001');
   let hit = memo.get(k);
   if (!hit) {
-    const excluded = new Set(bgp.excluded.map((x) => x.node));
+    const excluded = excludedNames(bgp.excluded);
     const local = bgp.localEndpointNodes ? new Set(bgp.localEndpointNodes) : undefined;
     let count = 0;
     const except: string[] = [];
@@ -214,7 +214,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     const bgp = r.bgp;
     if (!bgp || bgp.announcingCount === 0) continue;
     if (bgp.localEndpointNodes) {
-      const excluded = new Set(bgp.excluded.map((x) => x.node));
+      const excluded = excludedNames(bgp.excluded);
       for (const n of bgp.localEndpointNodes) if (byName.has(n) && !excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) announcing.add(n);
       continue;
     }
@@ -225,7 +225,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     const k = bgp.advertisements.map((s) => s.name).join('\u0000') + '\u0001' + bgp.excluded.map((x) => x.node).join('\u0000');
     if (scopeMemo.has(k)) continue;
     scopeMemo.add(k);
-    const excluded = new Set(bgp.excluded.map((x) => x.node));
+    const excluded = excludedNames(bgp.excluded);
     for (const n of byName.keys()) if (!excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) announcing.add(n);
   }
   return a.input.nodes.map((n) => {

@@ -2,6 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { allocate, type AllocationInput, type ServiceResult } from '../../src/model/allocator/index.js';
 import type { KubeObject } from '../../src/sources/types.js';
+import fc from 'fast-check';
+import { familyForAddresses, familyForIPs, ipText } from '../../src/model/allocator/service-info.js';
+import type { IP } from '../../src/model/address.js';
 
 // ---- builders -------------------------------------------------------------------------------
 
@@ -756,4 +759,20 @@ describe('a running controller after a change (what-ifs): held addresses, and re
       },
     });
   });
+});
+
+test('familyForIPs answers as ForAddresses over the IPs\' texts, IPv4-mapped values and missing IPs included', () => {
+  const ip: fc.Arbitrary<IP | undefined> = fc.oneof(
+    fc.constant(undefined),
+    fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }).map((value) => ({ family: 4 as const, value })),
+    fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }).map((value) => ({ family: 6 as const, value })),
+    // ::ffff:a.b.c.d written as IPv6: its text reads back as IPv4
+    fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }).map((value) => ({ family: 6 as const, value: (0xffffn << 32n) | value })),
+  );
+  fc.assert(
+    fc.property(fc.array(ip, { minLength: 0, maxLength: 3 }), (ips) => {
+      assert.deepEqual(familyForIPs(ips), familyForAddresses(ips.map(ipText)));
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -167,7 +167,23 @@ export function familyForAddresses(texts: readonly string[]): { family: ServiceF
   return { error: `IPFamilyForAddresses: invalid ips length ${texts.length} ${goQuoteList(texts)}` };
 }
 
+/** The family ForAddresses finds in an IP's text: an IPv4-mapped IPv6 value reads back as IPv4. */
+function textFamily(ip: IP | undefined): 4 | 6 | undefined {
+  if (!ip) return undefined;
+  return ip.family === 6 && ip.value >> 32n === 0xffffn ? 4 : ip.family;
+}
+
 export function familyForIPs(ips: readonly (IP | undefined)[]): { family: ServiceFamily } | { error: string } {
+  // the answer of ForAddresses over the IPs' texts without writing and reading them again; the
+  // errors, which quote the texts, go the long way
+  if (ips.length === 1) {
+    const f = textFamily(ips[0]);
+    if (f !== undefined) return { family: f === 4 ? 'ipv4' : 'ipv6' };
+  } else if (ips.length === 2) {
+    const a = textFamily(ips[0]);
+    const b = textFamily(ips[1]);
+    if (a !== undefined && b !== undefined && a !== b) return { family: 'dual' };
+  }
   return familyForAddresses(ips.map(ipText));
 }
 

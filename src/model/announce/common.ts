@@ -200,3 +200,12 @@ function nameSet(names: readonly string[]): ReadonlySet<string> {
   if (!s) nameSets.set(names, (s = new Set(names)));
   return s;
 }
+
+// exclusion lists are shared by every result of the same advertisements: one Set of names each
+const excludedSets = new WeakMap<readonly { node: string }[], ReadonlySet<string>>();
+/** The node names of an exclusion list (L2Result.excluded, BGPResult.excluded). */
+export function excludedNames(list: readonly { node: string }[]): ReadonlySet<string> {
+  let s = excludedSets.get(list);
+  if (!s) excludedSets.set(list, (s = new Set(list.map((e) => e.node))));
+  return s;
+}

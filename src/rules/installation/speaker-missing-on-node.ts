@@ -1,7 +1,7 @@
 import type { FieldPath, KubeObject } from '../../sources/types.js';
 import { defineRule } from '../types.js';
 import { announcementOf, hasRunningSpeaker, type Announcement } from '../../model/announcement.js';
-import { endpointsOf, inScope, nodeLevelReason, nodeSetOf } from '../../model/announce/common.js';
+import { endpointsOf, inScope, nodeLevelReason, nodeSetOf, excludedNames } from '../../model/announce/common.js';
 import { podsOf } from '../../model/pods.js';
 import { daemonPodTargetNode, daemonSetPlacement, placementReasonText, templateSpec, tolerationOf, tolerationText, type PlacementReason } from '../../model/scheduling.js';
 import { serviceName } from '../../model/simulation.js';
@@ -54,7 +54,7 @@ function affectedByNode(a: Announcement, state: ClusterState, missing: ReadonlyS
     // every Service sharing these advertisements (their one exclusion list), and one announcer is enough to know
     let silent = b.localEndpointNodes ? undefined : clusterSilent.get(b.excluded);
     if (silent === undefined) {
-      const excluded = new Set(b.excluded.map((e) => e.node));
+      const excluded = excludedNames(b.excluded);
       const announces = (n: string) => nodeNames.has(n) && !excluded.has(n) && hasRunningSpeaker(a, n) && b.advertisements.some((s) => inScope(s, n));
       silent = !(b.localEndpointNodes ?? nodeList).some(announces);
       if (!b.localEndpointNodes) clusterSilent.set(b.excluded, silent);
