@@ -27,25 +27,35 @@ function isSecretValuePath(path: string): boolean {
   return path.startsWith('data\u001f') || path.startsWith('stringData\u001f') || path === 'data' || path === 'stringData';
 }
 
-/** An ObjectSource whose positions are found when first asked for (see lazy-json.ts). */
-function lazySource(lazy: LazyFilePositions, file: string, docIndex: number, listIndex: number | undefined): ObjectSource {
-  let pm: PositionMap | undefined;
-  let fields: ReadonlyMap<string, number> | undefined;
-  const get = () => (pm ??= lazy.positions(docIndex, listIndex));
-  return {
-    file,
-    docIndex,
-    ...(listIndex !== undefined ? { listIndex } : {}),
-    get line() {
-      return unpackPos(get().pos).line;
-    },
-    get column() {
-      return unpackPos(get().pos).column;
-    },
-    get fields() {
-      return (fields ??= get().fields instanceof Map ? compactPositions(get().fields as Map<string, number>) : get().fields);
-    },
-  };
+/**
+ * An ObjectSource whose positions are found when first asked for (see lazy-json.ts). A class, so
+ * that the many objects of a bundle share its getters instead of carrying their own.
+ */
+class LazySource implements ObjectSource {
+  listIndex?: number;
+  private pm: PositionMap | undefined;
+  private compacted: ReadonlyMap<string, number> | undefined;
+  constructor(
+    private readonly lazy: LazyFilePositions,
+    readonly file: string,
+    readonly docIndex: number,
+    listIndex: number | undefined,
+  ) {
+    if (listIndex !== undefined) this.listIndex = listIndex;
+  }
+  private get map(): PositionMap {
+    return (this.pm ??= this.lazy.positions(this.docIndex, this.listIndex));
+  }
+  get line(): number {
+    return unpackPos(this.map.pos).line;
+  }
+  get column(): number {
+    return unpackPos(this.map.pos).column;
+  }
+  get fields(): ReadonlyMap<string, number> {
+    const f = this.map.fields;
+    return (this.compacted ??= f instanceof Map ? compactPositions(f as Map<string, number>) : f);
+  }
 }
 
 function makeObject(v: Obj, pm: PositionMap, file: string, docIndex: number, listIndex?: number, lazy?: LazyFilePositions): KubeObject {
@@ -53,7 +63,7 @@ function makeObject(v: Obj, pm: PositionMap, file: string, docIndex: number, lis
   // Every later layer reads obj.metadata.name: a missing or mistyped metadata becomes {} (the
   // schema rule still sees the name missing).
   if (!isPlainObject(v.metadata)) v.metadata = {};
-  if (lazy) return attachSource(v as KubeObject, lazySource(lazy, file, docIndex, listIndex));
+  if (lazy) return attachSource(v as KubeObject, new LazySource(lazy, file, docIndex, listIndex));
   const { line, column } = unpackPos(pm.pos);
   const src: ObjectSource = { file, line, column, docIndex, fields: pm.fields instanceof Map ? compactPositions(pm.fields) : pm.fields };
   if (listIndex !== undefined) src.listIndex = listIndex;
