@@ -108,18 +108,18 @@ function bgpAnnouncers(a: Announcement, r: AnnounceResult): AnnouncerView[] {
 }
 
 // Services of the same advertisements, exclusions and local nodes announce from the same nodes:
-// counted once per announcement, not once per Service (5,000 nodes x 20,000 Services otherwise)
-const compactMemo = new WeakMap<Announcement, Map<string, { count: number; except: string[] }>>();
-// under Cluster policy the announcement shares one exclusion list among the Services of the same
-// advertisements (see announcingNodes): that list itself is the key, no text to build per Service
-const compactShared = new WeakMap<object, { count: number; except: string[] }>();
+// counted once per announcement, not once per Service (5,000 nodes x 20,000 Services otherwise).
+// The announcement shares one exclusion list and one advertisement list among the Services of the
+// same advertisements: those lists themselves are the keys (the exclusions belong to one
+// announcement), and only a Local Service's few endpoint nodes make a text key.
+const compactMemo = new WeakMap<object, WeakMap<object, Map<string, { count: number; except: string[] }>>>();
 function compactScope(a: Announcement, r: AnnounceResult): { count: number; except: string[] } {
   const bgp = r.bgp!;
-  const shared = bgp.localEndpointNodes ? undefined : compactShared.get(bgp.excluded);
-  if (shared) return shared;
-  let memo = compactMemo.get(a);
-  if (!memo) compactMemo.set(a, (memo = new Map()));
-  const k = [bgp.advertisements.map((s) => s.name).join(','), bgp.excluded.map((x) => x.node).join(','), bgp.localEndpointNodes?.join(',') ?? '*'].join('\u0001');
+  let byAds = compactMemo.get(bgp.excluded);
+  if (!byAds) compactMemo.set(bgp.excluded, (byAds = new WeakMap()));
+  let memo = byAds.get(bgp.advertisements);
+  if (!memo) byAds.set(bgp.advertisements, (memo = new Map()));
+  const k = bgp.localEndpointNodes?.join('\u0000') ?? '*';
   let hit = memo.get(k);
   if (!hit) {
     const excluded = excludedNames(bgp.excluded);
@@ -141,7 +141,6 @@ function compactScope(a: Announcement, r: AnnounceResult): { count: number; exce
     hit = { count, except: except.sort() };
     memo.set(k, hit);
   }
-  if (!bgp.localEndpointNodes) compactShared.set(bgp.excluded, hit);
   return hit;
 }
 
