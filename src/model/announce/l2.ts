@@ -1,6 +1,7 @@
 // Layer 2 election (speaker/layer2_controller.go ShouldAnnounce, SetBalancer; metallb-semantics.md 4.2):
 // computed once for the whole cluster, since every speaker runs the same election on the same inputs.
 import { hash } from 'node:crypto';
+import { sha256Block } from './sha256.js';
 import type { KubeObject } from '../../sources/types.js';
 import type { LabelSelector } from '../kinds.js';
 import { matchesSelector, validateSelector } from '../selectors.js';
@@ -273,8 +274,65 @@ function sharedWinner(nodes: readonly string[], ip: string): string {
   return w;
 }
 
+const BLOCK = new Int32Array(16);
+const DIGEST = new Int32Array(8);
+const BEST = new Int32Array(8);
+
+/**
+ * Packs node#ip into BLOCK as SHA-256's one padded block; false when it takes more than one block
+ * (over 55 bytes) or is not ASCII (node names and IP texts always are): node:crypto hashes those.
+ */
+function packNodeIP(node: string, ip: string): boolean {
+  const len = node.length + 1 + ip.length;
+  if (len > 55) return false;
+  BLOCK.fill(0);
+  let at = 0;
+  const put = (c: number) => {
+    BLOCK[at >> 2]! |= c << (24 - 8 * (at & 3));
+    at++;
+  };
+  for (let i = 0; i < node.length; i++) {
+    const c = node.charCodeAt(i);
+    if (c > 0x7f) return false;
+    put(c);
+  }
+  put(0x23);
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c > 0x7f) return false;
+    put(c);
+  }
+  put(0x80);
+  BLOCK[15] = len * 8;
+  return true;
+}
+
 /** The first of sortCandidates without scores, found in one pass: the smallest digest of node#ip. */
 function electWinner(nodes: readonly string[], ip: string): string {
+  let best = -1;
+  for (let i = 0; i < nodes.length; i++) {
+    if (!packNodeIP(nodes[i]!, ip)) return electWinnerCrypto(nodes, ip);
+    sha256Block(BLOCK, DIGEST);
+    // the digests' raw bytes in order: the big-endian words compared unsigned
+    let less = best < 0;
+    for (let j = 0; !less && j < 8; j++) {
+      const x = DIGEST[j]! >>> 0;
+      const y = BEST[j]! >>> 0;
+      if (x !== y) {
+        less = x < y;
+        break;
+      }
+    }
+    if (less) {
+      BEST.set(DIGEST);
+      best = i;
+    }
+  }
+  return nodes[best]!;
+}
+
+/** electWinner through node:crypto, for a name or address that does not fit one block. */
+export function electWinnerCrypto(nodes: readonly string[], ip: string): string {
   let best = nodes[0]!;
   let bestHash = hash('sha256', `${best}#${ip}`, 'binary');
   for (let i = 1; i < nodes.length; i++) {
@@ -286,6 +344,8 @@ function electWinner(nodes: readonly string[], ip: string): string {
   }
   return best;
 }
+
+export { electWinner as electWinnerFast };
 
 /** What one node does for the service in layer 2: announce, or withdraw with MetalLB's reason. */
 export function l2ForNode(r: L2Result, node: string): { announce: boolean; reason?: L2Reason } {

@@ -48,7 +48,8 @@ function affectedByNode(a: Announcement, state: ClusterState, missing: ReadonlyS
     }
     const b = r.bgp;
     if (!b || !b.hasEndpoints || b.advertisements.length === 0) continue;
-    const would = (b.localEndpointNodes ?? names).filter((n) => missing.has(n) && !b.excluded.some((e) => e.node === n) && b.advertisements.some((s) => inScope(s, n)));
+    const excludedHere = excludedNames(b.excluded);
+    const would = (b.localEndpointNodes ?? names).filter((n) => missing.has(n) && !excludedHere.has(n) && b.advertisements.some((s) => inScope(s, n)));
     if (would.length === 0) continue;
     // the Service must be left without any BGP announcer; under Cluster policy that is the same for
     // every Service sharing these advertisements (their one exclusion list), and one announcer is enough to know

@@ -66,13 +66,11 @@ function servicesBlocked(a: Announcement, state: ClusterState): Map<string, Kube
   };
   for (const { svc, announce: r } of a.byService.values()) {
     if (!r || r.reason !== undefined) continue;
-    const labelled = [
-      ...(r.l2?.excluded ?? []).filter((e) => e.reason === 'nodeLabeledExcludeBalancers'),
-      ...(r.bgp?.excluded ?? []).filter((e) => e.reason === 'nodeLabeledExcludeBalancers'),
-    ];
-    if (labelled.length === 0) continue;
+    // announced Services first out: the test is memoised, the exclusion lists may be long
     const who = announcingNodes(a, r);
     if (who.l2 || who.bgp.length > 0) continue;
+    const labelled = (e: { reason: string }) => e.reason === 'nodeLabeledExcludeBalancers';
+    if (!(r.l2?.excluded ?? []).some(labelled) && !(r.bgp?.excluded ?? []).some(labelled)) continue;
     const etpLocal = asRecord(svc.spec).externalTrafficPolicy === 'Local';
     const eps = endpointsOf(state.endpointSlicesFor(serviceNamespace(svc), svc.metadata?.name ?? ''));
     const l2Local = new Set(eps.filter((e) => e.canServe && e.nodeName).map((e) => e.nodeName!));
