@@ -279,30 +279,31 @@ const DIGEST = new Int32Array(8);
 const BEST = new Int32Array(8);
 
 /**
- * Packs node#ip into BLOCK as SHA-256's one padded block; false when it takes more than one block
- * (over 55 bytes) or is not ASCII (node names and IP texts always are): node:crypto hashes those.
+ * Packs node#ip into BLOCK as SHA-256's one padded block, four bytes to a word; false when it takes
+ * more than one block (over 55 bytes) or is not ASCII (node names and IP texts always are):
+ * node:crypto hashes those.
  */
 function packNodeIP(node: string, ip: string): boolean {
   const len = node.length + 1 + ip.length;
   if (len > 55) return false;
-  BLOCK.fill(0);
+  let word = 0;
   let at = 0;
-  const put = (c: number) => {
-    BLOCK[at >> 2]! |= c << (24 - 8 * (at & 3));
-    at++;
-  };
-  for (let i = 0; i < node.length; i++) {
-    const c = node.charCodeAt(i);
+  for (let k = 0; k < len; k++) {
+    const c = k < node.length ? node.charCodeAt(k) : k === node.length ? 0x23 : ip.charCodeAt(k - node.length - 1);
     if (c > 0x7f) return false;
-    put(c);
+    word = (word << 8) | c;
+    if ((++at & 3) === 0) {
+      BLOCK[(at >> 2) - 1] = word;
+      word = 0;
+    }
   }
-  put(0x23);
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c > 0x7f) return false;
-    put(c);
-  }
-  put(0x80);
+  // the 0x80 that ends the message, the rest of its word, zeros, and the length in bits
+  word = (word << 8) | 0x80;
+  at++;
+  const rest = at & 3;
+  let w = (at - 1) >> 2;
+  BLOCK[w++] = rest === 0 ? word : word << (8 * (4 - rest));
+  while (w < 15) BLOCK[w++] = 0;
   BLOCK[15] = len * 8;
   return true;
 }
