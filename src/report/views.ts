@@ -107,19 +107,28 @@ function bgpAnnouncers(a: Announcement, r: AnnounceResult): AnnouncerView[] {
   return [{ node: '*', protocol: 'bgp', count, advertisements: bgp.advertisements.map((s) => s.name), except, peers: bgp.sessions.map((s) => s.name) }];
 }
 
+const NODE_WIDE = new Set<string>(['nodeUnschedulable', 'nodeNetworkUnavailable', 'nodeLabeledExcludeBalancers']);
+const ownReasons = new WeakMap<object, ReadonlySet<string>>();
+/** The nodes of an exclusion list left out for a reason of their own advertisements (not one that holds for every Service). */
+function ownReasonNodes(excluded: readonly { node: string; reason: string }[]): ReadonlySet<string> {
+  let s = ownReasons.get(excluded);
+  if (!s) ownReasons.set(excluded, (s = new Set(excluded.filter((x) => !NODE_WIDE.has(x.reason)).map((x) => x.node))));
+  return s;
+}
+
 // Services of the same advertisements, exclusions and local nodes announce from the same nodes:
 // counted once per announcement, not once per Service (5,000 nodes x 20,000 Services otherwise).
-// The announcement shares one exclusion list and one advertisement list among the Services of the
-// same advertisements: those lists themselves are the keys (the exclusions belong to one
-// announcement), and only a Local Service's few endpoint nodes make a text key.
-const compactMemo = new WeakMap<object, WeakMap<object, Map<string, { count: number; except: string[] }>>>();
+// The announcement shares one exclusion list among the Services of the same advertisements (in
+// every pool they serve): that list itself is the first key (it belongs to one announcement), then
+// the advertisements' names and a Local Service's few endpoint nodes, short texts.
+const compactMemo = new WeakMap<object, Map<string, { count: number; except: string[] }>>();
 function compactScope(a: Announcement, r: AnnounceResult): { count: number; except: string[] } {
   const bgp = r.bgp!;
-  let byAds = compactMemo.get(bgp.excluded);
-  if (!byAds) compactMemo.set(bgp.excluded, (byAds = new WeakMap()));
-  let memo = byAds.get(bgp.advertisements);
-  if (!memo) byAds.set(bgp.advertisements, (memo = new Map()));
-  const k = bgp.localEndpointNodes?.join('\u0000') ?? '*';
+  let memo = compactMemo.get(bgp.excluded);
+  if (!memo) compactMemo.set(bgp.excluded, (memo = new Map()));
+  let k = '';
+  for (const s of bgp.advertisements) k += `${s.name}\u0000`;
+  k += `\u0001${bgp.localEndpointNodes?.join('\u0000') ?? '*'}`;
   let hit = memo.get(k);
   if (!hit) {
     const excluded = excludedNames(bgp.excluded);
@@ -130,8 +139,7 @@ function compactScope(a: Announcement, r: AnnounceResult): { count: number; exce
     const names = local ? [...local].filter((n) => nodesByName(a.input.nodes).has(n)) : a.input.nodes.map((n) => n.metadata?.name ?? '');
     // nodes that never announce anything (exclude label, NetworkUnavailable, no speaker) are said
     // once, in nodes[]; `except` names those left out for this Service's own reasons (LOCAL_PREF)
-    const nodeWide = new Set<string>(['nodeUnschedulable', 'nodeNetworkUnavailable', 'nodeLabeledExcludeBalancers']);
-    const ownReason = new Set(bgp.excluded.filter((x) => !nodeWide.has(x.reason)).map((x) => x.node));
+    const ownReason = ownReasonNodes(bgp.excluded);
     for (const name of names) {
       if (!bgp.advertisements.some((s) => inScope(s, name))) continue;
       if (excluded.has(name) || !hasRunningSpeaker(a, name)) {
