@@ -185,9 +185,9 @@ function parseIPv6(input: string): bigint | undefined {
   } else if (ellipsis >= 0) {
     return undefined; // :: must stand for at least one group
   }
-  let v = 0n;
-  for (const b of ip) v = (v << 8n) | BigInt(b);
-  return v;
+  // four 32-bit words, then four BigInt steps (sixteen byte steps cost four times as much)
+  const word = (k: number) => ((ip[k]! << 24) | (ip[k + 1]! << 16) | (ip[k + 2]! << 8) | ip[k + 3]!) >>> 0;
+  return (BigInt(word(0)) << 96n) | (BigInt(word(4)) << 64n) | (BigInt(word(8)) << 32n) | BigInt(word(12));
 }
 
 /**
@@ -329,11 +329,13 @@ export function poolEntryError(entryText: string, poolName: string, err: string)
 /** Go's net.IP String(): dotted IPv4; IPv6 per RFC 5952 (lowercase, longest run of >= 2 zero groups, first on ties). */
 export function formatIP(ip: IP): string {
   if (ip.family === 4) {
-    const v = ip.value;
-    return [24n, 16n, 8n, 0n].map((sh) => String((v >> sh) & 0xffn)).join('.');
+    const n = Number(ip.value & 0xffffffffn);
+    return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
   }
+  // one BigInt to text, then the groups from its hex digits
+  const h = (ip.value & ((1n << 128n) - 1n)).toString(16).padStart(32, '0');
   const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((ip.value >> BigInt(i * 16)) & 0xffffn));
+  for (let i = 0; i < 8; i++) groups.push(parseInt(h.slice(i * 4, i * 4 + 4), 16));
   let zs = -1;
   let zl = 0;
   for (let i = 0; i < 8; i++) {
