@@ -116,13 +116,25 @@ export function simulationApplies(state: ClusterState): boolean {
 }
 
 /** The Services MetalLB handles (right class, LoadBalancer) with the allocator's result. */
-export function handledServices(state: ClusterState): { svc: KubeObject; result: ServiceResult; info: ServiceInfo }[] {
+export function handledServices(state: ClusterState): readonly HandledService[] {
   if (!simulationApplies(state)) return [];
   const sim = simulationOf(state);
-  const out: { svc: KubeObject; result: ServiceResult; info: ServiceInfo }[] = [];
-  for (const [svc, result] of sim.byService) if (result.state !== 'ignored') out.push({ svc, result, info: sim.info.get(svc)! });
+  // many rules ask: one list per simulation
+  let out = handled.get(sim);
+  if (!out) {
+    const list: HandledService[] = [];
+    for (const [svc, result] of sim.byService) if (result.state !== 'ignored') list.push({ svc, result, info: sim.info.get(svc)! });
+    handled.set(sim, (out = Object.freeze(list)));
+  }
   return out;
 }
+
+export interface HandledService {
+  svc: KubeObject;
+  result: ServiceResult;
+  info: ServiceInfo;
+}
+const handled = new WeakMap<Simulation, readonly HandledService[]>();
 
 /** Pools that could serve the Service by automatic allocation: pinned and compatible, else the plain pools. */
 export function autoAssignCandidates(state: ClusterState, info: ServiceInfo): { pinned: Pool[]; fallback: Pool[] } {

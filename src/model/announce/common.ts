@@ -146,6 +146,14 @@ export function nodesByName(nodes: readonly KubeObject[]): Map<string, KubeObjec
   return m;
 }
 
+// every node: one Set per node list, shared by every owner without nodeSelectors
+const allNameSets = new WeakMap<readonly KubeObject[], ReadonlySet<string>>();
+function allNames(nodes: readonly KubeObject[]): ReadonlySet<string> {
+  let s = allNameSets.get(nodes);
+  if (!s) allNameSets.set(nodes, (s = new Set(nodesByName(nodes).keys())));
+  return s;
+}
+
 /** The node names an advertisement or BGPPeer selects; `all` when it has no nodeSelectors (the common, compact case). */
 export interface NodeSet {
   all: boolean;
@@ -160,7 +168,7 @@ export function nodeSetOf(owner: KubeObject, nodes: readonly KubeObject[]): Node
   let s = perList.get(owner);
   if (!s) {
     const all = list(rec(owner.spec).nodeSelectors).length === 0;
-    const names = all ? new Set(nodesByName(nodes).keys()) : new Set(selectedNodes(owner, nodes).map(nameOf));
+    const names = all ? allNames(nodes) : new Set(selectedNodes(owner, nodes).map(nameOf));
     s = { all, names, compact: all ? 'all' : Object.freeze([...names]) };
     perList.set(owner, s);
   }

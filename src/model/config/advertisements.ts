@@ -8,7 +8,8 @@ import type { FieldPath, KubeObject } from '../../sources/types.js';
 import { goQuote, type Family } from '../address.js';
 import { parsePool } from '../pools.js';
 import { findDuplicateSelector, validateSelector } from '../selectors.js';
-import { selectedNodes, selectedPools } from '../advertisements.js';
+import { selectedPools } from '../advertisements.js';
+import { nodeSetOf } from '../announce/common.js';
 import { communityAliases, parseCommunity } from './communities.js';
 import { duplicates, goValueSelector, isRec, JOIN, list, rec } from './pools.js';
 import type { ConfigError, ConfigInput, ParseContext } from './types.js';
@@ -202,7 +203,8 @@ function parseBGPAd(ad: KubeObject, order: number, input: ConfigInput): ParsedBG
     localPref: num(spec.localPref) ?? 0,
     peers: list(spec.peers).filter((p): p is string => typeof p === 'string'),
     hasServiceSelectors: list(spec.serviceSelectors).length > 0,
-    nodes: input.nodes ? new Set(selectedNodes(ad, input.nodes).map((n) => n.metadata?.name ?? '')) : undefined,
+    // the announcement's node set of the advertisement (one shared Set when it selects every node)
+    nodes: input.nodes ? (nodeSetOf(ad, input.nodes).names as Set<string>) : undefined,
     hasNodeSelectors,
     pools: selectedPools(ad, input.pools).filter((p) => (p.metadata?.name ?? '') !== ''),
   };
