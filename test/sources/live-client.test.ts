@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiError, KubeClient, type ClientOptions } from '../../src/sources/live/client.js';
+import { ApiError, KubeClient, peekContinue, type ClientOptions } from '../../src/sources/live/client.js';
 import { resolveKubeconfig, type ResolvedConfig } from '../../src/sources/live/kubeconfig.js';
 
 let tmp: string;
@@ -259,6 +259,50 @@ describe('list', () => {
         ],
       );
     });
+  });
+
+  test('pipelined: the next page is asked for before this one is parsed and handed over', async () => {
+    await withClient(pager(7), { chunkSize: 3 }, async (client) => {
+      const askedAtPage: number[] = [];
+      const r = await client.list('/api/v1/pods', {}, () => askedAtPage.push(client.requestCount));
+      assert.equal(r.items.length, 7);
+      // page 1 in hand: page 2 already asked; page 2: page 3; the last page asks for nothing more
+      assert.deepEqual(askedAtPage, [2, 3, 3]);
+    });
+  });
+
+  test('a server that writes its list metadata after the items: pages one after the other, all read', async () => {
+    const inner = pager(7);
+    const itemsFirst: Handler = (req, res, n, s) => {
+      const fake = {
+        writeHead: (status: number, headers: Record<string, string>) => ({ status, headers }),
+        end: (text: string) => {
+          const b = JSON.parse(text) as Record<string, unknown>;
+          const reordered = JSON.stringify({ kind: b.kind, apiVersion: b.apiVersion, items: b.items, metadata: b.metadata });
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(reordered) });
+          res.end(reordered);
+        },
+      };
+      inner(req, fake as unknown as ServerResponse, n, s);
+    };
+    await withClient(itemsFirst, { chunkSize: 3 }, async (client) => {
+      const askedAtPage: number[] = [];
+      const r = await client.list('/api/v1/pods', {}, () => askedAtPage.push(client.requestCount));
+      assert.deepEqual(r.items.map((i) => i.metadata.name), ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+      assert.deepEqual(askedAtPage, [1, 2, 3]);
+    });
+  });
+
+  test('peekContinue reads the token from the metadata before the items, and nothing else', () => {
+    const body = (o: unknown) => Buffer.from(JSON.stringify(o));
+    assert.equal(peekContinue(body({ kind: 'PodList', metadata: { resourceVersion: '5', continue: 'eyJ2Ijoi\u002b/=' }, items: [] })), 'eyJ2Ijoi+/=');
+    assert.equal(peekContinue(body({ kind: 'PodList', metadata: { continue: 'a"b\\c' }, items: [] })), 'a"b\\c');
+    // after the items: an item's field of that name is no token
+    assert.equal(peekContinue(body({ kind: 'PodList', items: [{ metadata: { name: 'x' }, continue: 'no' }], metadata: { continue: 'late' } })), undefined);
+    assert.equal(peekContinue(body({ kind: 'PodList', metadata: { continue: '' }, items: [] })), undefined);
+    assert.equal(peekContinue(body({ kind: 'PodList', metadata: { resourceVersion: '5' }, items: [] })), undefined);
+    // a token cut off by the end of what was read
+    assert.equal(peekContinue(Buffer.from('{"kind":"PodList","metadata":{"continue":"abc')), undefined);
   });
 
   test('chunkSize 0: one request without limit', async () => {

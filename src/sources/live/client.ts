@@ -185,41 +185,77 @@ export class KubeClient {
     }
   }
 
-  /** Every page of a list; items get back the kind and apiVersion that built-in lists leave off. */
-  /** onPage sees each page's items as they arrive (a caller may start dependent reads early). */
+  /**
+   * Every page of a list; items get back the kind and apiVersion that built-in lists leave off.
+   * onPage sees each page's items as they arrive (a caller may start dependent reads early).
+   * Pages are pipelined: the next page is asked for with the continue token read from the head of
+   * this page's body (the API server writes metadata before items), and this page is parsed while
+   * the server makes the next; should the parsed token differ, that request is dropped.
+   */
   async list(path: string, query: Record<string, string | undefined> = {}, onPage?: (page: KubeObject[], total: number) => void): Promise<ListResult> {
     const items: KubeObject[] = [];
     let cont: string | undefined;
     let rv: string | undefined;
     let restarted = false;
     const limit = this.opts.chunkSize ?? 500;
-    for (let page = 0; page < 100_000; page++) {
-      let body: { kind?: string; apiVersion?: string; metadata?: { continue?: string; resourceVersion?: string }; items?: KubeObject[] };
-      try {
-        body = await this.getJSON(path, { ...query, ...(limit > 0 ? { limit } : {}), ...(cont ? { continue: cont } : {}) });
-      } catch (e) {
-        // the continue token expired (410 Gone) while paging a long list: start again, once
-        if (e instanceof ApiError && e.status === 410 && cont && !restarted) {
-          restarted = true;
-          items.length = 0;
-          cont = undefined;
-          continue;
+    const pageQuery = (token: string | undefined) => ({ ...query, ...(limit > 0 ? { limit } : {}), ...(token ? { continue: token } : {}) });
+    let ahead: { token: string; body: Promise<Buffer> } | undefined;
+    const dropAhead = () => {
+      ahead?.body.catch(() => undefined);
+      ahead = undefined;
+    };
+    try {
+      for (let page = 0; page < 100_000; page++) {
+        let body: { kind?: string; apiVersion?: string; metadata?: { continue?: string; resourceVersion?: string }; items?: KubeObject[] };
+        try {
+          let raw: Buffer;
+          if (ahead && ahead.token === cont) {
+            raw = await ahead.body;
+            ahead = undefined;
+          } else {
+            dropAhead();
+            raw = await this.get(path, pageQuery(cont));
+          }
+          const next = peekContinue(raw);
+          if (next) {
+            ahead = { token: next, body: this.get(path, pageQuery(next)) };
+            // let that request go out (its slot and headers are awaited) before the parse holds the thread
+            await new Promise<void>((r) => setImmediate(r));
+          }
+          try {
+            body = JSON.parse(raw.toString('utf8'));
+          } catch {
+            // a body cut short: this page again, as getJSON asks (with its retries)
+            dropAhead();
+            body = await this.getJSON(path, pageQuery(cont));
+          }
+        } catch (e) {
+          // the continue token expired (410 Gone) while paging a long list: start again, once
+          if (e instanceof ApiError && e.status === 410 && cont && !restarted) {
+            restarted = true;
+            items.length = 0;
+            cont = undefined;
+            dropAhead();
+            continue;
+          }
+          throw e;
         }
-        throw e;
+        const kind = typeof body.kind === 'string' && body.kind.endsWith('List') ? body.kind.slice(0, -4) : undefined;
+        const pageItems: KubeObject[] = [];
+        for (const it of Array.isArray(body.items) ? body.items : []) {
+          if (it === null || typeof it !== 'object') continue;
+          if (!it.kind && kind) it.kind = kind;
+          if (!it.apiVersion && body.apiVersion) it.apiVersion = body.apiVersion;
+          items.push(it);
+          pageItems.push(it);
+        }
+        onPage?.(pageItems, items.length);
+        rv = body.metadata?.resourceVersion ?? rv;
+        cont = body.metadata?.continue || undefined;
+        if (!cont) break;
       }
-      const kind = typeof body.kind === 'string' && body.kind.endsWith('List') ? body.kind.slice(0, -4) : undefined;
-      const pageItems: KubeObject[] = [];
-      for (const it of Array.isArray(body.items) ? body.items : []) {
-        if (it === null || typeof it !== 'object') continue;
-        if (!it.kind && kind) it.kind = kind;
-        if (!it.apiVersion && body.apiVersion) it.apiVersion = body.apiVersion;
-        items.push(it);
-        pageItems.push(it);
-      }
-      onPage?.(pageItems, items.length);
-      rv = body.metadata?.resourceVersion ?? rv;
-      cont = body.metadata?.continue || undefined;
-      if (!cont) break;
+    } finally {
+      dropAhead();
     }
     return { items, resourceVersion: rv };
   }
@@ -350,4 +386,22 @@ function withSkipTLS(config: ResolvedConfig): KubeConfig {
     currentContext: src.currentContext,
   });
   return kc;
+}
+
+/**
+ * The continue token of a list answer, read from the head of its body before the items (where the
+ * API server writes a list's metadata); undefined when it is not there.
+ */
+export function peekContinue(raw: Buffer): string | undefined {
+  const head = raw.subarray(0, 4096).toString('latin1');
+  const items = head.indexOf('"items"');
+  const meta = items >= 0 ? head.slice(0, items) : head;
+  const m = /"continue"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(meta);
+  if (!m) return undefined;
+  try {
+    const token = JSON.parse(m[1]!) as unknown;
+    return typeof token === 'string' && token !== '' ? token : undefined;
+  } catch {
+    return undefined;
+  }
 }
