@@ -164,14 +164,29 @@ function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly Ku
   const eligible = new Set<string>();
   const reasons = new Set<BGPReason>();
   const single = sets.length === 1;
+  // which advertisements select a node, as a bit mask (up to 30 of them): the conflict check is
+  // asked once per distinct mask, not once per node
+  const byMask = sets.length <= 30 ? new Map<number, boolean>() : undefined;
+  const conflictsAt = (n: string): boolean => {
+    if (byMask) {
+      let mask = 0;
+      for (let i = 0; i < sets.length; i++) if (sets[i]!.has(n)) mask |= 1 << i;
+      let hit = byMask.get(mask);
+      if (hit === undefined) {
+        const idx: number[] = [];
+        for (let i = 0; i < sets.length; i++) if (mask & (1 << i)) idx.push(i);
+        byMask.set(mask, (hit = conflicting(idx)));
+      }
+      return hit;
+    }
+    const idx: number[] = [];
+    sets.forEach((s, i) => s.has(n) && idx.push(i));
+    return conflicting(idx);
+  };
   for (const n of union) {
     let why: BGPReason | undefined;
     // one advertisement cannot conflict with itself
-    if (!single) {
-      const idx: number[] = [];
-      sets.forEach((s, i) => s.has(n) && idx.push(i));
-      if (conflicting(idx)) why = 'conflictingAdvertisements';
-    }
+    if (!single && conflictsAt(n)) why = 'conflictingAdvertisements';
     why ??= nodeLevelReason(input, n);
     if (why) {
       excluded.push({ node: n, reason: why });
