@@ -68,30 +68,60 @@ function bigintValue(v: bigint): number | string {
   return v > TWO_POW_53 || v < -TWO_POW_53 ? v.toString() : Number(v);
 }
 
+/**
+ * The value in the contract's key order, JSON-safe (bigints, Maps and Sets converted; undefined,
+ * functions and symbols dropped). Copy on write: a plain object or array already in that form is
+ * returned itself, so that the report's large lists (Services, nodes) are not copied to be printed.
+ */
 function normalize(value: unknown, shape: Shape | undefined): unknown {
   if (typeof value === 'bigint') return bigintValue(value);
-  if (Array.isArray(value)) return value.map((v) => normalize(v === undefined ? null : v, shape));
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as unknown;
+      const n = normalize(v === undefined ? null : v, shape);
+      if (out) out.push(n);
+      else if (n !== v) {
+        out = value.slice(0, i);
+        out.push(n);
+      }
+    }
+    return out ?? value;
+  }
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Map) return normalize(Object.fromEntries(value), shape);
   if (value instanceof Set) return normalize([...value], shape);
   const src = value as Record<string, unknown>;
   if (typeof (src as { toJSON?: unknown }).toJSON === 'function') return normalize((src as { toJSON(): unknown }).toJSON(), shape);
   const keys = shape?.sortKeys ? Object.keys(src).sort() : Object.keys(src);
-  const out: Record<string, unknown> = {};
   const fields = shape?.fields;
-  const put = (k: string) => {
+  const order = shape?.order;
+  // the keys to print, in order: the contract's first, in its order; then the others as they come
+  let ordered = keys;
+  if (order) {
+    ordered = [];
+    for (const k of order) if (keys.includes(k)) ordered.push(k);
+    for (const k of keys) if (!order.includes(k)) ordered.push(k);
+  }
+  // a plain object whose keys are already in that order and whose values need nothing: itself
+  const proto = Object.getPrototypeOf(src) as unknown;
+  let same = (proto === Object.prototype || proto === null) && ordered.length === keys.length;
+  const values: unknown[] = new Array(ordered.length);
+  for (let i = 0; i < ordered.length; i++) {
+    const k = ordered[i]!;
     const v = src[k];
     // JSON.stringify drops undefined and functions; drop them here too so YAML matches JSON.
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return;
-    out[k] = normalize(v, fields?.[k]);
-  };
-  const order = shape?.order;
-  if (!order) for (const k of keys) put(k);
-  else {
-    // the contract's keys first, in its order; then the others as they come
-    for (const k of order) if (keys.includes(k)) put(k);
-    for (const k of keys) if (!order.includes(k)) put(k);
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') {
+      same = false;
+      continue;
+    }
+    const n = normalize(v, fields?.[k]);
+    values[i] = n;
+    if (n !== v || k !== keys[i]) same = false;
   }
+  if (same && !shape?.sortKeys) return src;
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < ordered.length; i++) if (values[i] !== undefined) out[ordered[i]!] = values[i];
   return out;
 }
 
