@@ -115,8 +115,10 @@ export async function captureLive(ctx: CliContext, opts: SourceOptions): Promise
       }
     : undefined;
   if (!opts.logs && (opts.since || opts.tail !== undefined)) throw new UsageError('--since and --tail go with --logs');
+  // the capture's modules load while the client's do (each is a cost of every live run)
+  const capture = import('../sources/live/capture.js');
   const { client, config } = await openClient(ctx, opts);
-  const { captureCluster } = await import('../sources/live/capture.js');
+  const { captureCluster } = await capture;
   const progress = ctx.verbose ? undefined : progressLine(ctx);
   try {
     return await captureCluster(client, { metallbNamespace: opts.metallbNamespace, context: config.context, ...(logs ? { logs } : {}), ...(opts.metrics ? { metrics: true } : {}), ...(progress ? { progress: (l) => progress.update(l) } : {}) });
