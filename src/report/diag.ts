@@ -332,7 +332,11 @@ export function diagSections(state: ClusterState, findings: readonly Finding[], 
   const services = state
     .all('Service')
     .filter((s) => asRecord(s.spec).type === 'LoadBalancer' && inScope(s))
-    .map((s) => ({ ...serviceView(state, s, blocking), ports: portsOf(s) }));
+    .map((s) => {
+      // the view is the section's own (built for it): its ports are added, not copied into another object
+      const v: ServiceView & { ports: string[] } = Object.assign(serviceView(state, s, blocking), { ports: portsOf(s) });
+      return v;
+    });
   const crds = crdViews(state);
   const pods = podViews(state);
   const configurationStates = configStateViews(state);
