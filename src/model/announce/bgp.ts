@@ -102,13 +102,13 @@ function parsedAd(ad: KubeObject, order: number, input: AnnounceInput): ParsedAd
   return p.order === order ? p : { ...p, order };
 }
 
+/** An advertisement as the LOCAL_PREF check reads it, at order 0 (parsedAd sets the order). */
 function readAd(ad: KubeObject, input: AnnounceInput): ParsedAd {
-  const order = 0;
   const spec = rec(ad.spec);
   return {
     ad,
     name: nameOf(ad),
-    order,
+    order: 0,
     aggregationLength: num(spec.aggregationLength, 32),
     aggregationLengthV6: num(spec.aggregationLengthV6, 128),
     localPref: num(spec.localPref, 0),
@@ -141,7 +141,7 @@ interface NodeScopeInfo {
   reasons: ReadonlySet<BGPReason>;
 }
 const scopes = new WeakMap<AnnounceInput, WeakMap<KubeObject, Map<string, NodeScopeInfo>>>();
-function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly KubeObject[], parsed: readonly ParsedAd[], conflicting: (idx: number[]) => boolean): NodeScopeInfo {
+function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly KubeObject[], conflicting: (idx: number[]) => boolean): NodeScopeInfo {
   let perInput = scopes.get(input);
   if (!perInput) scopes.set(input, (perInput = new WeakMap()));
   // one advertisement cannot conflict with itself, so its scope is the same in every pool it selects
@@ -240,7 +240,7 @@ function poolGroup(input: AnnounceInput, pool: KubeObject, poolAds: readonly Kub
     }
     return hit;
   };
-  const ns = nodeScope(input, pool, matching, parsed, conflicting);
+  const ns = nodeScope(input, pool, matching, conflicting);
   const scope = (a: KubeObject): NodeScope => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact });
   const al = aliases(input.communities);
   g = {

@@ -309,7 +309,7 @@ function packNodeIP(node: string, ip: string): boolean {
 }
 
 /** The first of sortCandidates without scores, found in one pass: the smallest digest of node#ip. */
-function electWinner(nodes: readonly string[], ip: string): string {
+export function electWinner(nodes: readonly string[], ip: string): string {
   let best = -1;
   for (let i = 0; i < nodes.length; i++) {
     if (!packNodeIP(nodes[i]!, ip)) return electWinnerCrypto(nodes, ip);
@@ -346,7 +346,6 @@ export function electWinnerCrypto(nodes: readonly string[], ip: string): string 
   return best;
 }
 
-export { electWinner as electWinnerFast };
 
 /** What one node does for the service in layer 2: announce, or withdraw with MetalLB's reason. */
 export function l2ForNode(r: L2Result, node: string): { announce: boolean; reason?: L2Reason } {
