@@ -2,7 +2,10 @@
 // Prints {ms, loadMs, analysisMs, renderMs, rssBytes, outBytes, exitCode}; the phases come from the
 // command's own marks (CliContext.phase).
 import { Readable } from 'node:stream';
-import { runCli } from '../dist/cli/program.js';
+import { pathToFileURL } from 'node:url';
+// BENCH_ROOT: another checkout's build instead of this one (bench/ab.mjs compares two)
+const root = process.env.BENCH_ROOT ? pathToFileURL(`${process.env.BENCH_ROOT}/`) : new URL('../', import.meta.url);
+const { runCli } = await import(new URL('dist/cli/program.js', root).href);
 
 const [dir, ...extra] = process.argv.slice(2);
 let outBytes = 0;

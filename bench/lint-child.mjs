@@ -1,6 +1,9 @@
 // `lint DIR -o json` end to end through the built CLI, output discarded. Prints {ms, rssBytes, exit}.
 import { Readable } from 'node:stream';
-import { runCli } from '../dist/cli/program.js';
+import { pathToFileURL } from 'node:url';
+// BENCH_ROOT: another checkout's build instead of this one (bench/ab.mjs compares two)
+const root = process.env.BENCH_ROOT ? pathToFileURL(`${process.env.BENCH_ROOT}/`) : new URL('../', import.meta.url);
+const { runCli } = await import(new URL('dist/cli/program.js', root).href);
 
 const dir = process.argv[2];
 let outBytes = 0;

@@ -1,7 +1,10 @@
 // `simulate --from DIR -o json [...extra]` end to end through the built CLI, output discarded (its
 // bytes counted). Prints {ms, rssBytes, outBytes, exitCode}.
 import { Readable } from 'node:stream';
-import { runCli } from '../dist/cli/program.js';
+import { pathToFileURL } from 'node:url';
+// BENCH_ROOT: another checkout's build instead of this one (bench/ab.mjs compares two)
+const root = process.env.BENCH_ROOT ? pathToFileURL(`${process.env.BENCH_ROOT}/`) : new URL('../', import.meta.url);
+const { runCli } = await import(new URL('dist/cli/program.js', root).href);
 
 const [dir, ...extra] = process.argv.slice(2);
 let outBytes = 0;
