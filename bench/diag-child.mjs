@@ -1,36 +1,9 @@
 // `diag --from DIR -o json` end to end through the built CLI, output discarded (its bytes counted).
 // Prints {ms, loadMs, analysisMs, renderMs, rssBytes, outBytes, exitCode}; the phases come from the
 // command's own marks (CliContext.phase).
-import { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
-// BENCH_ROOT: another checkout's build instead of this one (bench/ab.mjs compares two)
-const root = process.env.BENCH_ROOT ? pathToFileURL(`${process.env.BENCH_ROOT}/`) : new URL('../', import.meta.url);
-const { runCli } = await import(new URL('dist/cli/program.js', root).href);
+import { report, runTimed } from './child.mjs';
 
 const [dir, ...extra] = process.argv.slice(2);
-let outBytes = 0;
-const marks = {};
-const ctx = {
-  name: 'metallb-doctor',
-  stdin: Readable.from([]),
-  out: (s) => void (outBytes += Buffer.byteLength(s)),
-  err: (s) => void process.stderr.write(s),
-  warn: (m) => void process.stderr.write(m + '\n'),
-  verbose: false,
-  exitCode: 0,
-  phase: (name) => void (marks[name] = performance.now()),
-};
-const t0 = performance.now();
-const exitCode = await runCli(['diag', '--from', dir, '-o', 'json', ...extra], ctx);
-const t1 = performance.now();
-process.stdout.write(
-  JSON.stringify({
-    ms: t1 - t0,
-    loadMs: marks.loaded - t0,
-    analysisMs: marks.analysed - marks.loaded,
-    renderMs: t1 - marks.analysed,
-    rssBytes: process.resourceUsage().maxRSS * 1024,
-    outBytes,
-    exitCode,
-  }) + '\n',
-);
+const r = await runTimed(['diag', '--from', dir, '-o', 'json', ...extra]);
+const { loaded, analysed } = r.marks;
+report({ ms: r.ms, loadMs: loaded - r.t0, analysisMs: analysed - loaded, renderMs: r.t0 + r.ms - analysed, rssBytes: r.rssBytes, outBytes: r.outBytes, exitCode: r.exitCode });

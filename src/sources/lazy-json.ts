@@ -22,6 +22,17 @@ interface ItemIndex {
   end: Float64Array;
 }
 
+/** The offset of the quote that closes the JSON string opening at `open` (the length when none does). */
+function stringEnd(buf: Uint8Array, open: number): number {
+  let i = open + 1;
+  for (; i < buf.length; i++) {
+    const d = buf[i]!;
+    if (d === 0x22) break;
+    if (d === 0x5c) i++;
+  }
+  return i;
+}
+
 /** The bytes that matter inside a List item: quote, braces, brackets, newline. */
 const INSIDE = new Uint8Array(256);
 for (const c of '"{}[]\n') INSIDE[c.charCodeAt(0)] = 1;
@@ -55,11 +66,7 @@ export function indexListItems(buf: Uint8Array): ItemIndex | undefined {
         line++;
         lineStart = i + 1;
       } else if (c === 0x22) {
-        for (i++; i < n; i++) {
-          const d = buf[i]!;
-          if (d === 0x22) break;
-          if (d === 0x5c) i++;
-        }
+        i = stringEnd(buf, i);
         lastNonWs = i;
       } else {
         if (c === 0x7b || c === 0x5b) depth++;
@@ -89,7 +96,7 @@ export function indexListItems(buf: Uint8Array): ItemIndex | undefined {
     if (c === 0x22) {
       // a string: skip to its closing quote (a string never spans lines in JSON)
       const s = i;
-      for (i++; i < buf.length && buf[i] !== 0x22; i++) if (buf[i] === 0x5c) i++;
+      i = stringEnd(buf, i);
       if (depth === 1 && !inItems) keyStart = s;
       lastNonWs = i;
       continue;
@@ -192,13 +199,8 @@ function closeOf(buf: Uint8Array, open: number): number {
   let depth = 0;
   for (let i = open; i < buf.length; i++) {
     const c = buf[i]!;
-    if (c === 0x22) {
-      for (i++; i < buf.length; i++) {
-        const d = buf[i]!;
-        if (d === 0x22) break;
-        if (d === 0x5c) i++;
-      }
-    } else if (c === 0x7b || c === 0x5b) depth++;
+    if (c === 0x22) i = stringEnd(buf, i);
+    else if (c === 0x7b || c === 0x5b) depth++;
     else if (c === 0x7d || c === 0x5d) {
       depth--;
       if (depth === 0) return i + 1;

@@ -10,6 +10,8 @@ import {
   type AnnounceInput,
   type Endpoint,
   type NodeScope,
+  type MatchingAdsCache,
+  perMatchingAds,
   adMatchesService,
   adsOfPool,
   hasServiceSelectors,
@@ -164,24 +166,16 @@ function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly Ku
   const eligible = new Set<string>();
   const reasons = new Set<BGPReason>();
   const single = sets.length === 1;
-  // which advertisements select a node, as a bit mask (up to 30 of them): the conflict check is
-  // asked once per distinct mask, not once per node
-  const byMask = sets.length <= 30 ? new Map<number, boolean>() : undefined;
+  // which advertisements select a node (a bit mask up to 30 of them, else a text): the conflict
+  // check is asked once per distinct selection, not once per node
+  const memo = new Map<number | string, boolean>();
   const conflictsAt = (n: string): boolean => {
-    if (byMask) {
-      let mask = 0;
-      for (let i = 0; i < sets.length; i++) if (sets[i]!.has(n)) mask |= 1 << i;
-      let hit = byMask.get(mask);
-      if (hit === undefined) {
-        const idx: number[] = [];
-        for (let i = 0; i < sets.length; i++) if (mask & (1 << i)) idx.push(i);
-        byMask.set(mask, (hit = conflicting(idx)));
-      }
-      return hit;
-    }
-    const idx: number[] = [];
-    sets.forEach((s, i) => s.has(n) && idx.push(i));
-    return conflicting(idx);
+    let key: number | string = 0;
+    if (sets.length <= 30) for (let i = 0; i < sets.length; i++) key |= sets[i]!.has(n) ? 1 << i : 0;
+    else key = sets.map((s) => (s.has(n) ? '1' : '0')).join('');
+    let hit = memo.get(key);
+    if (hit === undefined) memo.set(key, (hit = conflicting(sets.flatMap((s, i) => (s.has(n) ? [i] : [])))));
+    return hit;
   };
   for (const n of union) {
     let why: BGPReason | undefined;
@@ -203,7 +197,6 @@ function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly Ku
  * advertisements are the same: built once per such group, its arrays shared by the results.
  */
 interface PoolGroup {
-  matching: readonly KubeObject[];
   parsed: readonly ParsedAd[];
   ns: NodeScopeInfo;
   advertisements: readonly NodeScope[];
@@ -213,47 +206,28 @@ interface PoolGroup {
   /** no matching advertisement selects a node, nor does any other of the pool */
   noNodeAtAll: boolean;
 }
-const groups = new WeakMap<AnnounceInput, WeakMap<KubeObject, Map<string, PoolGroup>>>();
+const groups: MatchingAdsCache<PoolGroup> = new WeakMap();
 function poolGroup(input: AnnounceInput, pool: KubeObject, poolAds: readonly KubeObject[], service: KubeObject): PoolGroup {
-  let perInput = groups.get(input);
-  if (!perInput) groups.set(input, (perInput = new WeakMap()));
-  let perPool = perInput.get(pool);
-  if (!perPool) perInput.set(pool, (perPool = new Map()));
-  // which of the pool's advertisements match the service: as a key, one character per advertisement
-  let k = '';
-  for (const a of poolAds) k += adMatchesService(a, service) ? '1' : '0';
-  let g = perPool.get(k);
-  if (g) return g;
-  const matching = poolAds.filter((_, i) => k[i] === '1');
-  const others = poolAds.filter((_, i) => k[i] !== '1');
-  // per node: the service-matching ads that select it; the LOCAL_PREF check depends only on that set
-  const parsed = matching.map((a, i) => parsedAd(a, i, input));
-  const conflictMemo = new Map<string, boolean>();
-  const conflicting = (idx: number[]): boolean => {
-    const key = idx.join(',');
-    let hit = conflictMemo.get(key);
-    if (hit === undefined) {
-      hit = false;
-      for (let i = 0; i < idx.length && !hit; i++)
-        for (let j = i + 1; j < idx.length && !hit; j++) if (!localPrefCompatible(parsed[idx[i]!]!, parsed[idx[j]!]!, pool).compatible) hit = true;
-      conflictMemo.set(key, hit);
-    }
-    return hit;
-  };
-  const ns = nodeScope(input, pool, matching, conflicting);
-  const scope = (a: KubeObject): NodeScope => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact });
-  const al = aliases(input.communities);
-  g = {
-    matching,
-    parsed,
-    ns,
-    advertisements: matching.map(scope),
-    otherAdvertisements: others.map(scope),
-    communities: matching.map((a) => [...new Set(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))]),
-    noNodeAtAll: ns.union.size === 0 && others.every((a) => nodeSetOf(a, input.nodes).names.size === 0),
-  };
-  perPool.set(k, g);
-  return g;
+  return perMatchingAds(groups, input, pool, poolAds, (a) => adMatchesService(a, service), (matching, others) => {
+    // per node: the service-matching ads that select it; the LOCAL_PREF check depends only on that set
+    const parsed = matching.map((a, i) => parsedAd(a, i, input));
+    const conflicting = (idx: number[]): boolean => {
+      for (let i = 0; i < idx.length; i++)
+        for (let j = i + 1; j < idx.length; j++) if (!localPrefCompatible(parsed[idx[i]!]!, parsed[idx[j]!]!, pool).compatible) return true;
+      return false;
+    };
+    const ns = nodeScope(input, pool, matching, conflicting);
+    const scope = (a: KubeObject): NodeScope => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact });
+    const al = aliases(input.communities);
+    return {
+      parsed,
+      ns,
+      advertisements: matching.map(scope),
+      otherAdvertisements: others.map(scope),
+      communities: matching.map((a) => [...new Set(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))]),
+      noNodeAtAll: ns.union.size === 0 && others.every((a) => nodeSetOf(a, input.nodes).names.size === 0),
+    };
+  });
 }
 
 /** The BGPPeer sessions with their node scopes: the same for every Service. */

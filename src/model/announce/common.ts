@@ -217,3 +217,36 @@ export function excludedNames(list: readonly { node: string }[]): ReadonlySet<st
   if (!s) excludedSets.set(list, (s = new Set(list.map((e) => e.node))));
   return s;
 }
+
+/** A cache of perMatchingAds: per input, per pool, per pattern of matching advertisements. */
+export type MatchingAdsCache<G> = WeakMap<AnnounceInput, WeakMap<KubeObject, Map<string, G>>>;
+
+/**
+ * What is the same for every Service of a pool whose matching advertisements are the same: built
+ * once per such group (`build` gets the pool's matching and other advertisements, in input order).
+ */
+export function perMatchingAds<G>(
+  cache: MatchingAdsCache<G>,
+  input: AnnounceInput,
+  pool: KubeObject,
+  poolAds: readonly KubeObject[],
+  matches: (ad: KubeObject) => boolean,
+  build: (matching: KubeObject[], others: KubeObject[]) => G,
+): G {
+  let perInput = cache.get(input);
+  if (!perInput) cache.set(input, (perInput = new WeakMap()));
+  let perPool = perInput.get(pool);
+  if (!perPool) perInput.set(pool, (perPool = new Map()));
+  // which of the pool's advertisements match: as a key, one character per advertisement
+  let k = '';
+  for (const a of poolAds) k += matches(a) ? '1' : '0';
+  let g = perPool.get(k);
+  if (g === undefined) {
+    g = build(
+      poolAds.filter((_, i) => k[i] === '1'),
+      poolAds.filter((_, i) => k[i] !== '1'),
+    );
+    perPool.set(k, g);
+  }
+  return g;
+}

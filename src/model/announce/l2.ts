@@ -10,6 +10,8 @@ import {
   type Endpoint,
   type NodeScope,
   type NodeSet,
+  type MatchingAdsCache,
+  perMatchingAds,
   adMatchesService,
   adsOfPool,
   allowsSharedIP,
@@ -133,30 +135,20 @@ interface L2Group {
   /** the announcing interfaces per winner (null: all of them) */
   interfaces: Map<string, readonly string[] | null>;
 }
-const l2Groups = new WeakMap<AnnounceInput, WeakMap<KubeObject, Map<string, L2Group>>>();
+const l2Groups: MatchingAdsCache<L2Group> = new WeakMap();
 function l2Group(input: AnnounceInput, pool: KubeObject, service: KubeObject): L2Group {
-  let perInput = l2Groups.get(input);
-  if (!perInput) l2Groups.set(input, (perInput = new WeakMap()));
-  let perPool = perInput.get(pool);
-  if (!perPool) perInput.set(pool, (perPool = new Map()));
   const poolAds = adsOfPool(input.l2Advertisements, input.pools, pool);
-  // which of the pool's advertisements match the service: as a key, one character per advertisement
-  let k = '';
-  for (const a of poolAds) k += input.l2ServiceSelectors === false || adMatchesService(a, service) ? '1' : '0';
-  let g = perPool.get(k);
-  if (g) return g;
-  const ads = poolAds.filter((_, i) => k[i] === '1');
-  const total = new Map<string, number>();
-  for (const a of ads) for (const [n, w] of preferredNodeScores(a, input.nodes)) total.set(n, (total.get(n) ?? 0) + w);
-  g = {
-    ads,
-    sets: ads.map((a) => nodeSetOf(a, input.nodes)),
-    advertisements: ads.map((a) => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact })),
-    total,
-    interfaces: new Map(),
-  };
-  perPool.set(k, g);
-  return g;
+  return perMatchingAds(l2Groups, input, pool, poolAds, (a) => input.l2ServiceSelectors === false || adMatchesService(a, service), (ads) => {
+    const total = new Map<string, number>();
+    for (const a of ads) for (const [n, w] of preferredNodeScores(a, input.nodes)) total.set(n, (total.get(n) ?? 0) + w);
+    return {
+      ads,
+      sets: ads.map((a) => nodeSetOf(a, input.nodes)),
+      advertisements: ads.map((a) => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact })),
+      total,
+      interfaces: new Map(),
+    };
+  });
 }
 
 /** ipAdvertisementFor: any matching ad on the winner with no interfaces means all of them (null). */
