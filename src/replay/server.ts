@@ -19,6 +19,8 @@ const USER = 'replay';
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 /** list bodies kept for repeated requests, at most */
 const MAX_CACHED_BYTES = 1 << 30;
+/** Filtered lists kept (see Replay.selections). */
+const MAX_SELECTIONS = 1024;
 
 export interface RequestRecord {
   method: string;
@@ -114,6 +116,13 @@ class Replay {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly bodies = new Map<string, Buffer>();
   private cachedBytes = 0;
+  /**
+   * The objects a list or watch selects, per resource, namespace, selectors and name: the snapshot
+   * never changes, so each page of a paged list is a slice of one filtered list, as the API
+   * server's watch cache serves pages, instead of a filter of the whole kind per page (40 pages of
+   * 20,000 LoadBalancer Services took a second of filtering).
+   */
+  private readonly selections = new Map<string, KubeObject[]>();
   private readonly now: () => number;
   private closed = false;
   readonly server = createServer((req, res) => {
@@ -312,15 +321,21 @@ class Replay {
       return this.sendJSON(res, JSON.stringify(obj), 'application/json', fault.body);
     }
 
-    let objects: KubeObject[];
-    try {
-      const labels = parseLabelSelector(q.get('labelSelector') ?? '');
-      const fields = parseFieldSelector(q.get('fieldSelector') ?? '');
-      checkFields(fields, r, this.store.kubeMinor);
-      objects = this.store.list(r, ns).filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o) && (name === undefined || o.metadata.name === name));
-    } catch (e) {
-      if (e instanceof SelectorError) return this.sendStatus(res, badRequest(e.message));
-      throw e;
+    const selectionKey = [groupVersion(r), r.plural, ns ?? '\u0001', q.get('labelSelector'), q.get('fieldSelector'), name ?? '\u0001'].join('\u0000');
+    let objects = this.selections.get(selectionKey);
+    if (!objects) {
+      try {
+        const labels = parseLabelSelector(q.get('labelSelector') ?? '');
+        const fields = parseFieldSelector(q.get('fieldSelector') ?? '');
+        checkFields(fields, r, this.store.kubeMinor);
+        objects = this.store.list(r, ns).filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o) && (name === undefined || o.metadata.name === name));
+      } catch (e) {
+        if (e instanceof SelectorError) return this.sendStatus(res, badRequest(e.message));
+        throw e;
+      }
+      // references only; a bound all the same, for a client that varies its selectors without end
+      if (this.selections.size >= MAX_SELECTIONS) this.selections.clear();
+      this.selections.set(selectionKey, objects);
     }
 
     if (watch) return this.watch(req, res, r, objects, q, tableVersion, fault);

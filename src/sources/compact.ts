@@ -89,6 +89,14 @@ export function own(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
+/**
+ * Forgets the stored copies: a loaded input's values keep theirs, and the table (200,000
+ * entries, 7 MB) is of no use once the files are read.
+ */
+export function releaseInterned(): void {
+  strings.clear();
+}
+
 /** The one stored copy of a short string; a copy of its own for a long one. */
 export function intern(s: string): string {
   if (s.length > MAX_INTERNED_LENGTH) return own(s);

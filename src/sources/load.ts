@@ -17,6 +17,7 @@ import { parseJsonText } from './json.js';
 import { LAZY_JSON_FROM, parseJsonLazily } from './lazy-json.js';
 import { collectObjects } from './objects.js';
 import { DocumentCutter, type Piece } from './yaml-pieces.js';
+import { releaseInterned } from './compact.js';
 import type { ParsedText } from './parsed.js';
 import { parseMetrics } from '../model/metrics.js';
 
@@ -444,6 +445,15 @@ async function readStream(s: NodeJS.ReadableStream): Promise<Buffer> {
  */
 export async function loadInputs(paths: string[], opts: { stdin?: NodeJS.ReadableStream } = {}): Promise<LoadResult> {
   const loader = new Loader();
+  try {
+    await loadAll(paths, loader, opts);
+  } finally {
+    releaseInterned();
+  }
+  return loader.result;
+}
+
+async function loadAll(paths: string[], loader: Loader, opts: { stdin?: NodeJS.ReadableStream }): Promise<void> {
   for (const p of paths) {
     if (p === '-') {
       let buf: Buffer;
@@ -466,7 +476,6 @@ export async function loadInputs(paths: string[], opts: { stdin?: NodeJS.Readabl
     else if (st.isFile()) await loader.addFiles([p], formatOf(p));
     else throw new InputError(p, 'not a regular file or directory');
   }
-  return loader.result;
 }
 
 /** Reads a file listed by loadInputs (a log file), including `<tarball>!<path>` names. */

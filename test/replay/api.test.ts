@@ -265,6 +265,31 @@ describe('replay API (examples/demo-cluster)', () => {
     assert.equal((await http(url, `/api/v1/pods?limit=5&continue=${stale}`)).status, 410);
   });
 
+  test('paging a selected list: the pages are the selection, per namespace and selector', async () => {
+    const names = (l: List) => l.items.map((i) => `${i.metadata.namespace}/${i.metadata.name}`);
+    const sel = 'labelSelector=app.kubernetes.io%2Fcomponent%3Dspeaker&fieldSelector=status.phase%3DRunning';
+    const whole = names(await getJSON<List>(url, `/api/v1/pods?${sel}`));
+    assert.ok(whole.length > 2, 'the demo has running speakers');
+    const seen: string[] = [];
+    let token = '';
+    let pages = 0;
+    do {
+      const page = await getJSON<List & { metadata: { continue?: string } }>(url, `/api/v1/pods?${sel}&limit=2${token ? `&continue=${token}` : ''}`);
+      seen.push(...names(page));
+      token = page.metadata.continue ?? '';
+      pages++;
+    } while (token && pages < 50);
+    assert.deepEqual(seen, whole);
+    // the same selectors in one namespace, in another, and without them, asked after the above
+    const inNs = names(await getJSON<List>(url, `/api/v1/namespaces/metallb-system/pods?${sel}`));
+    assert.deepEqual(inNs, whole.filter((n) => n.startsWith('metallb-system/')));
+    assert.deepEqual(names(await getJSON<List>(url, `/api/v1/namespaces/shop/pods?${sel}`)), []);
+    const all = names(await getJSON<List>(url, '/api/v1/pods'));
+    assert.ok(all.length > whole.length);
+    // a bad selector is refused every time it is asked
+    for (let i = 0; i < 2; i++) assert.equal((await http(url, '/api/v1/pods?fieldSelector=spec.nope%3Dx')).status, 400);
+  });
+
   test('non-GET requests answer 405 with a Status body', async () => {
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
       const r = await http(url, '/api/v1/namespaces/shop/services/storefront', { method });

@@ -34,9 +34,9 @@ export function diagCommand(ctx: CliContext): Command {
   const cmd = new Command('diag')
     .summary('the health report of MetalLB: every check, every finding with its evidence and fix')
     .description(
-      'Checks a whole MetalLB installation: CRDs, the controller and speaker pods, the configuration\n' +
-        '(and whether MetalLB accepted it), pools with their use, advertisements, BGP peers, which node\n' +
-        'announces each LoadBalancer Service and why others are pending or unreachable. Every finding\n' +
+      'Checks a whole MetalLB installation: CRDs, the controller and speaker pods, the configuration ' +
+        '(and whether MetalLB accepted it), pools with their use, advertisements, BGP peers, which node ' +
+        'announces each LoadBalancer Service and why others are pending or unreachable. Every finding ' +
         'comes with its evidence, the fix and the rule\'s documentation. Read-only.',
     )
     .option('-n, --namespace <ns>', 'look only at the Services of this namespace (MetalLB itself is always checked)');

@@ -60,9 +60,9 @@ export function explainCommand(ctx: CliContext): Command {
     .alias('why')
     .summary('why a Service has no address, or why nobody reaches it')
     .description(
-      'The causal chain for one Service: is it MetalLB\'s; which pools it may use and why not the others;\n' +
-        'the address it got or the exact reason it did not; which nodes may announce it and why not each\n' +
-        'other node; who announces it (and whether MetalLB\'s own status agrees); its endpoints and where\n' +
+      'The causal chain for one Service: is it MetalLB\'s; which pools it may use and why not the others; ' +
+        'the address it got or the exact reason it did not; which nodes may announce it and why not each ' +
+        'other node; who announces it (and whether MetalLB\'s own status agrees); its endpoints and where ' +
         'traffic enters. Each step comes with the command that confirms it by hand.',
     )
     .argument('<what>', 'what to explain: service')

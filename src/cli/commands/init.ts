@@ -72,9 +72,9 @@ export function initCommand(ctx: CliContext, deps: InitDeps = {}): Command {
   const init = new Command('init')
     .summary('write a MetalLB deployment folder (L2 or BGP) that passes lint')
     .description(
-      'Writes a folder to deploy MetalLB with: namespace.yaml (Pod Security labels), helmwave.yml and\n' +
-        'values.yml (the Helm release), the MetalLB configuration and its kustomization.yaml, tests.yaml\n' +
-        '(an nginx LoadBalancer Service) and a README with the commands in order. The input is checked\n' +
+      'Writes a folder to deploy MetalLB with: namespace.yaml (Pod Security labels), helmwave.yml and ' +
+        'values.yml (the Helm release), the MetalLB configuration and its kustomization.yaml, tests.yaml ' +
+        '(an nginx LoadBalancer Service) and a README with the commands in order. The input is checked ' +
         'first (ranges, overlaps, node addresses, ASNs): nothing is written when it is wrong.',
     );
   init.addHelpText(
@@ -103,8 +103,8 @@ Examples:
   l2.action(async (_o: unknown, self: Command) => run(ctx, deps, 'l2', self.opts<InitOptions>()));
 
   const bgp = addCommonOptions(new Command('bgp').summary('BGP: every node announces the Service addresses to your routers').description(
-    'Writes a BGP deployment: an IPAddressPool, a BGPPeer per router (v1beta2), a BGPAdvertisement, and\n' +
-      'with --bfd a BFDProfile, with --communities the communities (and a Community object for NAME=VALUE\n' +
+    'Writes a BGP deployment: an IPAddressPool, a BGPPeer per router (v1beta2), a BGPAdvertisement, and ' +
+      'with --bfd a BFDProfile, with --communities the communities (and a Community object for NAME=VALUE ' +
       "aliases). The README has the routers' side for FRR, Cisco IOS and Junos.",
   ))
     .option('--my-asn <asn>', "the cluster's AS number")

@@ -22,7 +22,7 @@ export function lintCommand(ctx: CliContext): Command {
   const cmd = new Command('lint')
     .summary('check MetalLB manifests before they are applied')
     .description(
-      "Check manifests the way MetalLB's webhooks and configuration parser would, plus the mistakes MetalLB\n" +
+      "Check manifests the way MetalLB's webhooks and configuration parser would, plus the mistakes MetalLB " +
         'accepts silently. Every finding points at file:line:column.',
     )
     .argument('<paths...>', 'YAML/JSON files, directories (read recursively), bundles (.tar.gz), or - for stdin');

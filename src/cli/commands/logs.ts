@@ -69,10 +69,10 @@ export function logsCommand(ctx: CliContext): Command {
   const cmd = new Command('logs')
     .summary("MetalLB's logs as a timeline, and what they reveal")
     .description(
-      "Reads the speaker, controller and FRR logs (live through the API server, or from a bundle's logs/)\n" +
-        'and prints what happened, node by node: configuration reloads and rejections, addresses allocated\n' +
-        'or refused, announcements and withdrawals, ARP/NDP responders, memberlist joins and failures, BGP\n' +
-        'sessions up and down, NOTIFICATIONs decoded, FRR reloads, API errors. Repeats are folded into a\n' +
+      "Reads the speaker, controller and FRR logs (live through the API server, or from a bundle's logs/) " +
+        'and prints what happened, node by node: configuration reloads and rejections, addresses allocated ' +
+        'or refused, announcements and withdrawals, ARP/NDP responders, memberlist joins and failures, BGP ' +
+        'sessions up and down, NOTIFICATIONs decoded, FRR reloads, API errors. Repeats are folded into a ' +
         "count. Then the log-* findings: what only the logs show. Read-only.",
     );
   addSourceOptions(cmd);

@@ -128,8 +128,8 @@ export function probeCommand(ctx: CliContext): Command {
   const probe = new Command('probe')
     .summary('check the network itself: ARP/NDP, TCP, BGP')
     .description(
-      'Active checks from the machine the tool runs on: who answers ARP/NDP for a service address, whether\n' +
-        "its ports answer, what a BGP router says to MetalLB's ASN. The cluster state (--from, or the live\n" +
+      'Active checks from the machine the tool runs on: who answers ARP/NDP for a service address, whether ' +
+        "its ports answer, what a BGP router says to MetalLB's ASN. The cluster state (--from, or the live " +
         'cluster) says what should happen; the results go through the probe-* rules.',
     );
 

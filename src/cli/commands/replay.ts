@@ -38,10 +38,10 @@ export function replayCommand(ctx: CliContext): Command {
   const cmd = new Command('replay')
     .summary('serves a snapshot as a read-only Kubernetes API on 127.0.0.1, for kubectl and this tool')
     .description(
-      'Serves a bundle (or any snapshot: a directory of YAML/JSON, one file) as a read-only Kubernetes\n' +
-        'API on 127.0.0.1 and writes a kubeconfig for it: kubectl get, describe, logs and watches work on\n' +
-        'it as on the cluster, with the columns a real cluster prints. Writes answer 405; kinds the\n' +
-        'snapshot did not capture answer 403, as an RBAC denial would, so a tool sees the same gaps\n' +
+      'Serves a bundle (or any snapshot: a directory of YAML/JSON, one file) as a read-only Kubernetes ' +
+        'API on 127.0.0.1 and writes a kubeconfig for it: kubectl get, describe, logs and watches work on ' +
+        'it as on the cluster, with the columns a real cluster prints. Writes answer 405; kinds the ' +
+        'snapshot did not capture answer 403, as an RBAC denial would, so a tool sees the same gaps ' +
         'through it as with --from. Runs until interrupted (Ctrl-C, SIGTERM).',
     )
     .argument('<bundle>', 'a bundle (.tar.gz or directory), a directory of YAML/JSON, or one file')

@@ -12,7 +12,7 @@ export function ruleCatalog(): Map<string, RuleMeta & { docs: string }> {
 
 export function rulesCommand(ctx: CliContext): Command {
   const cmd = new Command('rules').summary('the rule catalog, and one rule\'s documentation').description(
-    'List every rule the tool implements (id, severity, category, evidence), or show one rule\'s page:\n' +
+    'List every rule the tool implements (id, severity, category, evidence), or show one rule\'s page: ' +
       'what MetalLB does, how to confirm it by hand, how to fix it.',
   );
   addOutputOption(cmd, ['text', 'json']);

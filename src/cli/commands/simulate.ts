@@ -158,9 +158,9 @@ export function simulateCommand(ctx: CliContext): Command {
   const cmd = new Command('simulate')
     .summary("run MetalLB's allocation and announcement over a snapshot, with what-ifs")
     .description(
-      "Computes what MetalLB's controller and speakers decide over a snapshot (and manifests laid over it):\n" +
-        'which address each LoadBalancer Service gets (or why it stays pending), which node announces it\n' +
-        '(layer 2) or which nodes and peers (BGP), and what every pool holds. With what-ifs it shows what\n' +
+      "Computes what MetalLB's controller and speakers decide over a snapshot (and manifests laid over it): " +
+        'which address each LoadBalancer Service gets (or why it stays pending), which node announces it ' +
+        '(layer 2) or which nodes and peers (BGP), and what every pool holds. With what-ifs it shows what ' +
         'changes. Reads the live cluster (GET only) or a snapshot; never changes anything.',
     )
     .argument('[paths...]', 'manifests laid over the state, as an apply would (e.g. a new pool)')

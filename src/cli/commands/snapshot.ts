@@ -17,10 +17,10 @@ export function snapshotCommand(ctx: CliContext): Command {
   const cmd = new Command('snapshot')
     .summary('captures the cluster state (and logs) into a bundle for offline use')
     .description(
-      'Reads what diag reads from the cluster of the kubeconfig (GET requests only) and writes it as a\n' +
-        'bundle: bundle.json (what was captured, the gaps, the tool\'s own errors), one JSON List per kind\n' +
-        'under resources/, and with --logs the speaker, controller and FRR logs under logs/. Secrets are\n' +
-        'never written (only their names, types and key names); BGP passwords are masked wherever they\n' +
+      'Reads what diag reads from the cluster of the kubeconfig (GET requests only) and writes it as a ' +
+        'bundle: bundle.json (what was captured, the gaps, the tool\'s own errors), one JSON List per kind ' +
+        'under resources/, and with --logs the speaker, controller and FRR logs under logs/. Secrets are ' +
+        'never written (only their names, types and key names); BGP passwords are masked wherever they ' +
         'appear. `diag --from` the bundle reports what `diag` reported on the cluster.',
     )
     .argument('[path]', 'a .tar.gz, or a directory that does not exist or is empty (default: metallb-snapshot-<time>.tar.gz)')

@@ -139,11 +139,11 @@ export function uninstallCommand(ctx: CliContext): Command {
   const cmd = new Command('uninstall')
     .summary('prints the ordered removal plan for what is installed of MetalLB, each step a command')
     .description(
-      'Reads how MetalLB is installed (Helm, helmwave, the release manifest or the MetalLB Operator) and\n' +
-        'prints the plan to remove it, in order: the LoadBalancer Services that lose their addresses (kept),\n' +
-        'the configuration objects, the release, the CRDs, what the release leaves behind (webhook\n' +
-        'configuration, memberlist Secret), the namespace. Each step says why it comes there and what it\n' +
-        'removes; what the input did not show is said, never assumed absent. It changes nothing itself\n' +
+      'Reads how MetalLB is installed (Helm, helmwave, the release manifest or the MetalLB Operator) and ' +
+        'prints the plan to remove it, in order: the LoadBalancer Services that lose their addresses (kept), ' +
+        'the configuration objects, the release, the CRDs, what the release leaves behind (webhook ' +
+        'configuration, memberlist Secret), the namespace. Each step says why it comes there and what it ' +
+        'removes; what the input did not show is said, never assumed absent. It changes nothing itself ' +
         '(GET requests only on a live cluster).',
     )
     .option('--script', 'print the plan as a POSIX shell script (set -eu, each step commented)')
