@@ -5,6 +5,9 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FROM_SOURCES, PACKAGE_ROOT } from '../package-root.js';
 import { streamBundleFiles } from './load.js';
 import { InputError } from './types.js';
 import type { WorkerEvent, WorkerJob } from './log-worker.js';
@@ -127,9 +130,8 @@ async function readInWorkers(streams: LogStreamInfo[], sink: EventSink, n: numbe
   }
   const summaries: StreamSummary[] = [];
   // from the sources (tests, through tsx) the worker needs tsx's loader too
-  const fromSources = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSources ? './log-worker.ts' : './log-worker.js', import.meta.url);
-  const tsxApi = fromSources ? import.meta.resolve('tsx/esm/api') : undefined;
+  const url = pathToFileURL(join(PACKAGE_ROOT, FROM_SOURCES ? 'src/sources/log-worker.ts' : 'dist/sources/log-worker.js'));
+  const tsxApi = FROM_SOURCES ? import.meta.resolve('tsx/esm/api') : undefined;
   const spawn = () =>
     tsxApi
       ? new Worker(`import(${JSON.stringify(tsxApi)}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } })
