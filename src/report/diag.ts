@@ -333,9 +333,7 @@ export function diagSections(state: ClusterState, findings: readonly Finding[], 
     .all('Service')
     .filter((s) => asRecord(s.spec).type === 'LoadBalancer' && inScope(s))
     .map((s) => {
-      // the view is the section's own (built for it): its ports are added, not copied into another object
-      const v: ServiceView & { ports: string[] } = Object.assign(serviceView(state, s, blocking), { ports: portsOf(s) });
-      return v;
+      return serviceView(state, s, blocking, portsOf(s)) as ServiceView & { ports: string[] };
     });
   const crds = crdViews(state);
   const pods = podViews(state);

@@ -38,6 +38,8 @@ export interface ServiceView {
   namespace: string;
   name: string;
   ips: string[];
+  /** diag's sections: the ports, as `80/TCP` */
+  ports?: string[];
   pool?: string;
   /** `assigned`: it has an address, but the input lacks what says who announces it (Nodes, EndpointSlices) */
   state: ServiceState;
@@ -104,7 +106,8 @@ function bgpAnnouncers(a: Announcement, r: AnnounceResult): AnnouncerView[] {
     return announcingNodes(a, r).bgp.map((node) => ({ node, protocol: 'bgp' as const, peers: peersFor(node) }));
   }
   const { count, except } = compactScope(a, r);
-  return [{ node: '*', protocol: 'bgp', count, advertisements: bgp.advertisements.map((s) => s.name), except, peers: bgp.sessions.map((s) => s.name) }];
+  // in the report contract's key order (node, protocol, peers, then the rest): printed as built
+  return [{ node: '*', protocol: 'bgp', peers: bgp.sessions.map((s) => s.name), count, advertisements: bgp.advertisements.map((s) => s.name), except }];
 }
 
 const NODE_WIDE = new Set<string>(['nodeUnschedulable', 'nodeNetworkUnavailable', 'nodeLabeledExcludeBalancers']);
@@ -152,7 +155,11 @@ function compactScope(a: Announcement, r: AnnounceResult): { count: number; exce
   return hit;
 }
 
-export function serviceView(state: ClusterState, svc: KubeObject, blocking: ReadonlyMap<string, string[]> = new Map()): ServiceView {
+/**
+ * The view of one Service; `ports` (diag's sections show them) come after the addresses. Keys are
+ * set in the report contract's order, so that the JSON renderer prints the view as it is.
+ */
+export function serviceView(state: ClusterState, svc: KubeObject, blocking: ReadonlyMap<string, string[]> = new Map(), ports?: string[]): ServiceView {
   const a = announcementOf(state);
   const entry = a.byService.get(svc);
   const result = entry?.result ?? simulationOf(state).byService.get(svc)!;
@@ -160,6 +167,7 @@ export function serviceView(state: ClusterState, svc: KubeObject, blocking: Read
     namespace: svc.metadata?.namespace || 'default',
     name: svc.metadata?.name ?? '',
     ips: result.ips,
+    ...(ports ? { ports } : {}),
     ...(result.pool ? { pool: result.pool } : {}),
     state: 'pending',
     announcers: [],
