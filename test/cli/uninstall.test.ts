@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInProcess } from '../helpers/cli.js';
-import { manifestURL } from '../../src/model/deploy/uninstall.js';
+import { manifestURL, pinCommand } from '../../src/model/deploy/uninstall.js';
+import { withReplay } from '../replay/helpers.js';
 
 const FIX = 'test/fixtures/uninstall';
 const DEMO = 'examples/demo-cluster';
@@ -241,5 +242,45 @@ describe('uninstall --script', () => {
 
   test('a script that does not parse is caught by the check', () => {
     assert.notEqual(shellCheck('#!/bin/sh\nset -eu\nfor x in a; do echo\n').code, 0);
+  });
+});
+
+describe('uninstall read live: the commands name the context they were read from', () => {
+  test('pinCommand: every kubectl and helm, at the start, in $(...), after ; do, &&; helmwave and words inside left alone', () => {
+    const t = { context: 'prod', kubeconfig: '/home/me/kube config' };
+    assert.equal(pinCommand('kubectl delete ns metallb-system', t), "kubectl --context prod --kubeconfig '/home/me/kube config' delete ns metallb-system");
+    assert.equal(
+      pinCommand(`for crd in $(kubectl get crd -o name | grep x); do kubectl delete "$crd"; done`, { context: "o'brien" }),
+      `for crd in $(kubectl --context 'o'\\''brien' get crd -o name | grep x); do kubectl --context 'o'\\''brien' delete "$crd"; done`,
+    );
+    assert.equal(pinCommand('helm uninstall metallb -n metallb-system --wait', { context: 'prod' }), 'helm --kube-context prod uninstall metallb -n metallb-system --wait');
+    assert.equal(pinCommand('(cd "${HELMWAVE_DIR:-./metallb}" && helmwave build && helmwave down)', { context: 'prod' }), '(cd "${HELMWAVE_DIR:-./metallb}" && helmwave build && helmwave down)');
+    assert.equal(pinCommand('kubectl get deployments -l app.kubernetes.io/managed-by=helm', { context: 'c' }), 'kubectl --context c get deployments -l app.kubernetes.io/managed-by=helm');
+  });
+
+  test('through the API (replay): every kubectl and helm of the plan and the script carries --context and --kubeconfig; --from carries neither', async () => {
+    await withReplay(DEMO, async (r) => {
+      const kc = r.env.KUBECONFIG!;
+      const live = await runInProcess(['uninstall', '--kubeconfig', kc, '-o', 'json']);
+      assert.equal(live.code, 0, live.err);
+      const p = JSON.parse(live.out) as PlanJson & { target?: { context: string; kubeconfig?: string } };
+      assert.deepEqual(p.target, { context: 'replay', kubeconfig: kc });
+      const commands = allCommands(p);
+      assert.ok(commands.some((c) => /\bhelm /.test(c)) && commands.some((c) => /\bkubectl /.test(c)), 'the demo is a Helm install: both kinds of command');
+      for (const c of commands) {
+        for (const m of c.matchAll(/\b(kubectl|helm) (\S+) (\S+)/g)) {
+          assert.deepEqual([m[2], m[3]], [m[1] === 'helm' ? '--kube-context' : '--context', 'replay'], c);
+        }
+        if (/\b(kubectl|helm) /.test(c)) assert.ok(c.includes(`--kubeconfig ${kc}`), c);
+      }
+      const script = await runInProcess(['uninstall', '--kubeconfig', kc, '--script']);
+      assert.match(script.out, /^# Every kubectl and helm names context replay/m);
+      assert.equal(shellCheck(script.out).code, 0);
+      const text = await runInProcess(['uninstall', '--kubeconfig', kc]);
+      assert.match(text.out, /The commands name context replay of /);
+    });
+    const offline = await plan(DEMO);
+    assert.equal((offline as { target?: unknown }).target, undefined);
+    for (const c of allCommands(offline)) assert.doesNotMatch(c, /--context|--kube-context/, c);
   });
 });

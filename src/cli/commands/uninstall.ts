@@ -7,7 +7,8 @@ import { addOutputOption, type CommonOptions } from '../common.js';
 import type { CliContext } from '../context.js';
 import { VERSION } from '../../version.js';
 import { reportDocument } from '../../renderers/json.js';
-import { planUninstall, type UninstallPlan } from '../../model/deploy/uninstall.js';
+import { pinCommand, planUninstall, type UninstallPlan, type UninstallTarget } from '../../model/deploy/uninstall.js';
+import { resolve } from 'node:path';
 
 interface UninstallOptions extends Pick<CommonOptions, 'output' | 'quiet' | 'metallbNamespace'>, SourceOptions {
   script?: boolean;
@@ -22,10 +23,21 @@ export interface UninstallReport {
   services: UninstallPlan['services'];
   plan: { title: string; why: string; removes: string[]; commands: string[]; notes: string[]; id: string }[];
   gaps: { what: string; why: string }[];
+  /** the context (and kubeconfig) every command names: the cluster the plan was read from */
+  target?: UninstallTarget;
 }
 
-export function uninstallReport(state: ClusterState, plan: UninstallPlan): UninstallReport {
+/** `target`: the live cluster the plan was read from, which its commands then name. */
+export function uninstallReport(state: ClusterState, plan: UninstallPlan, target?: UninstallTarget): UninstallReport {
   const context = state.bundle?.context;
+  const pinned = (s: UninstallPlan['steps'][number]) => {
+    if (!target) return { commands: s.commands, notes: s.notes };
+    const helmwave = s.commands.some((c) => /\bhelmwave\b/.test(c));
+    return {
+      commands: s.commands.map((c) => pinCommand(c, target)),
+      notes: helmwave ? [...s.notes, `helmwave acts on the context its helmwave.yml gives its releases (else the current one): the plan was read from context "${target.context}"`] : s.notes,
+    };
+  };
   return {
     tool: { name: 'metallb-doctor', version: VERSION },
     source: { kind: state.sourceKind, ...(context ? { context } : {}), ...(state.sourcePath ? { path: state.sourcePath } : {}) },
@@ -38,8 +50,9 @@ export function uninstallReport(state: ClusterState, plan: UninstallPlan): Unins
     ...(plan.release ? { release: plan.release } : {}),
     nothingInstalled: plan.nothingInstalled,
     services: plan.services,
-    plan: plan.steps.map((s) => ({ id: s.id, title: s.title, why: s.why, removes: s.removes, commands: s.commands, notes: s.notes })),
+    plan: plan.steps.map((s) => ({ id: s.id, title: s.title, why: s.why, removes: s.removes, ...pinned(s) })),
     gaps: plan.gaps.map((g) => ({ what: g.what, why: g.why })),
+    ...(target ? { target } : {}),
   };
 }
 
@@ -63,6 +76,7 @@ export function renderUninstallText(r: UninstallReport, quiet = false): string {
   if (!quiet) {
     out.push(`Removal plan for ${headline(r)} (read from ${sourceText(r)}).`);
     out.push('This command changes nothing: run the commands yourself, in this order (or print them as a script with --script).');
+    if (r.target) out.push(`The commands name context ${r.target.context}${r.target.kubeconfig ? ` of ${r.target.kubeconfig}` : ''}, where the plan was read: they act there whatever context is current when they run.`);
     out.push('');
   }
   if (r.plan.length === 0) out.push('Nothing of MetalLB found, but the input did not show everything (see the gaps below).');
@@ -107,6 +121,7 @@ function comment(text: string, indent = ''): string[] {
 export function renderUninstallScript(r: UninstallReport): string {
   const out = ['#!/bin/sh', ...comment(`Removes ${headline(r)}: the plan metallb-doctor ${VERSION} made from ${sourceText(r)}.`)];
   out.push(...comment('Review before running: it deletes what it names. Each step waits for the one before (kubectl delete and helm uninstall --wait return when the objects are gone).'));
+  if (r.target) out.push(...comment(`Every kubectl and helm names context ${r.target.context}${r.target.kubeconfig ? ` of ${r.target.kubeconfig}` : ''}, where the plan was read, whatever context is current when this runs.`));
   out.push('set -eu', '');
   if (r.nothingInstalled || r.plan.length === 0) {
     out.push(...comment(r.nothingInstalled ? 'Nothing of MetalLB was found: nothing to remove.' : 'Nothing of MetalLB was found, but the input did not show everything:'));
@@ -168,7 +183,10 @@ Examples:
     const { layers } = await loadSource(ctx, opts);
     ctx.phase?.('loaded');
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
-    const report = uninstallReport(state, planUninstall(state));
+    // read live: the commands name the context read (not the service account's in-cluster one)
+    const context = state.bundle?.context;
+    const target = !opts.from && context && context !== 'in-cluster' ? { context, ...(opts.kubeconfig ? { kubeconfig: resolve(opts.kubeconfig) } : {}) } : undefined;
+    const report = uninstallReport(state, planUninstall(state), target);
     ctx.phase?.('analysed');
     if (opts.script) ctx.out(renderUninstallScript(report));
     else if (opts.output === 'json') ctx.out(JSON.stringify(reportDocument(report as unknown as Record<string, unknown>), null, 2) + '\n');

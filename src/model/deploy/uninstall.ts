@@ -467,3 +467,23 @@ function isMetalLBFamily(w: KubeObject, release: ReleaseInfo | undefined): boole
   const h = helmRelease(w);
   return h !== undefined && release?.name === h.name;
 }
+
+/** The cluster the plan was read from, as kubectl and helm name it on their command lines. */
+export interface UninstallTarget {
+  /** the kubeconfig context the plan was read from */
+  context: string;
+  /** the --kubeconfig file it was given (absolute), if any */
+  kubeconfig?: string;
+}
+
+/**
+ * Every kubectl and helm of a command, made to act on the target: a plan read from context
+ * "prod" must not run against whatever context is current when someone runs it later.
+ * (helmwave takes its releases' own context: the caller says so in a note.)
+ */
+export function pinCommand(command: string, t: UninstallTarget): string {
+  const kc = t.kubeconfig ? ` --kubeconfig ${q(t.kubeconfig)}` : '';
+  return command
+    .replace(/(^|[\s;&|(`])kubectl(?= )/g, `$1kubectl --context ${q(t.context)}${kc}`)
+    .replace(/(^|[\s;&|(`])helm(?= )/g, `$1helm --kube-context ${q(t.context)}${kc}`);
+}
