@@ -181,8 +181,8 @@ describe('diag --probe folds the probes into the report', () => {
       const b = net.addNs('node-b');
       const r = net.addNs('router');
       net.link(client, sw, ['10.97.0.2/24']);
-      net.link(a, sw, ['10.97.0.11/24', '10.97.0.100/32']);
-      net.link(b, sw, ['10.97.0.12/24', '10.97.0.100/32']);
+      const ma = net.link(a, sw, ['10.97.0.11/24', '10.97.0.100/32']);
+      const mb = net.link(b, sw, ['10.97.0.12/24', '10.97.0.100/32']);
       net.link(r, sw, ['10.97.0.1/24']);
       const router = await startRouter(net, { daemon: 'frr', ns: r, routerId: '10.97.0.1', localAsn: 64513, neighbor: { address: '10.97.0.2', remoteAsn: 64999 } });
       await router.ready;
@@ -205,6 +205,12 @@ describe('diag --probe folds the probes into the report', () => {
       assert.deepEqual(kinds, ['arp 10.97.0.100', 'bgp 10.97.0.1:179']);
       const check = (report.checks as Json[]).find((c) => c.id === 'probes')!;
       assert.match(String(check.message), /1 ARP, 1 BGP probed from this machine/);
+      // the nodes' MACs given: the finding names who answered
+      const named = cliIn(net, client, ['diag', '--from', dir, '--probe', '--probe-timeout', '8s', '-o', 'json', '--node-mac', `node-a=${ma.mac}`, '--node-mac', `node-b=${mb.mac}`]);
+      const split = ((JSON.parse(named.out) as Json).findings as Json[]).find((f) => f.rule === 'probe-arp-multiple-macs')!;
+      assert.ok(String(split.message).includes(`${ma.mac} (node node-a, from --node-mac)`) && String(split.message).includes(`${mb.mac} (node node-b, from --node-mac)`), String(split.message));
+      const unnamed = ((report.findings as Json[]).find((f) => f.rule === 'probe-arp-multiple-macs')!).message;
+      assert.ok(!String(unnamed).includes('from --node-mac'), String(unnamed));
       // without --probe, nothing is probed
       const plain = cliIn(net, client, ['diag', '--from', dir, '-o', 'json']);
       assert.equal((JSON.parse(plain.out) as Json).probes, undefined);
@@ -214,6 +220,16 @@ describe('diag --probe folds the probes into the report', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('diag --node-mac without --probe is a usage error (exit 3), and a malformed one too', async () => {
+  const { runInProcess } = await import('../helpers/cli.js');
+  const alone = await runInProcess(['diag', '--from', 'examples/demo-cluster', '--node-mac', 'worker-1=52:54:00:12:34:56']);
+  assert.equal(alone.code, 3);
+  assert.match(alone.err, /--node-mac names who answers the probes: it needs --probe/);
+  const bad = await runInProcess(['diag', '--from', 'examples/demo-cluster', '--probe', '--node-mac', 'worker-1']);
+  assert.equal(bad.code, 3);
+  assert.match(bad.err, /--node-mac worker-1: expected NODE=MAC/);
 });
 
 describe('probe service and probe tcp (on 127.0.0.1)', () => {

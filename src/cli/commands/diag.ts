@@ -5,14 +5,14 @@ import type { KubeObject } from '../../sources/types.js';
 import { ClusterState } from '../../state/cluster-state.js';
 import { addSourceOptions, loadSource, parseDuration, type SourceOptions } from '../source.js';
 import type { Gap } from '../../sources/types.js';
-import { probeJson } from './probe.js';
+import { parseNodeMacs, probeJson } from './probe.js';
 import { analyseLogs } from '../../sources/logs.js';
 import { RULES, ruleById } from '../../rules/index.js';
 import { runRules } from '../../rules/engine.js';
 import { buildReport, exitCodeFor } from '../../report/build.js';
 import { render } from '../../renderers/index.js';
 import type { Report } from '../../report/types.js';
-import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, type CommonOptions } from '../common.js';
+import { addBgpBackendOption, addOutputOption, addReportOptions, collect, UsageError, useColor, type CommonOptions } from '../common.js';
 import { ruleCatalog } from './rules.js';
 import type { CliContext } from '../context.js';
 import { diagChecks, diagSections, type DiagReport } from '../../report/diag.js';
@@ -21,6 +21,7 @@ import { renderDiagText } from '../../renderers/diag.js';
 interface DiagOptions extends CommonOptions, SourceOptions {
   probe?: boolean;
   probeTimeout?: string;
+  nodeMac?: string[];
   namespace?: string;
   bgpBackend: 'native' | 'frr' | 'frr-k8s';
 }
@@ -43,7 +44,8 @@ export function diagCommand(ctx: CliContext): Command {
   addSourceOptions(cmd, { logs: true });
   cmd
     .option('--probe', 'also probe the network from this machine: ARP/NDP for each announced layer 2 address, an OPEN to each BGP peer')
-    .option('--probe-timeout <duration>', 'with --probe: the longest the probes may take, all together', '10s');
+    .option('--probe-timeout <duration>', 'with --probe: the longest the probes may take, all together', '10s')
+    .option('--node-mac <node=mac>', "with --probe: a node's MAC, to name who answers ARP/NDP (repeatable; besides the nodes' metallb-doctor.io/macs annotation)", collect, []);
   addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml', 'sarif', 'junit']);
   addReportOptions(cmd);
@@ -72,6 +74,8 @@ Examples:
   cmd.action(async (_local: unknown, self: Command) => {
     const opts = self.optsWithGlobals<DiagOptions>();
     for (const id of opts.disable) if (id !== '*' && !ruleById(id)) ctx.warn(`--disable ${id}: no such rule (see \`${ctx.name} rules\`)`);
+    const nodeMacs = parseNodeMacs(opts.nodeMac ?? []);
+    if (nodeMacs.size > 0 && !opts.probe) throw new UsageError('--node-mac names who answers the probes: it needs --probe');
     const { layers } = await loadSource(ctx, opts);
     ctx.phase?.('loaded');
     const state = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
@@ -79,6 +83,7 @@ Examples:
     await analyseLogs(state);
     let probeGaps: Gap[] = [];
     if (opts.probe) {
+      state.nodeMacs = nodeMacs;
       const { probeCluster } = await import('../../sources/net/cluster.js');
       const r = await probeCluster(state, { timeoutMs: parseDuration('--probe-timeout', opts.probeTimeout ?? '10s') });
       state.probes = r.probes;

@@ -64,7 +64,8 @@ export function probeLine(p: ProbeResult, state: ClusterState, paint: Paint): st
   }
 }
 
-function parseNodeMacs(list: string[]): Map<string, string> {
+/** `--node-mac NODE=MAC` options (probe, diag --probe). */
+export function parseNodeMacs(list: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const item of list) {
     const m = /^([^=]+)=(.+)$/.exec(item);
