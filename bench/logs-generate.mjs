@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { prng } from './simulate-generate.mjs';
+import { prng, writeBundle } from './simulate-generate.mjs';
 
 /** Bump when the output changes, so that cached bundles are written again. */
 const GENERATOR_VERSION = 2;
@@ -227,26 +227,7 @@ function writeResources(dir, { speakers, services, speakerPods, controllerPod })
       ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
     });
   }
-  writeFileSync(
-    join(dir, 'bundle.json'),
-    JSON.stringify(
-      {
-        format: 'metallb-doctor-bundle/v1',
-        createdAt: '2026-11-21T00:00:00Z',
-        tool: { name: 'metallb-doctor', version: 'bench' },
-        context: `bench-logs-${speakers}`,
-        kubernetesVersion: 'v1.31.2',
-        metallbNamespace: NAMESPACE,
-        captured: CAPTURED,
-        gaps: [],
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  for (const kind of CAPTURED) {
-    writeFileSync(join(dir, 'resources', `${kind.toLowerCase()}.json`), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: out[kind], metadata: { resourceVersion: '' } }, null, 4) + '\n');
-  }
+  writeBundle(dir, { createdAt: '2026-11-21T00:00:00Z', context: `bench-logs-${speakers}`, captured: CAPTURED, objects: out, metallbNamespace: NAMESPACE });
 }
 
 /**

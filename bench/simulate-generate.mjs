@@ -558,31 +558,25 @@ export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 2
 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'resources'), { recursive: true });
+  return writeBundle(dir, { createdAt: '2026-11-20T10:00:00Z', context: `bench-${nodes}-${services}-${pools}`, captured: CAPTURED, objects: out });
+}
+
+/**
+ * A bundle as `snapshot` writes it, into `dir` (its resources/ made if missing): bundle.json, and
+ * each captured kind as kubectl's layout, a List with four-space indentation (a kind of more than
+ * SHARD items in numbered parts). Returns the bytes written. Shared by the benchmarks' generators.
+ */
+export function writeBundle(dir, { createdAt, context, captured, objects, metallbNamespace = NAMESPACE }) {
+  mkdirSync(join(dir, 'resources'), { recursive: true });
   let bytes = 0;
   const write = (file, text) => {
     bytes += Buffer.byteLength(text);
     writeFileSync(file, text);
   };
-  write(
-    join(dir, 'bundle.json'),
-    JSON.stringify(
-      {
-        format: 'metallb-doctor-bundle/v1',
-        createdAt: '2026-11-20T10:00:00Z',
-        tool: { name: 'metallb-doctor', version: 'bench' },
-        context: `bench-${nodes}-${services}-${pools}`,
-        kubernetesVersion: 'v1.31.2',
-        metallbNamespace: NAMESPACE,
-        captured: CAPTURED,
-        gaps: [],
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  for (const kind of CAPTURED) {
-    // kubectl's layout: a List, four-space indentation
-    const items = out[kind];
+  const manifest = { format: 'metallb-doctor-bundle/v1', createdAt, tool: { name: 'metallb-doctor', version: 'bench' }, context, kubernetesVersion: 'v1.31.2', metallbNamespace, captured, gaps: [] };
+  write(join(dir, 'bundle.json'), JSON.stringify(manifest, null, 2) + '\n');
+  for (const kind of captured) {
+    const items = objects[kind];
     const list = (part) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: part, metadata: { resourceVersion: '' } }, null, 4) + '\n';
     if (items.length <= SHARD) write(join(dir, 'resources', `${kind.toLowerCase()}.json`), list(items));
     else for (let i = 0; i < items.length; i += SHARD) write(join(dir, 'resources', `${kind.toLowerCase()}-${pad(i / SHARD + 1, 4)}.json`), list(items.slice(i, i + SHARD)));
