@@ -6,7 +6,6 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { create as createTar } from 'tar';
 import type { Capture } from './live/capture.js';
 import type { KubeObject } from './types.js';
 import { InputError } from './types.js';
@@ -89,6 +88,7 @@ export async function writeBundle(path: string, capture: Capture): Promise<{ pat
       const top = basename(target).replace(TARBALL, '');
       const r = await writeTree(join(tmp, top), capture);
       const partial = `${target}.partial`;
+      const { create: createTar } = await import('tar');
       await createTar({ gzip: true, file: partial, cwd: tmp, portable: true }, [top]);
       await rename(partial, target);
       return { path, ...r };

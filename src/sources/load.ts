@@ -8,7 +8,6 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
-import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import type { BundleManifest, LoadIssue, LoadResult } from './types.js';
 import { InputError, sourceOf } from './types.js';
@@ -337,7 +336,9 @@ function normalizeEntryPath(p: string): string {
 }
 
 /** Streams a tarball, handing every regular file entry to onFile (which must consume or resume it). */
-function readTar(file: string, onFile: (path: string, entry: ReadEntry) => void): Promise<void> {
+async function readTar(file: string, onFile: (path: string, entry: ReadEntry) => void): Promise<void> {
+  // loaded by the runs that read a tarball, not by every run (30 ms)
+  const { Parser } = await import('tar');
   return new Promise((resolve, reject) => {
     let failed = false;
     const fail = (e: unknown) => {
