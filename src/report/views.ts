@@ -222,17 +222,24 @@ export function nodeViews(state: ClusterState): NodeView[] {
   const scopeMemo = new Set<string>();
   const listsSeen = new WeakSet<object>();
   const byName = nodesByName(a.input.nodes);
+  // the nodes not yet seen announcing: a scope looks only at those, and once none is left no scope can add one
+  const pending = new Set(byName.keys());
+  const mark = (n: string) => {
+    announcing.add(n);
+    pending.delete(n);
+  };
   for (const e of a.byService.values()) {
     const r = e.announce;
     if (!r) continue;
-    if (r.l2?.winner) announcing.add(r.l2.winner);
+    if (r.l2?.winner) mark(r.l2.winner);
     const bgp = r.bgp;
     if (!bgp || bgp.announcingCount === 0) continue;
     if (bgp.localEndpointNodes) {
       const excluded = excludedNames(bgp.excluded);
-      for (const n of bgp.localEndpointNodes) if (byName.has(n) && !excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) announcing.add(n);
+      for (const n of bgp.localEndpointNodes) if (byName.has(n) && !excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) mark(n);
       continue;
     }
+    if (pending.size === 0) continue;
     // Services of the same advertisements and exclusions announce from the same nodes: once each
     // (the announcement shares one exclusion list among them: seen once, no key to build)
     if (listsSeen.has(bgp.excluded)) continue;
@@ -241,7 +248,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     if (scopeMemo.has(k)) continue;
     scopeMemo.add(k);
     const excluded = excludedNames(bgp.excluded);
-    for (const n of byName.keys()) if (!excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) announcing.add(n);
+    for (const n of pending) if (!excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) mark(n);
   }
   return a.input.nodes.map((n) => {
     const name = n.metadata?.name ?? '';
