@@ -332,9 +332,7 @@ export function diagSections(state: ClusterState, findings: readonly Finding[], 
   const services = state
     .all('Service')
     .filter((s) => asRecord(s.spec).type === 'LoadBalancer' && inScope(s))
-    .map((s) => {
-      return serviceView(state, s, blocking, portsOf(s)) as ServiceView & { ports: string[] };
-    });
+    .map((s) => serviceView(state, s, blocking, portsOf(s)) as ServiceView & { ports: string[] });
   const crds = crdViews(state);
   const pods = podViews(state);
   const configurationStates = configStateViews(state);
