@@ -161,36 +161,68 @@ export function validateSelector(sel: unknown): string | undefined {
  * refuses the whole configuration in that case; see validateSelector).
  */
 export function matchesSelector(sel: LabelSelector | undefined | null, labels: Record<string, string> | undefined | null): boolean {
-  if (sel === undefined || sel === null) return true;
-  if (validateSelector(sel) !== undefined) return false;
-  const have = new Map<string, string>();
-  for (const [k, v] of ownEntries(labels)) if (typeof v === 'string') have.set(k, v);
-  for (const [k, v] of ownEntries(sel.matchLabels)) {
-    if (have.get(k) !== str(v)) return false;
-  }
-  for (const raw of asArray(sel.matchExpressions)) {
+  return selectorMatcher(sel)(labels);
+}
+
+/** A selector as a test of label sets: what matchesSelector does, with the selector read once. */
+export type LabelMatcher = (labels: Record<string, string> | undefined | null) => boolean;
+
+const matchAll: LabelMatcher = () => true;
+const matchNone: LabelMatcher = () => false;
+// selectors are read-only input (or built once by the caller): one compiled form per object, so a
+// selector tested against 5,000 Pods is validated (regular expressions per key) once, not 5,000 times
+const matchers = new WeakMap<object, LabelMatcher>();
+
+/** matchesSelector's test for one selector, validated and read once (and kept per selector object). */
+export function selectorMatcher(sel: LabelSelector | undefined | null): LabelMatcher {
+  if (sel === undefined || sel === null) return matchAll;
+  const cacheable = typeof sel === 'object';
+  let m = cacheable ? matchers.get(sel) : undefined;
+  if (m) return m;
+  m = compileSelector(sel);
+  if (cacheable) matchers.set(sel, m);
+  return m;
+}
+
+function compileSelector(sel: LabelSelector): LabelMatcher {
+  if (validateSelector(sel) !== undefined) return matchNone;
+  const want = ownEntries(sel.matchLabels).map(([k, v]) => [k, str(v)] as const);
+  const exprs = asArray(sel.matchExpressions).map((raw) => {
     const e = raw as Record<string, unknown>;
-    const key = str(e.key);
-    const vals = asArray(e.values).map(str);
-    const present = have.has(key);
-    switch (e.operator) {
-      case 'In':
-        if (!present || !vals.includes(have.get(key)!)) return false;
-        break;
-      case 'NotIn':
-        if (present && vals.includes(have.get(key)!)) return false;
-        break;
-      case 'Exists':
-        if (!present) return false;
-        break;
-      case 'DoesNotExist':
-        if (present) return false;
-        break;
-      default:
-        return false;
+    return { key: str(e.key), operator: e.operator, values: asArray(e.values).map(str) };
+  });
+  if (want.length === 0 && exprs.length === 0) return matchAll;
+  return (labels) => {
+    // only own string-valued labels count
+    const own = isRecord(labels) ? labels : undefined;
+    const get = (k: string): string | undefined => {
+      if (!own || !Object.prototype.hasOwnProperty.call(own, k)) return undefined;
+      const v = own[k];
+      return typeof v === 'string' ? v : undefined;
+    };
+    for (const [k, v] of want) if (get(k) !== v) return false;
+    for (const e of exprs) {
+      const have = get(e.key);
+      const present = have !== undefined;
+      switch (e.operator) {
+        case 'In':
+          if (!present || !e.values.includes(have)) return false;
+          break;
+        case 'NotIn':
+          if (present && e.values.includes(have)) return false;
+          break;
+        case 'Exists':
+          if (!present) return false;
+          break;
+        case 'DoesNotExist':
+          if (present) return false;
+          break;
+        default:
+          return false;
+      }
     }
-  }
-  return true;
+    return true;
+  };
 }
 
 /** True when any of `selectors` matches; an empty list matches everything (MetalLB's nodeSelectors). */

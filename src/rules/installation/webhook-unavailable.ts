@@ -3,7 +3,7 @@ import { defineRule, type Subject } from '../types.js';
 import { asArray, asRecord, type ClusterState } from '../../state/cluster-state.js';
 import { argValue, containers } from '../../state/installation.js';
 import { endpointCanServe } from '../../model/announce/common.js';
-import { matchesSelector, type LabelSelector } from '../../model/selectors.js';
+import { matchesSelector, selectorMatcher, type LabelSelector } from '../../model/selectors.js';
 import { cidrContainsIP, parseCIDR, parseIP } from '../../model/address.js';
 import { podDetail, podViewOf } from '../../model/pods.js';
 import { namesText } from '../../report/text.js';
@@ -113,7 +113,8 @@ function servicePods(state: ClusterState, svc: KubeObject | undefined, ns: strin
   if (!state.isCaptured('Pod', ns)) return undefined;
   const sel = serviceSelector(svc);
   if (!sel) return undefined;
-  return state.all('Pod').filter((p) => (p.metadata?.namespace ?? '') === ns && matchesSelector({ matchLabels: sel }, p.metadata?.labels));
+  const matches = selectorMatcher({ matchLabels: sel });
+  return state.all('Pod').filter((p) => (p.metadata?.namespace ?? '') === ns && matches(p.metadata?.labels));
 }
 
 interface Readiness {
