@@ -68,7 +68,8 @@ export class ClusterState {
   readonly controllerRunning: boolean;
   private readonly fromCluster: { all: boolean; roots: string[] };
 
-  private readonly byKey = new Map<string, KubeObject>();
+  /** every object by kind/namespace/name key (the merge's own map) */
+  private readonly byKey: Map<string, KubeObject>;
   private readonly byKind = new Map<string, KubeObject[]>();
   private readonly servicesByIP = new Map<string, KubeObject[]>();
   private readonly nodesByLabel = new Map<string, Map<string, KubeObject[]>>();
@@ -78,8 +79,9 @@ export class ClusterState {
 
   constructor(layers: StateLayer[], opts: StateOptions = {}) {
     const m = mergeLayers(layers);
+    this.byKey = m.objects;
     this.objects = [...m.objects.values()];
-    for (const [k, obj] of m.objects) this.index(k, obj);
+    for (const obj of this.objects) this.indexKind(obj);
     this.duplicates = m.duplicates;
     this.fromCluster = m.fromCluster;
     this.loadIssues = m.issues;
@@ -107,13 +109,15 @@ export class ClusterState {
       this.legacy = deriveLegacyConfig(this.metallb.configMap);
       this.loadIssues = [...this.loadIssues, ...this.legacy.issues];
       this.objects = [...this.objects, ...this.legacy.objects];
-      for (const obj of this.legacy.objects) this.index(key(obj.kind, obj.metadata?.namespace, obj.metadata?.name), obj);
+      for (const obj of this.legacy.objects) {
+        this.byKey.set(key(obj.kind, obj.metadata?.namespace, obj.metadata?.name), obj);
+        this.indexKind(obj);
+      }
     }
     this.visible.clear();
   }
 
-  private index(k: string, obj: KubeObject): void {
-    this.byKey.set(k, obj);
+  private indexKind(obj: KubeObject): void {
     const kind = stateKind(obj.apiVersion, obj.kind) ?? obj.kind;
     let list = this.byKind.get(kind);
     if (!list) this.byKind.set(kind, (list = []));
@@ -137,8 +141,16 @@ export class ClusterState {
     if (this.fromCluster.all) return true;
     if (this.fromCluster.roots.length === 0) return false;
     const file = sourceOf(obj)?.file;
-    return file !== undefined && this.fromCluster.roots.some((r) => file.startsWith(r));
+    if (file === undefined) return false;
+    // objects come file by file: the answer for the last file is the next object's too
+    if (file !== this.lastFile) {
+      this.lastFile = file;
+      this.lastFileFromCluster = this.fromCluster.roots.some((r) => file.startsWith(r));
+    }
+    return this.lastFileFromCluster;
   }
+  private lastFile?: string;
+  private lastFileFromCluster = false;
 
   /**
    * Whether the input holds every object of the kind (absent means none exist), or, with a
@@ -288,7 +300,8 @@ function mergeLayers(layers: StateLayer[]): Merged {
     if (layer.load.logs) m.logs.push(...layer.load.logs);
     if (layer.load.metrics) m.metrics.push(...layer.load.metrics);
     m.bundle = layer.load.bundle ?? m.bundle;
-    const inLayer = new Set<string>();
+    // what this layer defined so far: a duplicate within one input is only reported for manifests
+    const inLayer = layer.kind === 'manifests' ? new Set<string>() : undefined;
     if (layer.kind === 'cluster') m.fromCluster.all = true;
     else if (layer.load.bundleRoot !== undefined) m.fromCluster.roots.push(layer.load.bundleRoot);
     for (const obj of layer.load.objects) {
@@ -302,9 +315,11 @@ function mergeLayers(layers: StateLayer[]): Merged {
       // generateName objects are new objects each time they are created: never the same one
       const k = typeof name === 'string' && name ? key(kind, ns, name) : `\u0001${unnamed++}`;
       const earlier = m.objects.get(k);
-      if (earlier && inLayer.has(k) && layer.kind === 'manifests') m.duplicates.push({ shadowed: earlier, by: obj });
-      inLayer.add(k);
-      m.objects.delete(k); // keep the replacing object's file order
+      if (inLayer) {
+        if (earlier && inLayer.has(k)) m.duplicates.push({ shadowed: earlier, by: obj });
+        inLayer.add(k);
+      }
+      if (earlier) m.objects.delete(k); // keep the replacing object's file order
       m.objects.set(k, obj);
     }
     for (const kind of capturedKinds(layer)) m.captured.add(kind);

@@ -16,7 +16,7 @@ export default defineRule({
     const derived = new Set(state.legacy?.objects ?? []);
     for (const obj of state.objects) {
       // objects converted from a legacy ConfigMap are checked through the legacy parser below
-      if (derived.has(obj)) continue;
+      if (derived.size > 0 && derived.has(obj)) continue;
       // what a cluster holds passed the API server's validation: only MetalLB's kinds can still
       // hold what MetalLB fails to decode, or what an older release's CRD did not validate
       if (state.isFromCluster(obj) && !isMetalLBObject(obj)) continue;
