@@ -6,7 +6,8 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
 import { argValue, containers, versionAtLeast, versionBefore } from '../state/installation.js';
 import { normalizeBGPPeer } from './bgppeer-conversion.js';
-import { announce, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
+import { announceAt, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
+import { parseIP, type IP } from './address.js';
 import { excludedNames } from './announce/common.js';
 import { simulationOf } from './simulation.js';
 import type { ServiceResult } from './allocator/index.js';
@@ -162,14 +163,6 @@ export function refusesSharedIPSelectors(version: string | undefined): boolean {
   return versionAtLeast(version, 0, 16, 2) ?? true;
 }
 
-/** The Service as the speakers see it once the controller wrote its addresses to status. */
-function withIngress(svc: KubeObject, ips: readonly string[]): KubeObject {
-  const status = asRecord(svc.status);
-  const current = asArray(asRecord(status.loadBalancer).ingress).map((i) => asRecord(i).ip);
-  if (current.length === ips.length && current.every((ip, i) => ip === ips[i])) return svc;
-  return { ...svc, status: { ...status, loadBalancer: { ingress: ips.map((ip) => ({ ip })) } } };
-}
-
 export function announcementOf(state: ClusterState): Announcement {
   let a = cache.get(state);
   if (a) return a;
@@ -181,8 +174,12 @@ export function announcementOf(state: ClusterState): Announcement {
   for (const [svc, result] of sim.byService) {
     const entry: ServiceAnnouncement = { svc, result };
     if ((result.state === 'allocated' || result.state === 'kept') && result.ips.length > 0) {
-      const r = announce(input, withIngress({ ...svc, metadata: { ...svc.metadata, namespace: svc.metadata?.namespace || 'default' } }, result.ips));
-      entry.announce = r;
+      // the speakers read the addresses the controller writes to the status: the allocator's,
+      // already in Go's canonical text
+      const parsed = result.ips.map((t) => parseIP(t));
+      entry.announce = parsed.every((ip) => ip !== undefined)
+        ? announceAt(input, svc, svc.metadata?.namespace || 'default', parsed as IP[], [...result.ips])
+        : { ips: [], reason: 'invalidIP' };
     }
     byService.set(svc, entry);
   }
@@ -238,8 +235,8 @@ function computeAnnouncingNodes(a: Announcement, r: AnnounceResult): { l2?: stri
         .filter((n) => index.has(n) && !excluded.has(n) && b.advertisements.some((s) => inScope(s, n)) && hasRunningSpeaker(a, n))
         .sort((x, y) => index.get(x)! - index.get(y)!);
     } else {
-      // Cluster policy: every eligible node of the advertisements; the same for every Service of
-      // those advertisements (their exclusions are one shared list), so computed once for them all
+      // Cluster policy: every eligible node of the advertisements; the same for every Service whose
+      // advertisements select the same nodes (their exclusions are one shared list), so computed once for them all
       let hit = clusterAnnouncers.get(b.excluded);
       if (!hit) {
         const excluded = excludedNames(b.excluded);

@@ -241,7 +241,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     }
     if (pending.size === 0) continue;
     // Services of the same advertisements and exclusions announce from the same nodes: once each
-    // (the announcement shares one exclusion list among them: seen once, no key to build)
+    // (the announcement shares one exclusion list among advertisements of the same nodes: seen once, no key to build)
     if (listsSeen.has(bgp.excluded)) continue;
     listsSeen.add(bgp.excluded);
     const k = bgp.advertisements.map((s) => s.name).join('\u0000') + '\u0001' + bgp.excluded.map((x) => x.node).join('\u0000');

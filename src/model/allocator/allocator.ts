@@ -210,6 +210,14 @@ function portKey(p: Port): string {
   return `${p.proto}/${p.port}`;
 }
 
+function sameAlloc(a: Alloc, pool: string, ips: readonly IP[], ports: readonly Port[], key: SharingKey): boolean {
+  if (a.pool !== pool || a.key.sharing !== key.sharing || a.key.backend !== key.backend) return false;
+  if (a.ips.length !== ips.length || a.ports.length !== ports.length) return false;
+  for (let i = 0; i < ips.length; i++) if (a.ips[i]!.family !== ips[i]!.family || a.ips[i]!.value !== ips[i]!.value) return false;
+  for (let i = 0; i < ports.length; i++) if (a.ports[i]!.proto !== ports[i]!.proto || a.ports[i]!.port !== ports[i]!.port) return false;
+  return true;
+}
+
 function ipFamilyOf(ip: IP): ServiceFamily {
   return ip.family === 4 ? 'ipv4' : 'ipv6';
 }
@@ -428,6 +436,10 @@ export class Allocator {
       const err = this.checkSharing(svc.key, ip, svc.ports, key);
       if (err) return { ok: false, error: err };
     }
+    // the Service already holds exactly this (a running controller held it, and now reprocesses
+    // it): releasing and taking it again would leave every set as it is
+    const held = this.allocated.get(svc.key);
+    if (held && sameAlloc(held, pool.name, real, svc.ports, key)) return { ok: true, value: real };
     this.assignInternal(svc.key, { pool: pool.name, ips: [...real], ports: [...svc.ports], key });
     return { ok: true, value: real };
   }

@@ -134,16 +134,9 @@ export function goQuoteList(items: readonly string[]): string {
   return `[${items.map(goQuote).join(' ')}]`;
 }
 
-const texts = new WeakMap<IP, string>();
-/** net.IP.String(), with Go's "<nil>" for a missing address; memoised per IP object (the allocator reuses them). */
+/** net.IP.String(), with Go's "<nil>" for a missing address. */
 export function ipText(ip: IP | undefined): string {
-  if (!ip) return '<nil>';
-  let t = texts.get(ip);
-  if (t === undefined) {
-    t = formatIP(ip);
-    texts.set(ip, t);
-  }
-  return t;
+  return ip ? formatIP(ip) : '<nil>';
 }
 
 export function ipsText(ips: readonly (IP | undefined)[]): string {

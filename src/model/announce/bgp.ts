@@ -64,7 +64,9 @@ export interface BGPResult {
   otherAdvertisements: NodeScope[];
   /**
    * Nodes inside the advertisements' scopes that withdraw for a node-specific reason
-   * (conflictingAdvertisements, nodeNetworkUnavailable, nodeLabeledExcludeBalancers).
+   * (conflictingAdvertisements, nodeNetworkUnavailable, nodeLabeledExcludeBalancers). One list
+   * is shared by every result whose matching advertisements select the same nodes (one
+   * advertisement, or the same ones of a pool): memos of what depends only on those nodes key on it.
    */
   excluded: { node: string; reason: BGPReason }[];
   /** externalTrafficPolicy Local: only these nodes (with a serving local endpoint) can announce */
@@ -142,18 +144,20 @@ interface NodeScopeInfo {
   eligible: ReadonlySet<string>;
   reasons: ReadonlySet<BGPReason>;
 }
-const scopes = new WeakMap<AnnounceInput, WeakMap<KubeObject, Map<string, NodeScopeInfo>>>();
+const scopes = new WeakMap<AnnounceInput, WeakMap<object, Map<string, NodeScopeInfo>>>();
 function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly KubeObject[], conflicting: (idx: number[]) => boolean): NodeScopeInfo {
   let perInput = scopes.get(input);
   if (!perInput) scopes.set(input, (perInput = new WeakMap()));
-  // one advertisement cannot conflict with itself, so its scope is the same in every pool it selects
-  const owner = matching.length === 1 ? matching[0]! : pool;
+  const sets = matching.map((a) => nodeSetOf(a, input.nodes).names);
+  // one advertisement cannot conflict with itself, so its scope depends on its node set alone:
+  // the same in every pool it selects, and for every advertisement of the same set (those without
+  // nodeSelectors share one, so a BGP pool per advertisement splits 5,000 nodes once, not per pool)
+  const owner: object = sets.length === 1 ? sets[0]! : pool;
   let perPool = perInput.get(owner);
   if (!perPool) perInput.set(owner, (perPool = new Map()));
-  const k = matching.length === 1 ? '' : matching.map(nameOf).join('\u0000');
+  const k = sets.length === 1 ? '' : matching.map(nameOf).join('\u0000');
   let info = perPool.get(k);
   if (info) return info;
-  const sets = matching.map((a) => nodeSetOf(a, input.nodes).names);
   // one advertisement (the usual case): its own node set, not a copy
   let union: ReadonlySet<string>;
   if (sets.length === 1) union = sets[0]!;

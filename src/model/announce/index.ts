@@ -65,10 +65,18 @@ export function announce(input: AnnounceInput, service: KubeObject): AnnounceRes
     if (!ip) return { ips: [], reason: 'invalidIP' };
     parsed.push(ip);
   }
-  const ips = parsed.map(formatIP);
+  return announceAt(input, service, service.metadata?.namespace ?? 'default', parsed, parsed.map(formatIP));
+}
+
+/**
+ * announce for a Service whose ingress IPs are known (parsed, and as Go's canonical text), read
+ * as if in `namespace`: the allocator's answer needs neither a copy of the Service with it in the
+ * status nor a parse of its own text.
+ */
+export function announceAt(input: AnnounceInput, service: KubeObject, namespace: string, parsed: readonly IP[], ips: string[]): AnnounceResult {
   const pool = poolForIPs(input.pools, parsed);
   if (!pool) return { ips, reason: 'ipNotAllowed' };
-  const endpoints = endpointsOf(input.endpointSlices(service.metadata?.namespace ?? 'default', nameOf(service)));
+  const endpoints = endpointsOf(input.endpointSlices(namespace, nameOf(service)));
   const bgp = decideBGP(input, service, pool, ips, endpoints);
   const result: AnnounceResult = { pool: nameOf(pool), ips, bgp };
   if (!input.disableLayer2) result.l2 = electL2(input, service, pool, ips, endpoints);

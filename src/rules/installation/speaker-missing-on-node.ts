@@ -52,7 +52,7 @@ function affectedByNode(a: Announcement, state: ClusterState, missing: ReadonlyS
     const would = (b.localEndpointNodes ?? names).filter((n) => missing.has(n) && !excludedHere.has(n) && b.advertisements.some((s) => inScope(s, n)));
     if (would.length === 0) continue;
     // the Service must be left without any BGP announcer; under Cluster policy that is the same for
-    // every Service sharing these advertisements (their one exclusion list), and one announcer is enough to know
+    // every Service whose advertisements select these nodes (their one exclusion list), and one announcer is enough to know
     let silent = b.localEndpointNodes ? undefined : clusterSilent.get(b.excluded);
     if (silent === undefined) {
       const excluded = excludedNames(b.excluded);
