@@ -58,6 +58,9 @@ class LazySource implements ObjectSource {
   }
 }
 
+/** The position table of an item whose positions are found lazily: never read. */
+const NO_POSITIONS: PositionMap = { pos: 0, fields: new Map() };
+
 function makeObject(v: Obj, pm: PositionMap, file: string, docIndex: number, listIndex?: number, lazy?: LazyFilePositions): KubeObject {
   if (v.kind === 'Secret') dropSecretValues(v);
   // Every later layer reads obj.metadata.name: a missing or mistyped metadata becomes {} (the
@@ -101,7 +104,8 @@ export function collectObjects(parsed: ParsedText, file: string, out: ObjectsOut
           continue;
         }
         if (it.kind === 'Secret') secretItems.add(i);
-        const pm = doc.items?.[i] ?? { pos: doc.pos, fields: new Map<string, number>() };
+        // (positions found later need no table now)
+        const pm = doc.items?.[i] ?? (lazy ? NO_POSITIONS : { pos: doc.pos, fields: new Map<string, number>() });
         out.objects.push(makeObject(it, pm, file, doc.docIndex, i, lazy));
       }
     } else {

@@ -269,22 +269,22 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
   else noEndpoints = ns.eligible.size > 0;
 
   const prefixes: BGPPrefix[] = [];
-  const seen = new Set<string>();
+  // one address and one advertisement (the usual case) cannot repeat a prefix: no set to keep
+  const seen = ips.length * g.parsed.length > 1 ? new Set<string>() : undefined;
   for (const ip of ips) {
     for (let i = 0; i < g.parsed.length; i++) {
       const p = g.parsed[i]!;
       const prefix = masked(ip, p.aggregationLength, p.aggregationLengthV6);
       if (!prefix) continue;
-      const key = `${prefix}\u0000${i}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      prefixes.push({
-        prefix,
-        advertisement: p.name,
-        ...(p.localPref !== 0 ? { localPref: p.localPref } : {}),
-        communities: [...g.communities[i]!],
-        peers: p.peers.length > 0 ? [...p.peers] : 'all',
-      });
+      if (seen) {
+        const key = `${prefix}\u0000${i}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      const communities = [...g.communities[i]!];
+      const peers = p.peers.length > 0 ? [...p.peers] : 'all';
+      // the fields in one order, localPref only when set
+      prefixes.push(p.localPref !== 0 ? { prefix, advertisement: p.name, localPref: p.localPref, communities, peers } : { prefix, advertisement: p.name, communities, peers });
     }
   }
 
