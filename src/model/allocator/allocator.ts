@@ -311,7 +311,7 @@ export class Allocator {
     this.deferred = undefined;
     this.allocated.set(svcKey, alloc);
     const use = this.poolUse.get(alloc.pool)!;
-    use.cache.clear();
+    if (use.cache.size > 0) use.cache.clear(); // clear() allocates a fresh table even when empty
     if (use.sharedName) use.plain4 = use.plain6 = undefined;
     use.version++;
     for (const ip of alloc.ips) {
@@ -383,7 +383,7 @@ export class Allocator {
     this.allocated.delete(svcKey);
     const use = this.poolUse.get(al.pool);
     if (use) {
-      use.cache.clear();
+      if (use.cache.size > 0) use.cache.clear();
       if (use.sharedName) use.plain4 = use.plain6 = undefined;
       use.version++;
     }

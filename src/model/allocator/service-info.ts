@@ -62,10 +62,13 @@ function strMap(v: unknown): Record<string, string> {
 
 /** valueForAnnotation: the metallb.io key wins when present, even with an empty value. */
 export function annotationValue(annotations: Record<string, string>, name: string): string {
-  const stable = `metallb.io/${name}`;
-  if (Object.prototype.hasOwnProperty.call(annotations, stable)) return annotations[stable]!;
-  return annotations[`${DEPRECATED_PREFIX}${name}`] ?? '';
+  let keys = annotationKeys.get(name);
+  if (!keys) annotationKeys.set(name, (keys = [`metallb.io/${name}`, `${DEPRECATED_PREFIX}${name}`]));
+  if (Object.prototype.hasOwnProperty.call(annotations, keys[0])) return annotations[keys[0]]!;
+  return Object.prototype.hasOwnProperty.call(annotations, keys[1]) ? annotations[keys[1]]! : '';
 }
+// the two keys of each annotation name, built once (a handful of names, asked per Service)
+const annotationKeys = new Map<string, readonly [string, string]>();
 
 /** What the input lacks and the caller stands in (a manifest has no clusterIPs, may have no namespace). */
 export interface ServiceStandIn {
