@@ -142,7 +142,9 @@ export function allocate(input: AllocationInput): AllocationOutput {
       r.reason = 'notLoadBalancer';
     } else todo.push(i);
   });
-  const held = input.running ? new Set(todo.filter((i) => infos[i]!.statusIPs.length > 0 && a.poolFor(infos[i]!.statusIPs.map((t) => parseIP(t))) !== undefined)) : undefined;
+  // each Service's status addresses, parsed once for the hold, the sort and convergeBalancer (IPs are never changed)
+  const statusParsed = infos.map((info) => info.statusIPs.map((t) => parseIP(t)));
+  const held = input.running ? new Set(todo.filter((i) => statusParsed[i]!.length > 0 && a.poolFor(statusParsed[i]!) !== undefined)) : undefined;
   todo.sort((x, y) => {
     if (held && held.has(x) !== held.has(y)) return held.has(x) ? -1 : 1;
     const d = infos[y]!.statusIPs.length - infos[x]!.statusIPs.length;
@@ -160,10 +162,10 @@ export function allocate(input: AllocationInput): AllocationOutput {
   const fallback = pools.filter((p) => p.autoAssign && !p.serviceAllocation);
 
   // a running controller holds every address still inside a pool before it reprocesses anyone
-  if (held) for (const i of todo) if (held.has(i)) a.hold(infos[i]!, infos[i]!.statusIPs.map((t) => parseIP(t)));
+  if (held) for (const i of todo) if (held.has(i)) a.hold(infos[i]!, statusParsed[i]!);
 
   for (const i of todo) {
-    converge(a, infos[i]!, results[i]!, pools, pinnedCandidates, fallback);
+    converge(a, infos[i]!, results[i]!, pools, pinnedCandidates, fallback, statusParsed[i]!);
     if (input.deprecatedAnnotationEvents !== false) deprecatedAnnotationEvents(infos[i]!, results[i]!);
     if (nsUnknown) (results[i]!.notes ??= []).push(NS_NOT_CAPTURED);
   }
@@ -223,7 +225,7 @@ function sameIPSet(x: readonly IP[], y: readonly IP[]): boolean {
 }
 
 /** convergeBalancer for one LoadBalancer Service of the right class. */
-function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool[], pinned: Pool[], fallback: Pool[]): void {
+function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool[], pinned: Pool[], fallback: Pool[], statusParsed?: readonly (IP | undefined)[]): void {
   const warn = (reason: string, message: string) => r.events.push({ type: 'Warning', reason, message });
   const normal = (reason: string, message: string) => r.events.push({ type: 'Normal', reason, message });
   const stop = (reason: string, message?: string) => {
@@ -240,7 +242,7 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
   if (pools.length === 0) return clearStop('noPools', 'no IPAddressPool: MetalLB clears the Service');
   if (info.clusterIPs.length === 0) return clearStop('noClusterIP', 'no clusterIP(s): the IP family cannot be determined');
 
-  let lbIPs: (IP | undefined)[] = info.statusIPs.map((t) => parseIP(t));
+  let lbIPs: (IP | undefined)[] = statusParsed ? [...statusParsed] : info.statusIPs.map((t) => parseIP(t));
   if (info.policy === 'RequireDualStack' && rawClusterIPs(info).length < 2) {
     const msg = `Service requires dual stack but not enough clusterips [${rawClusterIPs(info).join(' ')}]`;
     warn('not enough clusterips', msg);
