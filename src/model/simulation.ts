@@ -257,13 +257,30 @@ export const CAUSE_RULE: Record<PendingCauseKind, string | undefined> = {
   other: undefined,
 };
 
+/** The pending handled Services with their causes, found once per simulation (nine rules ask, one cause each). */
+function pendingOf(state: ClusterState): { uncertain: boolean; pending: readonly { h: HandledService; cause: PendingCause }[] } {
+  const sim = simulationOf(state);
+  let hit = pendingMemo.get(sim);
+  if (!hit) {
+    const pending: { h: HandledService; cause: PendingCause }[] = [];
+    for (const h of handledServices(state)) {
+      if (h.result.state !== 'pending') continue;
+      const cause = pendingCause(state, h.svc);
+      if (cause) pending.push({ h, cause });
+    }
+    hit = { uncertain: sim.output.services.some((r) => r.alternatives && r.alternatives.length > 1), pending };
+    pendingMemo.set(sim, hit);
+  }
+  return hit;
+}
+const pendingMemo = new WeakMap<Simulation, ReturnType<typeof pendingOf>>();
+
 /** The handled Services the allocator leaves pending for one cause, with what to quote. */
 export function pendingFor(state: ClusterState, kind: PendingCauseKind): { svc: KubeObject; result: ServiceResult; info: ServiceInfo; cause: PendingCause; evidence: string[] }[] {
   const out = [];
-  const uncertain = allocationOf(state).services.some((r) => r.alternatives && r.alternatives.length > 1);
-  for (const h of handledServices(state)) {
-    const cause = pendingCause(state, h.svc);
-    if (cause?.kind !== kind) continue;
+  const { uncertain, pending } = pendingOf(state);
+  for (const { h, cause } of pending) {
+    if (cause.kind !== kind) continue;
     const evidence = [`MetalLB's controller: Warning AllocationFailed "${h.result.message}"`, ...(h.result.notes ?? [])];
     if (uncertain && (kind === 'pool-exhausted' || kind === 'sharing-conflict' || kind === 'requested-ip-in-use')) {
       evidence.push("MetalLB's pool choice for some Services is not deterministic, and Services compete in processing order: the real controller may have decided differently");

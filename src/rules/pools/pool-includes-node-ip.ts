@@ -13,7 +13,6 @@ interface NodeAddress {
   node: string;
   type: string;
   ip: IP;
-  text: string;
 }
 
 /** The InternalIP/ExternalIP addresses of the Nodes, as status.addresses lists them. */
@@ -25,7 +24,7 @@ export function nodeAddresses(nodes: readonly KubeObject[]): NodeAddress[] {
       const r = asRecord(a);
       if (typeof r.type !== 'string' || !ADDRESS_TYPES.includes(r.type) || typeof r.address !== 'string') continue;
       const ip = parseIP(r.address.trim());
-      if (ip) out.push({ node: name, type: r.type, ip, text: formatIP(ip) });
+      if (ip) out.push({ node: name, type: r.type, ip });
     }
   }
   return out;
@@ -67,15 +66,16 @@ export default defineRule({
     if (refs.length === 0) return;
     const index = RangeIndex.of(refs.flatMap((r) => r.entry.cidrs.map((c) => ({ ...cidrRange(c), owner: r }))));
 
-    // entry -> the node addresses it would hand out, in Node order
-    const hits = new Map<PoolEntryRef, NodeAddress[]>();
+    // entry -> the node addresses it would hand out, in Node order (with their text: only these are shown)
+    const hits = new Map<PoolEntryRef, (NodeAddress & { text: string })[]>();
     for (const a of addrs) {
       for (const ref of entriesHolding(refs, index, a.ip)) {
         // avoidBuggyIPs: MetalLB never hands out an IPv4 .0 or .255, so such a node address is safe
         if (parsePool(ref.pool).avoidBuggyIPs && isBuggyIP(a.ip)) continue;
+        const hit = { ...a, text: formatIP(a.ip) };
         const l = hits.get(ref);
-        if (l) l.push(a);
-        else hits.set(ref, [a]);
+        if (l) l.push(hit);
+        else hits.set(ref, [hit]);
       }
     }
     const v0150 = /^v?0\.15\.0$/.test(state.metallb.version ?? '');
