@@ -4,6 +4,8 @@
 // every operation is arithmetic: nothing here enumerates a pool, so an IPv6 /48 costs what a
 // /30 costs.
 
+import { trimmed } from '../sources/compact.js';
+
 export type Family = 4 | 6;
 
 /** One address. An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) is family 4, as Go's To4() sees it. */
@@ -314,7 +316,8 @@ export function parsePoolEntry(text: string): PoolEntryParse {
   const range: AddressRange = { family: start.family, first: start.value, last: end.value };
   return {
     ok: true,
-    entry: { text, kind: 'range', family: start.family, range, cidrs: rangeToCIDRs(range), hostBitsSet: false, mixedFamilies: false },
+    // a pool's entries are kept for the run: the CIDR list at its size
+    entry: { text, kind: 'range', family: start.family, range, cidrs: trimmed(rangeToCIDRs(range)), hostBitsSet: false, mixedFamilies: false },
   };
 }
 

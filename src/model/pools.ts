@@ -2,6 +2,7 @@
 // with ParseCIDR's semantics. The full config parse (config.For) builds on this.
 import type { KubeObject } from '../sources/types.js';
 import { parsePoolEntry, type PoolEntry, type PoolEntryParse } from './address.js';
+import { trimmed } from '../sources/compact.js';
 
 export interface PoolEntryResult {
   /** index in spec.addresses */
@@ -42,8 +43,9 @@ export function parsePool(pool: KubeObject): ParsedPool {
     // CRD default: autoAssign true; avoidBuggyIPs false
     autoAssign: spec.autoAssign !== false,
     avoidBuggyIPs: spec.avoidBuggyIPs === true,
-    entries,
-    valid,
+    // kept for the run: rules read the pools again and again
+    entries: trimmed(entries),
+    valid: trimmed(valid),
   };
   cache.set(pool, parsed);
   return parsed;

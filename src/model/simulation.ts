@@ -24,29 +24,55 @@ export const ASSUMED_CLUSTER_IP =
 export const ASSUMED_NAMESPACE = 'the Service has no namespace in the input: taken to be "default"';
 
 /**
+ * The caveats of the stand-ins, one frozen list per combination, shared by every Service it
+ * applies to (a manifest set's 15,000 Services would otherwise each hold a list of its own).
+ */
+const STAND_IN_NOTES: Record<'none' | 'clusterIP' | 'namespace' | 'both', readonly string[]> = {
+  none: Object.freeze([]),
+  clusterIP: Object.freeze([ASSUMED_CLUSTER_IP]),
+  namespace: Object.freeze([ASSUMED_NAMESPACE]),
+  both: Object.freeze([ASSUMED_CLUSTER_IP, ASSUMED_NAMESPACE]),
+};
+
+/**
  * Services from manifests have no clusterIP (the API server assigns it) and may lack a namespace:
  * without them MetalLB's controller would not even look at them, so we stand in plausible values
  * (documentation addresses, never compared with anything) and note it.
  */
-function completeService(svc: KubeObject): { standIn?: ServiceStandIn; notes: string[] } {
+function completeService(svc: KubeObject): { standIn?: ServiceStandIn; notes: readonly string[] } {
   const spec = asRecord(svc.spec);
-  const notes: string[] = [];
-  const standIn: ServiceStandIn = {};
   const hasIPs = (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0) || (typeof spec.clusterIP === 'string' && spec.clusterIP !== '');
-  if (!hasIPs && spec.type === 'LoadBalancer') {
+  const noClusterIP = !hasIPs && spec.type === 'LoadBalancer';
+  const noNamespace = !svc.metadata?.namespace;
+  if (!noClusterIP && !noNamespace) return { notes: STAND_IN_NOTES.none };
+  let families: unknown[] = [];
+  if (noClusterIP) {
     const fams = (Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []).filter((f) => f === 'IPv4' || f === 'IPv6');
-    let families = fams.length > 0 ? fams : ['IPv4'];
+    families = fams.length > 0 ? fams : ['IPv4'];
     if (spec.ipFamilyPolicy === 'RequireDualStack' && families.length < 2) families = families[0] === 'IPv6' ? ['IPv6', 'IPv4'] : ['IPv4', 'IPv6'];
     if (spec.ipFamilyPolicy !== 'RequireDualStack' && spec.ipFamilyPolicy !== 'PreferDualStack') families = families.slice(0, 1);
-    standIn.clusterIPs = families.slice(0, 2).map((f) => (f === 'IPv6' ? 'fd00:10:96::a' : '10.96.0.10'));
-    notes.push(ASSUMED_CLUSTER_IP);
-  }
-  if (!svc.metadata?.namespace) {
-    standIn.namespace = 'default';
-    notes.push(ASSUMED_NAMESPACE);
   }
   // no copy of the Service: the allocator reads the stand-ins beside it
-  return notes.length > 0 ? { standIn, notes } : { notes };
+  return { standIn: sharedStandIn(families.slice(0, 2), noNamespace), notes: STAND_IN_NOTES[noClusterIP && noNamespace ? 'both' : noClusterIP ? 'clusterIP' : 'namespace'] };
+}
+
+const standIns = new Map<string, ServiceStandIn>();
+
+/**
+ * The stand-in for these families (none: the Service has its clusterIPs) and namespace, one per
+ * combination: the allocator and the Service infos only read it, and its clusterIPs list is each
+ * info's, so 15,000 Services share a handful instead of holding one each.
+ */
+function sharedStandIn(families: unknown[], noNamespace: boolean): ServiceStandIn {
+  const key = `${families.join(',')}/${noNamespace}`;
+  let standIn = standIns.get(key);
+  if (!standIn) {
+    standIn = {};
+    if (families.length > 0) standIn.clusterIPs = Object.freeze(families.map((f) => (f === 'IPv6' ? 'fd00:10:96::a' : '10.96.0.10'))) as string[];
+    if (noNamespace) standIn.namespace = 'default';
+    standIns.set(key, Object.freeze(standIn));
+  }
+  return standIn;
 }
 
 export function simulationOf(state: ClusterState): Simulation {
@@ -70,7 +96,9 @@ export function simulationOf(state: ClusterState): Simulation {
   // the stand-ins' caveats go first in each result's notes
   output.services.forEach((r, i) => {
     const own = completed[i]!.notes;
-    if (own.length > 0) r.notes = [...own, ...(r.notes ?? [])];
+    // the shared list itself when the allocator has no notes of its own: nothing writes a result's
+    // notes once the simulation is built (and it is frozen, so nothing can)
+    if (own.length > 0) r.notes = r.notes ? [...own, ...r.notes] : (own as string[]);
   });
   const byService = new Map<KubeObject, ServiceResult>();
   const info = new Map<KubeObject, ServiceInfo>();

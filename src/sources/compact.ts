@@ -106,3 +106,12 @@ export function intern(s: string): string {
   if (strings.size < MAX_INTERNED) strings.set(copy, copy);
   return copy;
 }
+
+/**
+ * The list copied at its length. An array grown by push (or made by filter) reserves 17 slots for
+ * its first element: 136 bytes of nothing, which lists kept for a whole run, one or two per object
+ * of a large input, would each hold (4 MB over 15,000 Services).
+ */
+export function trimmed<T>(list: T[]): T[] {
+  return list.slice();
+}

@@ -118,6 +118,16 @@ interface UsedIP {
   sharing: string | undefined;
 }
 
+/**
+ * One value per family, IPv4's then IPv6's (see familyIndex). An object keyed 4 and 6 would read
+ * better, but V8 keeps such keys in a dictionary of their own: 250 bytes, three per pool.
+ */
+type PerFamily<T> = [T, T];
+
+function familyIndex(family: Family): 0 | 1 {
+  return family === 4 ? 0 : 1;
+}
+
 interface PoolUse {
   /** ip key -> number of users */
   ips: Map<string, UsedIP>;
@@ -126,24 +136,25 @@ interface PoolUse {
    * having no sharing key (those carrying a sharing key and a user). Kept up to date on every
    * change of an address's state, so a first-free search needs no scan of the used set.
    */
-  plainBlocked: Record<Family, IP[]>;
+  plainBlocked: PerFamily<IP[]>;
   /**
    * plainBlocked's addresses carrying a non-empty sharing key, by that key: the only ones that
    * may not block a Service with a sharing key (which otherwise sees what a keyless one sees).
+   * Made when first needed, as are plainSet's and cache: many pools never need them.
    */
-  bySharing: Map<string, Set<UsedIP>>;
+  bySharing: Map<string, Set<UsedIP>> | undefined;
   /** the values of plainBlocked, for membership */
-  plainSet: Record<Family, Set<bigint>>;
+  plainSet: PerFamily<Set<bigint> | undefined>;
   /**
    * Per family, an index in allocation order below which every candidate address is in
    * plainBlocked: the plain first-free search resumes there instead of starting over. Lowered
    * when an address is unblocked. Unused when sharedName.
    */
-  plainFrom: Record<Family, bigint>;
+  plainFrom: PerFamily<bigint>;
   /** the one pool bearing this name (undefined when sharedName) */
   pool: Pool | undefined;
   /** first usable address per family and blocking signature; emptied when the pool changes */
-  cache: Map<string, IP | null>;
+  cache: Map<string, IP | null> | undefined;
   /**
    * The same for a Service without sharing key: firstFree over plainBlocked, so kept until that
    * list changes in a way that can move the answer (the answer itself gets blocked, or any
@@ -262,12 +273,12 @@ export class Allocator {
       }
       this.poolUse.set(p.name, {
         ips: new Map(),
-        plainBlocked: { 4: [], 6: [] },
-        bySharing: new Map(),
-        plainSet: { 4: new Set(), 6: new Set() },
-        plainFrom: { 4: 0n, 6: 0n },
+        plainBlocked: [[], []],
+        bySharing: undefined,
+        plainSet: [undefined, undefined],
+        plainFrom: [0n, 0n],
         pool: prev ? undefined : p,
-        cache: new Map(),
+        cache: undefined,
         sharedName: prev !== undefined,
         version: 0,
       });
@@ -311,7 +322,7 @@ export class Allocator {
     this.deferred = undefined;
     this.allocated.set(svcKey, alloc);
     const use = this.poolUse.get(alloc.pool)!;
-    if (use.cache.size > 0) use.cache.clear(); // clear() allocates a fresh table even when empty
+    if (use.cache?.size) use.cache.clear(); // clear() allocates a fresh table even when empty
     if (use.sharedName) use.plain4 = use.plain6 = undefined;
     use.version++;
     for (const ip of alloc.ips) {
@@ -383,7 +394,7 @@ export class Allocator {
     this.allocated.delete(svcKey);
     const use = this.poolUse.get(al.pool);
     if (use) {
-      if (use.cache.size > 0) use.cache.clear();
+      if (use.cache?.size) use.cache.clear();
       if (use.sharedName) use.plain4 = use.plain6 = undefined;
       use.version++;
     }
@@ -440,7 +451,8 @@ export class Allocator {
     // it): releasing and taking it again would leave every set as it is
     const held = this.allocated.get(svc.key);
     if (held && sameAlloc(held, pool.name, real, svc.ports, key)) return { ok: true, value: real };
-    this.assignInternal(svc.key, { pool: pool.name, ips: [...real], ports: [...svc.ports], key });
+    // the Service's ports as they are: neither side ever changes them
+    this.assignInternal(svc.key, { pool: pool.name, ips: [...real], ports: svc.ports, key });
     return { ok: true, value: real };
   }
 
@@ -455,7 +467,7 @@ export class Allocator {
     if (!pool) return false;
     const key = { sharing: svc.sharingKey, backend: svc.backendKey };
     for (const ip of ips as IP[]) if (this.checkSharing(svc.key, ip, svc.ports, key)) return false;
-    this.assignInternal(svc.key, { pool: pool.name, ips: [...(ips as IP[])], ports: [...svc.ports], key });
+    this.assignInternal(svc.key, { pool: pool.name, ips: [...(ips as IP[])], ports: svc.ports, key });
     return true;
   }
 
@@ -548,7 +560,7 @@ export class Allocator {
       const hit = family === 4 ? use.plain4 : use.plain6;
       if (hit !== undefined) return hit ?? undefined;
     } else if (slot !== undefined) {
-      const hit = use.cache.get(slot);
+      const hit = use.cache?.get(slot);
       if (hit !== undefined) return hit ?? undefined;
     }
     let ip: IP | undefined;
@@ -556,7 +568,7 @@ export class Allocator {
       ip = plain ? plainFirstFree(use, pool, family) : this.sharedFirstFree(use, pool, family, svc);
     } else if (plain) {
       // plainBlocked is sorted already, which firstFree's own sort then merely confirms
-      ip = firstFree(pool.entries, family, use.plainBlocked[family], pool.avoidBuggyIPs);
+      ip = firstFree(pool.entries, family, use.plainBlocked[familyIndex(family)], pool.avoidBuggyIPs);
     } else {
       const blocked: IP[] = [];
       for (const [k, { ip }] of use.ips) {
@@ -568,7 +580,7 @@ export class Allocator {
     if (plain) {
       if (family === 4) use.plain4 = ip ?? null;
       else use.plain6 = ip ?? null;
-    } else if (slot !== undefined) use.cache.set(slot, ip ?? null);
+    } else if (slot !== undefined) (use.cache ??= new Map()).set(slot, ip ?? null);
     return ip;
   }
 
@@ -585,8 +597,8 @@ export class Allocator {
       if (family === 4) use.plain4 = best ?? null;
       else use.plain6 = best ?? null;
     }
-    let bestIndex = best === undefined ? undefined : use.plainFrom[family];
-    for (const u of use.bySharing.get(svc.sharingKey) ?? []) {
+    let bestIndex = best === undefined ? undefined : use.plainFrom[familyIndex(family)];
+    for (const u of use.bySharing?.get(svc.sharingKey) ?? []) {
       if (u.ip.family !== family) continue;
       const st = this.ipState.get(u.k)!;
       if (st.key!.backend !== svc.backendKey) continue;
@@ -641,13 +653,14 @@ export class Allocator {
  * answer itself.
  */
 function setPlainBlocked(use: PoolUse, ip: IP, present: boolean): void {
-  sortedToggle(use.plainBlocked[ip.family], ip, present);
-  if (present) use.plainSet[ip.family].add(ip.value);
+  const f = familyIndex(ip.family);
+  sortedToggle(use.plainBlocked[f], ip, present);
+  if (present) (use.plainSet[f] ??= new Set()).add(ip.value);
   else {
-    use.plainSet[ip.family].delete(ip.value);
+    use.plainSet[f]?.delete(ip.value);
     if (use.pool) {
       const r = candidateIndex(use.pool, ip);
-      if (r !== undefined && r < use.plainFrom[ip.family]) use.plainFrom[ip.family] = r;
+      if (r !== undefined && r < use.plainFrom[f]) use.plainFrom[f] = r;
     }
   }
   const cached = ip.family === 4 ? use.plain4 : use.plain6;
@@ -663,12 +676,13 @@ function setPlainBlocked(use: PoolUse, ip: IP, present: boolean): void {
  * moves it by a step or two instead of a search over the whole used set.
  */
 function plainFirstFree(use: PoolUse, pool: Pool, family: Family): IP | undefined {
-  const blocked = use.plainSet[family];
-  let n = use.plainFrom[family];
+  const f = familyIndex(family);
+  const blocked = use.plainSet[f];
+  let n = use.plainFrom[f];
   for (;;) {
     const ip = nthAddress(pool.entries, family, n, pool.avoidBuggyIPs);
-    if (ip === undefined || !blocked.has(ip.value)) {
-      use.plainFrom[family] = n;
+    if (ip === undefined || !blocked?.has(ip.value)) {
+      use.plainFrom[f] = n;
       return ip;
     }
     n++;
@@ -701,13 +715,13 @@ function candidateIndex(pool: Pool, ip: IP): bigint | undefined {
 
 function setSharing(use: PoolUse, u: UsedIP, sharing: string | undefined): void {
   if (u.sharing !== undefined) {
-    const g = use.bySharing.get(u.sharing)!;
+    const g = use.bySharing!.get(u.sharing)!;
     g.delete(u);
-    if (g.size === 0) use.bySharing.delete(u.sharing);
+    if (g.size === 0) use.bySharing!.delete(u.sharing);
   }
   u.sharing = sharing;
   if (sharing !== undefined) {
-    const g = use.bySharing.get(sharing);
+    const g = (use.bySharing ??= new Map()).get(sharing);
     if (g) g.add(u);
     else use.bySharing.set(sharing, new Set([u]));
   }

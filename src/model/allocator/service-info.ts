@@ -2,6 +2,7 @@
 // family, policy, requests, sharing and backend keys, ports. Error texts are MetalLB's own.
 import type { KubeObject } from '../../sources/types.js';
 import { formatIP, goQuote, goTrimSpace, parseIP, type IP } from '../address.js';
+import { trimmed } from '../../sources/compact.js';
 
 export type ServiceFamily = 'ipv4' | 'ipv6' | 'dual';
 export type FamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
@@ -122,11 +123,12 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn): ServiceI
       clusterIPs.length > 0 ? clusterIPs : typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? [spec.clusterIP] : [],
     policy,
     ipv6Primary: ipFamilies[0] === 'IPv6',
-    ports,
+    // the info lives as long as the simulation: its lists at their size
+    ports: trimmed(ports),
     sharingKey,
     backendKey,
     desiredPool: annotationValue(annotations, 'address-pool'),
-    statusIPs,
+    statusIPs: trimmed(statusIPs),
     blockingSignature4: `4\u0000${sig}`,
     blockingSignature6: `6\u0000${sig}`,
   };
