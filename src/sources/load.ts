@@ -151,7 +151,10 @@ class Loader {
     this.result.files++;
     if (format !== 'json' && buf.length >= PIECES_FROM && !looksLikeJson(buf)) {
       const pieces = new YamlPieceParser(file, this.result);
-      for (const piece of pieces.cutter.push(buf)) if (!pieces.add(piece)) return;
+      // as if read: the cutter copies what it is given, a read's worth at a time
+      for (let at = 0; at < buf.length; at += READ_SIZE) {
+        for (const piece of pieces.cutter.push(buf.subarray(at, at + READ_SIZE))) if (!pieces.add(piece)) return;
+      }
       pieces.finish();
       return;
     }
@@ -194,7 +197,8 @@ class Loader {
           throw fsError(file, e);
         });
         if (bytesRead === 0) break;
-        const chunk = Buffer.from(buf.subarray(0, bytesRead));
+        // the cutter copies the chunk: one read buffer serves the whole file
+        const chunk = buf.subarray(0, bytesRead);
         if (first && looksLikeJson(chunk)) {
           this.result.files--; // counted again by addBuffer
           this.addBuffer(await readFile(file).catch((e: unknown) => Promise.reject(fsError(file, e))), file, 'json');

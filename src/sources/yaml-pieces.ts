@@ -14,26 +14,33 @@ export interface Piece {
 export const PIECE_SIZE = 64 << 10;
 
 export class DocumentCutter {
-  private pending: Buffer[] = [];
-  private pendingLength = 0;
-  /** where the search for a marker resumes in the pending bytes */
+  /**
+   * The pending bytes, buf[consumed, length): one buffer kept and reused for the whole file, grown
+   * when a document is longer than it. Pieces are views of it, so a piece is valid until the next
+   * push() or end(). (A buffer per chunk lived as long as its piece was parsed, long enough for the
+   * garbage collector to move it to the old generation: 10 MB of dead buffers held at a time.)
+   */
+  private buf = Buffer.allocUnsafe(2 * PIECE_SIZE);
+  private length = 0;
+  /** the bytes before this offset were handed out as pieces by the last push */
+  private consumed = 0;
+  /** where the search for a marker resumes, from `consumed` */
   private searchFrom = 0;
   private line = 1;
   private cutting = true;
   private first = true;
 
+  /** Appends a chunk (copied: the caller may reuse it) and returns the pieces now complete. */
   push(chunk: Uint8Array): Piece[] {
-    let b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.first) {
+    if (this.first && chunk.length > 0) {
       this.first = false;
-      if (b[0] === 0x25) this.cutting = false;
+      if (chunk[0] === 0x25) this.cutting = false;
     }
-    if (b.length === 0) return [];
-    this.pending.push(b);
-    this.pendingLength += b.length;
-    if (!this.cutting || this.pendingLength < PIECE_SIZE + 5) return [];
-    const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingLength);
-    this.pending = [all];
+    if (chunk.length === 0) return [];
+    this.append(chunk);
+    const pending = this.length - this.consumed;
+    if (!this.cutting || pending < PIECE_SIZE + 5) return [];
+    const all = this.buf.subarray(this.consumed, this.length);
     if (all.includes('\n%', this.searchFrom)) {
       this.cutting = false;
       return [];
@@ -63,21 +70,36 @@ export class DocumentCutter {
         from = nl + 1;
       }
     }
-    if (start > 0) {
-      const rest = all.subarray(start);
-      this.pending = rest.length ? [rest] : [];
-      this.pendingLength = rest.length;
-      this.searchFrom = Math.max(0, this.searchFrom - start);
-    }
+    // the pieces stay readable until the next call, which moves the rest to the buffer's start
+    this.consumed += start;
+    this.searchFrom = Math.max(0, this.searchFrom - start);
     return out;
   }
 
   end(): Piece | undefined {
-    if (this.pendingLength === 0) return undefined;
-    const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingLength);
-    this.pending = [];
-    this.pendingLength = 0;
-    return { bytes: all, line: this.line };
+    const pending = this.length - this.consumed;
+    if (pending === 0) return undefined;
+    const bytes = this.buf.subarray(this.consumed, this.length);
+    this.consumed = this.length;
+    return { bytes, line: this.line };
+  }
+
+  /** Drops the bytes handed out, then copies the chunk after the pending ones (growing the buffer if need be). */
+  private append(chunk: Uint8Array): void {
+    const pending = this.length - this.consumed;
+    if (this.consumed > 0) {
+      this.buf.copyWithin(0, this.consumed, this.length);
+      this.consumed = 0;
+      this.length = pending;
+    }
+    const need = pending + chunk.length;
+    if (need > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, 2 * this.buf.length));
+      this.buf.copy(grown, 0, 0, pending);
+      this.buf = grown;
+    }
+    this.buf.set(chunk, pending);
+    this.length = need;
   }
 }
 
