@@ -11,7 +11,7 @@ export interface PositionMap {
   pos: number;
   fields: ReadonlyMap<string, number>;
   /** pathKeys of literal block scalars (`|`), whose lines map one to one to the file */
-  literalBlocks?: Set<string>;
+  literalBlocks?: ReadonlySet<string>;
 }
 
 export interface ParsedDocument extends PositionMap {

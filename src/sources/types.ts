@@ -47,7 +47,7 @@ export interface ObjectSource {
    * pathKeys of the literal block scalars (`|`) among `fields`: their text maps line by line to
    * the file, starting at the recorded position (see parseEmbeddedYaml); other strings do not.
    */
-  literalBlocks?: Set<string>;
+  literalBlocks?: ReadonlySet<string>;
   /** set when the object was derived from another one (legacy ConfigMap -> CRs) */
   derivedFrom?: { kind: string; namespace?: string; name: string };
 }

@@ -6,7 +6,7 @@
 // are applied, as go-yaml does. Duplicate keys: the last value is kept (what a last-wins decoder
 // sees) and `duplicate-key` is reported; kubectl itself rejects such a file.
 
-import { compactPositions, intern } from './compact.js';
+import { compactPositions, intern, sharedKeySet } from './compact.js';
 import { Composer, LineCounter, Parser, isScalar, isMap, isSeq, isAlias, Scalar } from 'yaml';
 import type { Alias, Document, Node as YamlNode, YAMLMap, YAMLSeq } from 'yaml';
 import type { LoadIssue, LoadIssueKind } from './types.js';
@@ -153,7 +153,7 @@ class Walker {
           out[i] = this.walk(it, r, f, depth + 1);
           this.item = undefined;
           m.fields = compactPositions(f);
-          if (this.literalBlocks) m.literalBlocks = this.literalBlocks;
+          if (this.literalBlocks) m.literalBlocks = sharedKeySet(this.literalBlocks);
           this.literalBlocks = saved;
           this.items!.push(m);
         } else {
@@ -292,7 +292,7 @@ function walkDocument(doc: Document.Parsed, d: number, text: string, file: strin
     throw e;
   }
   const pd: ParsedDocument = { docIndex: d, value, pos: lines.pos(start), fields: compactPositions(fields), warnings: w.warnings };
-  if (w.literalBlocks) pd.literalBlocks = w.literalBlocks;
+  if (w.literalBlocks) pd.literalBlocks = sharedKeySet(w.literalBlocks);
   if (w.items) pd.items = w.items;
   documents.push(pd);
   for (const x of w.warnings) issues.push(x.issue);
