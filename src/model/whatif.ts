@@ -3,7 +3,7 @@
 // after MetalLB's controller had already assigned the addresses of the baseline, as in a running
 // cluster. Pure: the input state and its objects are never modified.
 import { attachSource, sourceOf, type KubeObject } from '../sources/types.js';
-import { ClusterState } from '../state/cluster-state.js';
+import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
 import { simulationOf } from './simulation.js';
 
@@ -179,35 +179,28 @@ export function applyChanges(base: ClusterState, changes: readonly Change[]): Cl
   // and what they would write is the model's answer, not an input
   for (const k of ['ServiceL2Status', 'ServiceBGPStatus']) captured.delete(k);
   objects = objects.filter((o) => o.kind !== 'ServiceL2Status' && o.kind !== 'ServiceBGPStatus');
-  const layer = (objs: KubeObject[]): ClusterState =>
-    new ClusterState(
-      [
-        {
-          load: {
-            objects: objs,
-            issues: [],
-            files: base.files,
-            skippedNotKubernetes: 0,
-            logFiles: [],
-            bundle: { format: 'metallb-doctor-bundle/v1', metallbNamespace: ns, captured: [...captured], gaps: [...base.gaps] },
-          },
-          kind: 'snapshot',
-          ...(base.sourcePath ? { path: base.sourcePath } : {}),
-        },
-      ],
-      { metallbNamespace: ns, controllerRunning: true },
-    );
+  const layer = (objs: KubeObject[]): ClusterState => base.derive(objs, captured, base.gaps, { metallbNamespace: ns, controllerRunning: true });
   // the controller then processes every Service: it writes the new addresses to status (or clears them)
   const changed = layer(objects);
   const after = simulationOf(changed);
-  return layer(
-    objects.map((o) => {
-      if (o.kind !== 'Service') return o;
-      const r = after.byService.get(o);
-      if (!r || r.state === 'ignored' || r.state === 'kept') return o;
-      return withBaselineStatus(o, r.state === 'allocated' ? r.ips : []);
-    }),
-  );
+  let rewritten = false;
+  const processed = objects.map((o) => {
+    if (o.kind !== 'Service') return o;
+    const r = after.byService.get(o);
+    if (!r || r.state === 'ignored' || r.state === 'kept') return o;
+    const ips = r.state === 'allocated' ? r.ips : [];
+    // a pending Service that holds no address already reads as it would with an empty status
+    if (ips.length === 0 && statusIPCount(o) === 0) return o;
+    rewritten = true;
+    return withBaselineStatus(o, ips);
+  });
+  // a change that moves no address (a failed, drained or relabelled node) leaves every status as
+  // it was: the state already is the processed one, and its simulation is already computed
+  return rewritten ? layer(processed) : changed;
+}
+
+function statusIPCount(svc: KubeObject): number {
+  return asArray(asRecord(asRecord(svc.status).loadBalancer).ingress).length;
 }
 
 function isSpeaker(o: KubeObject): boolean {

@@ -25,6 +25,10 @@ export interface StateOptions {
   controllerRunning?: boolean;
 }
 
+/** Where a derived state's objects came from: the state it was derived from (see `derive`). */
+const PROVENANCE = Symbol('provenance');
+type DeriveOptions = StateOptions & { [PROVENANCE]?: ClusterState };
+
 // joined, not concatenated: join writes one flat string, where `+` leaves a tree of three string
 // pieces, which the index of 50,000 objects would keep (3 MB more)
 const key = (kind: string, namespace: string | undefined, name: string | undefined) => [kind, namespace ?? '', name ?? ''].join('\u0000');
@@ -78,8 +82,13 @@ export class ClusterState {
   /** metallbObjects(kind), computed once: rules ask for them again and again */
   private readonly visible = new Map<string, KubeObject[]>();
 
-  constructor(layers: StateLayer[], opts: StateOptions = {}) {
+  constructor(layers: StateLayer[], opts: DeriveOptions = {}) {
     const m = mergeLayers(layers);
+    const from = opts[PROVENANCE];
+    if (from) {
+      m.fromCluster = from.fromCluster;
+      m.bundle = from.bundle;
+    }
     this.byKey = m.objects;
     this.objects = [...m.objects.values()];
     for (const obj of this.objects) this.indexKind(obj);
@@ -95,12 +104,14 @@ export class ClusterState {
     this.bundle = m.bundle;
     this.captured = m.captured;
     this.gaps = m.gaps;
-    this.sourceKind = layers.some((l) => l.kind === 'cluster')
-      ? 'cluster'
-      : layers.some((l) => l.kind === 'snapshot')
-        ? 'snapshot'
-        : 'manifests';
-    this.sourcePath = layers.map((l) => l.path).filter(Boolean).join(', ') || undefined;
+    this.sourceKind = from
+      ? from.sourceKind
+      : layers.some((l) => l.kind === 'cluster')
+        ? 'cluster'
+        : layers.some((l) => l.kind === 'snapshot')
+          ? 'snapshot'
+          : 'manifests';
+    this.sourcePath = from ? from.sourcePath : layers.map((l) => l.path).filter(Boolean).join(', ') || undefined;
     this.controllerRunning = opts.controllerRunning ?? false;
     this.indexServices();
     this.indexNodes();
@@ -116,6 +127,21 @@ export class ClusterState {
       }
     }
     this.visible.clear();
+  }
+
+  /**
+   * The same input holding other objects: a what-if's world. The new state keeps where its objects
+   * came from (which ones a cluster gave, the source's kind and path, its bundle, the number of
+   * files read), so rules treat a changed copy as they treat its original; it takes the captured
+   * kinds and gaps given. The load's issues, logs and metrics describe the input as it was read,
+   * not the changed world, and stay behind.
+   */
+  derive(objects: KubeObject[], captured: Iterable<string>, gaps: readonly Gap[], opts: StateOptions = {}): ClusterState {
+    const layer: StateLayer = {
+      load: { objects, issues: [], files: this.files, skippedNotKubernetes: 0, logFiles: [], bundle: { format: 'metallb-doctor-bundle/v1', metallbNamespace: this.metallb.namespace, captured: [...captured], gaps: [...gaps] } },
+      kind: 'snapshot',
+    };
+    return new ClusterState([layer], { ...opts, [PROVENANCE]: this });
   }
 
   private indexKind(obj: KubeObject): void {

@@ -1,6 +1,9 @@
 // simulate end to end (in process) over the bundled healthy clusters, with every what-if.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runInProcess } from '../helpers/cli.js';
 import { parseAddService, parseChanges } from '../../src/cli/commands/simulate.js';
 
@@ -145,6 +148,30 @@ describe('simulate over manifests alone', () => {
     assert.equal(web.state, 'assigned');
     assert.deepEqual(web.ips, ['192.168.10.240']);
     assert.match(json.model.announcementUnknown!, /the input lacks Node/);
+  });
+});
+
+describe('a what-if keeps where its input came from', () => {
+  test("manifests stay manifests, and a snapshot's objects stay the cluster's (not linted as files)", async () => {
+    const manifests = JSON.parse((await run(['simulate', 'examples/clusters/healthy-l2/resources', '--fail-node', 'worker-2', '-o', 'json'])).out) as { source: { kind: string } };
+    assert.equal(manifests.source.kind, 'manifests');
+    // a field of the wrong type in a Service captured from the cluster: the
+    // baseline does not lint the cluster's own objects, and neither does the world after the change
+    const dir = mkdtempSync(join(tmpdir(), 'whatif-source-'));
+    try {
+      cpSync(L2, dir, { recursive: true });
+      const file = join(dir, 'resources', 'workloads.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('spec:\n  type: LoadBalancer\n', 'spec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: 7\n'));
+      const lintedAsFile = (await run(['simulate', join(dir, 'resources'), '-o', 'json'])).out;
+      assert.match(lintedAsFile, /object-schema-invalid/, 'the planted field is a finding when the objects are files');
+      for (const extra of [[], ['--fail-node', 'worker-2']]) {
+        const r = await simulate('--from', dir, ...extra);
+        assert.ok(!JSON.stringify(r.json).includes('object-schema-invalid'), `no schema finding on the cluster's objects (${extra.join(' ') || 'baseline'})`);
+        assert.equal((r.json as unknown as { source: { kind: string } }).source.kind, 'snapshot');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
