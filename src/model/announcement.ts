@@ -145,7 +145,16 @@ export function announceInputOf(state: ClusterState, speaker: SpeakerView): Anno
     refuseSharedIPWithServiceSelectors: refusesSharedIPSelectors(state.metallb.version),
     l2ServiceSelectors: hasL2ServiceSelectors(state.metallb.version),
     cordonedUnavailable: cordonedIsUnavailable(state.metallb.version),
+    elections: electionsOf(state),
   };
+}
+
+/** The layer-2 winners of a state's lineage (the state and the what-ifs derived from it). */
+const elections = new WeakMap<object, Map<string, Map<string, string>>>();
+function electionsOf(state: ClusterState): Map<string, Map<string, string>> {
+  let m = elections.get(state.lineage);
+  if (!m) elections.set(state.lineage, (m = new Map()));
+  return m;
 }
 
 /** v0.14.9 alone took a cordoned node for unavailable (PR #2715, reverted in v0.15.0). */

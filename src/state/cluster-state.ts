@@ -72,6 +72,11 @@ export class ClusterState {
   readonly legacy?: LegacyDerivation;
   readonly controllerRunning: boolean;
   private readonly fromCluster: { all: boolean; roots: string[] };
+  /**
+   * Shared by a state and every state derived from it (what-ifs): memos of pure functions of the
+   * objects (the layer-2 elections) are kept per lineage, so a what-if reuses its baseline's.
+   */
+  readonly lineage: object;
 
   /** every object by kind/namespace/name key (the merge's own map) */
   private readonly byKey: Map<string, KubeObject>;
@@ -85,6 +90,7 @@ export class ClusterState {
   constructor(layers: StateLayer[], opts: DeriveOptions = {}) {
     const m = mergeLayers(layers);
     const from = opts[PROVENANCE];
+    this.lineage = from ? from.lineage : {};
     if (from) {
       m.fromCluster = from.fromCluster;
       m.bundle = from.bundle;

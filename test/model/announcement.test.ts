@@ -57,3 +57,26 @@ test('MetalLB v0.14.9 alone takes a cordoned node for unavailable (nodeUnschedul
     assert.deepEqual(bgp, cordonCounts ? ['nodeUnschedulable'] : [], `${tag} BGP`);
   }
 });
+
+test('a what-if shares its baseline\'s layer-2 elections, and elects exactly as a fresh state would', async () => {
+  const { applyChanges } = await import('../../src/model/whatif.js');
+  const load = await loadInputs(['examples/demo-cluster']);
+  const base = new ClusterState([{ load, kind: 'snapshot' }]);
+  const baseline = announcementOf(base);
+  const winners = (s: ClusterState) => [...announcementOf(s).byService].map(([svc, e]) => `${svc.metadata?.namespace}/${svc.metadata?.name}=${e.announce?.l2?.winner ?? '-'}`);
+  const groups = baseline.input.elections!.size;
+  assert.ok(groups > 0, 'the demo elects in layer 2');
+  let moved = 0;
+  for (const n of base.all('Node')) {
+    const after = applyChanges(base, [{ kind: 'fail-node', node: n.metadata!.name! }]);
+    assert.equal(after.lineage, base.lineage);
+    assert.equal(announcementOf(after).input.elections, baseline.input.elections, 'one memo for the lineage');
+    // the same objects in a state of its own lineage: every election computed afresh
+    const fresh = new ClusterState([{ load: { ...load, objects: [...after.objects], bundle: { ...load.bundle!, captured: [...after.captured] } }, kind: 'snapshot' }], { controllerRunning: true });
+    assert.notEqual(fresh.lineage, base.lineage);
+    assert.deepEqual(winners(after), winners(fresh), `--fail-node ${n.metadata!.name}`);
+    if (winners(after).join() !== winners(base).join()) moved++;
+  }
+  assert.ok(moved > 0, 'some failure moves an address, so the memo was not merely replayed');
+  assert.ok(baseline.input.elections!.size > groups, 'a failed candidate makes a new candidate list, elected afresh');
+});

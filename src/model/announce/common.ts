@@ -35,6 +35,12 @@ export interface AnnounceInput {
   cordonedUnavailable?: boolean;
   /** the speaker's --disable-layer2: no layer 2 decision at all */
   disableLayer2?: boolean;
+  /**
+   * Layer-2 winners already elected, by candidate list (names joined by NUL, in order) and then
+   * address. An election is a function of those two alone, so a state and the what-ifs derived
+   * from it share one: a failed node re-elects only the groups it was a candidate of.
+   */
+  elections?: Map<string, Map<string, string>>;
 }
 
 export type Rec = Record<string, unknown>;

@@ -96,6 +96,8 @@ interface NodeBase {
   eligible: string[];
   excluded: { node: string; reason: L2Exclusion }[];
   reasonOf: Map<string, L2Exclusion>;
+  /** the winner of the eligible nodes, by address (see AnnounceInput.elections) */
+  winners: Map<string, string>;
 }
 const nodeBases = new WeakMap<AnnounceInput, Map<string, NodeBase>>();
 function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readonly NodeSet[]): NodeBase {
@@ -107,7 +109,7 @@ function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readon
   const selected = new Set<string>();
   for (const s of sets) for (const n of s.names) selected.add(n);
   const members = input.memberlistMembers;
-  b = { selected: [...selected], eligible: [], excluded: [], reasonOf: new Map() };
+  b = { selected: [...selected], eligible: [], excluded: [], reasonOf: new Map(), winners: new Map() };
   // ad.Nodes only holds Node objects, so a member without a Node never qualifies: iterating the selected nodes is the same
   for (const n of selected) {
     let why: L2Exclusion | undefined;
@@ -117,6 +119,12 @@ function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readon
       b.excluded.push({ node: n, reason: why });
       b.reasonOf.set(n, why);
     } else b.eligible.push(n);
+  }
+  if (input.elections) {
+    const key = b.eligible.join('\u0000');
+    const known = input.elections.get(key);
+    if (known) b.winners = known;
+    else input.elections.set(key, b.winners);
   }
   perInput.set(k, b);
   return b;
@@ -230,7 +238,7 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
   // without preferred-node scores (the common case) only the winner is needed now: the whole
   // order is sorted when something reads it (explain, evidence of a finding), not for every Service
   const ordered = total.size > 0 ? sortCandidates(cands, ips[0]!, total) : undefined;
-  const winner = ordered ? ordered[0]! : etpLocal ? electWinner(cands, ips[0]!) : sharedWinner(cands, ips[0]!);
+  const winner = ordered ? ordered[0]! : etpLocal ? electWinner(cands, ips[0]!) : sharedWinner(nb, ips[0]!);
   const interfaces = interfacesOf(g, winner);
   let scores: Record<string, number> | undefined;
   if (ordered) {
@@ -254,15 +262,12 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
 }
 
 /**
- * electWinner for a candidate list shared by every Service of the same advertisements (Cluster
- * policy): Services sharing an address (allow-shared-ip) elect once.
+ * electWinner over the eligible nodes of the same advertisements (Cluster policy): Services sharing
+ * an address (allow-shared-ip) elect once, and so does a what-if for the groups it leaves alone.
  */
-const winners = new WeakMap<readonly string[], Map<string, string>>();
-function sharedWinner(nodes: readonly string[], ip: string): string {
-  let m = winners.get(nodes);
-  if (!m) winners.set(nodes, (m = new Map()));
-  let w = m.get(ip);
-  if (w === undefined) m.set(ip, (w = electWinner(nodes, ip)));
+function sharedWinner(nb: NodeBase, ip: string): string {
+  let w = nb.winners.get(ip);
+  if (w === undefined) nb.winners.set(ip, (w = electWinner(nb.eligible, ip)));
   return w;
 }
 
