@@ -226,3 +226,33 @@ metadata:
     assert.equal(s.skippedKinds.get('Widget'), 1);
   });
 });
+
+describe('derive: the same input holding other objects (a what-if)', () => {
+  test('keeps the source kind and path, the bundle, the cluster provenance of copies, and the lineage; takes the captured kinds given', async () => {
+    const load = await loadInputs(['examples/clusters/healthy-l2']);
+    const base = new ClusterState([{ load, kind: 'snapshot', path: 'examples/clusters/healthy-l2' }]);
+    const svc = base.all('Service')[0]!;
+    assert.ok(base.isFromCluster(svc), 'a bundle object is the cluster\'s');
+    const { attachSource, sourceOf } = await import('../../src/sources/types.js');
+    const copy = attachSource({ ...svc, status: {} }, sourceOf(svc)!);
+    const others = base.objects.filter((o) => o !== svc && o.kind !== 'Node');
+    const d = base.derive([...others, copy], ['Service', 'IPAddressPool'], base.gaps, { controllerRunning: true });
+    assert.equal(d.sourceKind, 'snapshot');
+    assert.equal(d.sourcePath, 'examples/clusters/healthy-l2');
+    assert.equal(d.bundle, base.bundle);
+    assert.equal(d.lineage, base.lineage);
+    assert.notEqual(new ClusterState([{ load, kind: 'snapshot' }]).lineage, base.lineage, 'a state built from layers starts its own lineage');
+    assert.ok(d.isFromCluster(copy), 'a copy of a cluster object is still the cluster\'s');
+    assert.equal(d.controllerRunning, true);
+    assert.equal(d.all('Node').length, 0);
+    assert.equal(d.isCaptured('Node'), false, 'only the kinds given are captured');
+    assert.equal(d.isCaptured('Service'), true);
+    assert.deepEqual(d.loadIssues, [], 'the load issues describe the input as read');
+    // manifests stay manifests (rules that look at the source kind answer for the right one)
+    const m = new ClusterState([await layer(ipAddressPool('lan', 'metallb-system', '10.0.0.0/24'))]);
+    const dm = m.derive([...m.objects], m.captured, m.gaps);
+    assert.equal(dm.sourceKind, 'manifests');
+    assert.equal(dm.bundle, undefined);
+    assert.equal(dm.isFromCluster(dm.objects[0]!), false);
+  });
+});
