@@ -29,10 +29,13 @@ class JsonParser {
   constructor(
     private readonly s: string,
     private readonly file: string,
+    /** false: positions only, no values built (every value reads as undefined) */
+    private readonly build = true,
+    lineOffset = 0,
   ) {
     const starts = [0];
     for (let n = s.indexOf('\n'); n >= 0; n = s.indexOf('\n', n + 1)) starts.push(n + 1);
-    this.lines = new LineIndex(starts);
+    this.lines = new LineIndex(starts, lineOffset);
   }
 
   ws(): void {
@@ -61,11 +64,11 @@ class JsonParser {
   value(path: PathNode, fields: Map<string, number>, depth: number): unknown {
     const s = this.s;
     const c = s.charCodeAt(this.i);
-    if (c === 34) return intern(this.string());
+    if (c === 34) return this.build ? intern(this.string()) : void this.string();
     if (c === 123) {
       if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
       this.i++;
-      const obj: Record<string, unknown> = {};
+      const obj: Record<string, unknown> | undefined = this.build ? {} : undefined;
       this.ws();
       if (s.charCodeAt(this.i) === 125) {
         this.i++;
@@ -82,7 +85,7 @@ class JsonParser {
         const p = path.child(key);
         fields.set(p.key, this.pos());
         const v = this.value(p, fields, depth + 1);
-        if (setKey(obj, key, v)) {
+        if (obj && setKey(obj, key, v)) {
           const { line, column } = unpackPos(keyPos);
           const w: ParsedDocument['warnings'][number] = {
             issue: { kind: 'duplicate-key', file: this.file, line, column, message: `duplicate key ${JSON.stringify(key)}: the last value is kept, as Kubernetes' JSON decoder does; strict field validation rejects it` },
@@ -108,7 +111,7 @@ class JsonParser {
     if (c === 91) {
       if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
       this.i++;
-      const arr: unknown[] = [];
+      const arr: unknown[] | undefined = this.build ? [] : undefined;
       this.ws();
       if (s.charCodeAt(this.i) === 93) {
         this.i++;
@@ -125,11 +128,13 @@ class JsonParser {
         if (split) {
           const f = new Map<string, number>();
           this.item = n;
-          arr.push(this.value(r, f, depth + 1));
+          const v = this.value(r, f, depth + 1);
+          arr?.push(v);
           this.item = undefined;
           this.items!.push({ pos: at, fields: compactPositions(f) });
         } else {
-          arr.push(this.value(p, fields, depth + 1));
+          const v = this.value(p, fields, depth + 1);
+          arr?.push(v);
         }
         this.ws();
         const d = s.charCodeAt(this.i);
@@ -219,6 +224,26 @@ class JsonParser {
 const CONTROL = /[\u0000-\u001f]/;
 function s_isPrintable(c: number): boolean {
   return c >= 32;
+}
+
+/**
+ * The positions of one JSON value alone, its lines counted from `lineOffset` + 1, without
+ * building the value (a List item found again when a finding points into it); undefined when
+ * the text is not one valid JSON value.
+ */
+export function parseJsonPositions(text: string, file: string, lineOffset = 0): PositionMap | undefined {
+  const p = new JsonParser(text, file, false, lineOffset);
+  p.ws();
+  const fields = new Map<string, number>();
+  const pos = p.pos();
+  try {
+    p.value(pathRoot(), fields, 0);
+  } catch (e) {
+    if (e instanceof JsonError) return undefined;
+    throw e;
+  }
+  p.ws();
+  return p.i === text.length ? { pos, fields } : undefined;
 }
 
 /** Parses a JSON text (one value or a stream of values) with positions. */

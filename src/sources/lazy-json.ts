@@ -5,7 +5,7 @@
 // parsed with positions. A healthy snapshot never pays for positions; a report with findings pays
 // one scan per file and a small parse per object it points at.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { parseJsonText } from './json.js';
+import { parseJsonPositions, parseJsonText } from './json.js';
 import type { ParsedText, PositionMap } from './parsed.js';
 import { packPos } from './types.js';
 
@@ -237,6 +237,23 @@ export class LazyFilePositions {
     return pm ?? { pos: packPos(1, 1), fields: new Map() };
   }
 
+  private fd: number | undefined;
+  /**
+   * The file, open for the findings being placed now: a report places them in one synchronous
+   * burst (10,000 items of one file, for a stopped controller), so the file is opened once for
+   * the burst and closed right after it.
+   */
+  private open(): number {
+    if (this.fd === undefined) {
+      this.fd = openSync(this.file, 'r');
+      setImmediate(() => {
+        if (this.fd !== undefined) closeSync(this.fd);
+        this.fd = undefined;
+      }).unref();
+    }
+    return this.fd;
+  }
+
   /** One List item: its bytes read again and parsed alone, positions moved to its place in the file. */
   private item(i: number): PositionMap | undefined {
     if (this.index === undefined) {
@@ -255,24 +272,22 @@ export class LazyFilePositions {
     const start = ix.start[i]!;
     const len = ix.end[i]! - lineStart;
     const buf = Buffer.alloc(len);
-    let fd: number | undefined;
     try {
-      fd = openSync(this.file, 'r');
-      if (readSync(fd, buf, 0, len, lineStart) !== len) return undefined;
+      if (readSync(this.open(), buf, 0, len, lineStart) !== len) return undefined;
     } catch {
       return undefined;
-    } finally {
-      if (fd !== undefined) closeSync(fd);
     }
     const prefix = buf.subarray(0, start - lineStart);
     const blank = prefix.every((b) => b === 0x20 || b === 0x09);
     if (!blank && prefix.some((b) => b >= 0x80)) return undefined;
-    const parsed = parseJsonText(buf.subarray(blank ? 0 : start - lineStart).toString('utf8'), this.file);
-    const doc = parsed.documents[0];
-    if (!doc || parsed.issues.some((x) => x.kind === 'syntax')) return undefined;
-    const lineShift = (ix.line[i]! - 1) * LINE;
-    const colShift = blank ? 0 : start - lineStart;
-    const move = (p: number) => p + lineShift + (colShift && p < 2 * LINE ? colShift : 0);
+    // positions only (the value is JSON.parse's), its lines counted from the item's first
+    const lineShift = ix.line[i]! - 1;
+    const doc = parseJsonPositions(buf.subarray(blank ? 0 : start - lineStart).toString('utf8'), this.file, lineShift);
+    if (!doc || blank) return doc;
+    // the item's first line starts after other text: its columns move by that text's length
+    const colShift = start - lineStart;
+    const secondLine = (lineShift + 2) * LINE;
+    const move = (p: number) => (p < secondLine ? p + colShift : p);
     const fields = new Map<string, number>();
     for (const [k, p] of doc.fields) fields.set(k, move(p));
     return { pos: move(doc.pos), fields };
