@@ -15,42 +15,50 @@ export default defineRule({
   check({ state, report }) {
     const sim = simulationOf(state);
     const servicesKnown = state.isCaptured('Service');
-    const handled = servicesKnown ? handledServices(state) : [];
     // a Service asking for the pool by name or by address, or already holding one of its addresses:
-    // names and addresses gathered once, then each pool checked against them (pools x Services
-    // of containment tests took 48 s on 5,000 pools and 15,000 Services)
-    const names = new Set<string>();
-    const ips = new Map<number, bigint[]>();
-    for (const { info, result } of handled) {
-      if (info.desiredPool) names.add(info.desiredPool);
-      if (result.pool) names.add(result.pool);
-      const d = desiredLbIPs(info);
-      for (const ip of ['error' in d ? [] : d.ips, info.statusIPs.map((t) => parseIP(t))].flat()) {
-        if (!ip) continue;
-        const list = ips.get(ip.family) ?? [];
-        list.push(ip.value);
-        ips.set(ip.family, list);
+    // names and addresses gathered once, when a pool first needs them (most configurations have
+    // no pool that could be unusable), then each pool checked against them (pools x Services of
+    // containment tests took 48 s on 5,000 pools and 15,000 Services)
+    let gathered: { names: Set<string>; ips: Map<number, bigint[]> } | undefined;
+    const gather = () => {
+      const names = new Set<string>();
+      const ips = new Map<number, bigint[]>();
+      for (const { info, result } of servicesKnown ? handledServices(state) : []) {
+        if (info.desiredPool) names.add(info.desiredPool);
+        if (result.pool) names.add(result.pool);
+        const d = desiredLbIPs(info);
+        for (const ip of ['error' in d ? [] : d.ips, info.statusIPs.map((t) => parseIP(t))].flat()) {
+          if (!ip) continue;
+          const list = ips.get(ip.family) ?? [];
+          list.push(ip.value);
+          ips.set(ip.family, list);
+        }
       }
-    }
-    for (const list of ips.values()) list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const used = (name: string, entries: Parameters<typeof entriesContainIP>[0], avoid: boolean) =>
-      names.has(name) ||
-      entries.some((e) => {
-        if (!e.range) return false;
-        const list = ips.get(e.range.family) ?? [];
-        // the first address at or after the range's start, then whether it is inside the range
-        let lo = 0;
-        let hi = list.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (list[mid]! < e.range.first) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let i = lo; i < list.length && list[i]! <= e.range.last; i++) {
-          if (entriesContainIP([e], { family: e.range.family, value: list[i]! }, avoid)) return true;
-        }
-        return false;
-      });
+      for (const list of ips.values()) list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return { names, ips };
+    };
+    const used = (name: string, entries: Parameters<typeof entriesContainIP>[0], avoid: boolean) => {
+      const { names, ips } = (gathered ??= gather());
+      return (
+        names.has(name) ||
+        entries.some((e) => {
+          if (!e.range) return false;
+          const list = ips.get(e.range.family) ?? [];
+          // the first address at or after the range's start, then whether it is inside the range
+          let lo = 0;
+          let hi = list.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (list[mid]! < e.range.first) lo = mid + 1;
+            else hi = mid;
+          }
+          for (let i = lo; i < list.length && list[i]! <= e.range.last; i++) {
+            if (entriesContainIP([e], { family: e.range.family, value: list[i]! }, avoid)) return true;
+          }
+          return false;
+        })
+      );
+    };
     for (const p of sim.pools) {
       if (p.entries.length === 0) continue;
       const sa = p.serviceAllocation;
