@@ -3,7 +3,7 @@
 // values still dropped, and a file JSON.parse refuses still gets its syntax error with a position.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInputs } from '../../src/sources/load.js';
@@ -94,6 +94,35 @@ for (const [label, indent] of [['pretty-printed', 4], ['tab-indented', '\t'], ['
     }
   });
 }
+
+test('placing findings opens the file once per burst, and closes it when the burst is over', async (t) => {
+  // open descriptors are counted in /proc/self/fd (Linux; CI runs there, so it fails without it)
+  if (!existsSync('/proc/self/fd')) {
+    if (process.env.CI) assert.fail('/proc/self/fd is missing (CI is set, so this fails)');
+    console.log('descriptor test skipped: no /proc/self/fd on this system');
+    return t.skip('no /proc/self/fd');
+  }
+  const d = mkdtempSync(join(tmpdir(), 'mlbd-lazy-'));
+  const openFds = () => readdirSync('/proc/self/fd').length;
+  try {
+    mkdirSync(join(d, 'resources'), { recursive: true });
+    writeFileSync(join(d, 'bundle.json'), JSON.stringify({ format: 'metallb-doctor-bundle/v1', captured: ['Service'] }));
+    writeFileSync(join(d, 'resources', 'service.json'), services(3000, 2));
+    const objects = (await loadInputs([d])).objects;
+    const before = openFds();
+    const first = [10, 20, 30].map((i) => positionOf(objects[i]!, ['metadata', 'name'])!.line);
+    assert.equal(openFds(), before + 1, 'one descriptor for the whole burst');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(openFds(), before, 'closed once the burst is over');
+    // a later burst opens it again and lands on the same lines
+    assert.deepEqual([10, 20, 30].map((i) => positionOf(objects[i]!, ['metadata', 'name'])!.line), first);
+    assert.ok(first[1]! > first[0]! && first[2]! > first[1]!);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(openFds(), before);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
 
 test('the pretty-printed List index finds what the byte scan finds, and declines any other layout', () => {
   const items = JSON.parse(services(40)).items as unknown[];
