@@ -80,16 +80,37 @@ function containerView(raw: unknown, i: number, init: boolean): ContainerView {
   return { ...base, state: 'unknown', ...withLast, path: ['status', field, i] };
 }
 
+/** The node the pod is bound to (spec.nodeName), as PodView.node gives it. */
+export function podNode(pod: KubeObject): string | undefined {
+  return str(asRecord(pod.spec).nodeName);
+}
+
+function isReady(conditions: readonly Record<string, unknown>[]): boolean {
+  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+function isTerminating(pod: KubeObject): boolean {
+  return pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null;
+}
+
+/**
+ * Ready and not being deleted (PodView's `ready && !terminating`), read without building the
+ * view: most pods of a large cluster are fine, and only the others need their containers read.
+ */
+export function podServes(pod: KubeObject): boolean {
+  return !isTerminating(pod) && isReady(asArray(asRecord(pod.status).conditions).map(asRecord));
+}
+
 export function podViewOf(pod: KubeObject): PodView {
   const status = asRecord(pod.status);
   const conditions = asArray(status.conditions).map(asRecord);
-  const ready = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+  const ready = isReady(conditions);
   const si = conditions.findIndex((c) => c.type === 'PodScheduled' && c.status === 'False');
   const containers = [
     ...asArray(status.initContainerStatuses).map((c, i) => containerView(c, i, true)),
     ...asArray(status.containerStatuses).map((c, i) => containerView(c, i, false)),
   ];
-  const node = str(asRecord(pod.spec).nodeName);
+  const node = podNode(pod);
   const reason = str(status.reason);
   const message = str(status.message);
   return {
@@ -99,7 +120,7 @@ export function podViewOf(pod: KubeObject): PodView {
     ...(node ? { node } : {}),
     phase: str(status.phase) ?? 'Unknown',
     ready,
-    terminating: pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null,
+    terminating: isTerminating(pod),
     ...(reason ? { reason } : {}),
     ...(message ? { message } : {}),
     ...(si >= 0 ? { unscheduled: { reason: str(conditions[si]!.reason), message: str(conditions[si]!.message), index: si } } : {}),
