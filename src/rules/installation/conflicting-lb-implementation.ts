@@ -72,20 +72,38 @@ function stringFlag(c: Record<string, unknown>, name: string): string | undefine
 }
 
 const OWNER_WORKLOADS = new Set(['ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'ReplicationController']);
-const unowned = new WeakMap<ClusterState, KubeObject[]>();
 
-/**
- * Pods no workload owns (static pods, whose owner is their Node, and bare pods): the only pods that
- * can show an implementation the DaemonSets and Deployments do not (all pods when those workloads
- * were not captured). Computed once per state.
- */
-function unownedPods(state: ClusterState): KubeObject[] {
-  let hit = unowned.get(state);
+/** The pods the detectors look at, sorted out in one pass over the Pods (of which there may be 100,000). */
+interface PodLists {
+  /**
+   * Pods no workload owns (static pods, whose owner is their Node, and bare pods): the only pods that
+   * can show an implementation the DaemonSets and Deployments do not (all pods when those workloads
+   * were not captured).
+   */
+  unowned: KubeObject[];
+  /** k3s ServiceLB's svclb pods */
+  svclb: KubeObject[];
+}
+const podLists = new WeakMap<ClusterState, PodLists>();
+
+function ownedByWorkload(pod: KubeObject): boolean {
+  const refs = pod.metadata?.ownerReferences;
+  if (!Array.isArray(refs)) return false;
+  for (const r of refs) if (OWNER_WORKLOADS.has(String(asRecord(r).kind))) return true;
+  return false;
+}
+
+function podListsOf(state: ClusterState): PodLists {
+  let hit = podLists.get(state);
   if (!hit) {
     // without the workloads in the input, their pods are all there is to see
     const workloadsSeen = state.isCaptured('Deployment') && state.isCaptured('DaemonSet');
-    hit = workloadsSeen ? state.all('Pod').filter((p) => !asArray(p.metadata?.ownerReferences).some((r) => OWNER_WORKLOADS.has(String(asRecord(r).kind)))) : state.all('Pod');
-    unowned.set(state, hit);
+    hit = { unowned: workloadsSeen ? [] : state.all('Pod'), svclb: [] };
+    for (const p of state.all('Pod')) {
+      if (workloadsSeen && !ownedByWorkload(p)) hit.unowned.push(p);
+      if (isSvclb(p)) hit.svclb.push(p);
+    }
+    podLists.set(state, hit);
   }
   return hit;
 }
@@ -94,7 +112,7 @@ function unownedPods(state: ClusterState): KubeObject[] {
 function workloads(state: ClusterState, match: (c: Record<string, unknown>, o: KubeObject) => boolean): { obj: KubeObject; container: Record<string, unknown> }[] {
   const out: { obj: KubeObject; container: Record<string, unknown> }[] = [];
   for (const kind of ['DaemonSet', 'Deployment', 'Pod']) {
-    for (const o of kind === 'Pod' ? unownedPods(state) : state.all(kind)) {
+    for (const o of kind === 'Pod' ? podListsOf(state).unowned : state.all(kind)) {
       if (kind === 'Pod' && out.length > 0) continue; // the workload already says it; static pods only otherwise
       const c = containersOf(o).find((x) => match(x, o));
       if (c) out.push({ obj: o, container: c });
@@ -104,8 +122,12 @@ function workloads(state: ClusterState, match: (c: Record<string, unknown>, o: K
 }
 const imageMatches = (re: RegExp) => (c: Record<string, unknown>) => re.test(String(c.image ?? ''));
 
+const lbServiceLists = new WeakMap<ClusterState, KubeObject[]>();
+/** The LoadBalancer Services, filtered once per state: the detectors and the check all ask. */
 function lbServices(state: ClusterState): KubeObject[] {
-  return state.all('Service').filter(isLoadBalancer);
+  let hit = lbServiceLists.get(state);
+  if (!hit) lbServiceLists.set(state, (hit = state.all('Service').filter(isLoadBalancer)));
+  return hit;
 }
 
 function classLessOr(...classes: string[]): (cls: string | undefined) => boolean {
@@ -120,19 +142,25 @@ const quoteList = (cs: string[]) => cs.map((c) => `"${c}"`).join(' or ');
 // The implementations
 
 const K3S_PREFIX = 'svccontroller.k3s.cattle.io/';
+// the label keys as constants: a key built per lookup is hashed anew for each of 100,000 pods
+const K3S_SVCNAME = `${K3S_PREFIX}svcname`;
+const K3S_SVCNAMESPACE = `${K3S_PREFIX}svcnamespace`;
+
+function isSvclb(o: KubeObject): boolean {
+  return labelsOf(o)[K3S_SVCNAME] !== undefined || (o.metadata?.name ?? '').startsWith('svclb-');
+}
 
 function k3sServiceLB(state: ClusterState): Implementation | undefined {
-  const isSvclb = (o: KubeObject) => labelsOf(o)[`${K3S_PREFIX}svcname`] !== undefined || /^svclb-/.test(o.metadata?.name ?? '');
   const ds = state.all('DaemonSet').filter(isSvclb);
-  const pods = state.all('Pod').filter(isSvclb);
+  const pods = podListsOf(state).svclb;
   const first = ds[0] ?? pods[0];
   if (!first) return undefined;
   const marks = new Map<KubeObject, string>();
   for (const o of [...ds, ...pods]) {
     const l = labelsOf(o);
-    const name = l[`${K3S_PREFIX}svcname`];
+    const name = l[K3S_SVCNAME];
     // older k3s put the DaemonSet in the Service's namespace, without the namespace label
-    const ns = l[`${K3S_PREFIX}svcnamespace`] ?? o.metadata?.namespace;
+    const ns = l[K3S_SVCNAMESPACE] ?? o.metadata?.namespace;
     const svc = name && ns ? state.get('Service', ns, name) : undefined;
     if (svc && !marks.has(svc)) marks.set(svc, `${ref(o)} forwards its ports`);
   }
