@@ -47,6 +47,10 @@ export default defineRule({
     const a = announcementOf(state);
     for (const { svc, result, info } of handledServices(state)) {
       if ((result.state !== 'allocated' && result.state !== 'kept') || result.ips.length === 0) continue;
+      // the speakers' view read the same EndpointSlices with the same test: where it found an
+      // endpoint that can serve (most Services), there is nothing to count again
+      const r = a.byService.get(svc)?.announce;
+      if (r?.bgp?.hasEndpoints) continue;
       const ns = svc.metadata?.namespace || 'default';
       const name = svc.metadata?.name ?? '';
       // absent is not none: without the namespace's EndpointSlices nothing can be said about endpoints
@@ -83,7 +87,6 @@ export default defineRule({
         evidence.push('the Service has no spec.selector');
       }
 
-      const r = a.byService.get(svc)?.announce;
       const hasL2 = !!r?.l2 && r.l2.advertisements.length > 0;
       const hasBGP = !!r?.bgp && r.bgp.advertisements.length > 0;
       const both = !hasL2 && !hasBGP;
