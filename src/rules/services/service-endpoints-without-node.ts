@@ -13,16 +13,32 @@ interface ServingEndpoint {
   address: string;
 }
 
+const nodeOf = (ep: Record<string, unknown>): string | undefined => (typeof ep.nodeName === 'string' && ep.nodeName !== '' ? ep.nodeName : undefined);
+const serves = (ep: Record<string, unknown>): boolean => asArray(ep.addresses).length > 0 && endpointCanServe(ep.conditions);
+
+/**
+ * Whether a serving endpoint carries no nodeName: what the rule is about, asked before the
+ * endpoints are collected (nearly every Service has none such).
+ */
+function hasNodelessServing(slices: readonly KubeObject[]): boolean {
+  for (const slice of slices) {
+    for (const e of asArray(slice.endpoints)) {
+      const ep = asRecord(e);
+      if (nodeOf(ep) === undefined && serves(ep)) return true;
+    }
+  }
+  return false;
+}
+
 /** The endpoints MetalLB counts as serving (addresses and a can-serve condition), with where they are. */
 function servingEndpoints(slices: readonly KubeObject[]): ServingEndpoint[] {
   const out: ServingEndpoint[] = [];
   for (const slice of slices) {
     asArray(slice.endpoints).forEach((e, index) => {
       const ep = asRecord(e);
-      const addresses = asArray(ep.addresses);
-      if (addresses.length === 0 || !endpointCanServe(ep.conditions)) return;
-      const node = typeof ep.nodeName === 'string' && ep.nodeName !== '' ? ep.nodeName : undefined;
-      out.push({ slice, index, ...(node ? { nodeName: node } : {}), address: String(addresses[0]) });
+      if (!serves(ep)) return;
+      const node = nodeOf(ep);
+      out.push({ slice, index, ...(node ? { nodeName: node } : {}), address: String(asArray(ep.addresses)[0]) });
     });
   }
   return out;
@@ -49,6 +65,7 @@ export default defineRule({
       // absent is not none: the namespace's EndpointSlices must have been read
       if (!state.endpointSlicesCaptured(ns)) continue;
       const slices = state.endpointSlicesFor(ns, name);
+      if (!hasNodelessServing(slices)) continue;
       const serving = servingEndpoints(slices);
       // no serving endpoint at all: service-no-endpoints says so
       if (serving.length === 0) continue;
