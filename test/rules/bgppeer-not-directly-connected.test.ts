@@ -41,6 +41,10 @@ ruleTester('bgppeer-not-directly-connected', {
       name: 'one node of the session is on the peer\'s subnet: not "any node"',
       files: bundle(docs(frrk8s, calicoNode('worker-1', '10.1.0.11'), calicoNode('worker-2', '192.168.1.12'), ebgp('10.1.0.1'))),
     },
+    {
+      name: 'the node on the peer\'s subnet comes after one that is not',
+      files: bundle(docs(frrk8s, calicoNode('worker-1', '192.168.1.11'), calicoNode('worker-2', '10.1.0.12'), ebgp('10.1.0.1'))),
+    },
     { name: 'an IPv6 peer: MetalLB disables the connected check', files: bundle(docs(frrk8s, lan, ebgp('fd00:1::1'))) },
     { name: 'an unnumbered peer', files: bundle(docs(frrk8s, lan, metallbPeer('leaf', { myASN: 64512, dynamicASN: 'external', interface: 'eth1' }))) },
     { name: 'a VRF peer leaves through another interface', files: bundle(docs(frrk8s, lan, ebgp('10.1.0.1', { vrf: 'red' }))) },

@@ -33,6 +33,12 @@ function coversNodeAddresses(node: KubeObject, known: NodeSubnets): boolean {
   return true;
 }
 
+/** The node's subnets, or null when they do not tell all of its addresses' subnets. */
+function judgeableSubnets(node: KubeObject): NodeSubnets | null {
+  const known = nodeSubnets(node);
+  return known.subnets.length === 0 || (!known.complete && !coversNodeAddresses(node, known)) ? null : known;
+}
+
 export default defineRule({
   meta: {
     id: 'bgppeer-not-directly-connected',
@@ -56,6 +62,9 @@ export default defineRule({
         .filter((st) => st.bgpStatus === 'Established' && !str(st.vrf))
         .map((st) => `${str(st.node)}\u0000${normaliseSessionPeer(str(st.peer))}`),
     );
+    // a node's subnets are the same for every peer: read once, when a peer first asks (null:
+    // nothing tells them, or not all of them)
+    const subnetsByNode = new Map<KubeObject, NodeSubnets | null>();
     for (const raw of state.metallbObjects('BGPPeer')) {
       const p = peerView(raw);
       // unnumbered peers are link-local by design; IPv6 eBGP peers get disable-connected-check
@@ -66,21 +75,23 @@ export default defineRule({
       const opening = peerNodeNames(p, nodes);
       if (opening.size === 0) continue; // bgppeer-selects-no-node says so
       const key = sessionPeerKey(p);
-      const near: string[] = [];
+      let near = false;
       const far: { node: string; known: NodeSubnets }[] = [];
       let unknown = 0;
       for (const node of nodes) {
         const name = node.metadata?.name ?? '';
         if (!opening.has(name)) continue;
-        const known = nodeSubnets(node);
+        let known = subnetsByNode.get(node);
+        if (known === undefined) subnetsByNode.set(node, (known = judgeableSubnets(node)));
         // nothing tells this node's subnets (or not all of them): say nothing about it
-        if (known.subnets.length === 0 || (!known.complete && !coversNodeAddresses(node, known))) {
+        if (known === null) {
           unknown++;
           continue;
         }
         if (onSubnet(known.subnets, p.address) || established.has(`${name}\u0000${key}`)) {
-          near.push(name);
-          continue;
+          // one node that reaches the router directly is enough for the peer: the others need no look
+          near = true;
+          break;
         }
         // an update-source the annotations do not show: the session leaves through another interface
         if (p.sourceAddress && !known.subnets.some((s) => formatIP(s.address) === p.sourceAddress)) {
@@ -89,7 +100,7 @@ export default defineRule({
         }
         far.push({ node: name, known });
       }
-      if (near.length > 0 || far.length === 0) continue;
+      if (near || far.length === 0) continue;
       const asns = p.dynamicASN === 'external' ? `myASN ${p.myASN}, dynamicASN external` : `myASN ${p.myASN}, peerASN ${p.peerASN}`;
       const subnets = [...new Set(far.flatMap((f) => f.known.subnets.filter((s) => s.cidr.family === 4).map((s) => formatCIDR(s.cidr))))];
       const partial = far.some((f) => !f.known.complete);
