@@ -16,13 +16,15 @@ export default defineRule({
   check({ state, report }) {
     const cls = metallbLoadBalancerClass(state);
     for (const svc of state.all('Service')) {
+      const ann = svc.metadata?.annotations ?? {};
+      // the deprecated keys first: nearly every Service has none, and then nothing else is read
+      const deprecated = Object.keys(ann).filter((key) => key.startsWith(OLD));
+      if (deprecated.length === 0) continue;
       // a Service MetalLB ignores for its class: service-other-lb-class says so
       if (knownIgnoredByClass(svc, cls)) continue;
-      const ann = svc.metadata?.annotations ?? {};
       const name = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}`;
-      for (const [key, raw] of Object.entries(ann)) {
-        if (!key.startsWith(OLD)) continue;
-        const value = String(raw ?? '');
+      for (const key of deprecated) {
+        const value = String(ann[key] ?? '');
         const suffix = key.slice(OLD.length);
         const newKey = NEW + suffix;
         let detail: string;
