@@ -332,7 +332,8 @@ export default defineRule({
     if (main && argValue(main, 'webhook-mode') === 'disabled') return;
     const ts = targets(state);
     if (!ts) return;
-    const api = apiServerOf(state);
+    // where the API server calls from: asked only of NetworkPolicies that isolate the controller
+    let api: APIServer | undefined;
     for (const t of ts) {
       if (t.fromConfig && t.hooks.length === 0) continue;
       const allIgnore = t.hooks.length > 0 && t.hooks.every((h) => h.failurePolicy === 'Ignore');
@@ -360,9 +361,11 @@ export default defineRule({
       // without the Service and without the configuration, nothing says a webhook is in use
       if (!svc && !t.fromConfig) continue;
 
-      const podsAll = servicePods(state, svc, t.namespace);
       const sel = serviceSelector(svc);
       const r = readiness(state, t);
+      const policies = state.isCaptured('NetworkPolicy', t.namespace) ? state.all('NetworkPolicy').filter((np) => (np.metadata?.namespace ?? '') === t.namespace) : [];
+      // the Service's pods (a look at every Pod) serve only to explain a missing endpoint or to evaluate the policies
+      const podsAll = (r && r.ready === 0) || policies.length > 0 ? servicePods(state, svc, t.namespace) : undefined;
       if (r && r.ready === 0) {
         const views = (podsAll ?? []).map(podViewOf);
         let because = '';
@@ -387,13 +390,12 @@ export default defineRule({
         });
       }
 
-      if (!state.isCaptured('NetworkPolicy', t.namespace)) continue;
-      const policies = state.all('NetworkPolicy').filter((np) => (np.metadata?.namespace ?? '') === t.namespace);
       if (policies.length === 0) continue;
       const pods = podTargets(state, podsAll);
       if (pods.length === 0) continue;
       const port = podPort(svc, t.port, pods);
-      const denials = pods.map((p) => ingressDenied(policies, p, port.port, api));
+      const apiServer = (api ??= apiServerOf(state));
+      const denials = pods.map((p) => ingressDenied(policies, p, port.port, apiServer));
       // some pod admits the call: the API server reaches the webhook through it
       if (denials.some((d) => d === undefined)) continue;
       const d = denials[0]!;
@@ -404,7 +406,7 @@ export default defineRule({
         severity,
         subjects: [{ obj: np, path: policyPath(np) }, ...d.isolating.slice(1).map((o) => ({ obj: o, path: policyPath(o) }))],
         evidence: [
-          `controller ${pods.length === 1 ? `pod ${pods[0]!.name}` : `pods ${namesText(pods.map((p) => p.name), 3)}`}: webhook port ${portText}${api.ips ? `; the API server calls from ${namesText(api.ips, 3)}${api.nodes.size ? ` (node ${namesText([...api.nodes], 3)})` : ''}` : ''}`,
+          `controller ${pods.length === 1 ? `pod ${pods[0]!.name}` : `pods ${namesText(pods.map((p) => p.name), 3)}`}: webhook port ${portText}${apiServer.ips ? `; the API server calls from ${namesText(apiServer.ips, 3)}${apiServer.nodes.size ? ` (node ${namesText([...apiServer.nodes], 3)})` : ''}` : ''}`,
           ...d.why,
           ...common,
         ],
