@@ -195,6 +195,7 @@ Examples:
     // the live cluster unless --from, or paths alone (without --cluster), say otherwise
     const layers: StateLayer[] = opts.from || opts.cluster || paths.length === 0 ? (await loadSource(ctx, opts)).layers : [];
     if (paths.length > 0) layers.push({ load: await loadInputs(paths, { stdin: ctx.stdin }), kind: 'manifests', path: paths.join(' ') });
+    ctx.phase?.('loaded');
     const base = new ClusterState(layers, { metallbNamespace: opts.metallbNamespace });
     const problems = unknownTargets(base, changes);
     if (problems.length > 0) throw new UsageError(problems.join('; '));
@@ -249,6 +250,7 @@ Examples:
     };
     report.summary = summarize(findings);
     report.health = healthOf(report.summary);
+    ctx.phase?.('analysed');
     if (opts.output === 'text') {
       ctx.out(renderSimulationText(report, { color: useColor(opts.color), quiet: opts.quiet, verbose: opts.verbose, cwd: process.cwd(), rules: ruleCatalog(), command: 'simulate' }));
     } else {
