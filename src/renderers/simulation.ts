@@ -108,6 +108,33 @@ function changeLines(c: ServiceChange, paint: Paint): string[] {
   return out;
 }
 
+/** Up to this many Services that only lose some of their many BGP announcers are listed one by one. */
+const THINNED_LISTED = 5;
+
+/** The Service keeps its address and stays announced, by the same layer-2 node, from fewer of its many BGP nodes. */
+function onlyFewerBGPNodes(c: ServiceChange): boolean {
+  const b = c.before;
+  const a = c.after;
+  if (!b || b.state !== 'announced' || a.state !== 'announced' || b.ips.join(',') !== a.ips.join(',')) return false;
+  const l2 = (v: ServiceSide) => announcerText(v.announcers.filter((x) => x.protocol === 'layer2'));
+  if (l2(b) !== l2(a)) return false;
+  const bc = b.announcers.find((x) => x.node === '*');
+  const ac = a.announcers.find((x) => x.node === '*');
+  return bc !== undefined && ac !== undefined && ac.count! < bc.count! && ac.advertisements!.join(',') === bc.advertisements!.join(',');
+}
+
+function thinnedLine(fewer: readonly ServiceChange[], paint: Paint): string {
+  const examples = fewer.slice(0, THINNED_LISTED).map((c) => {
+    const count = (v: ServiceSide) => v.announcers.find((x) => x.node === '*')!.count;
+    return `${c.service} (${count(c.before!)} -> ${count(c.after)})`;
+  });
+  const more = fewer.length - examples.length;
+  return (
+    `  ${paint('~', 'yellow')} ${fewer.length} Services stay announced by BGP, each from fewer nodes (the nodes that leave withdraw their routes): ` +
+    `${examples.join(', ')}${more > 0 ? ` and ${more} more (--verbose lists each)` : ''}`
+  );
+}
+
 export function renderSimulationText(report: SimulationReport, opts: RenderOptions): string {
   const paint = painter(opts.color);
   const out: string[] = [];
@@ -144,7 +171,12 @@ export function renderSimulationText(report: SimulationReport, opts: RenderOptio
   if (report.whatIf) {
     out.push('', paint(`WHAT CHANGES (${report.whatIf.changes.join(' ')})`, 'bold'));
     if (report.whatIf.services.length === 0) out.push('  nothing: every Service keeps its address and its announcers');
-    for (const c of report.whatIf.services) out.push(...changeLines(c, paint));
+    // a failed node takes itself out of every BGP Service announced from many nodes: one line for
+    // those (each still announced, from fewer nodes), the rest one by one; --verbose lists them all
+    const fewer = opts.verbose ? [] : report.whatIf.services.filter(onlyFewerBGPNodes);
+    const thinned = fewer.length > THINNED_LISTED ? new Set(fewer) : new Set<ServiceChange>();
+    for (const c of report.whatIf.services) if (!thinned.has(c)) out.push(...changeLines(c, paint));
+    if (thinned.size > 0) out.push(thinnedLine(fewer, paint));
   }
   out.push('');
   const rest = renderText({ ...report, checks: [] }, { ...opts, command: 'lint' });
