@@ -4,7 +4,7 @@
 import type { KubeObject } from '../sources/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
-import { argValue, containers, versionAtLeast, versionBefore } from '../state/installation.js';
+import { argValue, boolFlag, containers, versionAtLeast, versionBefore } from '../state/installation.js';
 import { normalizeBGPPeer } from './bgppeer-conversion.js';
 import { announceAt, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
 import { parseIP, type IP } from './address.js';
@@ -105,9 +105,7 @@ export function speakerViewOf(state: ClusterState): SpeakerView {
     }
   }
   if (main) {
-    const flag = argValue(main, 'ignore-exclude-lb');
-    const bare = [...asArray(main.args), ...asArray(main.command)].map(String).some((a) => a === '--ignore-exclude-lb' || a === '-ignore-exclude-lb');
-    ignoreExcludeLB = bare ? flag === undefined || flag.startsWith('-') || flag === 'true' : flag === 'true';
+    ignoreExcludeLB = boolFlag(main, 'ignore-exclude-lb') === true;
     if (ignoreExcludeLB) notes.push('the speaker runs with --ignore-exclude-lb: the exclude-from-external-load-balancers label is ignored');
     const bind = argValue(main, 'ml-bindaddr') ?? envValue(main, 'METALLB_ML_BIND_ADDR');
     const labels = argValue(main, 'ml-labels') ?? envValue(main, 'METALLB_ML_LABELS');

@@ -78,14 +78,36 @@ function args(c: Record<string, unknown>): string[] {
   return [...asArray(c.command), ...asArray(c.args)].map(String);
 }
 
-/** Value of `--flag=value` or `--flag value` among a container's arguments. */
+/** Value of `--flag=value` or `--flag value` among a container's arguments; the last one counts, as in Go's flag package. */
 export function argValue(c: Record<string, unknown>, flag: string): string | undefined {
   const a = args(c);
+  let value: string | undefined;
   for (let i = 0; i < a.length; i++) {
-    if (a[i] === `--${flag}` || a[i] === `-${flag}`) return a[i + 1];
-    for (const p of [`--${flag}=`, `-${flag}=`]) if (a[i]!.startsWith(p)) return a[i]!.slice(p.length);
+    if (a[i] === `--${flag}` || a[i] === `-${flag}`) value = a[i + 1];
+    else for (const p of [`--${flag}=`, `-${flag}=`]) if (a[i]!.startsWith(p)) value = a[i]!.slice(p.length);
   }
-  return undefined;
+  return value;
+}
+
+// strconv.ParseBool, which Go's flag.Bool applies to `--flag=VALUE`
+const GO_BOOL = new Map<string, boolean>([
+  ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((v) => [v, true] as const),
+  ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((v) => [v, false] as const),
+]);
+
+/**
+ * A Go `flag.Bool` among a container's arguments: `--flag` alone is true (a boolean flag never
+ * takes the next argument: `--flag false` is true, and "false" ends the flags), `--flag=VALUE` is
+ * strconv.ParseBool(VALUE); the last one counts. Undefined when absent, or when Go refuses the value
+ * (the program then exits at start).
+ */
+export function boolFlag(c: Record<string, unknown>, flag: string): boolean | undefined {
+  let value: boolean | undefined;
+  for (const a of args(c)) {
+    if (a === `--${flag}` || a === `-${flag}`) value = true;
+    else for (const p of [`--${flag}=`, `-${flag}=`]) if (a.startsWith(p)) value = GO_BOOL.get(a.slice(p.length));
+  }
+  return value;
 }
 
 /** v0.12.1 -> [0, 12, 1]; "main" or a digest -> undefined */

@@ -80,3 +80,27 @@ test('a what-if shares its baseline\'s layer-2 elections, and elects exactly as 
   assert.ok(moved > 0, 'some failure moves an address, so the memo was not merely replayed');
   assert.ok(baseline.input.elections!.size > groups, 'a failed candidate makes a new candidate list, elected afresh');
 });
+
+test("--ignore-exclude-lb is read as Go's flag.Bool reads it", async () => {
+  const cases: [string[], boolean][] = [
+    [[], false],
+    [['--ignore-exclude-lb'], true],
+    [['-ignore-exclude-lb'], true],
+    // a boolean flag never takes the next argument: "false" is not its value
+    [['--ignore-exclude-lb', 'false'], true],
+    [['--ignore-exclude-lb=1'], true],
+    [['--ignore-exclude-lb=True'], true],
+    [['--ignore-exclude-lb=t'], true],
+    [['--ignore-exclude-lb=false'], false],
+    [['--ignore-exclude-lb=0'], false],
+    // the last one counts
+    [['--ignore-exclude-lb', '--ignore-exclude-lb=F'], false],
+    [['--ignore-exclude-lb=false', '--ignore-exclude-lb'], true],
+    // a value Go refuses: the speaker would not start; nothing is ignored
+    [['--ignore-exclude-lb=yes'], false],
+  ];
+  for (const [args, want] of cases) {
+    const s = await state(docs(node('node-a'), speakerDaemonSet({ args }), speakerPod('node-a')));
+    assert.equal(announcementOf(s).speaker.ignoreExcludeLB, want, args.join(' ') || '(no flag)');
+  }
+});
