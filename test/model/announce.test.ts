@@ -169,6 +169,17 @@ describe('layer 2 per node (cases after TestShouldAnnounceFromNodes, TestShouldA
     assert.deepEqual(r.l2!.excluded, [{ node: 'iris2', reason: 'nodeNetworkUnavailable' }]);
   });
 
+  test('NetworkUnavailable: the first condition of the type decides, as IsNetworkUnavailable reads it', () => {
+    const twice = (first: string, second: string): KubeObject => ({
+      ...node('iris2'),
+      status: { conditions: [{ type: 'NetworkUnavailable', status: first }, { type: 'NetworkUnavailable', status: second }] },
+    });
+    for (const [first, second, out] of [['False', 'True', false], ['True', 'False', true]] as const) {
+      const r = announce(input({ nodes: [node('iris1'), twice(first, second)], l2Advertisements: [l2ad('a')], slices: epOn('iris1') }), service(['10.20.30.1']));
+      assert.deepEqual(r.l2!.excluded, out ? [{ node: 'iris2', reason: 'nodeNetworkUnavailable' }] : [], `${first}, then ${second}`);
+    }
+  });
+
   test('memberlist: only live members are candidates; disabled means every Node', () => {
     const base = { l2Advertisements: [l2ad('a')], slices: epOn('iris1') };
     const on = announce(input({ ...base, memberlistMembers: new Set(['iris1', 'ghost']) }), service(['10.20.30.1']));

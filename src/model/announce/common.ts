@@ -53,10 +53,14 @@ export const EXCLUDE_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-b
 export const ALLOW_SHARED_IP = 'metallb.io/allow-shared-ip';
 export const ALLOW_SHARED_IP_DEPRECATED = 'metallb.universe.tf/allow-shared-ip';
 
-/** IsNetworkUnavailable: condition NetworkUnavailable with status "True" (absent node: false). */
+/**
+ * IsNetworkUnavailable: the first condition of type NetworkUnavailable has status "True" (a second
+ * one, which only a hand-made Node has, is never read; absent node: false).
+ */
 export function isNetworkUnavailable(node: KubeObject | undefined): boolean {
   if (!node) return false;
-  return list(rec(node.status).conditions).some((c) => rec(c).type === 'NetworkUnavailable' && rec(c).status === 'True');
+  const c = list(rec(node.status).conditions).find((x) => rec(x).type === 'NetworkUnavailable');
+  return c !== undefined && rec(c).status === 'True';
 }
 
 /** IsNodeExcludedFromBalancers: the label is present, whatever its value. */
