@@ -159,7 +159,8 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     nodeEvidence.push(`BGP: BGPAdvertisement(s) ${r.bgp.advertisements.map((s) => `"${s.name}" (${s.nodes === 'all' ? 'all nodes' : `${s.nodes.length} node(s)`})`).join(', ') || 'none matching the Service'}`);
     nodeEvidence.push(...grouped(r.bgp.excluded).map((t) => `BGP: ${t}`));
     if (r.bgp.localEndpointNodes) nodeEvidence.push(`BGP: externalTrafficPolicy Local: only nodes with a ready endpoint announce: ${names(r.bgp.localEndpointNodes) || 'none'}`);
-    if (!r.bgp.hasEndpoints) nodeEvidence.push('BGP: no ready endpoint: every node withdraws the route (noEndpoints)');
+    // ShouldAnnounce asks for a local endpoint (Local policy) before it asks for any endpoint
+    if (!r.bgp.hasEndpoints) nodeEvidence.push(`BGP: no endpoint can serve: every node withdraws the route (${r.bgp.localEndpointNodes ? 'noLocalEndpoints' : 'noEndpoints'})`);
   }
   if (a.speaker.memberlist.mode === 'disabled') nodeEvidence.push('memberlist is off: every node takes part in the layer 2 election, with a running speaker or not');
   nodeEvidence.push(...a.speaker.notes.filter((n) => !n.startsWith('memberlist is disabled')));
@@ -173,7 +174,14 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   });
 
   const announceEvidence: string[] = [];
-  if (who.l2) announceEvidence.push(`layer 2: ${who.l2} answers ARP/NDP for ${r.ips.join(', ')}${r.l2?.interfaces ? ` on ${r.l2.interfaces.join(', ')}` : ' on every eligible interface'}; if it fails, ${r.l2!.candidates[1] ?? 'no other node'} takes over`);
+  if (who.l2) {
+    // without memberlist a speaker learns of a dead node only from its Node object: the election keeps it
+    const failover =
+      a.speaker.memberlist.mode === 'disabled'
+        ? 'if it fails, no other node takes over while its Node object stays (memberlist is off: the election goes by Node objects, not by live speakers)'
+        : `if it fails, ${r.l2!.candidates[1] ?? 'no other node'} takes over`;
+    announceEvidence.push(`layer 2: ${who.l2} answers ARP/NDP for ${r.ips.join(', ')}${r.l2?.interfaces ? ` on ${r.l2.interfaces.join(', ')}` : ' on every eligible interface'}; ${failover}`);
+  }
   if (who.l2Silent) announceEvidence.push(`layer 2: the election picks ${who.l2Silent}, which runs no speaker: nothing answers for ${r.ips[0]}`);
   if (who.bgp.length > 0) {
     const sessions = r.bgp!.sessions.filter((s) => who.bgp.some((n) => inScope(s, n))).map((s) => s.name);

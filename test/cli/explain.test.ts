@@ -102,6 +102,35 @@ describe('explain service', () => {
     }
   });
 
+  test('without memberlist a failed winner is not replaced; with it, the next in line takes over', async () => {
+    for (const memberlist of [true, false]) {
+      const b = bundle(docs(threeNodes({ memberlist }), pool('lan', ['10.0.0.0/24']), l2Advertisement('l2'), service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.1'] }), endpointSlice('web', [{ node: 'node-a' }])));
+      try {
+        const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
+        const who = j.steps.find((s) => s.title.startsWith('Who announces it'))!;
+        const line = who.evidence.find((e) => e.includes('answers ARP/NDP'))!;
+        if (memberlist) assert.match(line, /; if it fails, node-[abc] takes over$/, line);
+        else assert.match(line, /; if it fails, no other node takes over while its Node object stays \(memberlist is off/, line);
+      } finally {
+        b.done();
+      }
+    }
+  });
+
+  test('BGP under externalTrafficPolicy Local without any endpoint: the speakers say noLocalEndpoints', async () => {
+    const { bgpAdvertisement, bgpPeer } = await import('../helpers/cluster.js');
+    for (const [policy, reason] of [['Local', 'noLocalEndpoints'], ['Cluster', 'noEndpoints']] as const) {
+      const b = bundle(docs(threeNodes(), pool('wan', ['10.0.0.0/24']), bgpPeer('tor'), bgpAdvertisement('bgp'), service('web', { spec: { clusterIPs: '[10.96.0.10]', externalTrafficPolicy: policy }, status: ['10.0.0.1'] }), endpointSlice('web', [])));
+      try {
+        const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
+        const may = j.steps.find((s) => s.title === 'The nodes that may announce it')!;
+        assert.ok(may.evidence.includes(`BGP: no endpoint can serve: every node withdraws the route (${reason})`), `${policy}: ${may.evidence.join('\n')}`);
+      } finally {
+        b.done();
+      }
+    }
+  });
+
   test('bad references: one line, exit 3, with a suggestion', async () => {
     const r = await run(['explain', 'service', 'default/web', '--from', 'examples/clusters/healthy-l2']);
     assert.equal(r.code, 3);
