@@ -288,7 +288,8 @@ export class ClusterState {
     for (const slice of this.all('EndpointSlice')) {
       const svc = slice.metadata?.labels?.['kubernetes.io/service-name'];
       if (!svc) continue;
-      const k = `${slice.metadata.namespace ?? ''}/${svc}`;
+      // a manifest without a namespace lands, as its Service does, in the namespace it is applied to: "default" here
+      const k = `${slice.metadata.namespace || 'default'}/${svc}`;
       const list = this.slicesByService.get(k) ?? [];
       list.push(slice);
       this.slicesByService.set(k, list);

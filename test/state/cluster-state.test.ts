@@ -182,6 +182,25 @@ metadata: {name: c, namespace: shop}
     assert.equal(s.all('Certificate').length, 0);
   });
 
+  test('an EndpointSlice without a namespace belongs, as a Service without one does, to "default"', async () => {
+    const s = await state(`apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {type: LoadBalancer}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-abc, labels: {kubernetes.io/service-name: web}}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-def, namespace: shop, labels: {kubernetes.io/service-name: web}}
+`);
+    assert.deepEqual(s.endpointSlicesFor('default', 'web').map((e) => e.metadata.name), ['web-abc']);
+    assert.deepEqual(s.endpointSlicesFor('shop', 'web').map((e) => e.metadata.name), ['web-def']);
+    assert.deepEqual(s.endpointSlicesFor('', 'web'), []);
+  });
+
   test('a later layer replaces objects of the same kind/namespace/name (lint FILES --from SNAPSHOT)', async () => {
     const snap = await layer(ipAddressPool('a', 'metallb-system', '10.0.0.0/24') + '---\n' + ipAddressPool('b', 'metallb-system', '10.1.0.0/24'), 'snapshot');
     const files = await layer(ipAddressPool('a', 'metallb-system', '10.9.0.0/24'));
