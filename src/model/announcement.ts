@@ -143,6 +143,7 @@ export function announceInputOf(state: ClusterState, speaker: SpeakerView): Anno
     refuseSharedIPWithServiceSelectors: refusesSharedIPSelectors(state.metallb.version),
     l2ServiceSelectors: hasL2ServiceSelectors(state.metallb.version),
     cordonedUnavailable: cordonedIsUnavailable(state.metallb.version),
+    multiprotocolSessions: multiprotocolSessions(state.metallb.bgpBackend, state.metallb.version),
     elections: electionsOf(state),
   };
 }
@@ -158,6 +159,15 @@ function electionsOf(state: ClusterState): Map<string, Map<string, string>> {
 /** v0.14.9 alone took a cordoned node for unavailable (PR #2715, reverted in v0.15.0). */
 export function cordonedIsUnavailable(version: string | undefined): boolean {
   return (versionAtLeast(version, 0, 14, 9) ?? false) && (versionBefore(version, 0, 15) ?? false);
+}
+
+/**
+ * FRR and FRR-K8s before v0.15.0 activate both address families on every neighbor (unless
+ * disableMP); v0.15.0 sends a neighbor its own family only (dualStackAddressFamily came then).
+ * Native sessions never carried IPv6. Unknown versions are taken as the newest.
+ */
+export function multiprotocolSessions(backend: string | undefined, version: string | undefined): boolean {
+  return (backend === 'frr' || backend === 'frr-k8s') && (versionBefore(version, 0, 15) ?? false);
 }
 
 /** L2Advertisement.serviceSelectors came with v0.16.0; unknown versions are taken as the newest. */

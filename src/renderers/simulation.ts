@@ -36,7 +36,7 @@ export function announcerText(a: readonly AnnouncerView[]): string {
     parts.push(`bgp: ${compact.count} nodes of ${compact.advertisements!.join(', ')}${compact.except!.length ? ` except ${listed(compact.except!, 5)}` : ''}`);
   } else if (bgp.length > 0) {
     const peers = [...new Set(bgp.flatMap((x) => x.peers ?? []))];
-    parts.push(`bgp: ${listed(bgp.map((x) => x.node), 6)}${peers.length ? ` (to ${peers.join(', ')})` : ' (no BGP session on them)'}`);
+    parts.push(`bgp: ${listed(bgp.map((x) => x.node), 6)}${peers.length ? ` (to ${peers.join(', ')})` : ' (no BGP session takes the routes)'}`);
   }
   return parts.join('; ');
 }

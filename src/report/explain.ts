@@ -11,6 +11,7 @@ import { poolCompatible } from '../model/allocator/allocator.js';
 import { metallbLoadBalancerClass } from '../model/lb-class.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker } from '../model/announcement.js';
 import { endpointsOf, inScope, nodesByName } from '../model/announce/common.js';
+import { carries, type BGPPrefix } from '../model/announce/index.js';
 import { serviceView, blockingRules, type ServiceView } from './views.js';
 import { namesText } from './text.js';
 
@@ -183,9 +184,23 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     announceEvidence.push(`layer 2: ${who.l2} answers ARP/NDP for ${r.ips.join(', ')}${r.l2?.interfaces ? ` on ${r.l2.interfaces.join(', ')}` : ' on every eligible interface'}; ${failover}`);
   }
   if (who.l2Silent) announceEvidence.push(`layer 2: the election picks ${who.l2Silent}, which runs no speaker: nothing answers for ${r.ips[0]}`);
+  let unlearned = 0;
   if (who.bgp.length > 0) {
-    const sessions = r.bgp!.sessions.filter((s) => who.bgp.some((n) => inScope(s, n))).map((s) => s.name);
-    announceEvidence.push(`BGP: ${who.bgp.length} node(s) announce ${r.bgp!.prefixes.map((p) => p.prefix).join(', ')}: ${names(who.bgp)}; to peers ${sessions.join(', ') || '(no BGPPeer session on those nodes)'}`);
+    const bgp = r.bgp!;
+    const open = bgp.sessions.filter((s) => who.bgp.some((n) => inScope(s, n)));
+    const sentTo = (p: BGPPrefix) => open.filter((s) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix));
+    const sessions = open.filter((s) => bgp.prefixes.some((p) => sentTo(p).includes(s))).map((s) => s.name);
+    announceEvidence.push(
+      `BGP: ${who.bgp.length} node(s) announce ${bgp.prefixes.map((p) => p.prefix).join(', ')}: ${names(who.bgp)}; to peers ${sessions.join(', ') || (open.length > 0 ? '(none: see below)' : '(no BGPPeer session on those nodes)')}`,
+    );
+    // a session carries its peer's own address family only (unless dualStackAddressFamily or unnumbered)
+    for (const p of bgp.prefixes) {
+      if (open.length === 0 || sentTo(p).length > 0) continue;
+      unlearned++;
+      const family = p.prefix.includes(':') ? 'IPv6' : 'IPv4';
+      const other = open.filter((s) => (p.peers === 'all' || p.peers.includes(s.name)) && !carries(s, p.prefix));
+      if (other.length > 0) announceEvidence.push(`BGP: no router learns ${p.prefix}: ${other.map((s) => s.name).join(', ')} take${other.length === 1 ? 's' : ''} ${family === 'IPv6' ? 'IPv4' : 'IPv6'} routes only (set dualStackAddressFamily: true on the BGPPeer, or add a peer with an ${family} address)`);
+    }
   }
   // what MetalLB itself reports: ServiceL2Status / ServiceBGPStatus and nodeAssigned events
   const reported = new Set<string>();
@@ -218,13 +233,20 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   const ip = r.ips[0] ?? '';
   steps.push({
     title: any ? `Who announces it: ${[...(who.l2 ? [`${who.l2} (layer 2)`] : []), ...(who.bgp.length ? [`${who.bgp.length} node(s) by BGP`] : [])].join(', ')}` : 'Nobody announces it',
-    status: !any ? 'blocked' : mismatch ? 'warning' : 'ok',
+    // a BGP announcement no router learns (no session of its family) reaches nobody
+    status: !any || (!who.l2 && r.bgp !== undefined && unlearned > 0 && unlearned === r.bgp.prefixes.length) ? 'blocked' : mismatch || unlearned > 0 ? 'warning' : 'ok',
     evidence: announceEvidence,
     confirm: [
-      ...(r.l2 ? [`arping -c 3 -I <interface> ${ip}    # from a host on the same segment: one MAC should answer, ${who.l2 ?? 'the elected node'}'s`] : []),
+      ...(r.l2 && r.l2.advertisements.length > 0
+        ? [
+            ip.includes(':')
+              ? `ndisc6 ${ip} <interface>    # from a host on the same segment: one MAC should answer (NDP), ${who.l2 ?? 'the elected node'}'s`
+              : `arping -c 3 -I <interface> ${ip}    # from a host on the same segment: one MAC should answer, ${who.l2 ?? 'the elected node'}'s`,
+          ]
+        : []),
       `kubectl -n ${mlns} logs -l ${podSelectorText(state.metallb.speaker, 'component=speaker')} -c speaker --tail=-1 | grep serviceAnnounced | grep '"${ref}"'`,
       ...(statusKinds.length > 0 || r.l2 ? [`kubectl get servicel2statuses.metallb.io,servicebgpstatuses.metallb.io -A`] : []),
-      ...(r.bgp && r.bgp.announcingCount > 0 ? [`show bgp ipv4 unicast ${ip}    # on the router: one path per announcing node`] : []),
+      ...(r.bgp && r.bgp.announcingCount > 0 ? r.ips.map((x) => `show bgp ${x.includes(':') ? 'ipv6' : 'ipv4'} unicast ${x}    # on the router: one path per announcing node`) : []),
     ],
   });
 
@@ -263,9 +285,11 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
         confirm: findings.map((f) => `metallb-doctor rules show ${f.rule}`).filter((v, i, all) => all.indexOf(v) === i),
       });
     }
+    // a step of the chain that stops the traffic (the findings step only repeats what the rules say)
+    const blocked = steps.find((s) => s.status === 'blocked' && s.title !== 'Findings about this Service');
     const verdict =
       view.state === 'announced'
-        ? `${ref} has ${view.ips.join(', ')} (pool ${view.pool}) and is announced`
+        ? `${ref} has ${view.ips.join(', ')} (pool ${view.pool}) and is announced${blocked ? `, but it is not reached: see "${blocked.title}"` : ''}`
         : view.state === 'ignored'
           ? `${ref} is not MetalLB's: ${result.reason === 'notLoadBalancer' ? 'it is not of type LoadBalancer' : 'it asks for another loadBalancerClass'}`
           : view.state === 'pending'

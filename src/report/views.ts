@@ -8,7 +8,7 @@ import type { Finding } from './types.js';
 import { simulationOf } from '../model/simulation.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker, type Announcement } from '../model/announcement.js';
 import { adsOfPool, inScope, isCordoned, isExcludedFromBalancers, isNetworkUnavailable, nodesByName, excludedNames } from '../model/announce/common.js';
-import type { AnnounceResult } from '../model/announce/index.js';
+import { carries, type AnnounceResult } from '../model/announce/index.js';
 
 /** BGP announcers are listed node by node up to this many; above it, one compact entry. */
 export const BGP_LIST_LIMIT = 16;
@@ -93,21 +93,19 @@ export function blockingRules(findings: readonly Finding[]): Map<string, string[
 function bgpAnnouncers(a: Announcement, r: AnnounceResult): AnnouncerView[] {
   const bgp = r.bgp;
   if (!bgp || bgp.announcingCount === 0) return [];
-  const sessionsOf = (node: string) => bgp.sessions.filter((s) => inScope(s, node)).map((s) => s.name);
+  // the sessions of a node that some of its prefixes go to (the advertisement's peers, the session's families)
   const peersFor = (node: string) => {
-    const sessions = sessionsOf(node);
     const mine = new Set(bgp.advertisements.filter((s) => inScope(s, node)).map((s) => s.name));
-    const limited = bgp.prefixes.filter((p) => mine.has(p.advertisement)).map((p) => p.peers);
-    if (limited.some((p) => p === 'all')) return sessions;
-    const names = new Set(limited.flat() as string[]);
-    return sessions.filter((s) => names.has(s));
+    const prefixes = bgp.prefixes.filter((p) => mine.has(p.advertisement));
+    return bgp.sessions.filter((s) => inScope(s, node) && prefixes.some((p) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix))).map((s) => s.name);
   };
   if (bgp.announcingCount <= BGP_LIST_LIMIT) {
     return announcingNodes(a, r).bgp.map((node) => ({ node, protocol: 'bgp' as const, peers: peersFor(node) }));
   }
   const { count, except } = compactScope(a, r);
   // in the report contract's key order (node, protocol, peers, then the rest): printed as built
-  return [{ node: '*', protocol: 'bgp', peers: bgp.sessions.map((s) => s.name), count, advertisements: bgp.advertisements.map((s) => s.name), except }];
+  const peers = bgp.sessions.filter((s) => bgp.prefixes.some((p) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix))).map((s) => s.name);
+  return [{ node: '*', protocol: 'bgp', peers, count, advertisements: bgp.advertisements.map((s) => s.name), except }];
 }
 
 const NODE_WIDE = new Set<string>(['nodeUnschedulable', 'nodeNetworkUnavailable', 'nodeLabeledExcludeBalancers']);

@@ -131,6 +131,24 @@ describe('explain service', () => {
     }
   });
 
+  test('an IPv6 Service announced by BGP to an IPv4 peer only: no router learns it, and the verdict says so', async () => {
+    const { bgpAdvertisement, bgpPeer } = await import('../helpers/cluster.js');
+    const svc = service('web', { spec: { clusterIPs: '["fd00:96::10"]', ipFamilies: '[IPv6]' }, status: ['fd00:10::5'] });
+    const b = bundle(docs(threeNodes(), pool('lan6', ['fd00:10::/120']), bgpPeer('tor-v4'), bgpAdvertisement('lan6'), svc, endpointSlice('web', [{ node: 'node-a' }])));
+    try {
+      const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
+      const who = j.steps.find((s) => s.title.startsWith('Who announces it'))!;
+      assert.equal(who.status, 'blocked');
+      assert.ok(who.evidence.includes('BGP: no router learns fd00:10::5/128: tor-v4 takes IPv4 routes only (set dualStackAddressFamily: true on the BGPPeer, or add a peer with an IPv6 address)'), who.evidence.join('\n'));
+      assert.ok(who.confirm.includes('show bgp ipv6 unicast fd00:10::5    # on the router: one path per announcing node'), who.confirm.join('\n'));
+      assert.ok(!who.confirm.some((c) => c.startsWith('arping')), 'no ARP for a BGP-only Service');
+      assert.match(j.verdict, /^shop\/web has fd00:10::5 \(pool lan6\) and is announced, but it is not reached: see "Who announces it/);
+      assert.ok(j.findings.some((f) => f.rule === 'service-not-announced'), j.findings.map((f) => f.rule).join(', '));
+    } finally {
+      b.done();
+    }
+  });
+
   test('bad references: one line, exit 3, with a suggestion', async () => {
     const r = await run(['explain', 'service', 'default/web', '--from', 'examples/clusters/healthy-l2']);
     assert.equal(r.code, 3);

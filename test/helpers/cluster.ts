@@ -154,7 +154,7 @@ metadata:
   namespace: metallb-system
 ${adSpec(o)}`;
 }
-export function bgpPeer(name: string, o: { peerAddress?: string; nodeSelectors?: string } = {}): string {
+export function bgpPeer(name: string, o: { peerAddress?: string; nodeSelectors?: string; extra?: string } = {}): string {
   return `apiVersion: metallb.io/v1beta2
 kind: BGPPeer
 metadata:
@@ -164,7 +164,7 @@ spec:
   myASN: 64512
   peerASN: 64513
   peerAddress: ${o.peerAddress ?? '192.168.1.1'}
-${o.nodeSelectors ? `  nodeSelectors: ${o.nodeSelectors}\n` : ''}`;
+${o.nodeSelectors ? `  nodeSelectors: ${o.nodeSelectors}\n` : ''}${o.extra ? `  ${o.extra}\n` : ''}`;
 }
 
 /** Three nodes, each with a running speaker, and the speaker DaemonSet: a working base. */

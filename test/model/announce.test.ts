@@ -293,7 +293,8 @@ describe('BGP prefixes and sessions (after TestBGPSpeakerEPSlices multi-advertis
       bgpad('agg', { aggregationLength: 24, aggregationLengthV6: 64, localPref: 100, communities: ['no-export', '1234:1', 'unknown-alias'] }),
       bgpad('host', { nodeSelectors: onNodes('iris1'), peers: ['p2'] }),
     ];
-    const peers = [peer('p1'), peer('p2', { nodeSelectors: [{ matchLabels: { rack: 'a' } }] }), peer('p3', { nodeSelectors: [{ matchLabels: { rack: 'c' } }] })];
+    // p1 takes both families; p2 and p3, IPv4 peers, their own (MetalLB v0.15.0+)
+    const peers = [peer('p1', { dualStackAddressFamily: true }), peer('p2', { nodeSelectors: [{ matchLabels: { rack: 'a' } }] }), peer('p3', { nodeSelectors: [{ matchLabels: { rack: 'c' } }] })];
     const inp = input({ nodes, pools: [pool('dual', ['10.20.30.0/24', 'fd00:1::/48'])], bgpAdvertisements: ads, peers, communities: [community], slices });
     const r = announce(inp, service(['10.20.30.7', 'fd00:1::17', '10.20.30.9'])).bgp!;
     assert.deepEqual(r.prefixes, [
@@ -311,8 +312,8 @@ describe('BGP prefixes and sessions (after TestBGPSpeakerEPSlices multi-advertis
       [
         ['10.20.30.0/24', ['p1', 'p2']],
         ['10.20.30.7/32', ['p2']],
-        ['fd00:1::/64', ['p1', 'p2']],
-        ['fd00:1::17/128', ['p2']],
+        ['fd00:1::/64', ['p1']],
+        ['fd00:1::17/128', []],
         ['10.20.30.9/32', ['p2']],
       ],
     );
@@ -320,6 +321,21 @@ describe('BGP prefixes and sessions (after TestBGPSpeakerEPSlices multi-advertis
     assert.deepEqual(v2.sessions, ['p1']);
     assert.deepEqual(v2.prefixes.map((p) => [p.prefix, p.sentTo]), [['10.20.30.0/24', ['p1']], ['fd00:1::/64', ['p1']]]);
   });
+  test("a session carries its peer's address family, both when unnumbered or dualStackAddressFamily, both in FRR modes before v0.15.0 unless disableMP", () => {
+    const v4 = peer('v4');
+    const v6 = peer('v6', { peerAddress: 'fd00:ff::1' });
+    const dual = peer('dual', { dualStackAddressFamily: true });
+    const unnumbered = peer('unnumbered', { peerAddress: undefined, interface: 'eth1' });
+    const noMP = peer('nomp', { disableMP: true });
+    const peers = [v4, v6, dual, unnumbered, noMP];
+    const sent = (multiprotocolSessions: boolean) => {
+      const inp = { ...input({ nodes, pools: [pool('dual', ['10.20.30.0/24', 'fd00:1::/48'])], bgpAdvertisements: [bgpad('a')], peers, slices }), multiprotocolSessions };
+      return Object.fromEntries(bgpForNode(announce(inp, service(['10.20.30.7', 'fd00:1::17'])).bgp!, 'iris1').prefixes.map((p) => [p.prefix, p.sentTo]));
+    };
+    assert.deepEqual(sent(false), { '10.20.30.7/32': ['v4', 'dual', 'unnumbered', 'nomp'], 'fd00:1::17/128': ['v6', 'dual', 'unnumbered'] });
+    assert.deepEqual(sent(true), { '10.20.30.7/32': ['v4', 'v6', 'dual', 'unnumbered', 'nomp'], 'fd00:1::17/128': ['v4', 'v6', 'dual', 'unnumbered'] });
+  });
+
   test('a peer name no BGPPeer has: the prefix goes to no session', () => {
     const inp = input({ nodes, bgpAdvertisements: [bgpad('a', { peers: ['typo'] })], peers: [peer('p1')], slices });
     const v = bgpForNode(announce(inp, service(['10.20.30.1'])).bgp!, 'iris2');

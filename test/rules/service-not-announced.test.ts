@@ -43,6 +43,16 @@ const bgpMismatch = docs(
   eps,
 );
 
+// BGP sessions carry their peer's own address family (MetalLB v0.15.0+)
+const lan6 = pool('lan6', ['fd00:10::/120']);
+const dualPool = pool('dual', ['10.0.0.0/24', 'fd00:10::/120']);
+const web6 = service('web', { spec: { clusterIPs: '["fd00:96::10"]', ipFamilies: '[IPv6]' }, status: ['fd00:10::5'] });
+const webDual = service('web', { spec: { clusterIPs: '[10.96.0.10, "fd00:96::10"]', ipFamilies: '[IPv4, IPv6]', ipFamilyPolicy: 'RequireDualStack' }, status: ['10.0.0.5', 'fd00:10::5'] });
+const v6OverV4Peer = docs(threeNodes(), lan6, bgpPeer('tor-v4'), bgpAdvertisement('lan6'), web6, eps);
+const dualOverV4Peer = docs(threeNodes(), dualPool, bgpPeer('tor-v4'), bgpAdvertisement('dual'), webDual, eps);
+/** The same cluster before v0.15.0 in FRR mode: every session is multiprotocol. */
+const frrBefore015 = (text: string) => text.replaceAll('speaker:v0.15.2', 'speaker:v0.14.8').replaceAll('        - { name: METALLB_NODE_NAME', '        - { name: METALLB_BGP_TYPE, value: frr }\n        - { name: METALLB_NODE_NAME');
+
 ruleTester('service-not-announced', {
   valid: [
     { name: 'healthy: an L2Advertisement for every pool, on every node', files: bundle(threeNodes(), lan, l2Advertisement('lan'), web(), eps) },
@@ -61,6 +71,9 @@ ruleTester('service-not-announced', {
     },
     { name: 'Nodes not captured: absent is not none', files: { 'bundle.json': without('Node'), 'resources/c.yaml': nodeSelectorNone } },
     { name: 'EndpointSlices not captured', files: { 'bundle.json': without('EndpointSlice'), 'resources/c.yaml': selectorMismatch } },
+    { name: 'an IPv6 Service over an IPv6 peer', files: bundle(threeNodes(), lan6, bgpPeer('tor-v6', { peerAddress: '"fd00:ff::1"' }), bgpAdvertisement('lan6'), web6, eps) },
+    { name: 'an IPv6 Service over an IPv4 peer with dualStackAddressFamily', files: bundle(threeNodes(), lan6, bgpPeer('tor-v4', { extra: 'dualStackAddressFamily: true' }), bgpAdvertisement('lan6'), web6, eps) },
+    { name: 'an IPv6 Service over an IPv4 peer, FRR mode before v0.15.0 (multiprotocol sessions)', files: bundle(frrBefore015(v6OverV4Peer)) },
     { name: 'a Service that gets no address', files: bundle(threeNodes(), lan, l2Advertisement('lan', { serviceSelectors: '[{ matchLabels: { app: api } }]' }), service('web', { spec: { type: 'ClusterIP', clusterIPs: '[10.96.0.10]' } })) },
   ],
   invalid: [
@@ -96,6 +109,23 @@ ruleTester('service-not-announced', {
       name: 'a BGPAdvertisement whose serviceSelectors do not match',
       files: { 'bundle.json': bundleJson(), 'resources/c.yaml': bgpMismatch },
       errors: [{ file: 'resources/c.yaml', line: objLine(bgpMismatch, 'Service', 'web'), column: 1, message: /BGP noMatchingAdvertisement.*BGPAdvertisement "lan-bgp" has serviceSelectors \{exposed=true\}.*no L2Advertisement selects the pool/ }],
+    },
+    {
+      name: 'an IPv6 Service announced over an IPv4 peer only',
+      files: bundle(v6OverV4Peer),
+      errors: [
+        {
+          file: 'resources/c.yaml',
+          line: objLine(v6OverV4Peer, 'Service', 'web'),
+          column: 1,
+          message: /^Service shop\/web is announced by BGP, but no BGP session carries its IPv6 address fd00:10::5: MetalLB sends a peer the routes of the peer address's own family only/,
+        },
+      ],
+    },
+    {
+      name: 'a dual-stack Service over an IPv4 peer: its IPv6 address reaches no router',
+      files: bundle(dualOverV4Peer),
+      errors: [{ file: 'resources/c.yaml', line: objLine(dualOverV4Peer, 'Service', 'web'), column: 1, message: /no BGP session carries its IPv6 address fd00:10::5:/ }],
     },
     {
       name: 'an address the allocator is about to give',

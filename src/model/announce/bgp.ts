@@ -78,7 +78,29 @@ export interface BGPResult {
   /** everything announced, each tied to its advertisement */
   prefixes: BGPPrefix[];
   /** BGP sessions: each BGPPeer with the nodes that open it (BGPPeer.nodeSelectors) */
-  sessions: NodeScope[];
+  sessions: BGPSession[];
+}
+
+/** A BGPPeer's session: the nodes that open it, and the address families its routes may have. */
+export interface BGPSession extends NodeScope {
+  /**
+   * The prefixes the speaker sends over it (internal/bgp/frr, frrk8s: a neighbor's family is its
+   * peerAddress's; an unnumbered peer or dualStackAddressFamily takes both)
+   */
+  families: 'ipv4' | 'ipv6' | 'both';
+}
+
+/** Whether a session carries a prefix (or address) of this family. */
+export const carries = (s: BGPSession, prefix: string): boolean => s.families === 'both' || (s.families === 'ipv6') === prefix.includes(':');
+
+function sessionFamilies(peer: KubeObject, input: AnnounceInput): BGPSession['families'] {
+  const spec = rec(peer.spec);
+  if (input.multiprotocolSessions) {
+    if (spec.disableMP !== true) return 'both';
+  } else if ((typeof spec.interface === 'string' && spec.interface !== '') || spec.dualStackAddressFamily === true) return 'both';
+  const address = typeof spec.peerAddress === 'string' ? spec.peerAddress : '';
+  // an unnumbered peer (interface, no address) before v0.15.0 with disableMP: IPv4, as FRR's default family
+  return address.includes(':') ? 'ipv6' : 'ipv4';
 }
 
 /** The aliases of the Community objects, first definition wins. */
@@ -234,11 +256,11 @@ function poolGroup(input: AnnounceInput, pool: KubeObject, poolAds: readonly Kub
   });
 }
 
-/** The BGPPeer sessions with their node scopes: the same for every Service. */
-const sessionScopes = new WeakMap<AnnounceInput, readonly NodeScope[]>();
-function sessionsOf(input: AnnounceInput): readonly NodeScope[] {
+/** The BGPPeer sessions with their node scopes and families: the same for every Service. */
+const sessionScopes = new WeakMap<AnnounceInput, readonly BGPSession[]>();
+function sessionsOf(input: AnnounceInput): readonly BGPSession[] {
   let s = sessionScopes.get(input);
-  if (!s) sessionScopes.set(input, (s = input.peers.map((p) => ({ name: nameOf(p), nodes: nodeSetOf(p, input.nodes).compact }))));
+  if (!s) sessionScopes.set(input, (s = input.peers.map((p) => ({ name: nameOf(p), nodes: nodeSetOf(p, input.nodes).compact, families: sessionFamilies(p, input) }))));
   return s;
 }
 
@@ -305,7 +327,7 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
     hasEndpoints,
     announcingCount,
     prefixes,
-    sessions: sessionsOf(input) as NodeScope[],
+    sessions: sessionsOf(input) as BGPSession[],
   };
 }
 
@@ -320,7 +342,8 @@ export interface BGPNodeView {
 
 /** Expands a compact BGPResult for one node: MetalLB's ShouldAnnounce and SetBalancer on that node. */
 export function bgpForNode(r: BGPResult, node: string): BGPNodeView {
-  const sessions = r.sessions.filter((s) => inScope(s, node)).map((s) => s.name);
+  const here = r.sessions.filter((s) => inScope(s, node));
+  const sessions = here.map((s) => s.name);
   const withdraw = (reason: BGPReason): BGPNodeView => ({ announce: false, reason, prefixes: [], sessions });
   const mine = r.advertisements.filter((a) => inScope(a, node));
   if (mine.length === 0) return withdraw(r.otherAdvertisements.some((a) => inScope(a, node)) ? 'noMatchingAdvertisement' : 'notOwner');
@@ -331,6 +354,6 @@ export function bgpForNode(r: BGPResult, node: string): BGPNodeView {
   const names = new Set(mine.map((a) => a.name));
   const prefixes = r.prefixes
     .filter((p) => names.has(p.advertisement))
-    .map((p) => ({ ...p, sentTo: sessions.filter((s) => p.peers === 'all' || p.peers.includes(s)) }));
+    .map((p) => ({ ...p, sentTo: here.filter((s) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix)).map((s) => s.name) }));
   return { announce: true, prefixes, sessions };
 }

@@ -33,6 +33,13 @@ export interface AnnounceInput {
    * is (nodeUnschedulable; reverted in v0.15.0). Default false.
    */
   cordonedUnavailable?: boolean;
+  /**
+   * FRR modes before v0.15.0: a BGP session carries both address families (multiprotocol BGP)
+   * unless its BGPPeer sets disableMP. From v0.15.0, and in native mode, a session carries its
+   * peer's own family only, unless the BGPPeer is unnumbered (interface) or sets
+   * dualStackAddressFamily. Default false.
+   */
+  multiprotocolSessions?: boolean;
   /** the speaker's --disable-layer2: no layer 2 decision at all */
   disableLayer2?: boolean;
   /**

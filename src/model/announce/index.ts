@@ -10,7 +10,7 @@ import { decideBGP, type BGPResult } from './bgp.js';
 export type { AnnounceInput, NodeScope } from './common.js';
 export { endpointCanServe, isExcludedFromBalancers, isNetworkUnavailable, EXCLUDE_LB_LABEL, inScope } from './common.js';
 export { l2Order, l2ForNode, preferredNodeScores, type L2Result, type L2Reason, type L2Exclusion } from './l2.js';
-export { bgpForNode, BGP_REASONS, type BGPResult, type BGPReason, type BGPPrefix, type BGPNodeView } from './bgp.js';
+export { bgpForNode, carries, BGP_REASONS, type BGPResult, type BGPSession, type BGPReason, type BGPPrefix, type BGPNodeView } from './bgp.js';
 
 /** Why no protocol is even evaluated (every node withdraws the service). */
 export type ServiceReason = 'notLoadBalancer' | 'noIPAllocated' | 'invalidIP' | 'ipNotAllowed';

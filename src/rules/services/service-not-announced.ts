@@ -1,8 +1,8 @@
 import type { KubeObject } from '../../sources/types.js';
 import { namesText } from '../../report/text.js';
-import { defineRule } from '../types.js';
+import { defineRule, type RuleContext } from '../types.js';
 import { announcementOf, type Announcement } from '../../model/announcement.js';
-import type { AnnounceResult, NodeScope } from '../../model/announce/index.js';
+import { carries, type AnnounceResult, type NodeScope } from '../../model/announce/index.js';
 import { adMatchesService, adsOfPool, nodeSetOf } from '../../model/announce/common.js';
 import { serviceName } from '../../model/simulation.js';
 import { asArray, asRecord } from '../../state/cluster-state.js';
@@ -118,6 +118,31 @@ function adEvidence(a: Announcement, kind: AdKind, views: AdView[]): string[] {
   });
 }
 
+/**
+ * BGP announces the Service, but a session carries its peer's own address family only (MetalLB
+ * v0.15.0+, unless the BGPPeer is unnumbered or sets dualStackAddressFamily): an address of the
+ * other family reaches no router.
+ */
+function reportFamilyWithoutSession(svc: KubeObject, r: AnnounceResult, report: RuleContext['report']): void {
+  const bgp = r.bgp!;
+  if (bgp.sessions.length === 0) return; // no BGPPeer at all: bgp-advertisement-without-peer says so
+  const orphans = r.ips.filter((ip) => {
+    // a Service holds one address per family: its prefixes of that family are the address's
+    const prefixes = bgp.prefixes.filter((p) => p.prefix.includes(':') === ip.includes(':'));
+    return prefixes.length > 0 && !prefixes.some((p) => bgp.sessions.some((s) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix)));
+  });
+  if (orphans.length === 0) return;
+  const family = (ip: string) => (ip.includes(':') ? 'IPv6' : 'IPv4');
+  const sessions = bgp.sessions.map((s) => `BGPPeer "${s.name}" (${s.families === 'both' ? 'both families' : s.families === 'ipv6' ? 'IPv6 only' : 'IPv4 only'})`);
+  const fams = [...new Set(orphans.map(family))];
+  report({
+    message: `Service ${serviceName(svc)} is announced by BGP, but no BGP session carries its ${fams.join(' and ')} address ${orphans.join(', ')}: MetalLB sends a peer the routes of the peer address's own family only, so no router learns ${orphans.length === 1 ? 'it' : 'them'} and ${orphans.length === 1 ? 'it answers' : 'they answer'} nothing`,
+    subjects: [{ obj: svc }],
+    evidence: [`prefixes: ${bgp.prefixes.map((p) => p.prefix).join(', ')}`, `sessions: ${sessions.join(', ')}`],
+    fix: `Set dualStackAddressFamily: true on a BGPPeer (its session then carries both families), or add a BGPPeer with an ${fams.join(' and ')} peerAddress for the nodes that announce the Service.`,
+  });
+}
+
 export default defineRule({
   meta: {
     id: 'service-not-announced',
@@ -133,6 +158,7 @@ export default defineRule({
     for (const { svc, result, announce: r } of a.byService.values()) {
       // ipNotAllowed and the like: service-ip-outside-pools and friends own those
       if (!r || r.reason !== undefined || !r.pool) continue;
+      if (r.bgp && r.bgp.announcingCount > 0 && !r.l2?.winner) reportFamilyWithoutSession(svc, r, report);
       if (l2Covers(a, r) || bgpCovers(a, r)) continue;
       const pool = r.pool;
       const poolObj = a.input.pools.find((p) => p.metadata?.name === pool);
