@@ -111,7 +111,12 @@ export function speakerViewOf(state: ClusterState): SpeakerView {
     const labels = argValue(main, 'ml-labels') ?? envValue(main, 'METALLB_ML_LABELS');
     if (!bind || !labels) {
       memberlist = { mode: 'disabled' };
-      notes.push('memberlist is disabled (the speaker has no ml-bindaddr or ml-labels): every Node counts in the layer 2 election, with a speaker or not');
+      const silent = memberlistOffSilence(state.metallb.version).memberlistOffSilences;
+      notes.push(
+        silent
+          ? `memberlist is disabled (the speaker has no ml-bindaddr or ml-labels), and MetalLB ${state.metallb.version} then elects no node in layer 2${silent === 'cluster-policy' ? ' for a Service under externalTrafficPolicy Cluster' : ''} (metallb#2425, fixed in v0.15.0)`
+          : 'memberlist is disabled (the speaker has no ml-bindaddr or ml-labels): every Node counts in the layer 2 election, with a speaker or not',
+      );
     }
   } else {
     notes.push('the speaker DaemonSet is not in the input: memberlist taken as enabled (the default) and --ignore-exclude-lb as unset');
@@ -144,6 +149,7 @@ export function announceInputOf(state: ClusterState, speaker: SpeakerView): Anno
     l2ServiceSelectors: hasL2ServiceSelectors(state.metallb.version),
     cordonedUnavailable: cordonedIsUnavailable(state.metallb.version),
     multiprotocolSessions: multiprotocolSessions(state.metallb.bgpBackend, state.metallb.version),
+    ...(speaker.memberlist.mode === 'disabled' ? memberlistOffSilence(state.metallb.version) : {}),
     elections: electionsOf(state),
   };
 }
@@ -159,6 +165,16 @@ function electionsOf(state: ClusterState): Map<string, Map<string, string>> {
 /** v0.14.9 alone took a cordoned node for unavailable (PR #2715, reverted in v0.15.0). */
 export function cordonedIsUnavailable(version: string | undefined): boolean {
   return (versionAtLeast(version, 0, 14, 9) ?? false) && (versionBefore(version, 0, 15) ?? false);
+}
+
+/**
+ * With memberlist off, speakers before v0.15.0 find no usable speaker (UsableSpeakers() returns
+ * nil): from v0.13.0 no node is a layer 2 candidate; v0.11.0 to v0.12.x still took the nodes of
+ * the endpoints under externalTrafficPolicy Local. Fixed in v0.15.0 (d44289c, metallb#2425).
+ */
+export function memberlistOffSilence(version: string | undefined): Pick<AnnounceInput, 'memberlistOffSilences'> {
+  if (!(versionBefore(version, 0, 15) ?? false) || !(versionAtLeast(version, 0, 11) ?? false)) return {};
+  return { memberlistOffSilences: (versionAtLeast(version, 0, 13) ?? false) ? 'all' : 'cluster-policy' };
 }
 
 /**

@@ -11,6 +11,7 @@ import { asArray, asRecord, type ClusterState } from '../state/cluster-state.js'
 import { releaseAtLeast, type Release } from './crds.js';
 import { classMatches, isLoadBalancer, metallbLoadBalancerClass } from './lb-class.js';
 import { nodeSetOf } from './announce/common.js';
+import { speakerViewOf } from './announcement.js';
 import { parsePool } from './pools.js';
 import { cidrContainsIP, formatCIDR, parseIP } from './address.js';
 import { configurationStateNode, isOrphanConfigurationState } from './configuration-state.js';
@@ -127,6 +128,23 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
       return cordoned
         .filter((n) => advertised.has(nameOf(n)))
         .map((n) => ({ obj: n, path: ['spec', 'unschedulable'], fact: `Node ${nameOf(n)} is cordoned (spec.unschedulable: true) and an advertisement selects it` }));
+    },
+  },
+  {
+    id: 'memberlist-disabled-no-layer2',
+    releases: 'v0.11.0 to v0.14.9',
+    from: [0, 11, 0],
+    fixed: [0, 15, 0],
+    summary:
+      'with memberlist disabled (Helm: speaker.memberlist.enabled=false; no METALLB_ML_BIND_ADDR or METALLB_ML_LABELS) the speakers find no usable speaker, so the layer 2 election has no candidate and no node answers ARP/NDP for any Service (before v0.13.0 Services under externalTrafficPolicy Local were still announced from their endpoint nodes)',
+    link: 'https://github.com/metallb/metallb/commit/d44289c8036a83e5c5d6b4f49886e85f705461b5',
+    fix: 'Upgrade to MetalLB v0.15.0 or later (all nodes then take part in the election when memberlist is off), or enable memberlist (Helm: speaker.memberlist.enabled=true).',
+    matches(state) {
+      const ds = state.metallb.speaker;
+      if (!ds || speakerViewOf(state).memberlist.mode !== 'disabled') return [];
+      const l2 = state.metallbObjects('L2Advertisement');
+      if (l2.length === 0) return [];
+      return [{ obj: ds, fact: `the speaker runs without memberlist (no ml-bindaddr or ml-labels) and ${l2.length === 1 ? `L2Advertisement ${nameOf(l2[0]!)} asks` : `${l2.length} L2Advertisements ask`} for layer 2 announcements` }];
     },
   },
   {

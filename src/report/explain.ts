@@ -36,6 +36,7 @@ const names = (xs: readonly string[]) => namesText(xs);
 
 const L2_EXCLUSION: Record<string, string> = {
   notMemberlistMember: 'no running speaker (not a memberlist member)',
+  memberlistDisabled: 'memberlist is off, and MetalLB before v0.15.0 then elects no node in layer 2 (metallb#2425)',
   nodeUnschedulable: 'cordoned (MetalLB v0.14.9 alone takes a cordoned node for unavailable)',
   nodeNetworkUnavailable: 'condition NetworkUnavailable=True',
   nodeLabeledExcludeBalancers: 'labelled node.kubernetes.io/exclude-from-external-load-balancers',
@@ -163,8 +164,9 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     // ShouldAnnounce asks for a local endpoint (Local policy) before it asks for any endpoint
     if (!r.bgp.hasEndpoints) nodeEvidence.push(`BGP: no endpoint can serve: every node withdraws the route (${r.bgp.localEndpointNodes ? 'noLocalEndpoints' : 'noEndpoints'})`);
   }
-  if (a.speaker.memberlist.mode === 'disabled') nodeEvidence.push('memberlist is off: every node takes part in the layer 2 election, with a running speaker or not');
-  nodeEvidence.push(...a.speaker.notes.filter((n) => !n.startsWith('memberlist is disabled')));
+  if (a.speaker.memberlist.mode === 'disabled' && !a.input.memberlistOffSilences) nodeEvidence.push('memberlist is off: every node takes part in the layer 2 election, with a running speaker or not');
+  // the memberlist note of an old release says what the election does: it stays
+  nodeEvidence.push(...a.speaker.notes.filter((n) => !n.startsWith('memberlist is disabled') || a.input.memberlistOffSilences));
   const who = announcingNodes(a, r);
   const any = who.l2 !== undefined || who.bgp.length > 0;
   steps.push({

@@ -104,3 +104,39 @@ test("--ignore-exclude-lb is read as Go's flag.Bool reads it", async () => {
     assert.equal(announcementOf(s).speaker.ignoreExcludeLB, want, args.join(' ') || '(no flag)');
   }
 });
+
+test('memberlist off: MetalLB v0.13 to v0.14 elects no node in layer 2; v0.11 and v0.12 still elect under Local policy; v0.15 elects among all nodes', async () => {
+  const { pool, service } = await import('../helpers/services.js');
+  const { l2Advertisement, endpointSlice } = await import('../helpers/cluster.js');
+  const cluster = (tag: string, policy: 'Local' | 'Cluster') =>
+    docs(
+      node('node-a'),
+      node('node-b'),
+      speakerDaemonSet({ tag, memberlist: false }),
+      speakerPod('node-a'),
+      speakerPod('node-b'),
+      pool('lan', ['10.0.0.0/24']),
+      l2Advertisement('lan'),
+      service('web', { spec: { clusterIPs: '[10.96.0.10]', externalTrafficPolicy: policy }, status: ['10.0.0.1'] }),
+      endpointSlice('web', [{ node: 'node-a' }]),
+    );
+  const cases: [string, 'Local' | 'Cluster', boolean][] = [
+    ['v0.14.9', 'Cluster', false],
+    ['v0.14.9', 'Local', false],
+    ['v0.13.0', 'Local', false],
+    ['v0.12.1', 'Cluster', false],
+    ['v0.12.1', 'Local', true],
+    ['v0.15.0', 'Cluster', true],
+    ['v0.15.0', 'Local', true],
+  ];
+  for (const [tag, policy, elects] of cases) {
+    const a = announcementOf(await state(cluster(tag, policy)));
+    const l2 = [...a.byService.values()][0]!.announce!.l2!;
+    assert.equal(l2.winner !== undefined, elects, `${tag} ${policy}: ${JSON.stringify(l2)}`);
+    if (!elects) {
+      assert.equal(l2.reason, 'notOwner');
+      assert.deepEqual(l2.excluded, [{ node: 'node-a', reason: 'memberlistDisabled' }, { node: 'node-b', reason: 'memberlistDisabled' }]);
+      assert.match(a.speaker.notes.join('\n'), new RegExp(`MetalLB ${tag.replaceAll('.', '\\.')} then elects no node in layer 2`));
+    }
+  }
+});

@@ -40,6 +40,12 @@ export interface AnnounceInput {
    * dualStackAddressFamily. Default false.
    */
   multiprotocolSessions?: boolean;
+  /**
+   * Memberlist is off and MetalLB predates v0.15.0: its speakers list no usable speaker, so the
+   * layer 2 election has no candidate (metallb#2425). 'all' from v0.13.0; 'cluster-policy' before
+   * (externalTrafficPolicy Local still took the nodes of its endpoints).
+   */
+  memberlistOffSilences?: 'all' | 'cluster-policy';
   /** the speaker's --disable-layer2: no layer 2 decision at all */
   disableLayer2?: boolean;
   /**

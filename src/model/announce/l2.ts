@@ -28,7 +28,7 @@ import {
 export type L2Reason = 'notOwner' | 'noMatchingAdvertisement' | 'sharedIPWithServiceSelector';
 
 /** Why a node that a service-matching advertisement selects is not a candidate. */
-export type L2Exclusion = 'notMemberlistMember' | 'nodeUnschedulable' | 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers' | 'noLocalEndpoints';
+export type L2Exclusion = 'notMemberlistMember' | 'memberlistDisabled' | 'nodeUnschedulable' | 'nodeNetworkUnavailable' | 'nodeLabeledExcludeBalancers' | 'noLocalEndpoints';
 
 export interface L2Result {
   protocol: 'layer2';
@@ -207,6 +207,11 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
   if (nb.selected.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
 
   const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
+  // memberlist off before v0.15.0: UsableSpeakers() is nil, so no node is a candidate (metallb#2425)
+  const silent = input.memberlistOffSilences;
+  if (silent === 'all' || (silent === 'cluster-policy' && !etpLocal)) {
+    return { ...base, reason: 'notOwner', excluded: nb.selected.map((node) => ({ node, reason: 'memberlistDisabled' as const })) };
+  }
   let excluded: L2Result['excluded'] | undefined = nb.excluded;
   let cands: string[] = nb.eligible;
   let local: Set<string> | undefined;

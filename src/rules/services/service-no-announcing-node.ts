@@ -14,6 +14,7 @@ type NodeReason =
   | 'nodeLabeledExcludeBalancers'
   | 'nodeNetworkUnavailable'
   | 'notMemberlistMember'
+  | 'memberlistDisabled'
   | 'noLocalEndpoints'
   | 'conflictingAdvertisements'
   | 'noEndpoints'
@@ -26,6 +27,7 @@ const REASON_TEXT: Record<NodeReason, string> = {
   nodeNetworkUnavailable: 'condition NetworkUnavailable=True (nodeNetworkUnavailable)',
   nodeUnschedulable: 'cordoned (spec.unschedulable), which MetalLB v0.14.9 alone takes for unavailable (nodeUnschedulable; see metallb-version-known-issue)',
   notMemberlistMember: 'no running speaker (not a memberlist member)',
+  memberlistDisabled: 'memberlist is off, and MetalLB before v0.15.0 then elects no node in layer 2 (metallb#2425; see metallb-version-known-issue)',
   noLocalEndpoints: 'no serving endpoint of the Service on the node under externalTrafficPolicy: Local (noLocalEndpoints)',
   conflictingAdvertisements: 'the BGPAdvertisements selecting it disagree on LOCAL_PREF (conflictingAdvertisements; see bgp-localpref-conflict)',
   noEndpoints: 'no serving endpoint with an address (noEndpoints)',
@@ -129,6 +131,8 @@ function fixFor(groups: Groups[], svc: KubeObject, local: Set<string> | undefine
     case 'notMemberlistMember':
     case 'noSpeaker':
       return 'Get the speaker running on the selected nodes (kubectl -n metallb-system get pods -o wide; see speaker-missing-on-node and speaker-unavailable), or let the advertisements select nodes that run it.';
+    case 'memberlistDisabled':
+      return 'Upgrade MetalLB to v0.15.0 or later, which elects among all nodes when memberlist is off, or enable memberlist (Helm: speaker.memberlist.enabled=true; METALLB_ML_BIND_ADDR and METALLB_ML_LABELS on the speaker).';
     case 'electedWithoutSpeaker':
       return 'Run the speaker on the elected node, or enable memberlist (METALLB_ML_BIND_ADDR and METALLB_ML_LABELS on the speaker) so that nodes without a running speaker drop out of the layer 2 election.';
     case 'conflictingAdvertisements':
