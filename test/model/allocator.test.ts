@@ -418,6 +418,52 @@ const pinned: Case[] = [
       a: { state: 'allocated', ips: ['10.0.1.0'], pool: 'x', alternatives: [{ pool: 'x', ips: ['10.0.1.0'] }, { pool: 'y', ips: ['10.0.2.0'] }] },
     },
   },
+  // sortPools' comparison is not an order; sort.Slice's insertion sort (up to 12 pools) makes it deterministic
+  {
+    name: 'two priority-only pools: the insertion sort reverses ties without priority, the last by name wins',
+    input: {
+      pools: [pool('pool-a', ['10.0.1.0/24'], { allocateTo: { priority: 0 } }), pool('pool-b', ['10.0.2.0/24'], { allocateTo: { priority: 0 } })],
+      services: [svc('a')],
+    },
+    expect: { a: { state: 'allocated', ips: ['10.0.2.0'], pool: 'pool-b' } },
+  },
+  {
+    name: 'a namespace pool and a match-all selector pool without priority: the selector pool, which comes last, wins',
+    input: {
+      pools: [pool('aaa-ns', ['10.0.1.0/24'], { allocateTo: { namespaces: ['default'] } }), pool('zzz-all', ['10.0.2.0/24'], { allocateTo: {} })],
+      services: [svc('a')],
+    },
+    expect: { a: { state: 'allocated', ips: ['10.0.2.0'], pool: 'zzz-all' } },
+  },
+  {
+    name: 'equal positive priorities keep the order: namespace pools before selector pools',
+    input: {
+      pools: [
+        pool('aaa-sel', ['10.0.1.0/24'], { allocateTo: { priority: 5, serviceSelectors: [{ matchLabels: { app: 'web' } }] } }),
+        pool('zzz-ns', ['10.0.2.0/24'], { allocateTo: { priority: 5, namespaces: ['default'] } }),
+      ],
+      services: [svc('a', { labels: { app: 'web' } })],
+    },
+    expect: { a: { state: 'allocated', ips: ['10.0.2.0'], pool: 'zzz-ns' } },
+  },
+  {
+    name: 'a negative priority compares "less" than anything: it goes first',
+    input: {
+      pools: [pool('a-prio1', ['10.0.1.1/32'], { allocateTo: { priority: 1 } }), pool('b-prio-neg', ['10.0.2.1/32'], { allocateTo: { priority: -1 } })],
+      services: [svc('a')],
+    },
+    expect: { a: { state: 'allocated', ips: ['10.0.2.1'], pool: 'b-prio-neg' } },
+  },
+  {
+    name: 'two namespace pools without priority: Go map order decides, so either may win',
+    input: {
+      pools: [pool('x', ['10.0.1.0/24'], { allocateTo: { namespaces: ['default'] } }), pool('y', ['10.0.2.0/24'], { allocateTo: { namespaces: ['default'] } })],
+      services: [svc('a')],
+    },
+    expect: {
+      a: { state: 'allocated', ips: ['10.0.2.0'], pool: 'y', alternatives: [{ pool: 'y', ips: ['10.0.2.0'] }, { pool: 'x', ips: ['10.0.1.0'] }] },
+    },
+  },
   {
     name: 'namespaceSelectors resolved against Namespaces; exhausted pinned pool falls back',
     input: {

@@ -415,16 +415,22 @@ function allocateIPs(a: Allocator, info: ServiceInfo, pinned: Pool[], fallback: 
     return { ok: true, value: { ips: res.value } };
   }
 
-  // Allocate: pinned pools by priority, then the plain pools
+  // Allocate: the pinned pools in MetalLB's order, then the plain pools
   const compatible = pinned.filter((p) => poolCompatible(p, info));
-  const groups = new Map<number, Pool[]>();
-  for (const p of compatible) {
-    const pr = p.serviceAllocation!.priority > 0 ? p.serviceAllocation!.priority : Infinity;
-    const g = groups.get(pr);
-    if (g) g.push(p);
-    else groups.set(pr, [p]);
+  const orders = compatible.length > 0 ? pinnedOrders(compatible, info.namespace) : undefined;
+  let pinnedGroups: Pool[][];
+  if (orders) pinnedGroups = orders[0]!.map((p) => [p]);
+  else {
+    // too many orders to walk: by priority (> 0 ascending, then the rest), each group's order unknown
+    const groups = new Map<number, Pool[]>();
+    for (const p of compatible) {
+      const pr = p.serviceAllocation!.priority > 0 ? p.serviceAllocation!.priority : Infinity;
+      const g = groups.get(pr);
+      if (g) g.push(p);
+      else groups.set(pr, [p]);
+    }
+    pinnedGroups = [...groups.entries()].sort((x, y) => x[0] - y[0]).map(([, g]) => g);
   }
-  const pinnedGroups = [...groups.entries()].sort((x, y) => x[0] - y[0]).map(([, g]) => g);
   for (const [groupsToTry, reuse] of [
     [pinnedGroups, false],
     [[fallback], true],
@@ -438,7 +444,15 @@ function allocateIPs(a: Allocator, info: ServiceInfo, pinned: Pool[], fallback: 
     const alternatives = [{ pool: best.chosen.pool.name, ips: ipStrings(res.value) }];
     // every pool of the deciding group in the deciding class
     const kind = selectionKind(family, info.policy);
-    if (reuse) {
+    if (!reuse && orders && orders.length > 1) {
+      // the namespace pools' order is Go's map order: each order MetalLB may walk, once
+      for (const order of orders.slice(1)) {
+        const other = findBestPool(a, info, family, order.map((p) => [p]), false);
+        if (!other || other.chosen.pool === best.chosen.pool || alternatives.some((x) => x.pool === other.chosen.pool.name)) continue;
+        const entry = alternativeOf(other.chosen, family, info.policy, kind);
+        if (entry) alternatives.push(entry);
+      }
+    } else if (reuse) {
       const entries = alignedEntries(best.group, best.need, family, info.policy, kind);
       for (let j = 0; j < entries.length; j++) {
         const entry = entries[j];
@@ -454,6 +468,61 @@ function allocateIPs(a: Allocator, info: ServiceInfo, pinned: Pool[], fallback: 
     return { ok: true, value: { ips: res.value, alternatives } };
   }
   return { ok: false, error: 'no available IPs' };
+}
+
+/**
+ * The orders in which MetalLB's pinnedPoolsForService hands the pinned pools to
+ * findBestPoolForService, the one input order gives first; undefined when there are too many to
+ * walk. The list is the pools pinned to the Service's namespace (ByNamespace: Go map order, so any
+ * order), then the pools with serviceSelectors (ByServiceSelector: by name; a pool with both is in
+ * both), sorted by sortPools, whose comparison is not an order: two pools without priority always
+ * compare "less" and a negative priority is neither set nor unset. sort.Slice runs an insertion
+ * sort up to 12 elements, so what that comparison does is deterministic there: ties without
+ * priority come out reversed, ties of equal priority stay as they are.
+ */
+function pinnedOrders(compatible: readonly Pool[], namespace: string): Pool[][] | undefined {
+  const byNamespace = compatible.filter((p) => p.serviceAllocation!.namespaces.has(namespace));
+  const bySelector = compatible.filter((p) => p.serviceAllocation!.serviceSelectors.length > 0).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  if (byNamespace.length > 5 || byNamespace.length + bySelector.length > 12) return undefined;
+  const out: Pool[][] = [];
+  const seen = new Set<string>();
+  for (const perm of permutations(byNamespace)) {
+    const list = [...perm, ...bySelector];
+    goSortPools(list);
+    const k = list.map((p) => p.name).join('\u0000');
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(list);
+  }
+  return out;
+}
+
+/** sortPools' comparison (internal/allocator/allocator.go): a lower priority first, no priority (0) last. */
+function sortPoolsLess(x: Pool, y: Pool): boolean {
+  const px = x.serviceAllocation?.priority ?? 0;
+  const py = y.serviceAllocation?.priority ?? 0;
+  if (px > 0 && py > 0) return px < py;
+  if (px === 0 && py > 0) return false;
+  return true;
+}
+
+/** Go's sort.Slice on up to 12 elements: insertionSort_func, whatever the comparison does. */
+function goSortPools(list: Pool[]): void {
+  for (let i = 1; i < list.length; i++) {
+    for (let j = i; j > 0 && sortPoolsLess(list[j]!, list[j - 1]!); j--) {
+      const t = list[j]!;
+      list[j] = list[j - 1]!;
+      list[j - 1] = t;
+    }
+  }
+}
+
+/** Every order of a short list, the given one first. */
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [[...xs]];
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i++) for (const rest of permutations([...xs.slice(0, i), ...xs.slice(i + 1)])) out.push([xs[i]!, ...rest]);
+  return out;
 }
 
 type Alternative = { pool: string; ips: string[] };
