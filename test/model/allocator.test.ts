@@ -289,7 +289,7 @@ const requests: Case[] = [
     },
   },
   {
-    name: 'dual request in request order; autoAssign:false pool serves requests and annotations only',
+    name: "requested dual IPs settle in text order (isEqualIPs sorts the status it writes back); autoAssign:false pool serves requests and annotations only",
     input: {
       pools: [pool('manual', ['10.0.0.0/24', 'fd00::/120'], { autoAssign: false })],
       services: [
@@ -299,9 +299,26 @@ const requests: Case[] = [
       ],
     },
     expect: {
-      req: { state: 'allocated', ips: ['fd00::9', '10.0.0.9'], pool: 'manual' },
+      req: { state: 'allocated', ips: ['10.0.0.9', 'fd00::9'], pool: 'manual' },
       ann: { state: 'allocated', ips: ['10.0.0.0'], pool: 'manual' },
       auto: { state: 'pending', message: fail('auto', 'no available IPs') },
+    },
+  },
+  {
+    name: 'text order, not family order: "2001:db8::10" sorts before "203.0.113.10"; a kept status is rewritten in that order',
+    input: {
+      pools: [pool('pub', ['203.0.113.0/24', '2001:db8::/120']), pool('dual', ['10.0.0.0/24', 'fd00::/120'])],
+      services: [
+        svc('fresh', { ...DUAL, policy: 'RequireDualStack', annotations: { 'metallb.io/loadBalancerIPs': '203.0.113.10,2001:db8::10' } }),
+        svc('running', { ...DUAL, policy: 'RequireDualStack', annotations: { 'metallb.io/loadBalancerIPs': 'fd00::6,10.0.0.6' }, status: ['fd00::6', '10.0.0.6'] }),
+        // allocated from a pool, not requested: isEqualIPs is never asked, the status keeps its order
+        svc('auto', { ...DUAL, policy: 'RequireDualStack', annotations: { 'metallb.io/address-pool': 'dual' }, status: ['fd00::7', '10.0.0.7'] }),
+      ],
+    },
+    expect: {
+      fresh: { state: 'allocated', ips: ['2001:db8::10', '203.0.113.10'], pool: 'pub' },
+      running: { state: 'kept', ips: ['10.0.0.6', 'fd00::6'], pool: 'dual' },
+      auto: { state: 'kept', ips: ['fd00::7', '10.0.0.7'], pool: 'dual' },
     },
   },
   {

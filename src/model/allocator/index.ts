@@ -7,7 +7,7 @@
 // descending, then namespace/name, and say so: where order matters (competition for the last
 // free address), a real controller may have decided differently.
 import type { KubeObject } from '../../sources/types.js';
-import { parseIP, type IP } from '../address.js';
+import { formatIP, parseIP, type IP } from '../address.js';
 import { Allocator, poolCompatible, poolFromCR, selectIPs, type Candidate, type Pool, type Result } from './allocator.js';
 import {
   desiredLbIPs,
@@ -218,6 +218,11 @@ function familyChanged(lbFamily: ServiceFamily | undefined, clusterFamily: Servi
   return !(clusterFamily === 'dual' && info.policy === 'PreferDualStack');
 }
 
+/** IPs ordered as isEqualIPs orders them: by Go's text of each (net.IP.String()). */
+function textOrder(ips: readonly IP[]): IP[] {
+  return ips.map((ip) => [formatIP(ip), ip] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, ip]) => ip);
+}
+
 function sameIPSet(x: readonly IP[], y: readonly IP[]): boolean {
   const sx = ipStrings(x).sort();
   const sy = ipStrings(y).sort();
@@ -289,7 +294,11 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
       }
       return stop('LoadBalancerFailed', msg);
     }
-    if (desired.ips.length > 0 && !sameIPSet(lbIPs as IP[], desired.ips)) clear();
+    if (desired.ips.length > 0) {
+      // isEqualIPs sorts the status's IPs in place by their text, and that order is written back
+      if (!sameIPSet(lbIPs as IP[], desired.ips)) clear();
+      else lbIPs = textOrder(lbIPs as IP[]);
+    }
   }
 
   if (lbIPs.length === 1 && info.policy === 'PreferDualStack') {
@@ -315,7 +324,11 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
     return stop('AllocationFailed', msg);
   }
   normal('IPAllocated', `Assigned IP ${ipsText(res.value.ips)}`);
-  finish(a, info, r, res.value.ips, 'allocated');
+  // requested IPs are written in the request's order, and the next pass (which the status update
+  // itself triggers) rewrites them in text order: the order the speakers settle on
+  const wanted = desiredLbIPs(info);
+  const requested = !('error' in wanted) && wanted.ips.length > 0;
+  finish(a, info, r, requested ? textOrder(res.value.ips) : res.value.ips, 'allocated');
   if (res.value.alternatives && res.value.alternatives.length > 1) {
     r.alternatives = res.value.alternatives;
   }
