@@ -146,7 +146,8 @@ export function announceInputOf(state: ClusterState, speaker: SpeakerView): Anno
     ...(speaker.memberlist.mode === 'enabled' ? { memberlistMembers: speaker.memberlist.members } : {}),
     ignoreExcludeLB: speaker.ignoreExcludeLB,
     refuseSharedIPWithServiceSelectors: refusesSharedIPSelectors(state.metallb.version),
-    l2ServiceSelectors: hasL2ServiceSelectors(state.metallb.version),
+    serviceSelectors: hasServiceSelectorsField(state.metallb.version),
+    excludeLabel: versionAtLeast(state.metallb.version, 0, 14) ?? true,
     cordonedUnavailable: cordonedIsUnavailable(state.metallb.version),
     multiprotocolSessions: multiprotocolSessions(state.metallb.bgpBackend, state.metallb.version),
     ...(speaker.memberlist.mode === 'disabled' ? memberlistOffSilence(state.metallb.version) : {}),
@@ -186,8 +187,8 @@ export function multiprotocolSessions(backend: string | undefined, version: stri
   return (backend === 'frr' || backend === 'frr-k8s') && (versionBefore(version, 0, 15) ?? false);
 }
 
-/** L2Advertisement.serviceSelectors came with v0.16.0; unknown versions are taken as the newest. */
-export function hasL2ServiceSelectors(version: string | undefined): boolean {
+/** L2Advertisement and BGPAdvertisement serviceSelectors came with v0.16.0; unknown versions are taken as the newest. */
+export function hasServiceSelectorsField(version: string | undefined): boolean {
   return versionAtLeast(version, 0, 16) ?? true;
 }
 

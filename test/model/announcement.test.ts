@@ -140,3 +140,23 @@ test('memberlist off: MetalLB v0.13 to v0.14 elects no node in layer 2; v0.11 an
     }
   }
 });
+
+test('the release decides: advertisement serviceSelectors from v0.16.0 (L2 and BGP), the exclude label from v0.14.0', async () => {
+  const { pool, service } = await import('../helpers/services.js');
+  const { l2Advertisement, bgpAdvertisement, bgpPeer, endpointSlice } = await import('../helpers/cluster.js');
+  const selectsOthers = { serviceSelectors: '[{ matchLabels: { app: other } }]' };
+  const selectors = (tag: string) =>
+    docs(node('node-a'), speakerDaemonSet({ tag }), speakerPod('node-a'), pool('lan', ['10.0.0.0/24']), l2Advertisement('l2', selectsOthers), bgpPeer('tor'), bgpAdvertisement('bgp', selectsOthers), service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.1'] }), endpointSlice('web', [{ node: 'node-a' }]));
+  for (const [tag, matches] of [['v0.15.3', true], ['v0.16.0', false]] as const) {
+    const r = [...announcementOf(await state(selectors(tag))).byService.values()][0]!.announce!;
+    assert.equal(r.l2!.winner, matches ? 'node-a' : undefined, `${tag} layer 2`);
+    assert.equal(r.bgp!.announcingCount, matches ? 1 : 0, `${tag} BGP`);
+  }
+  const labelled = (tag: string) =>
+    docs(node('node-a', { labels: { 'node.kubernetes.io/exclude-from-external-load-balancers': '' } }), speakerDaemonSet({ tag }), speakerPod('node-a'), pool('lan', ['10.0.0.0/24']), l2Advertisement('l2'), bgpPeer('tor'), bgpAdvertisement('bgp'), service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.1'] }), endpointSlice('web', [{ node: 'node-a' }]));
+  for (const [tag, honoured] of [['v0.13.12', false], ['v0.14.0', true]] as const) {
+    const r = [...announcementOf(await state(labelled(tag))).byService.values()][0]!.announce!;
+    assert.equal(r.l2!.winner, honoured ? undefined : 'node-a', `${tag} layer 2`);
+    assert.deepEqual(r.bgp!.excluded.map((e) => e.reason), honoured ? ['nodeLabeledExcludeBalancers'] : [], `${tag} BGP`);
+  }
+});

@@ -55,6 +55,7 @@ ruleTester('node-excluded-from-lb', {
     { name: 'healthy: no labelled node', files: bundle(docs(node('node-a'), node('node-b'), speakers('node-a', 'node-b'), lan, l2Advertisement('lan'), web(), endpointSlice('web', [{ node: 'node-a' }]))) },
     { name: 'a kubeadm control-plane node, every-node advertisement, Services announced elsewhere', files: bundle(kubeadm) },
     { name: 'the speaker runs with --ignore-exclude-lb', files: bundle(blocking.replace('args: [--port=7472]', 'args: [--port=7472, --ignore-exclude-lb]')) },
+    { name: 'MetalLB v0.13: the speakers do not read the label yet', files: bundle(blocking.replaceAll('speaker:v0.15.2', 'speaker:v0.13.12')) },
     { name: 'no advertisement at all', files: bundle(docs(node('node-a', { labels: EXCLUDE }), speakers('node-a'), lan, web(), endpointSlice('web', [{ node: 'node-a' }]))) },
     {
       name: 'no advertisement selects the labelled node',

@@ -34,7 +34,7 @@ const sharedIP = recent(docs(
   web({ labels: '{ app: web }', annotations: { 'metallb.io/allow-shared-ip': 'web' } }),
   eps,
 ));
-const bgpMismatch = docs(
+const bgpMismatchOld = docs(
   threeNodes(),
   lan,
   bgpPeer('router'),
@@ -42,6 +42,7 @@ const bgpMismatch = docs(
   web({ labels: '{ app: web }' }),
   eps,
 );
+const bgpMismatch = recent(bgpMismatchOld);
 
 // BGP sessions carry their peer's own address family (MetalLB v0.15.0+)
 const lan6 = pool('lan6', ['fd00:10::/120']);
@@ -57,6 +58,7 @@ ruleTester('service-not-announced', {
   valid: [
     { name: 'healthy: an L2Advertisement for every pool, on every node', files: bundle(threeNodes(), lan, l2Advertisement('lan'), web(), eps) },
     { name: 'MetalLB v0.15: L2Advertisement.serviceSelectors do not exist yet, so the advertisement matches', files: { 'bundle.json': bundleJson(), 'resources/c.yaml': selectorMismatchOld } },
+    { name: 'MetalLB v0.15: nor do BGPAdvertisement.serviceSelectors', files: { 'bundle.json': bundleJson(), 'resources/c.yaml': bgpMismatchOld } },
     {
       name: 'the L2Advertisement does not match, but a BGPAdvertisement does',
       files: bundle(recent(threeNodes()), lan, l2Advertisement('lan', { serviceSelectors: '[{ matchLabels: { app: api } }]' }), bgpPeer('router'), bgpAdvertisement('lan-bgp'), web({ labels: '{ app: web }' }), eps),

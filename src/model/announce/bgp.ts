@@ -205,8 +205,8 @@ function nodeScope(input: AnnounceInput, pool: KubeObject, matching: readonly Ku
   };
   for (const n of union) {
     let why: BGPReason | undefined;
-    // one advertisement cannot conflict with itself
-    if (!single && conflictsAt(n)) why = 'conflictingAdvertisements';
+    // one advertisement cannot conflict with itself; before v0.16.0 a conflict rejects the configuration instead
+    if (!single && input.serviceSelectors !== false && conflictsAt(n)) why = 'conflictingAdvertisements';
     why ??= nodeLevelReason(input, n);
     if (why) {
       excluded.push({ node: n, reason: why });
@@ -234,7 +234,7 @@ interface PoolGroup {
 }
 const groups: MatchingAdsCache<PoolGroup> = new WeakMap();
 function poolGroup(input: AnnounceInput, pool: KubeObject, poolAds: readonly KubeObject[], service: KubeObject): PoolGroup {
-  return perMatchingAds(groups, input, pool, poolAds, (a) => adMatchesService(a, service), (matching, others) => {
+  return perMatchingAds(groups, input, pool, poolAds, (a) => input.serviceSelectors === false || adMatchesService(a, service), (matching, others) => {
     // per node: the service-matching ads that select it; the LOCAL_PREF check depends only on that set
     const parsed = matching.map((a, i) => parsedAd(a, i, input));
     const conflicting = (idx: number[]): boolean => {

@@ -26,8 +26,15 @@ export interface AnnounceInput {
    * matches (sharedIPWithServiceSelector): MetalLB after v0.16.1. Default true (unknown version: HEAD).
    */
   refuseSharedIPWithServiceSelectors?: boolean;
-  /** L2Advertisement.serviceSelectors exists (v0.16.0+; before, the API server drops the field). Default true. */
-  l2ServiceSelectors?: boolean;
+  /**
+   * L2Advertisement and BGPAdvertisement have serviceSelectors (v0.16.0+; before, the API server
+   * drops the field and every advertisement of a pool matches every Service), and BGP's
+   * ShouldAnnounce weighs the advertisements per node (conflictingAdvertisements; before, a
+   * LOCAL_PREF conflict rejects the configuration instead). Default true.
+   */
+  serviceSelectors?: boolean;
+  /** The speaker honours the exclude-from-external-load-balancers label (v0.14.0+). Default true. */
+  excludeLabel?: boolean;
   /**
    * MetalLB v0.14.9 only: a cordoned node (spec.unschedulable) is unavailable, as NetworkUnavailable
    * is (nodeUnschedulable; reverted in v0.15.0). Default false.
@@ -104,7 +111,7 @@ export function nodeLevelReason(input: AnnounceInput, name: string): NodeLevelRe
           ? 'nodeUnschedulable'
           : isNetworkUnavailable(node)
             ? 'nodeNetworkUnavailable'
-            : !input.ignoreExcludeLB && isExcludedFromBalancers(node)
+            : !input.ignoreExcludeLB && input.excludeLabel !== false && isExcludedFromBalancers(node)
               ? 'nodeLabeledExcludeBalancers'
               : undefined,
       );

@@ -146,7 +146,7 @@ interface L2Group {
 const l2Groups: MatchingAdsCache<L2Group> = new WeakMap();
 function l2Group(input: AnnounceInput, pool: KubeObject, service: KubeObject): L2Group {
   const poolAds = adsOfPool(input.l2Advertisements, input.pools, pool);
-  return perMatchingAds(l2Groups, input, pool, poolAds, (a) => input.l2ServiceSelectors === false || adMatchesService(a, service), (ads) => {
+  return perMatchingAds(l2Groups, input, pool, poolAds, (a) => input.serviceSelectors === false || adMatchesService(a, service), (ads) => {
     const total = new Map<string, number>();
     for (const a of ads) for (const [n, w] of preferredNodeScores(a, input.nodes)) total.set(n, (total.get(n) ?? 0) + w);
     return {
@@ -200,7 +200,7 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
   const ads = g.ads;
   const base: L2Result = { protocol: 'layer2', candidates: [], excluded: [], advertisements: g.advertisements as NodeScope[] };
   if (!endpoints.some((e) => e.canServe)) return { ...base, noServingEndpoints: true, reason: 'notOwner' };
-  if (input.refuseSharedIPWithServiceSelectors !== false && input.l2ServiceSelectors !== false && allowsSharedIP(service) && ads.some(hasServiceSelectors)) return { ...base, reason: 'sharedIPWithServiceSelector' };
+  if (input.refuseSharedIPWithServiceSelectors !== false && input.serviceSelectors !== false && allowsSharedIP(service) && ads.some(hasServiceSelectors)) return { ...base, reason: 'sharedIPWithServiceSelector' };
   if (ads.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
 
   const nb = nodeBase(input, ads, g.sets);

@@ -107,7 +107,8 @@ export default defineRule({
   },
   check({ state, report }) {
     const a = announcementOf(state);
-    if (!a.applies || a.speaker.ignoreExcludeLB) return;
+    // before v0.14.0 the speakers do not read the label
+    if (!a.applies || a.speaker.ignoreExcludeLB || a.input.excludeLabel === false) return;
     if (a.input.l2Advertisements.length === 0 && a.input.bgpAdvertisements.length === 0) return;
     const labelled = a.input.nodes.filter(isExcludedFromBalancers);
     if (labelled.length === 0) return;

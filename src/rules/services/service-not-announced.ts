@@ -83,8 +83,8 @@ function adViews(a: Announcement, kind: AdKind, pool: KubeObject | undefined, sv
   return adsOfPool(all, a.input.pools, pool).map((ad) => ({
     ad,
     name: ad.metadata?.name ?? '',
-    // before v0.16.0 the API server drops L2Advertisement.serviceSelectors: every L2 ad matches
-    matchesService: (kind === 'L2Advertisement' && a.input.l2ServiceSelectors === false) || adMatchesService(ad, svc),
+    // before v0.16.0 the API server drops the advertisements' serviceSelectors: every ad matches
+    matchesService: a.input.serviceSelectors === false || adMatchesService(ad, svc),
     nodes: nodeSetOf(ad, a.input.nodes).names.size,
   }));
 }
