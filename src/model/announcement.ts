@@ -148,6 +148,7 @@ export function announceInputOf(state: ClusterState, speaker: SpeakerView): Anno
     refuseSharedIPWithServiceSelectors: refusesSharedIPSelectors(state.metallb.version),
     serviceSelectors: hasServiceSelectorsField(state.metallb.version),
     excludeLabel: versionAtLeast(state.metallb.version, 0, 14) ?? true,
+    preferredNodes: versionAtLeast(state.metallb.version, 0, 16, 2) ?? true,
     cordonedUnavailable: cordonedIsUnavailable(state.metallb.version),
     multiprotocolSessions: multiprotocolSessions(state.metallb.bgpBackend, state.metallb.version),
     ...(speaker.memberlist.mode === 'disabled' ? memberlistOffSilence(state.metallb.version) : {}),

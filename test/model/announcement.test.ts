@@ -160,3 +160,25 @@ test('the release decides: advertisement serviceSelectors from v0.16.0 (L2 and B
     assert.deepEqual(r.bgp!.excluded.map((e) => e.reason), honoured ? ['nodeLabeledExcludeBalancers'] : [], `${tag} BGP`);
   }
 });
+
+test('L2Advertisement.preferredNodeSelectors count only after v0.16.1 (before, the API server drops the field)', async () => {
+  const { pool, service } = await import('../helpers/services.js');
+  const { l2Advertisement, endpointSlice } = await import('../helpers/cluster.js');
+  const cluster = (tag: string, preferred?: string) =>
+    docs(
+      node('node-a', { labels: { tier: 'a' } }),
+      node('node-b', { labels: { tier: 'b' } }),
+      speakerDaemonSet({ tag }),
+      speakerPod('node-a'),
+      speakerPod('node-b'),
+      pool('lan', ['10.0.0.0/24']),
+      l2Advertisement('l2', preferred ? { extra: `  preferredNodeSelectors:\n  - weight: 10\n    preference: { matchLabels: { tier: ${preferred} } }\n` } : {}),
+      service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.1'] }),
+      endpointSlice('web', [{ node: 'node-a' }, { node: 'node-b' }]),
+    );
+  const winner = async (text: string) => [...announcementOf(await state(text)).byService.values()][0]!.announce!.l2!.winner;
+  const byHash = (await winner(cluster('v0.16.1')))!;
+  const other = byHash === 'node-a' ? 'b' : 'a';
+  assert.equal(await winner(cluster('v0.16.1', other)), byHash, 'v0.16.1: the hash order alone');
+  assert.equal(await winner(cluster('v0.16.2', other)), `node-${other}`, 'after v0.16.1: the preferred node');
+});

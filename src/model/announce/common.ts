@@ -33,6 +33,8 @@ export interface AnnounceInput {
    * LOCAL_PREF conflict rejects the configuration instead). Default true.
    */
   serviceSelectors?: boolean;
+  /** L2Advertisement.preferredNodeSelectors exists (after v0.16.1; before, the API server drops it). Default true. */
+  preferredNodes?: boolean;
   /** The speaker honours the exclude-from-external-load-balancers label (v0.14.0+). Default true. */
   excludeLabel?: boolean;
   /**

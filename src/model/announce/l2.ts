@@ -148,7 +148,8 @@ function l2Group(input: AnnounceInput, pool: KubeObject, service: KubeObject): L
   const poolAds = adsOfPool(input.l2Advertisements, input.pools, pool);
   return perMatchingAds(l2Groups, input, pool, poolAds, (a) => input.serviceSelectors === false || adMatchesService(a, service), (ads) => {
     const total = new Map<string, number>();
-    for (const a of ads) for (const [n, w] of preferredNodeScores(a, input.nodes)) total.set(n, (total.get(n) ?? 0) + w);
+    // preferredNodeSelectors came after v0.16.1: before, the API server drops the field
+    if (input.preferredNodes !== false) for (const a of ads) for (const [n, w] of preferredNodeScores(a, input.nodes)) total.set(n, (total.get(n) ?? 0) + w);
     return {
       ads,
       sets: ads.map((a) => nodeSetOf(a, input.nodes)),
