@@ -8,6 +8,9 @@ import { poolFromCR, poolCompatible, type Pool } from './allocator/allocator.js'
 import { annotationValue, desiredLbIPs, type ServiceInfo, type ServiceStandIn } from './allocator/service-info.js';
 import { metallbLoadBalancerClass } from './lb-class.js';
 import { versionAtLeast } from '../state/installation.js';
+import { configInputFrom } from './config/index.js';
+import { parsePoolsSection } from './config/pools.js';
+import { parseCommunitiesSection } from './config/communities.js';
 
 export interface Simulation {
   output: AllocationOutput;
@@ -15,6 +18,12 @@ export interface Simulation {
   pools: Pool[];
   byService: Map<KubeObject, ServiceResult>;
   info: Map<KubeObject, ServiceInfo>;
+  /**
+   * MetalLB's controller rejects this configuration (its pools or communities do not parse): it
+   * keeps the pools it loaded before, or has none if it starts now. What the allocation shows is
+   * what this configuration gives once it is fixed.
+   */
+  rejected?: string;
 }
 
 const cache = new WeakMap<ClusterState, Simulation>();
@@ -112,8 +121,34 @@ export function simulationOf(state: ClusterState): Simulation {
     if (pool.name !== '') pools.push(pool);
   });
   sim = { output, pools, byService, info };
+  const rejected = controllerRejection(state);
+  if (rejected) {
+    sim.rejected = rejected;
+    // a fresh allocation does not happen while the configuration is rejected
+    const note = Object.freeze([rejected]) as string[];
+    for (const r of output.services) if (r.state === 'allocated') r.notes = r.notes ? [...r.notes, rejected] : note;
+  }
   cache.set(state, sim);
   return sim;
+}
+
+/**
+ * The controller's configuration (pool_controller.go: the IPAddressPools, Communities and
+ * Namespaces through config.For) does not parse: one sentence naming the first error, or undefined.
+ */
+function controllerRejection(state: ClusterState): string | undefined {
+  if (!state.isCaptured('IPAddressPool') || state.metallbObjects('IPAddressPool').length === 0) return undefined;
+  const input = configInputFrom(state);
+  // the controller parses without a BGP backend: the backend-specific checks are the speakers'
+  const ctx = { backend: 'frr' as const, metallbNamespace: state.metallb.namespace };
+  const errors = [...parsePoolsSection(input, ctx), ...parseCommunitiesSection(input, ctx)];
+  if (errors.length === 0) return undefined;
+  const first = errors[0]!;
+  const rule = first.code.startsWith('community') ? 'bgp-community-invalid' : first.code === 'pool-overlap' ? 'pool-overlap' : /selector|namespaces/.test(first.code) ? 'pool-selector-invalid' : 'pool-address-invalid';
+  return (
+    `MetalLB's controller rejects this configuration (${first.message}${errors.length > 1 ? `, and ${errors.length - 1} more error(s)` : ''}; see ${rule}): ` +
+    'it keeps the pools it loaded before (none, if it starts now), so an address it has not handed out yet is only what this configuration gives once it is fixed'
+  );
 }
 
 export function emitsDeprecatedAnnotationEvents(version: string | undefined): boolean {

@@ -126,7 +126,8 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   const kept = result.state === 'kept';
   steps.push({
     title: `The address: ${result.ips.join(', ')} from pool "${result.pool}"`,
-    status: 'ok',
+    // a rejected configuration hands out nothing new (the note says so)
+    status: !kept && simulationOf(state).rejected ? 'warning' : 'ok',
     evidence: [
       kept ? 'it already holds the address, and MetalLB keeps it (it is still valid)' : `MetalLB gives it the first free address${result.pool ? ` of "${result.pool}"` : ''}`,
       ...(alternativesText(result) ? [alternativesText(result).trim()] : []),

@@ -1,5 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
-import { pool, service } from '../helpers/services.js';
+import { docs, pool, service } from '../helpers/services.js';
 
 const p = pool('lan', ['192.168.10.0/24']);
 const one = pool('tiny', ['192.168.10.1/32']);
@@ -11,6 +11,18 @@ ruleTester('service-pending', {
     { name: 'another class', files: { 'p.yaml': p, 's.yaml': service('web', { spec: { clusterIPs: '[10.96.0.10]', loadBalancerClass: 'x.io/lb' } }) } },
   ],
   invalid: [
+    {
+      name: "the pools' configuration does not parse (two pools overlap): the controller hands out nothing from it",
+      files: { 'p.yaml': docs(p, pool('dup', ['192.168.10.0/30'])), 's.yaml': service('web', { spec: { clusterIPs: '[10.96.0.10]' } }) },
+      errors: [
+        {
+          file: 's.yaml',
+          line: 1,
+          column: 1,
+          message: /^Service shop\/web has no address: MetalLB's controller rejects the configuration of its pools, so it hands out nothing from them \(once fixed, it would give 192\.168\.10\.0 from pool "lan"/,
+        },
+      ],
+    },
     {
       name: 'MetalLB would give it an address: not processed',
       files: { 'p.yaml': p, 's.yaml': service('web', { spec: { clusterIPs: '[10.96.0.10]' } }) },

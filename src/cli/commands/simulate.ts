@@ -16,7 +16,7 @@ import type { CliContext } from '../context.js';
 import { applyChanges, changeText, unknownTargets, type AddService, type Change } from '../../model/whatif.js';
 import { blockingRules, nodeViews, poolViews, serviceView, type ServiceView } from '../../report/views.js';
 import { announcementOf, releaseAnnouncement } from '../../model/announcement.js';
-import { releaseSimulation } from '../../model/simulation.js';
+import { releaseSimulation, simulationOf } from '../../model/simulation.js';
 import { renderSimulationText, type SimulationReport, type ServiceChange, type ServiceSide } from '../../renderers/simulation.js';
 
 interface SimulateOptions extends CommonOptions, SourceOptions {
@@ -244,7 +244,7 @@ Examples:
       model: {
         memberlist: a.speaker.memberlist.mode,
         ignoreExcludeLB: a.speaker.ignoreExcludeLB,
-        notes: a.speaker.notes,
+        notes: [...(simulationOf(state).rejected ? [simulationOf(state).rejected!] : []), ...a.speaker.notes],
         ...(a.applies ? {} : { announcementUnknown: `the input lacks ${a.missing.join(', ')}: who announces is not computed` }),
       },
     };

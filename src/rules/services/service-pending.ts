@@ -1,5 +1,5 @@
 import { defineRule } from '../types.js';
-import { CAUSE_RULE, alternativesText, handledServices, pendingCause, serviceName } from '../../model/simulation.js';
+import { CAUSE_RULE, alternativesText, handledServices, pendingCause, serviceName, simulationOf } from '../../model/simulation.js';
 
 export default defineRule({
   meta: {
@@ -25,10 +25,14 @@ export default defineRule({
         });
       } else {
         report({
-          message: `Service ${name} has no address, yet MetalLB's allocation would give it ${result.ips.join(', ')} from pool "${result.pool}"${alternativesText(result)}: MetalLB's controller has not processed it (not running, not elected, or stale)`,
+          message: simulationOf(state).rejected
+            ? `Service ${name} has no address: MetalLB's controller rejects the configuration of its pools, so it hands out nothing from them (once fixed, it would give ${result.ips.join(', ')} from pool "${result.pool}"${alternativesText(result)})`
+            : `Service ${name} has no address, yet MetalLB's allocation would give it ${result.ips.join(', ')} from pool "${result.pool}"${alternativesText(result)}: MetalLB's controller has not processed it (not running, not elected, or stale)`,
           subjects: [{ obj: svc }],
           evidence,
-          fix: "Check MetalLB's controller: `kubectl -n metallb-system logs deploy/controller` and its readiness; restarting it makes it reprocess every Service.",
+          fix: simulationOf(state).rejected
+            ? 'Fix the pool configuration the evidence names; the controller then loads it and assigns the address (`kubectl -n metallb-system logs deploy/controller | grep \'failed to parse the configuration\'` shows the error).'
+            : "Check MetalLB's controller: `kubectl -n metallb-system logs deploy/controller` and its readiness; restarting it makes it reprocess every Service.",
         });
       }
     }
