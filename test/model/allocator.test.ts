@@ -621,6 +621,27 @@ describe('allocate: pool usage and notes', () => {
     assert.match(out.services[0]!.notes?.[0] ?? '', /Namespaces were not captured/);
   });
 
+  test('two Services holding one address they may not share: the result says either may keep it; more addresses decide', () => {
+    const tie = allocate({ pools: [pool('p', ['10.0.0.0/24'])], services: [svc('b', { status: ['10.0.0.5'] }), svc('a', { status: ['10.0.0.5'] })] });
+    const [b, a] = tie.services;
+    assert.deepEqual([a!.ips, b!.ips], [['10.0.0.5'], ['10.0.0.0']]);
+    assert.match(a!.notes?.join('\n') ?? '', /^default\/b also holds 10\.0\.0\.5 in its status and the two may not share it: .*either may keep it; taken here: this Service keeps it \(by name\)/);
+    assert.match(b!.notes?.join('\n') ?? '', /^default\/a also holds 10\.0\.0\.5 .*taken here: default\/a keeps it \(by name\), this Service gets another/);
+    // a Service with more addresses is processed first whatever the order: no doubt to note
+    const sure = allocate({
+      pools: [pool('ds', ['10.0.0.0/24', 'fd00::/120'])],
+      services: [svc('a', { status: ['10.0.0.5'] }), svc('z', { ...DUAL, policy: 'RequireDualStack', status: ['10.0.0.5', 'fd00::5'] })],
+    });
+    assert.deepEqual(sure.services.map((r) => r.ips), [['10.0.0.0'], ['10.0.0.5', 'fd00::5']]);
+    assert.deepEqual(sure.services.map((r) => r.notes ?? []), [[], []]);
+    // two Services that share it (the same sharing key): no contest
+    const shared = allocate({
+      pools: [pool('p', ['10.0.0.0/24'])],
+      services: [svc('a', { status: ['10.0.0.5'], annotations: { 'metallb.io/allow-shared-ip': 'k' }, ports: [{ port: 80 }] }), svc('b', { status: ['10.0.0.5'], annotations: { 'metallb.io/allow-shared-ip': 'k' }, ports: [{ port: 81 }] })],
+    });
+    assert.deepEqual(shared.services.map((r) => [r.ips, r.notes ?? []]), [[['10.0.0.5'], []], [['10.0.0.5'], []]]);
+  });
+
   test('processing order: ingress count descending, then namespace/name', () => {
     const out = allocate({
       pools: [pool('ds', ['10.0.0.0/24', 'fd00::/120'])],

@@ -2,10 +2,11 @@
 // controller does it (metallb-semantics.md section 3): state is rebuilt from the Services' status,
 // Services already holding ingress IPs go first (more IPs first), then the rest.
 //
-// Order: MetalLB lists Services (API order: namespace/name) and sort.Slice's them by ingress
-// count, which is not stable; then later events arrive in informer order. We use ingress count
-// descending, then namespace/name, and say so: where order matters (competition for the last
-// free address), a real controller may have decided differently.
+// Order: MetalLB lists Services from its informer's cache (a map: random order) and sort.Slice's
+// them by ingress count, which is not stable; then later events arrive in informer order. We use
+// ingress count descending, then namespace/name, and say so where it decides: two Services that
+// hold one address they may not share (noteContestedAddresses). Where order matters otherwise
+// (competition for the last free address), a real controller may have decided differently.
 import type { KubeObject } from '../../sources/types.js';
 import { formatIP, parseIP, type IP } from '../address.js';
 import { Allocator, poolCompatible, poolFromCR, selectIPs, type Candidate, type Pool, type Result } from './allocator.js';
@@ -199,12 +200,41 @@ export function allocate(input: AllocationInput): AllocationOutput {
     }
   }
 
+  noteContestedAddresses(todo, infos, results, held);
+
   return {
     services: results,
     pools: pools.map((p) => ({ pool: p.name, capacity: a.capacity(p), used: a.usage(p) })),
     order: todo.map((i) => infos[i]!.key),
     infos,
   };
+}
+
+/**
+ * Two Services whose statuses hold the same address, which they may not share: the one the
+ * controller processes first keeps it. It processes Services with more addresses first (an
+ * unstable sort of the informer's list, in random order), so between two with as many addresses
+ * either may win; the simulation takes them by name and says so on both.
+ */
+function noteContestedAddresses(todo: readonly number[], infos: readonly ServiceInfo[], results: ServiceResult[], held: ReadonlySet<number> | undefined): void {
+  const index = new Map(todo.map((i) => [infos[i]!.key, i]));
+  for (const i of todo) {
+    for (const e of results[i]!.events) {
+      const m = e.reason === 'ClearAssignment' ? /address also in use by (.+)$/.exec(e.message) : null;
+      if (!m) continue;
+      for (const other of m[1]!.split(',')) {
+        const j = index.get(other);
+        if (j === undefined || infos[j]!.statusIPs.length !== infos[i]!.statusIPs.length || (held !== undefined && held.has(i) !== held.has(j))) continue;
+        const shared = infos[i]!.statusIPs.filter((ip) => infos[j]!.statusIPs.includes(ip)).join(', ');
+        const say = (r: ServiceResult, text: string) => {
+          r.notes = [...(r.notes ?? []), text];
+        };
+        const either = `MetalLB's controller processes Services with as many addresses in the informer's order, which is random, so either may keep it`;
+        say(results[i]!, `${other} also holds ${shared} in its status and the two may not share it: ${either}; taken here: ${other} keeps it (by name), this Service gets another`);
+        say(results[j]!, `${infos[i]!.key} also holds ${shared} in its status and the two may not share it: ${either}; taken here: this Service keeps it (by name), ${infos[i]!.key} gets another`);
+      }
+    }
+  }
 }
 
 function ipStrings(ips: readonly (IP | undefined)[]): string[] {
