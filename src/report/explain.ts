@@ -6,12 +6,13 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { asRecord } from '../state/cluster-state.js';
 import { podSelectorText } from '../model/pods.js';
 import type { Finding } from './types.js';
-import { simulationOf, autoAssignCandidates, pendingCause, CAUSE_RULE, poolAnnotationKey, alternativesText } from '../model/simulation.js';
+import { simulationOf, autoAssignCandidates, pendingCause, CAUSE_RULE, poolAnnotationKey, alternativesText, serviceName } from '../model/simulation.js';
 import { poolCompatible } from '../model/allocator/allocator.js';
 import { metallbLoadBalancerClass } from '../model/lb-class.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker } from '../model/announcement.js';
 import { endpointsOf, inScope, nodesByName } from '../model/announce/common.js';
 import { carries, type BGPPrefix } from '../model/announce/index.js';
+import { aggregateLeaks } from '../model/aggregates.js';
 import { serviceView, blockingRules, type ServiceView } from './views.js';
 import { namesText } from './text.js';
 
@@ -266,11 +267,15 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
       : 'externalTrafficPolicy Cluster: traffic enters at the announcing node and kube-proxy forwards it to any endpoint (source NAT)',
   ];
   if (who.l2) trafficEvidence.push(`traffic for ${ip} arrives at ${who.l2}${local ? '' : ', then goes to an endpoint'}`);
+  const leaks = local ? (aggregateLeaks(state).get(svc) ?? []) : [];
+  for (const leak of leaks) {
+    trafficEvidence.push(`the BGP aggregate ${leak.prefix} is also announced for ${names(leak.others.map(serviceName))} by ${names(leak.nodes)}, which hold no endpoint of this Service: traffic the routers send there is dropped (see service-aggregate-local-policy)`);
+  }
   if (epNodes.some((n) => !byName.has(n))) trafficEvidence.push(`endpoints name nodes the input does not hold: ${epNodes.filter((n) => !byName.has(n)).join(', ')}`);
   if (epNodes.some((n) => !hasRunningSpeaker(a, n)) && local) trafficEvidence.push(`endpoints on nodes without a running speaker: ${epNodes.filter((n) => !hasRunningSpeaker(a, n)).join(', ')}`);
   steps.push({
     title: 'Endpoints and where traffic enters',
-    status: serving.length === 0 ? 'blocked' : 'ok',
+    status: serving.length === 0 ? 'blocked' : leaks.length > 0 ? 'warning' : 'ok',
     evidence: trafficEvidence,
     confirm: [
       `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name} -o wide`,

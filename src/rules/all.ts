@@ -55,6 +55,7 @@ import bgppeerTimersInvalid from './bgp/bgppeer-timers-invalid.js';
 import otherBgpSpeakerSamePeer from './bgp/other-bgp-speaker-same-peer.js';
 import l2InterfaceAnnounceFailed from './services/l2-interface-announce-failed.js';
 import l2SharedIpServiceSelector from './services/l2-shared-ip-service-selector.js';
+import serviceAggregateLocalPolicy from './services/service-aggregate-local-policy.js';
 import serviceAnnouncerUnexpected from './services/service-announcer-unexpected.js';
 import serviceDeprecatedAnnotation from './services/service-deprecated-annotation.js';
 import serviceEndpointsWithoutNode from './services/service-endpoints-without-node.js';
@@ -149,6 +150,7 @@ export const RULES: readonly Rule[] = [
   otherBgpSpeakerSamePeer,
   l2InterfaceAnnounceFailed,
   l2SharedIpServiceSelector,
+  serviceAggregateLocalPolicy,
   serviceAnnouncerUnexpected,
   serviceDeprecatedAnnotation,
   serviceEndpointsWithoutNode,
