@@ -9,6 +9,7 @@ import { normalizeBGPPeer } from './bgppeer-conversion.js';
 import { announceAt, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
 import { parseIP, type IP } from './address.js';
 import { excludedNames } from './announce/common.js';
+import { matchesLabels, parseLabelSelector } from './label-selector-text.js';
 import { simulationOf } from './simulation.js';
 import type { ServiceResult } from './allocator/index.js';
 
@@ -25,6 +26,12 @@ export interface SpeakerView {
   pods?: ReadonlyMap<string, { pod: KubeObject; running: boolean; ready: boolean }>;
   memberlist: Memberlist;
   ignoreExcludeLB: boolean;
+  /**
+   * Memberlist on, and the speaker pods in the input: the label selector the speakers find each
+   * other by (METALLB_ML_LABELS / --ml-labels), and the running speaker pods it selects (none: each
+   * speaker forms a memberlist alone). `error`: the API server refuses the selector.
+   */
+  memberlistLabels?: { selector: string; matching: KubeObject[]; error?: string };
   /** the speaker's arguments as read, for evidence */
   notes: string[];
 }
@@ -121,16 +128,36 @@ export function speakerViewOf(state: ClusterState): SpeakerView {
   } else {
     notes.push('the speaker DaemonSet is not in the input: memberlist taken as enabled (the default) and --ignore-exclude-lb as unset');
   }
+  let memberlistLabels: SpeakerView['memberlistLabels'];
   if (memberlist.mode !== 'disabled') {
     if (pods) {
       const members = new Set<string>();
       for (const [node, p] of pods) if (p.running) members.add(node);
       memberlist = { mode: 'enabled', members };
+      const selector = main ? (argValue(main, 'ml-labels') ?? envValue(main, 'METALLB_ML_LABELS')) : undefined;
+      if (selector !== undefined && selector !== '<from field>') {
+        memberlistLabels = speakersSelected(selector, [...pods.values()].filter((p) => p.running).map((p) => p.pod));
+        if (memberlistLabels.matching.length === 0 && members.size > 1) {
+          notes.push(
+            `the speakers find each other by the labels ${selector}, which ${memberlistLabels.error ? 'the API server refuses' : 'select no running speaker pod'}: each speaker forms a memberlist alone and answers for every layer 2 address it may announce (split brain; see memberlist-labels-mismatch); the election shown is what a working memberlist would do`,
+          );
+        }
+      }
     } else {
       notes.push("the speaker pods are not in the input: every node is taken to be a memberlist member");
     }
   }
-  return { ...(pods ? { pods } : {}), memberlist, ignoreExcludeLB, notes };
+  return { ...(pods ? { pods } : {}), memberlist, ignoreExcludeLB, ...(memberlistLabels ? { memberlistLabels } : {}), notes };
+}
+
+/** The speaker pods a memberlist label selector lists (speakerlist.go: PodIPs by label selector). */
+function speakersSelected(selector: string, running: KubeObject[]): NonNullable<SpeakerView['memberlistLabels']> {
+  try {
+    const reqs = parseLabelSelector(selector);
+    return { selector, matching: running.filter((p) => matchesLabels(reqs, p.metadata?.labels)) };
+  } catch (e) {
+    return { selector, matching: [], error: (e as Error).message };
+  }
 }
 
 /** AnnounceInput over a state (MetalLB's configuration as MetalLB sees it). */

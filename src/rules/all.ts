@@ -12,6 +12,7 @@ import crdVersionOutdated from './installation/crd-version-outdated.js';
 import crdsMissing from './installation/crds-missing.js';
 import kubeProxyStrictArp from './installation/kube-proxy-strict-arp.js';
 import legacyConfigmapConfig from './installation/legacy-configmap-config.js';
+import memberlistLabelsMismatch from './installation/memberlist-labels-mismatch.js';
 import memberlistSecretMissing from './installation/memberlist-secret-missing.js';
 import metallbVersionKnownIssue from './installation/metallb-version-known-issue.js';
 import podSecurityBlocksSpeaker from './installation/pod-security-blocks-speaker.js';
@@ -107,6 +108,7 @@ export const RULES: readonly Rule[] = [
   crdsMissing,
   kubeProxyStrictArp,
   legacyConfigmapConfig,
+  memberlistLabelsMismatch,
   memberlistSecretMissing,
   metallbVersionKnownIssue,
   podSecurityBlocksSpeaker,
