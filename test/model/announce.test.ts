@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { KubeObject } from '../../src/sources/types.js';
 import { announce, l2Order, l2ForNode, bgpForNode, endpointCanServe, type AnnounceInput } from '../../src/model/announce/index.js';
+import { canonicalCommunities } from '../../src/model/announce/bgp.js';
 
 // --- builders --------------------------------------------------------------------------------
 const node = (name: string, labels: Record<string, string> = {}, networkUnavailable = false): KubeObject => ({
@@ -298,9 +299,9 @@ describe('BGP prefixes and sessions (after TestBGPSpeakerEPSlices multi-advertis
     const inp = input({ nodes, pools: [pool('dual', ['10.20.30.0/24', 'fd00:1::/48'])], bgpAdvertisements: ads, peers, communities: [community], slices });
     const r = announce(inp, service(['10.20.30.7', 'fd00:1::17', '10.20.30.9'])).bgp!;
     assert.deepEqual(r.prefixes, [
-      { prefix: '10.20.30.0/24', advertisement: 'agg', localPref: 100, communities: ['65535:65281', '1234:1', 'unknown-alias'], peers: 'all' },
+      { prefix: '10.20.30.0/24', advertisement: 'agg', localPref: 100, communities: ['1234:1', '65535:65281', 'unknown-alias'], peers: 'all' },
       { prefix: '10.20.30.7/32', advertisement: 'host', communities: [], peers: ['p2'] },
-      { prefix: 'fd00:1::/64', advertisement: 'agg', localPref: 100, communities: ['65535:65281', '1234:1', 'unknown-alias'], peers: 'all' },
+      { prefix: 'fd00:1::/64', advertisement: 'agg', localPref: 100, communities: ['1234:1', '65535:65281', 'unknown-alias'], peers: 'all' },
       { prefix: 'fd00:1::17/128', advertisement: 'host', communities: [], peers: ['p2'] },
       { prefix: '10.20.30.9/32', advertisement: 'host', communities: [], peers: ['p2'] },
     ]);
@@ -334,6 +335,18 @@ describe('BGP prefixes and sessions (after TestBGPSpeakerEPSlices multi-advertis
     };
     assert.deepEqual(sent(false), { '10.20.30.7/32': ['v4', 'dual', 'unnumbered', 'nomp'], 'fd00:1::17/128': ['v6', 'dual', 'unnumbered'] });
     assert.deepEqual(sent(true), { '10.20.30.7/32': ['v4', 'v6', 'dual', 'unnumbered', 'nomp'], 'fd00:1::17/128': ['v4', 'v6', 'dual', 'unnumbered'] });
+  });
+
+  test('communities as the speaker holds them: one per value, in LessThan order, large ones by their first part; the rest as written, last', () => {
+    assert.deepEqual(canonicalCommunities(['65535:65282', '00100:1', '100:1', 'large:1:2:3', 'no-such-alias', 'large:0100:2:3', '65536:1']), [
+      'large:1:2:3',
+      'large:100:2:3',
+      '100:1',
+      '65535:65282',
+      'no-such-alias',
+      '65536:1',
+    ]);
+    assert.deepEqual(canonicalCommunities([]), []);
   });
 
   test('a peer name no BGPPeer has: the prefix goes to no session', () => {

@@ -44,7 +44,10 @@ export interface BGPPrefix {
   advertisement: string;
   /** LOCAL_PREF (unset when 0; only iBGP sessions carry it) */
   localPref?: number;
-  /** communities; aliases resolved through Community objects, unresolved ones kept as written */
+  /**
+   * communities as the speaker sends them: aliases resolved through Community objects, each value
+   * once in MetalLB's order; what does not parse (an unknown alias) kept as written, last
+   */
   communities: string[];
   /** BGPPeer names it is limited to, or all sessions of the node */
   peers: string[] | 'all';
@@ -101,6 +104,38 @@ function sessionFamilies(peer: KubeObject, input: AnnounceInput): BGPSession['fa
   const address = typeof spec.peerAddress === 'string' ? spec.peerAddress : '';
   // an unnumbered peer (interface, no address) before v0.15.0 with disableMP: IPv4, as FRR's default family
   return address.includes(':') ? 'ipv6' : 'ipv4';
+}
+
+/**
+ * Communities as MetalLB holds them (internal/bgp/community): parsed into values, so 00100:1 and
+ * 100:1 are one; kept in a set; sorted by the speaker with LessThan (a standard community A:B
+ * compares as the large community (A<<16|B):0:0). Printed as Go prints them (decimal, large ones
+ * with the large: marker FRR's configuration uses). What does not parse stays as written, last.
+ */
+export function canonicalCommunities(texts: readonly string[]): string[] {
+  const valid = new Map<string, [number, number, number]>();
+  const other: string[] = [];
+  for (const t of texts) {
+    const f = t.split(':');
+    const num = (x: string, max: number) => (/^\d+$/.test(x) && Number(x) <= max ? Number(x) : undefined);
+    if (f.length === 2) {
+      const hi = num(f[0]!, 0xffff);
+      const lo = num(f[1]!, 0xffff);
+      if (hi !== undefined && lo !== undefined) {
+        valid.set(`${hi}:${lo}`, [hi * 0x10000 + lo, 0, 0]);
+        continue;
+      }
+    } else if (f.length === 4 && f[0] === 'large') {
+      const v = f.slice(1).map((x) => num(x, 0xffffffff));
+      if (v.every((x) => x !== undefined)) {
+        valid.set(`large:${v.join(':')}`, v as [number, number, number]);
+        continue;
+      }
+    }
+    if (!other.includes(t)) other.push(t);
+  }
+  const sorted = [...valid].sort(([, x], [, y]) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]).map(([text]) => text);
+  return [...sorted, ...other];
 }
 
 /** The aliases of the Community objects, first definition wins. */
@@ -227,7 +262,7 @@ interface PoolGroup {
   ns: NodeScopeInfo;
   advertisements: readonly NodeScope[];
   otherAdvertisements: readonly NodeScope[];
-  /** per matching advertisement: its communities, aliases resolved, first occurrence kept */
+  /** per matching advertisement: its communities, aliases resolved, canonical (canonicalCommunities) */
   communities: readonly (readonly string[])[];
   /** no matching advertisement selects a node, nor does any other of the pool */
   noNodeAtAll: boolean;
@@ -250,7 +285,7 @@ function poolGroup(input: AnnounceInput, pool: KubeObject, poolAds: readonly Kub
       ns,
       advertisements: matching.map(scope),
       otherAdvertisements: others.map(scope),
-      communities: matching.map((a) => [...new Set(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))]),
+      communities: matching.map((a) => canonicalCommunities(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))),
       noNodeAtAll: ns.union.size === 0 && others.every((a) => nodeSetOf(a, input.nodes).names.size === 0),
     };
   });
