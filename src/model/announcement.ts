@@ -66,11 +66,14 @@ function isSpeakerPod(pod: KubeObject, ns: string): boolean {
 /**
  * Whether the speaker process runs: the pod is Running and its speaker container (when the pod
  * reports container states) is running too. A crash-looping speaker leaves its pod Running, but
- * between restarts it is no memberlist member, answers no ARP and holds no BGP session.
+ * between restarts it is no memberlist member, answers no ARP and holds no BGP session. A pod
+ * being deleted (a rollout, a drained node) has left the memberlist already.
  */
 function speakerRunning(pod: KubeObject): boolean {
   const status = asRecord(pod.status);
   if (status.phase !== 'Running') return false;
+  // being deleted: the speaker got SIGTERM, left the memberlist and stops (speaker/main.go)
+  if (pod.metadata?.deletionTimestamp) return false;
   const statuses = asArray(status.containerStatuses).map(asRecord);
   const speaker = statuses.find((c) => c.name === 'speaker') ?? statuses.find((c) => /(^|\/)metallb\/speaker(:|@|$)/.test(String(c.image ?? '')));
   if (!speaker) return true;

@@ -182,3 +182,15 @@ test('L2Advertisement.preferredNodeSelectors count only after v0.16.1 (before, t
   assert.equal(await winner(cluster('v0.16.1', other)), byHash, 'v0.16.1: the hash order alone');
   assert.equal(await winner(cluster('v0.16.2', other)), `node-${other}`, 'after v0.16.1: the preferred node');
 });
+
+test('a speaker pod being deleted has left the memberlist: not running; during a rollout its running successor speaks', async () => {
+  const terminating = (n: string, name = `speaker-${n}`) => speakerPod(n).replace(`name: speaker-${n}\n`, `name: ${name}\n  deletionTimestamp: "2026-11-20T10:05:00Z"\n`);
+  const s = await state(docs(node('node-a'), node('node-b'), speakerDaemonSet({ memberlist: true }), speakerPod('node-a'), terminating('node-b')));
+  const a = announcementOf(s);
+  assert.equal(a.speaker.pods?.get('node-a')?.running, true);
+  assert.equal(a.speaker.pods?.get('node-b')?.running, false);
+  assert.equal(hasRunningSpeaker(a, 'node-b'), false);
+  const rollout = announcementOf(await state(docs(node('node-a'), speakerDaemonSet({ memberlist: true }), terminating('node-a', 'speaker-old'), speakerPod('node-a'))));
+  assert.equal(rollout.speaker.pods?.get('node-a')?.pod.metadata?.name, 'speaker-node-a');
+  assert.equal(hasRunningSpeaker(rollout, 'node-a'), true);
+});
