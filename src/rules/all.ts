@@ -41,6 +41,7 @@ import bgpAggregationInvalid from './advertisements/bgp-aggregation-invalid.js';
 import bgpCommunityInvalid from './advertisements/bgp-community-invalid.js';
 import bgpLocalprefConflict from './advertisements/bgp-localpref-conflict.js';
 import bgpLocalprefEbgp from './advertisements/bgp-localpref-ebgp.js';
+import bgpNativeIbgpLocalprefZero from './advertisements/bgp-native-ibgp-localpref-zero.js';
 import bgpBfdEchoIpv6 from './bgp/bgp-bfd-echo-ipv6.js';
 import bgpSessionDown from './bgp/bgp-session-down.js';
 import bgppeer4byteAsn from './bgp/bgppeer-4byte-asn.js';
@@ -137,6 +138,7 @@ export const RULES: readonly Rule[] = [
   bgpCommunityInvalid,
   bgpLocalprefConflict,
   bgpLocalprefEbgp,
+  bgpNativeIbgpLocalprefZero,
   bgpBfdEchoIpv6,
   bgpSessionDown,
   bgppeer4byteAsn,

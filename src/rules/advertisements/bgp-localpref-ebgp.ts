@@ -10,7 +10,7 @@ const asn = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * ASN against the local one. Only the FRR backend renders localASN (local-as ... replace-as), so
  * there the session's local ASN is localASN when set. undefined: cannot tell.
  */
-function sessionType(peer: KubeObject, backend: string): { ebgp: boolean; text: string } | undefined {
+export function sessionType(peer: KubeObject, backend: string): { ebgp: boolean; text: string } | undefined {
   const s = (peer.spec ?? {}) as Record<string, unknown>;
   if (s.dynamicASN === 'external') return { ebgp: true, text: 'dynamicASN: external' };
   if (s.dynamicASN === 'internal') return { ebgp: false, text: 'dynamicASN: internal' };
