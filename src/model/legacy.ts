@@ -27,6 +27,8 @@ export interface LegacyParsed {
   /** pathKey(legacy path) -> packed position in `file` (as ObjectSource.fields) */
   fields: ReadonlyMap<string, number>;
   file: string;
+  /** the source text of plain scalars not read as strings, by pathKey: what Go puts in a string field */
+  raw?: ReadonlyMap<string, string>;
 }
 
 export type LegacyProblemKind =
@@ -140,17 +142,30 @@ class Reader {
 
   typeError(path: FieldPath, v: unknown, want: string): void {
     const got = Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'object' ? 'object' : typeof v;
-    this.problem(path, 'conversion-failed', `${fmtLegacyPath(path)}: cannot unmarshal ${got} ${JSON.stringify(v) ?? ''} into ${want}`.replace(/ +into/, ' into'));
+    // a password's value is never printed
+    const shown = path.some((p) => typeof p === 'string' && /password/i.test(p)) ? '' : (JSON.stringify(v) ?? '');
+    this.problem(path, 'conversion-failed', `${fmtLegacyPath(path)}: cannot unmarshal ${got} ${shown} into ${want}`.replace(/ +into/, ' into'));
+  }
+
+  /**
+   * A string field's value: a plain number or boolean is its text as written, as yaml.v2 (legacy
+   * MetalLB) and sigs.k8s.io/yaml (configmaptocrs) both decode it; undefined for a mapping or list.
+   */
+  text(v: unknown, path: FieldPath): string | undefined {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return this.parsed.raw?.get(pathKey(path)) ?? String(v);
+    return undefined;
   }
 
   string(o: Record<string, unknown>, name: string, path: FieldPath): { v: string; path: FieldPath } | undefined {
     const f = this.get(o, name, path);
     if (!f) return undefined;
-    if (typeof f.v !== 'string') {
+    const v = this.text(f.v, f.path);
+    if (v === undefined) {
       this.typeError(f.path, f.v, 'string');
       return undefined;
     }
-    return { v: f.v, path: f.path };
+    return { v, path: f.path };
   }
 
   bool(o: Record<string, unknown>, name: string, path: FieldPath): { v: boolean; path: FieldPath } | undefined {
@@ -205,9 +220,10 @@ class Reader {
     }
     const out: { v: string; path: FieldPath }[] = [];
     items.v.forEach((v, i) => {
-      if (v === null) out.push({ v: '', path: [...items.path, i] });
-      else if (typeof v !== 'string') this.typeError([...items.path, i], v, 'string');
-      else out.push({ v, path: [...items.path, i] });
+      const path = [...items.path, i];
+      const t = v === null ? '' : this.text(v, path);
+      if (t === undefined) this.typeError(path, v, 'string');
+      else out.push({ v: t, path });
     });
     return out;
   }
@@ -221,9 +237,10 @@ class Reader {
     }
     const out: { key: string; v: string; path: FieldPath }[] = [];
     for (const [k, v] of Object.entries(f.v)) {
-      if (v === null) out.push({ key: k, v: '', path: [...f.path, k] });
-      else if (typeof v !== 'string') this.typeError([...f.path, k], v, 'string');
-      else out.push({ key: k, v, path: [...f.path, k] });
+      const path = [...f.path, k];
+      const t = v === null ? '' : this.text(v, path);
+      if (t === undefined) this.typeError(path, v, 'string');
+      else out.push({ key: k, v: t, path });
     }
     return out;
   }

@@ -21,6 +21,8 @@ export interface ParseOptions {
   lineOffset?: number;
   /** added to every column (a literal block scalar's indentation) */
   columnOffset?: number;
+  /** keep the source text of every plain scalar not read as a string (ParsedDocument.rawScalars) */
+  rawScalars?: boolean;
 }
 
 /** YAML 1.1 booleans that the YAML 1.2 core schema reads as strings. */
@@ -55,6 +57,8 @@ class Walker {
   private aliasDepth = 0;
   private aliasNodes = 0;
   literalBlocks: Set<string> | undefined;
+  /** ParseOptions.rawScalars: path key -> the plain scalar's text */
+  rawScalars: Map<string, string> | undefined;
   items: PositionMap[] | undefined;
 
   constructor(
@@ -123,6 +127,8 @@ class Walker {
       throw new Abort(node.range?.[0] ?? 0, `aliases expand to more than ${MAX_ALIAS_NODES} nodes (alias bomb?)`);
     if (isScalar(node)) {
       const v = node.value;
+      // Go's yaml decoders put a scalar's own text into a string field: kept for whoever decodes so
+      if (this.rawScalars && node.type === Scalar.PLAIN && typeof v !== 'string' && this.aliasDepth === 0) this.rawScalars.set(path.key, this.text.slice(node.range![0], node.range![1]));
       if (typeof v === 'string' && v.length <= 3 && node.type === Scalar.PLAIN) {
         const b = YAML11_BOOL.get(v);
         if (b !== undefined) {
@@ -257,7 +263,7 @@ export function parseYamlText(text: string, file: string, opts: ParseOptions = {
   try {
     for (const doc of stream) {
       d++;
-      walkDocument(doc, d, text, file, lines, documents, issues);
+      walkDocument(doc, d, text, file, lines, documents, issues, opts.rawScalars === true);
     }
   } catch (e) {
     // The parser recurses per nesting level: deep enough input can overflow its stack.
@@ -267,7 +273,7 @@ export function parseYamlText(text: string, file: string, opts: ParseOptions = {
   return { documents, issues };
 }
 
-function walkDocument(doc: Document.Parsed, d: number, text: string, file: string, lines: LineIndex, documents: ParsedDocument[], issues: LoadIssue[]): void {
+function walkDocument(doc: Document.Parsed, d: number, text: string, file: string, lines: LineIndex, documents: ParsedDocument[], issues: LoadIssue[], rawScalars = false): void {
   if (doc.errors.length > 0) {
     // The first error only: the ones after it are mostly its consequences.
     const e = doc.errors[0]!;
@@ -279,6 +285,7 @@ function walkDocument(doc: Document.Parsed, d: number, text: string, file: strin
   const contents = doc.contents as YamlNode | null;
   const start = contents?.range ? contents.range[0] : doc.range[0];
   const w = new Walker(text, file, lines);
+  if (rawScalars) w.rawScalars = new Map();
   const fields = new Map<string, number>();
   let value: unknown;
   try {
@@ -293,6 +300,7 @@ function walkDocument(doc: Document.Parsed, d: number, text: string, file: strin
   }
   const pd: ParsedDocument = { docIndex: d, value, pos: lines.pos(start), fields: compactPositions(fields), warnings: w.warnings };
   if (w.literalBlocks) pd.literalBlocks = sharedKeySet(w.literalBlocks);
+  if (w.rawScalars) pd.rawScalars = w.rawScalars;
   if (w.items) pd.items = w.items;
   documents.push(pd);
   for (const x of w.warnings) issues.push(x.issue);
@@ -303,6 +311,6 @@ function walkDocument(doc: Document.Parsed, d: number, text: string, file: strin
  * positions in the enclosing file: `at` is the block's recorded field position (its first
  * content line and indentation, see ObjectSource.fields).
  */
-export function parseEmbeddedYaml(text: string, file: string, at: { line: number; column: number }): ParsedText {
-  return parseYamlText(text, file, { lineOffset: at.line - 1, columnOffset: at.column - 1 });
+export function parseEmbeddedYaml(text: string, file: string, at: { line: number; column: number }, opts: Pick<ParseOptions, 'rawScalars'> = {}): ParsedText {
+  return parseYamlText(text, file, { ...opts, lineOffset: at.line - 1, columnOffset: at.column - 1 });
 }

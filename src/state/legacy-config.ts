@@ -23,12 +23,13 @@ export function deriveLegacyConfig(configMap: KubeObject): LegacyDerivation {
   // Only a literal block (`config: |`) maps line for line onto the file; a quoted or JSON string
   // does not, so everything inside it is pinned to the string's own position.
   const literal = src?.literalBlocks?.has(pathKey(['data', 'config'])) ?? false;
-  const parsed = literal ? parseEmbeddedYaml(text, file, at) : parseYamlText(text, file);
+  // Go's decoders keep a number or a boolean written in a string field as its text (a password 0123)
+  const parsed = literal ? parseEmbeddedYaml(text, file, at, { rawScalars: true }) : parseYamlText(text, file, { rawScalars: true });
   const pin = (line: number, column: number) => (literal ? { line, column } : { line: at.line, column: at.column });
   const issues = parsed.issues.map((i) => ({ ...i, ...pin(i.line, i.column) }));
   const doc = parsed.documents[0];
   if (!doc) return { configMap, objects: [], problems: [], issues };
   const fields = literal ? doc.fields : new Map([...doc.fields.keys()].map((k) => [k, packPos(at.line, at.column)]));
-  const { objects, problems } = convertLegacyConfig(configMap, { value: doc.value, fields, file });
+  const { objects, problems } = convertLegacyConfig(configMap, { value: doc.value, fields, file, ...(doc.rawScalars ? { raw: doc.rawScalars } : {}) });
   return { configMap, objects, problems, issues };
 }

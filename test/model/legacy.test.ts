@@ -6,6 +6,7 @@ import { convertLegacyConfig, isLegacyConfigMap, sanitizeLegacyName, type Legacy
 import { validateObject } from '../../src/model/schema/index.js';
 import { attachSource, packPos, pathKey, positionOf, sourceOf, unpackPos, type KubeObject } from '../../src/sources/types.js';
 import { parseEmbeddedYaml, parseYamlText } from '../../src/sources/yaml.js';
+import { deriveLegacyConfig } from '../../src/state/legacy-config.js';
 
 const FILE = 'metallb-config.yaml';
 
@@ -435,5 +436,45 @@ describe('with the loader\'s own parser', () => {
     assert.deepEqual(positionOf(pool, ['metadata', 'namespace']), { file: 'cm.yaml', line: 5, column: 14 });
     const l2 = find(objects, 'L2Advertisement', 'l2advertisement1');
     assert.deepEqual(positionOf(l2, ['spec', 'ipAddressPools', 0]), { file: 'cm.yaml', line: 9, column: 13 });
+  });
+
+  test('a number or a boolean in a text field is its text as written, as Go decodes it (a password 0123456 stays 0123456)', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: config',
+      '  namespace: metallb-system',
+      'data:',
+      '  config: |',
+      '    peers:',
+      '    - peer-address: 10.0.0.1',
+      '      peer-asn: 65001',
+      '      my-asn: 65000',
+      '      password: 0123456',
+      '      hold-time: 0',
+      '      node-selectors:',
+      '      - match-labels:',
+      '          rack: 1',
+      '          bgp-speaker: true',
+      '        match-expressions:',
+      '        - key: zone',
+      '          operator: In',
+      '          values: [1, 2.50]',
+      '    address-pools:',
+      '    - name: p',
+      '      protocol: bgp',
+      '      addresses: [10.0.0.0/24]',
+      '',
+    ].join('\n');
+    const doc = parseYamlText(text, 'cm.yaml').documents[0]!;
+    const cm = doc.value as KubeObject;
+    attachSource(cm, { file: 'cm.yaml', ...unpackPos(doc.pos), docIndex: 0, fields: doc.fields, literalBlocks: doc.literalBlocks });
+    const d = deriveLegacyConfig(cm);
+    assert.deepEqual(d.problems, []);
+    const peer = find(d.objects, 'BGPPeer', 'peer1');
+    assert.equal(peer.spec!.password, '0123456');
+    assert.equal(peer.spec!.holdTime, '0s');
+    assert.deepEqual(peer.spec!.nodeSelectors, [{ matchLabels: { rack: '1', 'bgp-speaker': 'true' }, matchExpressions: [{ key: 'zone', operator: 'In', values: ['1', '2.50'] }] }]);
   });
 });

@@ -299,8 +299,9 @@ function passwordsToSecrets(objects: KubeObject[], namespace: string): Finding[]
     spec.passwordSecret = { name: secret, namespace };
     out.push({
       rule: 'legacy-password-secret',
-      severity: 'info',
-      message: `BGPPeer ${name}: its password is not written out; the peer refers to Secret ${namespace}/${secret} instead (spec.passwordSecret): create it before applying the peer: kubectl create secret generic ${secret} -n ${namespace} --type=kubernetes.io/basic-auth --from-literal=password='<the password of this peer in the ConfigMap>'`,
+      // a passwordSecret that does not exist fails MetalLB's whole configuration (a transient error: the speakers keep the old one)
+      severity: 'warning',
+      message: `BGPPeer ${name}: its password is not written out; the peer refers to Secret ${namespace}/${secret} instead (spec.passwordSecret): create it before applying the peer, or MetalLB rejects the whole configuration until it exists: kubectl create secret generic ${secret} -n ${namespace} --type=kubernetes.io/basic-auth --from-literal=password='<the password of this peer in the ConfigMap>'`,
       objects: [{ kind: 'BGPPeer', name, namespace, ...(src ? { file: src.file, ...(at === undefined ? { line: src.line, column: src.column } : unpackPos(at)) } : {}) }],
       evidence: [],
       fix: `kubectl create secret generic ${secret} -n ${namespace} --type=kubernetes.io/basic-auth --from-literal=password='<the password of this peer in the ConfigMap>'`,
