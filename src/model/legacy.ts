@@ -60,15 +60,29 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const TOP_KEYS = ['peers', 'bgp-communities', 'address-pools', 'bfd-profiles'];
 
 /**
- * A ConfigMap holding a legacy MetalLB configuration: `data.config` whose YAML has top-level
- * `address-pools` or `peers`. (MetalLB reads the one named by --config, default `config`, in its
- * namespace; any name is accepted here so a renamed one is still found.)
+ * A ConfigMap holding a legacy MetalLB configuration: `data.config` whose YAML has one of the
+ * top-level keys of MetalLB's configFile (address-pools, peers, bgp-communities, bfd-profiles), or
+ * JSON (which is YAML too) whose keys are all of them. (MetalLB reads the one named by --config,
+ * default `config`, in its namespace; any name is accepted here so a renamed one is still found.)
  */
 export function isLegacyConfigMap(obj: unknown): boolean {
   if (!isRecord(obj) || obj.kind !== 'ConfigMap' || obj.apiVersion !== 'v1') return false;
   const data = obj.data;
   if (!isRecord(data) || typeof data.config !== 'string') return false;
-  return /^(address-pools|peers)[ \t]*:/m.test(data.config);
+  return isLegacyConfigText(data.config);
+}
+
+/** The text of a legacy configuration (data.config, or configmaptocrs -only-data's file). */
+export function isLegacyConfigText(text: string): boolean {
+  if (/^(address-pools|peers|bgp-communities|bfd-profiles)[ \t]*:/m.test(text)) return true;
+  if (!/^\s*\{/.test(text)) return false;
+  try {
+    const v = JSON.parse(text) as unknown;
+    // only MetalLB's keys: a JSON configuration of another program is not taken for MetalLB's
+    return isRecord(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => TOP_KEYS.includes(k));
+  } catch {
+    return false;
+  }
 }
 
 // configmaptocrs convertNamesToK8S: names matching this are kept as they are.

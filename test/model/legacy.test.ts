@@ -134,6 +134,17 @@ describe('isLegacyConfigMap', () => {
   test('recognises the legacy ConfigMap', () => {
     assert.equal(isLegacyConfigMap(legacyFixture(FULL).cm), true);
     assert.equal(isLegacyConfigMap({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { config: 'peers:\n- my-asn: 1\n' } }), true);
+    // any top-level key of MetalLB's configFile, and its JSON form
+    const cm = (config: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config' }, data: { config } });
+    assert.equal(isLegacyConfigMap(cm('bgp-communities:\n  no-export: 65535:65281\n')), true);
+    assert.equal(isLegacyConfigMap(cm('bfd-profiles:\n- name: fast\n')), true);
+    assert.equal(isLegacyConfigMap(cm('{"address-pools": [{"name": "p", "protocol": "layer2", "addresses": ["10.0.0.0/24"]}]}')), true);
+  });
+  test('JSON of another program with a "peers" key is not MetalLB\'s', () => {
+    const cm = (config: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config' }, data: { config } });
+    assert.equal(isLegacyConfigMap(cm('{"peers": ["a", "b"], "cluster": "x"}')), false);
+    assert.equal(isLegacyConfigMap(cm('{"peers": [}')), false);
+    assert.equal(isLegacyConfigMap(cm('{}')), false);
   });
   test('rejects other ConfigMaps and other kinds', () => {
     assert.equal(isLegacyConfigMap({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {}, data: { config: 'foo: 1\n' } }), false);
@@ -473,8 +484,9 @@ describe('with the loader\'s own parser', () => {
     const d = deriveLegacyConfig(cm);
     assert.deepEqual(d.problems, []);
     const peer = find(d.objects, 'BGPPeer', 'peer1');
-    assert.equal(peer.spec!.password, '0123456');
-    assert.equal(peer.spec!.holdTime, '0s');
-    assert.deepEqual(peer.spec!.nodeSelectors, [{ matchLabels: { rack: '1', 'bgp-speaker': 'true' }, matchExpressions: [{ key: 'zone', operator: 'In', values: ['1', '2.50'] }] }]);
+    const spec = peer.spec as Record<string, unknown>;
+    assert.equal(spec.password, '0123456');
+    assert.equal(spec.holdTime, '0s');
+    assert.deepEqual(spec.nodeSelectors, [{ matchLabels: { rack: '1', 'bgp-speaker': 'true' }, matchExpressions: [{ key: 'zone', operator: 'In', values: ['1', '2.50'] }] }]);
   });
 });

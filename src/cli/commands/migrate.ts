@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { loadInputs, STDIN_NAME } from '../../sources/load.js';
 import { attachSource, InputError, packPos, unpackPos, pathKey, sourceOf, type KubeObject, type LoadIssue, type LoadResult } from '../../sources/types.js';
 import { parseYamlText } from '../../sources/yaml.js';
-import { isLegacyConfigMap } from '../../model/legacy.js';
+import { isLegacyConfigMap, isLegacyConfigText } from '../../model/legacy.js';
 import type { LegacyProblem } from '../../model/legacy.js';
 import { deriveLegacyConfig } from '../../state/legacy-config.js';
 import { ClusterState } from '../../state/cluster-state.js';
@@ -193,15 +193,15 @@ async function configMapFromFile(ctx: CliContext, file: string, metallbNamespace
     const text = (bytes ?? (await readFile(file))).toString('utf8');
     const parsed = parseYamlText(text, label);
     const value = parsed.documents[0]?.value;
-    if (parsed.documents.length === 1 && isRecord(value) && ('address-pools' in value || 'peers' in value)) {
+    if (parsed.documents.length === 1 && isRecord(value) && isLegacyConfigText(text)) {
       return { configMap: bareConfigMap(text, label, metallbNamespace ?? 'metallb-system', 'config'), issues: [], label };
     }
     if (load.issues.some((i) => i.kind === 'syntax')) return { issues: load.issues, label };
   }
   const why =
     maps.length > 0
-      ? `its ConfigMap${maps.length > 1 ? 's hold' : ' holds'} no legacy MetalLB configuration (a "config" key with address-pools or peers)`
-      : 'it holds no ConfigMap with a legacy MetalLB configuration (data.config with address-pools or peers), nor such a configuration itself';
+      ? `its ConfigMap${maps.length > 1 ? 's hold' : ' holds'} no legacy MetalLB configuration (a "config" key with address-pools, peers, bgp-communities or bfd-profiles)`
+      : 'it holds no ConfigMap with a legacy MetalLB configuration (data.config with address-pools, peers, bgp-communities or bfd-profiles), nor such a configuration itself';
   throw new UsageError(`${label}: nothing to migrate: ${why}`);
 }
 
