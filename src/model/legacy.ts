@@ -491,11 +491,15 @@ function convert(configMap: KubeObject, parsed: LegacyParsed, r: Reader, objects
     ads: { v: unknown; path: FieldPath }[];
   }
   const pools: PoolInfo[] = [];
+  const poolNames = new Set<string>();
   for (const item of r.list(cfg, 'address-pools', [], '[]config.addressPool')) {
     const p = r.object(item, 'config.addressPool');
     if (!p) continue;
     r.strict(p, POOL_KEYS, 'config.addressPool', item.path);
     const nameF = r.string(p, 'name', item.path);
+    // v0.12.1 config.go: the whole configuration fails; configmaptocrs writes both, the later wins on apply
+    if (nameF && poolNames.has(nameF.v)) r.problem(nameF.path, 'legacy-invalid', `duplicate definition of pool ${JSON.stringify(nameF.v)}: legacy MetalLB refuses the whole configuration`);
+    if (nameF) poolNames.add(nameF.v);
     const name = rename(nameF?.v ?? '', 'IpAddressPool', nameF?.path ?? item.path);
     const fm = new FieldMap(parsed.fields);
     const spec: Record<string, unknown> = {};
@@ -586,11 +590,14 @@ function convert(configMap: KubeObject, parsed: LegacyParsed, r: Reader, objects
   }
 
   // --- BFD profiles (echoMode and passiveMode always written)
+  const bfdNames = new Set<string>();
   for (const item of r.list(cfg, 'bfd-profiles', [], '[]config.bfdProfile')) {
     const b = r.object(item, 'config.bfdProfile');
     if (!b) continue;
     r.strict(b, BFD_KEYS, 'config.bfdProfile', item.path);
     const nameF = r.string(b, 'name', item.path);
+    if (nameF && bfdNames.has(nameF.v)) r.problem(nameF.path, 'legacy-invalid', `found duplicate bfd profile name ${nameF.v}: legacy MetalLB refuses the whole configuration`);
+    if (nameF) bfdNames.add(nameF.v);
     const name = rename(nameF?.v ?? '', 'BFDProfile', nameF?.path ?? item.path);
     const fm = new FieldMap(parsed.fields);
     const spec: Record<string, unknown> = {};

@@ -26,10 +26,19 @@ export function deriveLegacyConfig(configMap: KubeObject): LegacyDerivation {
   // Go's decoders keep a number or a boolean written in a string field as its text (a password 0123)
   const parsed = literal ? parseEmbeddedYaml(text, file, at, { rawScalars: true }) : parseYamlText(text, file, { rawScalars: true });
   const pin = (line: number, column: number) => (literal ? { line, column } : { line: at.line, column: at.column });
-  const issues = parsed.issues.map((i) => ({ ...i, ...pin(i.line, i.column) }));
+  // a duplicate key inside the configuration is no kubectl matter (the ConfigMap holds a string):
+  // legacy MetalLB's yaml.v2 UnmarshalStrict refuses it, configmaptocrs keeps the last value
+  const duplicates: LegacyProblem[] = [];
+  const issues = parsed.issues.flatMap((i) => {
+    const at = { ...i, ...pin(i.line, i.column) };
+    if (i.kind !== 'duplicate-key') return [at];
+    const key = /^duplicate key ("(?:[^"\\]|\\.)*")/.exec(i.message)?.[1] ?? 'a key';
+    duplicates.push({ path: [], kind: 'legacy-invalid', message: `duplicate key ${key}: legacy MetalLB (yaml.v2 UnmarshalStrict) refuses the whole configuration; configmaptocrs keeps the last value`, position: { file: at.file, line: at.line, column: at.column } });
+    return [];
+  });
   const doc = parsed.documents[0];
   if (!doc) return { configMap, objects: [], problems: [], issues };
   const fields = literal ? doc.fields : new Map([...doc.fields.keys()].map((k) => [k, packPos(at.line, at.column)]));
   const { objects, problems } = convertLegacyConfig(configMap, { value: doc.value, fields, file, ...(doc.rawScalars ? { raw: doc.rawScalars } : {}) });
-  return { configMap, objects, problems, issues };
+  return { configMap, objects, problems: [...duplicates, ...problems], issues };
 }

@@ -489,4 +489,41 @@ describe('with the loader\'s own parser', () => {
     assert.equal(spec.holdTime, '0s');
     assert.deepEqual(spec.nodeSelectors, [{ matchLabels: { rack: '1', 'bgp-speaker': 'true' }, matchExpressions: [{ key: 'zone', operator: 'In', values: ['1', '2.50'] }] }]);
   });
+
+  test('what legacy MetalLB refused as a whole: a duplicate key, pool name or BFD profile name', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: config',
+      '  namespace: metallb-system',
+      'data:',
+      '  config: |',
+      '    bfd-profiles:',
+      '    - name: fast',
+      '    - name: fast',
+      '    address-pools:',
+      '    - name: p',
+      '      protocol: bgp',
+      '      addresses: [10.0.0.0/24]',
+      '      protocol: layer2',
+      '    - name: p',
+      '      protocol: layer2',
+      '      addresses: [10.0.1.0/24]',
+      '',
+    ].join('\n');
+    const doc = parseYamlText(text, 'cm.yaml').documents[0]!;
+    const cm = doc.value as KubeObject;
+    attachSource(cm, { file: 'cm.yaml', ...unpackPos(doc.pos), docIndex: 0, fields: doc.fields, literalBlocks: doc.literalBlocks });
+    const d = deriveLegacyConfig(cm);
+    assert.deepEqual(
+      d.problems.map((p) => [p.kind, p.position?.line, p.message]),
+      [
+        ['legacy-invalid', 15, 'duplicate key "protocol": legacy MetalLB (yaml.v2 UnmarshalStrict) refuses the whole configuration; configmaptocrs keeps the last value'],
+        ['legacy-invalid', 16, 'duplicate definition of pool "p": legacy MetalLB refuses the whole configuration'],
+        ['legacy-invalid', 10, 'found duplicate bfd profile name fast: legacy MetalLB refuses the whole configuration'],
+      ],
+    );
+    assert.deepEqual(d.issues, []);
+  });
 });
