@@ -33,6 +33,7 @@ import poolSelectorInvalid from './pools/pool-selector-invalid.js';
 import poolUnusable from './pools/pool-unusable.js';
 import advertisementDuplicateEntry from './advertisements/advertisement-duplicate-entry.js';
 import advertisementMissing from './advertisements/advertisement-missing.js';
+import advertisementSelectorInvalid from './advertisements/advertisement-selector-invalid.js';
 import advertisementSelectsNothing from './advertisements/advertisement-selects-nothing.js';
 import advertisementUnknownPool from './advertisements/advertisement-unknown-pool.js';
 import advertisementWrongNamespace from './advertisements/advertisement-wrong-namespace.js';
@@ -130,6 +131,7 @@ export const RULES: readonly Rule[] = [
   poolUnusable,
   advertisementDuplicateEntry,
   advertisementMissing,
+  advertisementSelectorInvalid,
   advertisementSelectsNothing,
   advertisementUnknownPool,
   advertisementWrongNamespace,

@@ -112,9 +112,11 @@ export const intOrString = (): IntOrStringSchema => ({ type: 'int-or-string' });
 export const preserve = (): AnySchema => ({ type: 'any' });
 
 /**
- * metav1.LabelSelector. The CRD schema only types the fields (operator is a plain string);
- * an operator outside In/NotIn/Exists/DoesNotExist is refused when MetalLB (or the API server,
- * for core kinds) converts the selector, so it is reported with origin 'decode'.
+ * metav1.LabelSelector. The CRDs only type the fields (operator is a plain string): an operator
+ * outside In/NotIn/Exists/DoesNotExist in a MetalLB object is refused by MetalLB's webhooks and
+ * parse, which the configuration rules report (pool-selector-invalid,
+ * advertisement-selector-invalid, bgppeer-invalid) with MetalLB's text. For the core kinds
+ * (strict false) the API server refuses it: checked here.
  */
 export function labelSelector(strict: boolean): ObjectSchema {
   const mk = strict ? obj : loose;
@@ -124,7 +126,7 @@ export function labelSelector(strict: boolean): ObjectSchema {
       mk(
         {
           key: str(),
-          operator: { type: 'string', checks: [operatorCheck] },
+          operator: strict ? str() : { type: 'string', checks: [operatorCheck] },
           values: arr(str()),
         },
         { required: ['key', 'operator'] },
@@ -136,7 +138,7 @@ export function labelSelector(strict: boolean): ObjectSchema {
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 export const operatorCheck: Check = (v, path, emit) => {
   if (typeof v === 'string' && !OPERATORS.includes(v)) {
-    emit(path, `${fmtPath(path)}: Unsupported value: ${JSON.stringify(v)}: supported values: ${OPERATORS.map((o) => JSON.stringify(o)).join(', ')}`, 'decode');
+    emit(path, `${fmtPath(path)}: Unsupported value: ${JSON.stringify(v)}: supported values: ${OPERATORS.map((o) => JSON.stringify(o)).join(', ')}`);
   }
 };
 

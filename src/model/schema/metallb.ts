@@ -15,7 +15,6 @@ import {
   loose,
   mapOf,
   obj,
-  operatorCheck,
   preserve,
   type Schema,
   str,
@@ -205,7 +204,8 @@ const v1beta1NodeSelector = obj({
   matchLabels: mapOf(str()),
   matchExpressions: arr(
     obj(
-      { key: str(), operator: { type: 'string', checks: [operatorCheck] }, values: arr(str(), { minItems: 1 }) },
+      // the operator: bgppeer-invalid reports it, after the conversion to v1beta2
+      { key: str(), operator: str(), values: arr(str(), { minItems: 1 }) },
       { required: ['key', 'operator', 'values'] },
     ),
   ),
