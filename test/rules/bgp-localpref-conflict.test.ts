@@ -1,5 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
-import { ipAddressPool } from '../helpers/manifests.js';
+import { ipAddressPool, metallbController } from '../helpers/manifests.js';
 
 const ad = (name: string, spec: string) => `apiVersion: metallb.io/v1beta1
 kind: BGPAdvertisement
@@ -26,9 +26,15 @@ ruleTester('bgp-localpref-conflict', {
       name: 'nodeSelectors selecting disjoint Nodes',
       files: { 'a.yaml': pool + '---\n' + ad('a', zoned('a', 100)) + '---\n' + ad('b', zoned('b', 200)), 'nodes.yaml': node('n1', 'a') + '---\n' + node('n2', 'b') },
     },
+    { name: 'before v0.13.10 MetalLB checks no LOCAL_PREF at all', files: { 'a.yaml': pool + '---\n' + ad('a', '  localPref: 100\n') + '---\n' + ad('b', '  localPref: 200\n'), 'i.yaml': metallbController({ tag: 'v0.13.9' }) } },
     { name: 'one of them selects services', files: { 'a.yaml': pool + '---\n' + ad('a', '  localPref: 100\n') + '---\n' + ad('b', '  localPref: 200\n  serviceSelectors:\n  - matchLabels: {app: web}\n') } },
   ],
   invalid: [
+    {
+      name: 'before v0.15.0 both aggregation lengths must differ, even on an IPv4 pool',
+      files: { 'a.yaml': pool + '---\n' + ad('a', '  localPref: 100\n') + '---\n' + ad('b', '  localPref: 200\n  aggregationLength: 24\n'), 'i.yaml': metallbController({ tag: 'v0.14.8' }) },
+      errors: [{ file: 'a.yaml', line: 24, column: 14, message: /^invalid local preference 200: local preferernce 100 was already set/ }],
+    },
     {
       name: 'every node, every peer',
       files: { 'a.yaml': pool + '---\n' + ad('a', '  localPref: 100\n') + '---\n' + ad('b', '  localPref: 200\n') },

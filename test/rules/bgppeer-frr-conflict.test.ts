@@ -1,4 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { metallbController } from '../helpers/manifests.js';
 
 // spec fields start on line 7
 const peer = (name: string, ...fields: string[]) => `apiVersion: metallb.io/v1beta2
@@ -29,6 +30,15 @@ ruleTester('bgppeer-frr-conflict', {
     { name: 'native mode has no pair rule', bgpBackend: 'native', files: { 'p.yaml': peer('a', ...base) + '---\n' + peer('b', ...base) } },
   ],
   invalid: [
+    {
+      name: 'MetalLB v0.15: every pair of peers, even on disjoint nodes',
+      files: {
+        'p.yaml': peer('a', ...base, ...rackA) + '---\n' + peer('b', ...base, ...rackB),
+        'n.yaml': node('n1', 'a') + '---\n' + node('n2', 'b'),
+        'i.yaml': metallbController({ tag: 'v0.15.2' }),
+      },
+      errors: [{ file: 'p.yaml', line: 21, column: 16, message: /^peer 10\.0\.0\.1 already exists, .*\(MetalLB v0\.15\.2 compares every pair of BGPPeers, whichever nodes they select; v0\.16\.0 compares only peers that share a node\)/ }],
+    },
     {
       name: 'same address, Nodes not captured: assumed to share, as MetalLB does',
       files: { 'p.yaml': peer('a', ...base, ...rackA) + '---\n' + peer('b', ...base, ...rackB) },

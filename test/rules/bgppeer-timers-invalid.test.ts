@@ -1,4 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { metallbController } from '../helpers/manifests.js';
 
 // spec fields start on line 7
 const peer = (name: string, ...fields: string[]) => `apiVersion: metallb.io/v1beta2
@@ -15,8 +16,14 @@ ruleTester('bgppeer-timers-invalid', {
     { name: 'hold 90s, keepalive 30s', files: { 'p.yaml': peer('a', ...base, 'holdTime: 90s', 'keepaliveTime: 30s') } },
     { name: 'keepalive alone on v1beta2: hold becomes 3 x keepalive', files: { 'p.yaml': peer('a', ...base, 'keepaliveTime: 30s') } },
     { name: 'hold 3.5s truncates to 3s; equal timers are allowed', files: { 'p.yaml': peer('a', ...base, 'holdTime: 3500ms', 'keepaliveTime: 3500ms') } },
+    { name: 'MetalLB v0.14.8: holdTime 0s is 90s, so keepalive 30s fits', files: { 'p.yaml': peer('a', ...base, 'holdTime: 0s', 'keepaliveTime: 30s'), 'i.yaml': metallbController({ tag: 'v0.14.8' }) } },
   ],
   invalid: [
+    {
+      name: 'MetalLB v0.14.8: keepalive alone against the 90s default hold time',
+      files: { 'p.yaml': peer('a', ...base, 'keepaliveTime: 100s'), 'i.yaml': metallbController({ tag: 'v0.14.8' }) },
+      errors: [{ file: 'p.yaml', line: 10, column: 18, message: /invalid keepaliveTime "1m40s" must be smaller than holdtime "1m30s"/ }],
+    },
     {
       name: 'hold time 2s',
       files: { 'p.yaml': peer('a', ...base, 'holdTime: 2s') },

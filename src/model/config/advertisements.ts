@@ -12,6 +12,7 @@ import { selectedPools } from '../advertisements.js';
 import { nodeSetOf } from '../announce/common.js';
 import { communityAliases, parseCommunity } from './communities.js';
 import { duplicates, goValueSelector, isRec, JOIN, list, rec } from './pools.js';
+import { versionAtLeast } from '../../state/installation.js';
 import type { ConfigError, ConfigInput, ParseContext } from './types.js';
 
 /** Go's %q of an integer: a quoted rune (33 prints '!'), as MetalLB's aggregation-length error does. */
@@ -251,8 +252,12 @@ function aggregationPrefixErrors(p: ParsedBGPAd): ConfigError[] {
   return errors;
 }
 
-/** isAggrLengthDifferent: the lengths differ for the families present in the pool. */
-function aggregationDiffers(a: ParsedBGPAd, b: ParsedBGPAd, pool: KubeObject): boolean {
+/**
+ * isAggrLengthDifferent: the lengths differ for the families present in the pool. Before v0.15.0
+ * (advertisementsAreCompatible) both lengths had to differ, whatever families the pool holds.
+ */
+function aggregationDiffers(a: ParsedBGPAd, b: ParsedBGPAd, pool: KubeObject, perFamily = true): boolean {
+  if (!perFamily) return a.aggregationLength !== b.aggregationLength && a.aggregationLengthV6 !== b.aggregationLengthV6;
   const families = new Set(poolPrefixes(pool).map((e) => e.family));
   const hasV4 = families.has(4);
   const hasV6 = families.has(6);
@@ -268,9 +273,9 @@ function aggregationDiffers(a: ParsedBGPAd, b: ParsedBGPAd, pool: KubeObject): b
  * BGPAdvertisementsHaveCompatibleLocalPref. With unknown Nodes the node test assumes the two
  * share a node; `assumed` says so.
  */
-export function localPrefCompatible(a: ParsedBGPAd, b: ParsedBGPAd, pool: KubeObject): { compatible: boolean; assumed: boolean } {
+export function localPrefCompatible(a: ParsedBGPAd, b: ParsedBGPAd, pool: KubeObject, perFamily = true): { compatible: boolean; assumed: boolean } {
   if (a.localPref === b.localPref) return { compatible: true, assumed: false };
-  if (aggregationDiffers(a, b, pool)) return { compatible: true, assumed: false };
+  if (aggregationDiffers(a, b, pool, perFamily)) return { compatible: true, assumed: false };
   if (a.peers.length > 0 && b.peers.length > 0 && !a.peers.some((p) => b.peers.includes(p))) return { compatible: true, assumed: false };
   if (a.nodes && b.nodes) {
     for (const n of a.nodes) if (b.nodes.has(n)) return { compatible: false, assumed: false };
@@ -280,7 +285,10 @@ export function localPrefCompatible(a: ParsedBGPAd, b: ParsedBGPAd, pool: KubeOb
   return { compatible: false, assumed: a.hasNodeSelectors || b.hasNodeSelectors };
 }
 
-function localPrefErrors(ads: ParsedBGPAd[], input: ConfigInput): ConfigError[] {
+function localPrefErrors(ads: ParsedBGPAd[], input: ConfigInput, version: string | undefined): ConfigError[] {
+  // MetalLB checks LOCAL_PREF collisions from v0.13.10, per address family from v0.15.0
+  if (versionAtLeast(version, 0, 13, 10) === false) return [];
+  const perFamily = versionAtLeast(version, 0, 15) !== false;
   // per pair (earlier, later): the pools where they collide
   const pairs = new Map<string, { earlier: ParsedBGPAd; later: ParsedBGPAd; pools: KubeObject[]; assumed: boolean }>();
   for (const pool of input.pools) {
@@ -289,7 +297,7 @@ function localPrefErrors(ads: ParsedBGPAd[], input: ConfigInput): ConfigError[] 
       for (let i = 0; i < j; i++) {
         const earlier = attached[i]!;
         const later = attached[j]!;
-        const r = localPrefCompatible(later, earlier, pool);
+        const r = localPrefCompatible(later, earlier, pool, perFamily);
         if (r.compatible) continue;
         const key = `${earlier.order}/${later.order}`;
         const hit = pairs.get(key) ?? { earlier, later, pools: [], assumed: false };
@@ -342,6 +350,6 @@ export function parseAdvertisementsSection(input: ConfigInput, ctx: ParseContext
     parsed.push(parseBGPAd(ad, order, input));
   });
   for (const p of parsed) errors.push(...aggregationPrefixErrors(p));
-  errors.push(...localPrefErrors(parsed, input));
+  errors.push(...localPrefErrors(parsed, input, ctx.version));
   return errors;
 }

@@ -59,7 +59,7 @@ export function configErrors(state: ClusterState, backend: ParseContext['backend
   if (!byBackend) cache.set(state, (byBackend = new Map()));
   let errors = byBackend.get(backend);
   if (!errors) {
-    errors = parseConfig(configInputFrom(state), { backend, metallbNamespace: state.metallb.namespace });
+    errors = parseConfig(configInputFrom(state), { backend, metallbNamespace: state.metallb.namespace, ...(state.metallb.version ? { version: state.metallb.version } : {}) });
     byBackend.set(backend, errors);
   }
   return errors;

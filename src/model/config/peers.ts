@@ -7,6 +7,7 @@ import { findDuplicateSelector, matchesAnySelector, validateSelector } from '../
 import type { LabelSelector } from '../kinds.js';
 import { formatGoDuration, parseGoDuration, truncateToSeconds, NANOS_PER_SECOND } from '../schema/duration.js';
 import type { ConfigError, ConfigErrorCode, ConfigInput, ParseContext, Rejection } from './types.js';
+import { versionAtLeast, versionBefore } from '../../state/installation.js';
 
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : {});
@@ -45,6 +46,19 @@ export function parseTimers(ht: bigint | undefined, ka: bigint | undefined): Tim
   if (keepalive > hold) {
     return { error: `invalid keepaliveTime ${quoteDuration(ka)}, must be lower than holdTime ${quoteDuration(ht)}` };
   }
+  return { holdTime: hold, keepaliveTime: keepalive };
+}
+
+/**
+ * The timers before v0.14.9 (peerFromCR): holdTime 0 or unset is 90s, keepaliveTime 0 or unset is
+ * holdTime/3, then the hold time must be 0 or >= 3s and keepalive no greater than hold.
+ */
+export function parseTimersBefore0149(ht: bigint | undefined, ka: bigint | undefined): TimersResult {
+  const hold = ht === undefined || ht === 0n ? 90n * NANOS_PER_SECOND : ht;
+  const keepalive = ka === undefined || ka === 0n ? hold / 3n : ka;
+  const rounded = truncateToSeconds(hold);
+  if (rounded !== 0n && rounded < 3n * NANOS_PER_SECOND) return { error: `invalid hold time ${JSON.stringify(formatGoDuration(hold))}: must be 0 or >=3s` };
+  if (keepalive > hold) return { error: `invalid keepaliveTime ${JSON.stringify(formatGoDuration(keepalive))} must be smaller than holdtime ${JSON.stringify(formatGoDuration(hold))}` };
   return { holdTime: hold, keepaliveTime: keepalive };
 }
 
@@ -103,7 +117,8 @@ function peerErrors(peer: KubeObject, input: ConfigInput, ctx: ParseContext): Co
   const ka = durationField(spec.keepaliveTime);
   // an unreadable duration is object-schema-invalid's; the timers cannot be judged then
   if ((!ht.present || ht.ns !== undefined) && (!ka.present || ka.ns !== undefined)) {
-    const t = parseTimers(ht.present ? ht.ns : undefined, ka.present ? ka.ns : undefined);
+    const timers = versionAtLeast(ctx.version, 0, 14, 9) === false ? parseTimersBefore0149 : parseTimers;
+    const t = timers(ht.present ? ht.ns : undefined, ka.present ? ka.ns : undefined);
     if (t.error) {
       const path: FieldPath = t.error.startsWith('invalid hold time') && ht.present ? ['spec', 'holdTime'] : ka.present ? ['spec', 'keepaliveTime'] : ['spec', 'holdTime'];
       add('peer-timers-invalid', `invalid BGPPeer timers: ${t.error}`, path);
@@ -224,12 +239,22 @@ function peerNodes(peer: KubeObject, nodes: readonly KubeObject[]): Set<string> 
   return new Set(nodes.filter((n) => matchesAnySelector(sels, n.metadata?.labels)).map((n) => n.metadata?.name ?? ''));
 }
 
-/** checkFRRPeersCompatible: every pair of peers sharing a node. */
-function frrPairErrors(peers: readonly KubeObject[], nodes: readonly KubeObject[] | undefined): ConfigError[] {
+/**
+ * checkFRRPeersCompatible: every pair of peers sharing a node. Before v0.16.0 (DiscardNativeOnly)
+ * every pair of peers, wherever their nodes: peers of disjoint racks were refused too.
+ */
+function frrPairErrors(peers: readonly KubeObject[], nodes: readonly KubeObject[] | undefined, version: string | undefined): ConfigError[] {
   const out: ConfigError[] = [];
+  const global = versionBefore(version, 0, 16) === true;
   // MetalLB assumes every pair shares a node when it knows no node; so do we when none was captured
-  const known = nodes !== undefined && nodes.length > 0;
-  const assumed = known ? '' : nodes === undefined ? ' (Nodes not captured: assumed to share a node, as MetalLB does with no node list)' : ' (no Node known: MetalLB assumes the peers share a node)';
+  const known = !global && nodes !== undefined && nodes.length > 0;
+  const assumed = global
+    ? ` (MetalLB ${version} compares every pair of BGPPeers, whichever nodes they select; v0.16.0 compares only peers that share a node)`
+    : known
+      ? ''
+      : nodes === undefined
+        ? ' (Nodes not captured: assumed to share a node, as MetalLB does with no node list)'
+        : ' (no Node known: MetalLB assumes the peers share a node)';
   const sets = known ? peers.map((p) => peerNodes(p, nodes)) : [];
   // a peer with an invalid node selector is peer-node-selector's; MetalLB fails on it either way
   const readable = peers.map((p) => nodeSelectorsOf(p).every((s) => validateSelector(s) === undefined));
@@ -282,7 +307,7 @@ export function parsePeersSection(input: ConfigInput, ctx: ParseContext): Config
   const out: ConfigError[] = [];
   // the mode filter runs before the parse
   if (ctx.backend === 'native') for (const p of peers) out.push(...nativeErrors(p));
-  else out.push(...frrPairErrors(peers, input.nodes));
+  else out.push(...frrPairErrors(peers, input.nodes, ctx.version));
   for (const p of peers) out.push(...peerErrors(p, input, ctx));
   // peersFor's "peer X already exists" compares parsed peers including their names, which
   // distinct objects never share: it cannot fire on real objects (two same-name objects in the

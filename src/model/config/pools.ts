@@ -8,6 +8,7 @@ import { formatCIDR, goQuote, poolEntryError, type CIDR } from '../address.js';
 import { findDuplicateSelector, selectorCanonicalString, validateSelector } from '../selectors.js';
 import { selectedPools } from '../advertisements.js';
 import type { ConfigError, ConfigInput, ParseContext } from './types.js';
+import { versionAtLeast } from '../../state/installation.js';
 
 type Rec = Record<string, unknown>;
 export const rec = (v: unknown): Rec => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : {});
@@ -62,7 +63,7 @@ export function parsePoolsSection(input: ConfigInput, ctx: ParseContext): Config
   const errors: ConfigError[] = [];
   for (const pool of input.pools) errors.push(...poolErrors(pool));
   errors.push(...overlapErrors(input.pools));
-  if (ctx.backend === 'native') errors.push(...nativeIPv6Errors(input));
+  if (ctx.backend === 'native') errors.push(...nativeIPv6Errors(input, ctx.version));
   return errors;
 }
 
@@ -190,12 +191,15 @@ function overlappingCIDRs(later: CIDR[], earlier: CIDR[]): [CIDR, CIDR] {
 /**
  * findIPv6BGPAdvertisement: in native mode, with at least one BGPAdvertisement, any pool that a
  * BGPAdvertisement selects (all pools if one selects none explicitly) must hold no IPv6 CIDR.
+ * Before v0.14.9 every pool, selected or not (a layer 2 IPv6 pool beside any BGPAdvertisement).
  */
-function nativeIPv6Errors(input: ConfigInput): ConfigError[] {
+function nativeIPv6Errors(input: ConfigInput, version: string | undefined): ConfigError[] {
   if (input.bgpAdvertisements.length === 0) return [];
+  const everyPool = versionAtLeast(version, 0, 14, 9) === false;
   const errors: ConfigError[] = [];
   for (const pool of input.pools) {
-    const ads = input.bgpAdvertisements.filter((ad) => selectedPools(ad, input.pools).includes(pool));
+    const selecting = input.bgpAdvertisements.filter((ad) => selectedPools(ad, input.pools).includes(pool));
+    const ads = selecting.length === 0 && everyPool ? input.bgpAdvertisements : selecting;
     if (ads.length === 0) continue;
     const parsed = parsePool(pool);
     for (const e of parsed.entries) {
@@ -207,7 +211,10 @@ function nativeIPv6Errors(input: ConfigInput): ConfigError[] {
         code: 'pool-ipv6-native-bgp',
         message:
           `pool ${goQuote(parsed.name)} has ipv6 CIDR ${formatCIDR(v6)}, native bgp mode does not support ipv6` +
-          ` (selected by BGPAdvertisement ${names}; the BGPAdvertisement webhook refuses an advertisement applied after the pool,` +
+          (selecting.length === 0
+            ? ` (no BGPAdvertisement selects it, but MetalLB ${version} refuses any IPv6 pool once BGPAdvertisement ${names} exists; v0.14.9 looks only at the pools they select;`
+            : ` (selected by BGPAdvertisement ${names};`) +
+          ` the BGPAdvertisement webhook refuses an advertisement applied after the pool,` +
           ` while a pool changed afterwards passes its own webhook, which does not read advertisements, and fails at runtime)`,
         subjects: [{ obj: pool, path: ['spec', 'addresses', e.index] }, ...ads.map((obj) => ({ obj, path: adPoolPath(obj) }))],
         rejectedBy: 'webhook',

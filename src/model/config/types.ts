@@ -26,6 +26,8 @@ export interface ConfigInput {
 export interface ParseContext {
   backend: BGPBackend;
   metallbNamespace: string;
+  /** the running MetalLB release (its image tag), when known: checks that changed follow it */
+  version?: string;
 }
 
 /**
