@@ -20,6 +20,16 @@ ruleTester('bgppeer-timers-invalid', {
   ],
   invalid: [
     {
+      name: 'disableMP: the webhook lets the peer through on create (from v0.15.0), so it fails at runtime',
+      files: { 'p.yaml': peer('a', ...base, 'disableMP: true', 'holdTime: 2s') },
+      errors: [{ file: 'p.yaml', line: 11, column: 13, message: /invalid hold time "2s": must be 0 or >=3s: accepted when applied, then MetalLB keeps its old configuration \(the BGPPeer webhook lets a peer with disableMP/ }],
+    },
+    {
+      name: 'disableMP on MetalLB v0.14.8: its webhook still validates the peer',
+      files: { 'p.yaml': peer('a', ...base, 'disableMP: true', 'holdTime: 2s'), 'i.yaml': metallbController({ tag: 'v0.14.8' }) },
+      errors: [{ file: 'p.yaml', line: 11, column: 13, message: /invalid hold time "2s": must be 0 or >=3s: rejected when applied \(by the webhook/ }],
+    },
+    {
       name: 'MetalLB v0.14.8: keepalive alone against the 90s default hold time',
       files: { 'p.yaml': peer('a', ...base, 'keepaliveTime: 100s'), 'i.yaml': metallbController({ tag: 'v0.14.8' }) },
       errors: [{ file: 'p.yaml', line: 10, column: 18, message: /invalid keepaliveTime "1m40s" must be smaller than holdtime "1m30s"/ }],

@@ -73,9 +73,16 @@ function durationField(v: unknown): { present: false } | { present: true; ns?: b
 /** What a finding adds when a peer's error escapes the webhook through the disableMP quirk. */
 export const DISABLE_MP_NOTE = 'the BGPPeer webhook lets a peer with disableMP: true through on create without checking it';
 
-/** Whether the webhook sees this peer's fields: on CREATE, disableMP: true skips every check. */
-function peerRejection(peer: KubeObject): Rejection {
-  return rec(peer.spec).disableMP === true ? 'runtime' : 'webhook';
+/**
+ * Whether the webhook sees this peer's fields: on CREATE, disableMP: true skips every check (from
+ * v0.15.0, when disableMP was deprecated; before, the webhook validated such a peer too).
+ */
+function peerRejection(peer: KubeObject, version: string | undefined): Rejection {
+  return skipsWebhook(peer, version) ? 'runtime' : 'webhook';
+}
+
+function skipsWebhook(peer: KubeObject, version: string | undefined): boolean {
+  return rec(peer.spec).disableMP === true && versionAtLeast(version, 0, 15) !== false;
 }
 
 function peerName(peer: KubeObject): string {
@@ -88,7 +95,7 @@ function peerErrors(peer: KubeObject, input: ConfigInput, ctx: ParseContext): Co
   const spec = rec(peer.spec);
   const name = peerName(peer);
   const ns = peer.metadata?.namespace ?? ctx.metallbNamespace;
-  const rejectedBy = peerRejection(peer);
+  const rejectedBy = peerRejection(peer, ctx.version);
   const add = (code: ConfigErrorCode, inner: string, path: FieldPath | undefined, by: Rejection = rejectedBy, transient?: boolean) => {
     const e: ConfigError = { code, message: `parsing peer ${name} ${inner}`, subjects: [{ obj: peer, path }], rejectedBy: by };
     if (transient) e.transient = true;
@@ -204,7 +211,7 @@ const NATIVE_FIELDS: { field: string; text: string; set: (v: unknown) => boolean
   { field: 'localASN', text: 'localASN set', set: (v) => num(v) !== 0 },
 ];
 
-function nativeErrors(peer: KubeObject): ConfigError[] {
+function nativeErrors(peer: KubeObject, version: string | undefined): ConfigError[] {
   const spec = rec(peer.spec);
   const out: ConfigError[] = [];
   for (const f of NATIVE_FIELDS) {
@@ -214,7 +221,7 @@ function nativeErrors(peer: KubeObject): ConfigError[] {
       message: `peer ${str(spec.peerAddress)} has ${f.text} on native bgp mode`,
       subjects: [{ obj: peer, path: ['spec', f.field] }],
       // the webhook blanks bfdProfile before the mode filter runs
-      rejectedBy: f.field === 'bfdProfile' ? 'runtime' : peerRejection(peer),
+      rejectedBy: f.field === 'bfdProfile' ? 'runtime' : peerRejection(peer, version),
     });
   }
   return out;
@@ -266,7 +273,7 @@ function frrPairErrors(peers: readonly KubeObject[], nodes: readonly KubeObject[
       if (known && ![...sets[i]!].some((n) => sets[j]!.has(n))) continue;
       const ps = rec(p.spec);
       const qs = rec(q.spec);
-      const by: Rejection = ps.disableMP === true || qs.disableMP === true ? 'runtime' : 'webhook';
+      const by: Rejection = skipsWebhook(p, version) || skipsWebhook(q, version) ? 'runtime' : 'webhook';
       const subjects = (field: string) => [
         { obj: p, path: ['spec', field] as FieldPath },
         { obj: q, path: ['spec', field] as FieldPath },
@@ -306,7 +313,7 @@ export function parsePeersSection(input: ConfigInput, ctx: ParseContext): Config
   const peers = input.peers;
   const out: ConfigError[] = [];
   // the mode filter runs before the parse
-  if (ctx.backend === 'native') for (const p of peers) out.push(...nativeErrors(p));
+  if (ctx.backend === 'native') for (const p of peers) out.push(...nativeErrors(p, ctx.version));
   else out.push(...frrPairErrors(peers, input.nodes, ctx.version));
   for (const p of peers) out.push(...peerErrors(p, input, ctx));
   // peersFor's "peer X already exists" compares parsed peers including their names, which
