@@ -280,7 +280,11 @@ for (const daemon of DAEMONS) {
         // holdOffMs is what it says: once it has passed, the router answers again
         await sleep(r.holdOffMs + 500);
         const again = exchange(tp, routerId, open(PROBE_ASN, PROBE_ADDRESS));
-        assert.deepEqual(again.received.map((m) => m.type), [1, 3], `after ${r.holdOffMs} ms: ${JSON.stringify(again)}`);
+        // it answers: with its OPEN first, or (FRR, when the refused neighbour's state has not been
+        // reset yet) the NOTIFICATION alone
+        const types = again.received.map((m) => m.type);
+        assert.ok(types.length > 0 && types.at(-1) === 3 && types.slice(0, -1).every((t) => t === 1), `after ${r.holdOffMs} ms: ${JSON.stringify(again)}`);
+        assert.deepEqual([...again.received.at(-1)!.body.subarray(0, 2)], [2, 2]);
       });
     });
 
