@@ -27,7 +27,10 @@ for (let r = 0; r < runs; r++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fields = ['ms', 'loadMs', 'analysisMs', 'renderMs', 'rssBytes'].filter((f) => typeof results.this[0][f] === 'number');
 for (const [name, rs] of Object.entries(results)) {
-  const cells = fields.map((f) => (f === 'rssBytes' ? `RSS ${(median(rs.map((x) => x[f])) / 1048576).toFixed(0)} MB` : `${f} ${median(rs.map((x) => x[f])).toFixed(0)}`));
+  // a side whose command marks no phases (an older build) reports what it has
+  const cells = fields
+    .filter((f) => rs.every((x) => typeof x[f] === 'number'))
+    .map((f) => (f === 'rssBytes' ? `RSS ${(median(rs.map((x) => x[f])) / 1048576).toFixed(0)} MB` : `${f} ${median(rs.map((x) => x[f])).toFixed(0)}`));
   console.log(`${name.padEnd(5)} ${sides[name]}: ${cells.join(', ')} (median of ${runs}; ms: ${rs.map((x) => x.ms.toFixed(0)).join(' ')})`);
 }
 const ratio = median(results.this.map((x) => x.ms)) / median(results.other.map((x) => x.ms));

@@ -403,7 +403,9 @@ export function generateCluster(dir, { nodes = 5000, services = 20000, pools = 2
       apiVersion: 'metallb.io/v1beta2',
       kind: 'BGPPeer',
       metadata: { name: `tor-${i + 1}`, namespace: NAMESPACE, uid: uid(), creationTimestamp: CREATED, generation: 1 },
-      spec: { myASN: 64512, peerASN, peerAddress: `192.168.0.${i + 1}` },
+      // the pools are dual-stack: the IPv4 sessions carry the IPv6 routes too (MetalLB v0.15.0+
+      // sends a session its peer's own family only unless told so)
+      spec: { myASN: 64512, peerASN, peerAddress: `192.168.0.${i + 1}`, dualStackAddressFamily: true },
     });
   }
 

@@ -217,8 +217,11 @@ export function allocate(input: AllocationInput): AllocationOutput {
  * either may win; the simulation takes them by name and says so on both.
  */
 function noteContestedAddresses(todo: readonly number[], infos: readonly ServiceInfo[], results: ServiceResult[], held: ReadonlySet<number> | undefined): void {
+  // the Services that gave up a status address to another (rare): nothing to do without one
+  const losers = todo.filter((i) => results[i]!.events.some((e) => e.reason === 'ClearAssignment'));
+  if (losers.length === 0) return;
   const index = new Map(todo.map((i) => [infos[i]!.key, i]));
-  for (const i of todo) {
+  for (const i of losers) {
     for (const e of results[i]!.events) {
       const m = e.reason === 'ClearAssignment' ? /address also in use by (.+)$/.exec(e.message) : null;
       if (!m) continue;
