@@ -416,6 +416,17 @@ address-pools:
   });
 });
 
+/** A ConfigMap file with data.config as a literal block, read as the loader reads it (positions, literal blocks). */
+function configMapFile(configLines: string[]): string {
+  return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: config', '  namespace: metallb-system', 'data:', '  config: |', ...configLines].join('\n');
+}
+function loadedConfigMap(text: string): KubeObject {
+  const doc = parseYamlText(text, 'cm.yaml').documents[0]!;
+  const cm = doc.value as KubeObject;
+  attachSource(cm, { file: 'cm.yaml', ...unpackPos(doc.pos), docIndex: 0, fields: doc.fields, literalBlocks: doc.literalBlocks });
+  return cm;
+}
+
 describe('with the loader\'s own parser', () => {
   test('positions from parseEmbeddedYaml land on the ConfigMap lines', () => {
     const text = [
@@ -450,14 +461,7 @@ describe('with the loader\'s own parser', () => {
   });
 
   test('a number or a boolean in a text field is its text as written, as Go decodes it (a password 0123456 stays 0123456)', () => {
-    const text = [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: config',
-      '  namespace: metallb-system',
-      'data:',
-      '  config: |',
+    const config = [
       '    peers:',
       '    - peer-address: 10.0.0.1',
       '      peer-asn: 65001',
@@ -477,11 +481,8 @@ describe('with the loader\'s own parser', () => {
       '      protocol: bgp',
       '      addresses: [10.0.0.0/24]',
       '',
-    ].join('\n');
-    const doc = parseYamlText(text, 'cm.yaml').documents[0]!;
-    const cm = doc.value as KubeObject;
-    attachSource(cm, { file: 'cm.yaml', ...unpackPos(doc.pos), docIndex: 0, fields: doc.fields, literalBlocks: doc.literalBlocks });
-    const d = deriveLegacyConfig(cm);
+    ];
+    const d = deriveLegacyConfig(loadedConfigMap(configMapFile(config)));
     assert.deepEqual(d.problems, []);
     const peer = find(d.objects, 'BGPPeer', 'peer1');
     const spec = peer.spec as Record<string, unknown>;
@@ -491,14 +492,7 @@ describe('with the loader\'s own parser', () => {
   });
 
   test('what legacy MetalLB refused as a whole: a duplicate key, pool name or BFD profile name', () => {
-    const text = [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: config',
-      '  namespace: metallb-system',
-      'data:',
-      '  config: |',
+    const config = [
       '    bfd-profiles:',
       '    - name: fast',
       '    - name: fast',
@@ -511,11 +505,8 @@ describe('with the loader\'s own parser', () => {
       '      protocol: layer2',
       '      addresses: [10.0.1.0/24]',
       '',
-    ].join('\n');
-    const doc = parseYamlText(text, 'cm.yaml').documents[0]!;
-    const cm = doc.value as KubeObject;
-    attachSource(cm, { file: 'cm.yaml', ...unpackPos(doc.pos), docIndex: 0, fields: doc.fields, literalBlocks: doc.literalBlocks });
-    const d = deriveLegacyConfig(cm);
+    ];
+    const d = deriveLegacyConfig(loadedConfigMap(configMapFile(config)));
     assert.deepEqual(
       d.problems.map((p) => [p.kind, p.position?.line, p.message]),
       [
