@@ -3,7 +3,7 @@
 // validation.go). The pool webhook re-parses every pool, so all of these but the IPv6 one are
 // refused when applied; the IPv6 one needs the BGPAdvertisements, which only their webhook sees.
 import type { KubeObject } from '../../sources/types.js';
-import { findOverlaps, parsePool } from '../pools.js';
+import { findOverlaps, parsePool, type PoolOverlap } from '../pools.js';
 import { formatCIDR, goQuote, poolEntryError, type CIDR } from '../address.js';
 import { findDuplicateSelector, selectorCanonicalString, validateSelector } from '../selectors.js';
 import { selectedPools } from '../advertisements.js';
@@ -158,15 +158,18 @@ function serviceAllocationErrors(pool: KubeObject, name: string, alloc: Rec, wra
   return errors;
 }
 
+/** MetalLB's own words for an overlap (poolsFor): the first CIDRs of the two entries that overlap. */
+export function overlapText(later: PoolOverlap['later'], earlier: PoolOverlap['earlier']): string {
+  const [a, b] = overlappingCIDRs(later.entry.cidrs, earlier.entry.cidrs);
+  return `CIDR ${goQuote(formatCIDR(a))} in pool ${goQuote(later.name)} overlaps with already defined CIDR ${goQuote(formatCIDR(b))}`;
+}
+
 /** The overlap loop of poolsFor, with the CIDRs MetalLB prints. */
 function overlapErrors(pools: readonly KubeObject[]): ConfigError[] {
   return findOverlaps(pools).map(({ later, earlier }) => {
-    const [a, b] = overlappingCIDRs(later.entry.cidrs, earlier.entry.cidrs);
     return {
       code: 'pool-overlap' as const,
-      message:
-        `CIDR ${goQuote(formatCIDR(a))} in pool ${goQuote(later.name)} overlaps with already defined CIDR ${goQuote(formatCIDR(b))}` +
-        ` ("${later.text}" and "${earlier.text}"${later.pool === earlier.pool ? ', in the same pool' : ` of pool "${earlier.name}"`})`,
+      message: `${overlapText(later, earlier)} ("${later.text}" and "${earlier.text}"${later.pool === earlier.pool ? ', in the same pool' : ` of pool "${earlier.name}"`})`,
       subjects: [
         { obj: later.pool, path: ['spec', 'addresses', later.index] },
         { obj: earlier.pool, path: ['spec', 'addresses', earlier.index] },

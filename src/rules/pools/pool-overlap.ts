@@ -1,5 +1,6 @@
 import { defineRule } from '../types.js';
 import { findOverlaps } from '../../model/pools.js';
+import { overlapText } from '../../model/config/pools.js';
 
 export default defineRule({
   meta: {
@@ -14,7 +15,9 @@ export default defineRule({
     for (const { later, earlier } of findOverlaps(state.metallbObjects('IPAddressPool'))) {
       const same = later.pool === earlier.pool;
       report({
-        message: `"${later.text}" in pool "${later.name}" overlaps with "${earlier.text}" ${same ? 'in the same pool' : `in pool "${earlier.name}"`}: MetalLB rejects the configuration`,
+        message:
+          `"${later.text}" in pool "${later.name}" overlaps with "${earlier.text}" ${same ? 'in the same pool' : `in pool "${earlier.name}"`}: ` +
+          `the pool webhook refuses the apply (${overlapText(later, earlier)}); where it is bypassed, MetalLB keeps its previous configuration`,
         subjects: [
           { obj: later.pool, path: ['spec', 'addresses', later.index] },
           { obj: earlier.pool, path: ['spec', 'addresses', earlier.index] },
