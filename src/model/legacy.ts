@@ -27,7 +27,7 @@ export interface LegacyParsed {
   /** pathKey(legacy path) -> packed position in `file` (as ObjectSource.fields) */
   fields: ReadonlyMap<string, number>;
   file: string;
-  /** the source text of plain scalars not read as strings, by pathKey: what Go puts in a string field */
+  /** the source text of plain (unquoted) scalars, by pathKey: what Go's YAML decoders read */
   raw?: ReadonlyMap<string, string>;
 }
 
@@ -192,10 +192,26 @@ class Reader {
     return { v: f.v, path: f.path };
   }
 
+  /**
+   * A number as yaml.v2 resolves a plain scalar: underscores dropped, then strconv.ParseInt with
+   * base 0 (0x hex, 0o or a leading 0 octal, 0b binary), so 065001 is 27137. Undefined when the
+   * text is no such integer (the value as YAML 1.2 read it stands then).
+   */
+  goInt(v: unknown, path: FieldPath): unknown {
+    const raw = this.parsed.raw?.get(pathKey(path));
+    if (raw === undefined) return v;
+    const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]+|[0-9]+)$/.exec(raw.replaceAll('_', ''));
+    if (!m) return v;
+    const digits = m[2]!;
+    const n = /^0[0-7]+$/.test(digits) ? Number.parseInt(digits.slice(1), 8) : /^0[oO]/.test(digits) ? Number.parseInt(digits.slice(2), 8) : Number(digits);
+    return m[1] === '-' ? -n : n;
+  }
+
   uint(o: Record<string, unknown>, name: string, path: FieldPath, type: 'uint16' | 'uint32'): { v: number; path: FieldPath } | undefined {
     const f = this.get(o, name, path);
     if (!f) return undefined;
-    const n = typeof f.v === 'bigint' ? Number(f.v) : f.v;
+    const g = this.goInt(f.v, f.path);
+    const n = typeof g === 'bigint' ? Number(g) : g;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > UINT_RANGE[type]) {
       this.typeError(f.path, f.v, type);
       return undefined;
@@ -206,7 +222,8 @@ class Reader {
   int32(o: Record<string, unknown>, name: string, path: FieldPath): { v: number; path: FieldPath } | undefined {
     const f = this.get(o, name, path);
     if (!f) return undefined;
-    const n = typeof f.v === 'bigint' ? Number(f.v) : f.v;
+    const g = this.goInt(f.v, f.path);
+    const n = typeof g === 'bigint' ? Number(g) : g;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < -2147483648 || n > 2147483647) {
       this.typeError(f.path, f.v, 'int32');
       return undefined;

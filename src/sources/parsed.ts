@@ -24,7 +24,7 @@ export interface ParsedDocument extends PositionMap {
    * For other roots these positions are also in `fields`, under `items/<i>/...`.
    */
   items?: PositionMap[];
-  /** ParseOptions.rawScalars: the source text of each plain scalar not read as a string, by path key */
+  /** ParseOptions.rawScalars: the source text of each plain (unquoted) scalar, by path key */
   rawScalars?: ReadonlyMap<string, string>;
   /** warnings that belong to this document (ambiguous values, duplicate keys), with the path they concern */
   warnings: Array<{ issue: LoadIssue; path: string; /** the List item it is in (path is then relative to it) */ item?: number }>;

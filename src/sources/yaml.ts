@@ -21,7 +21,7 @@ export interface ParseOptions {
   lineOffset?: number;
   /** added to every column (a literal block scalar's indentation) */
   columnOffset?: number;
-  /** keep the source text of every plain scalar not read as a string (ParsedDocument.rawScalars) */
+  /** keep the source text of every plain (unquoted) scalar (ParsedDocument.rawScalars) */
   rawScalars?: boolean;
 }
 
@@ -128,7 +128,7 @@ class Walker {
     if (isScalar(node)) {
       const v = node.value;
       // Go's yaml decoders put a scalar's own text into a string field: kept for whoever decodes so
-      if (this.rawScalars && node.type === Scalar.PLAIN && typeof v !== 'string' && this.aliasDepth === 0) this.rawScalars.set(path.key, this.text.slice(node.range![0], node.range![1]));
+      if (this.rawScalars && node.type === Scalar.PLAIN && this.aliasDepth === 0) this.rawScalars.set(path.key, this.text.slice(node.range![0], node.range![1]));
       if (typeof v === 'string' && v.length <= 3 && node.type === Scalar.PLAIN) {
         const b = YAML11_BOOL.get(v);
         if (b !== undefined) {

@@ -517,4 +517,26 @@ describe('with the loader\'s own parser', () => {
     );
     assert.deepEqual(d.issues, []);
   });
+
+  test('integers as yaml.v2 resolves a plain scalar: 065001 is octal, underscores drop, 0x is hex; quoted text is no integer', () => {
+    const config = [
+      '    peers:',
+      '    - peer-address: 10.0.0.1',
+      '      peer-asn: 065001',
+      '      my-asn: 4_200_000_000',
+      '      peer-port: 0x17F',
+      '    address-pools:',
+      '    - name: p',
+      '      protocol: bgp',
+      '      addresses: [10.0.0.0/24]',
+      '      bgp-advertisements:',
+      '      - localpref: "100"',
+      '',
+    ];
+    const d = deriveLegacyConfig(loadedConfigMap(configMapFile(config)));
+    const spec = find(d.objects, 'BGPPeer', 'peer1').spec as Record<string, unknown>;
+    assert.deepEqual([spec.peerASN, spec.myASN, spec.peerPort], [27137, 4200000000, 383]);
+    // a quoted "100" is a string: yaml.v2 refuses it for a uint32, as configmaptocrs does
+    assert.deepEqual(d.problems.map((p) => p.message), ['address-pools[0].bgp-advertisements[0].localpref: cannot unmarshal string "100" into uint32']);
+  });
 });
