@@ -37,7 +37,9 @@ export type LegacyProblemKind =
   /** configmaptocrs (and in general legacy MetalLB too) fails on it; the value is skipped here */
   | 'conversion-failed'
   /** configmaptocrs renames an object to a Kubernetes-compatible name */
-  | 'renamed';
+  | 'renamed'
+  /** a value Go's decoders read otherwise than it looks (an integer with a leading 0 is octal) */
+  | 'reinterpreted';
 
 export interface LegacyProblem {
   /** path inside the embedded configuration, e.g. ['address-pools', 0, 'protocol'] */
@@ -204,7 +206,11 @@ class Reader {
     if (!m) return v;
     const digits = m[2]!;
     const n = /^0[0-7]+$/.test(digits) ? Number.parseInt(digits.slice(1), 8) : /^0[oO]/.test(digits) ? Number.parseInt(digits.slice(2), 8) : Number(digits);
-    return m[1] === '-' ? -n : n;
+    const out = m[1] === '-' ? -n : n;
+    if (/^0[0-7]+$/.test(digits) && out !== Number(raw.replaceAll('_', ''))) {
+      this.problem(path, 'reinterpreted', `${fmtLegacyPath(path)}: ${raw} has a leading 0, so legacy MetalLB and configmaptocrs read it as an octal number: ${out}`);
+    }
+    return out;
   }
 
   uint(o: Record<string, unknown>, name: string, path: FieldPath, type: 'uint16' | 'uint32'): { v: number; path: FieldPath } | undefined {

@@ -536,7 +536,13 @@ describe('with the loader\'s own parser', () => {
     const d = deriveLegacyConfig(loadedConfigMap(configMapFile(config)));
     const spec = find(d.objects, 'BGPPeer', 'peer1').spec as Record<string, unknown>;
     assert.deepEqual([spec.peerASN, spec.myASN, spec.peerPort], [27137, 4200000000, 383]);
-    // a quoted "100" is a string: yaml.v2 refuses it for a uint32, as configmaptocrs does
-    assert.deepEqual(d.problems.map((p) => p.message), ['address-pools[0].bgp-advertisements[0].localpref: cannot unmarshal string "100" into uint32']);
+    // the octal reading is said; a quoted "100" is a string: yaml.v2 refuses it for a uint32, as configmaptocrs does
+    assert.deepEqual(
+      d.problems.map((p) => [p.kind, p.message]),
+      [
+        ['reinterpreted', 'peers[0].peer-asn: 065001 has a leading 0, so legacy MetalLB and configmaptocrs read it as an octal number: 27137'],
+        ['conversion-failed', 'address-pools[0].bgp-advertisements[0].localpref: cannot unmarshal string "100" into uint32'],
+      ],
+    );
   });
 });

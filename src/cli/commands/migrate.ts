@@ -56,6 +56,11 @@ const PROBLEM: Record<LegacyProblem['kind'], { rule: string; severity: Severity;
     severity: 'error',
     fix: "MetalLB's configmaptocrs stops on this value, and this conversion leaves it out: correct data.config and convert again.",
   },
+  reinterpreted: {
+    rule: 'legacy-reinterpreted',
+    severity: 'warning',
+    fix: 'The converted resources keep the value MetalLB used; if the decimal number was meant, write it without the leading 0 (in the resources, and in data.config while it is in use).',
+  },
   renamed: {
     rule: 'legacy-renamed',
     severity: 'info',

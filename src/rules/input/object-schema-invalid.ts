@@ -33,7 +33,7 @@ export default defineRule({
     const legacy = state.legacy;
     if (!legacy) return;
     for (const p of legacy.problems) {
-      if (p.kind === 'renamed') continue; // a note for `migrate`, not a mistake
+      if (p.kind === 'renamed' || p.kind === 'reinterpreted') continue; // notes for `migrate`, not mistakes
       report({
         message: `${p.message} (legacy configuration in ConfigMap "${legacy.configMap.metadata.name ?? ''}")`,
         subjects: p.position
