@@ -23,7 +23,7 @@ ruleTester('pool-overlap', {
           line: 16,
           column: 9,
           message:
-            /^"192\.168\.1\.100-192\.168\.1\.110" in pool "extra" overlaps with "192\.168\.1\.0\/24" in pool "default": the pool webhook refuses the apply \(CIDR "192\.168\.1\.100\/30" in pool "extra" overlaps with already defined CIDR "192\.168\.1\.0\/24"\); where it is bypassed, MetalLB keeps its previous configuration$/,
+            /^"192\.168\.1\.100-192\.168\.1\.110" in pool "extra" overlaps with "192\.168\.1\.0\/24" in pool "default": the pool webhook refuses the apply \(CIDR "192\.168\.1\.100\/30" overlaps with already defined CIDR "192\.168\.1\.0\/24"\); where it is bypassed, MetalLB keeps its previous configuration$/,
         },
       ],
     },

@@ -158,10 +158,13 @@ function serviceAllocationErrors(pool: KubeObject, name: string, alloc: Rec, wra
   return errors;
 }
 
-/** MetalLB's own words for an overlap (poolsFor): the first CIDRs of the two entries that overlap. */
-export function overlapText(later: PoolOverlap['later'], earlier: PoolOverlap['earlier']): string {
+/**
+ * MetalLB's own words for an overlap (poolsFor): the first CIDRs of the two entries that overlap.
+ * `withPool` false leaves out which pool MetalLB met second, which depends on the order it lists them in.
+ */
+export function overlapText(later: PoolOverlap['later'], earlier: PoolOverlap['earlier'], withPool = true): string {
   const [a, b] = overlappingCIDRs(later.entry.cidrs, earlier.entry.cidrs);
-  return `CIDR ${goQuote(formatCIDR(a))} in pool ${goQuote(later.name)} overlaps with already defined CIDR ${goQuote(formatCIDR(b))}`;
+  return `CIDR ${goQuote(formatCIDR(a))}${withPool ? ` in pool ${goQuote(later.name)}` : ''} overlaps with already defined CIDR ${goQuote(formatCIDR(b))}`;
 }
 
 /** The overlap loop of poolsFor, with the CIDRs MetalLB prints. */

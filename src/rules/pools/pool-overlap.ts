@@ -17,7 +17,8 @@ export default defineRule({
       report({
         message:
           `"${later.text}" in pool "${later.name}" overlaps with "${earlier.text}" ${same ? 'in the same pool' : `in pool "${earlier.name}"`}: ` +
-          `the pool webhook refuses the apply (${overlapText(later, earlier)}); where it is bypassed, MetalLB keeps its previous configuration`,
+          // which pool counts as the later one follows the input's order (files, or the API's): the words stay the same
+          `the pool webhook refuses the apply (${overlapText(later, earlier, false)}); where it is bypassed, MetalLB keeps its previous configuration`,
         subjects: [
           { obj: later.pool, path: ['spec', 'addresses', later.index] },
           { obj: earlier.pool, path: ['spec', 'addresses', earlier.index] },
