@@ -54,3 +54,16 @@ spec:
         image: quay.io/metallb/controller:${o.tag ?? 'v0.14.8'}
 ${o.args?.length ? `        args:\n${o.args.map((a) => `        - ${a}`).join('\n')}\n` : ''}`;
 }
+
+/** A BGPPeer at 10.0.0.1 with the ASN fields given as `key: value` pairs, comma-separated. */
+export function bgpPeerWithASNs(name: string, asns: string): string {
+  return `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata:
+  name: ${name}
+  namespace: metallb-system
+spec:
+  peerAddress: 10.0.0.1
+${asns.split(',').map((a) => `  ${a.trim()}`).join('\n')}
+`;
+}

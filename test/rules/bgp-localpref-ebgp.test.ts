@@ -1,4 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { bgpPeerWithASNs } from '../helpers/manifests.js';
 
 // A BGPAdvertisement with localPref on line 7.
 const ad = (pref: number, peers = '') => `apiVersion: metallb.io/v1beta1
@@ -9,15 +10,7 @@ metadata:
 spec:
   localPref: ${pref}
 ${peers}`;
-const peer = (name: string, asns: string) => `apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata:
-  name: ${name}
-  namespace: metallb-system
-spec:
-  peerAddress: 10.0.0.1
-${asns.split(',').map((a) => `  ${a.trim()}`).join('\n')}
-`;
+const peer = bgpPeerWithASNs;
 const ebgpA = peer('tor-a', 'myASN: 64512, peerASN: 64513');
 const ebgpB = peer('tor-b', 'myASN: 64512, peerASN: 64514');
 const ibgp = peer('rr', 'myASN: 64512, peerASN: 64512');

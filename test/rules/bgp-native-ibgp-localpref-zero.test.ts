@@ -1,4 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { bgpPeerWithASNs } from '../helpers/manifests.js';
 
 const ad = (spec: string) => `apiVersion: metallb.io/v1beta1
 kind: BGPAdvertisement
@@ -7,15 +8,7 @@ metadata:
   namespace: metallb-system
 spec:
 ${spec}`;
-const peer = (name: string, asns: string) => `apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata:
-  name: ${name}
-  namespace: metallb-system
-spec:
-  peerAddress: 10.0.0.1
-${asns.split(',').map((a) => `  ${a.trim()}`).join('\n')}
-`;
+const peer = bgpPeerWithASNs;
 const ibgp = peer('rr', 'myASN: 64512, peerASN: 64512');
 const ebgp = peer('tor', 'myASN: 64512, peerASN: 64513');
 const unset = ad('  ipAddressPools: [public]\n');
