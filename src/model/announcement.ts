@@ -8,7 +8,7 @@ import { argValue, boolFlag, containers, versionAtLeast, versionBefore } from '.
 import { normalizeBGPPeer } from './bgppeer-conversion.js';
 import { announceAt, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
 import { parseIP, type IP } from './address.js';
-import { excludedNames } from './announce/common.js';
+import { endpointsOf, excludedNames, type Endpoint, type EndpointConditionRule } from './announce/common.js';
 import { matchesLabels, parseLabelSelector } from './label-selector-text.js';
 import { simulationOf } from './simulation.js';
 import type { ServiceResult } from './allocator/index.js';
@@ -182,6 +182,8 @@ export function announceInputOf(state: ClusterState, speaker: SpeakerView): Anno
     cordonedUnavailable: cordonedIsUnavailable(state.metallb.version),
     multiprotocolSessions: multiprotocolSessions(state.metallb.bgpBackend, state.metallb.version),
     ...(speaker.memberlist.mode === 'disabled' ? memberlistOffSilence(state.metallb.version) : {}),
+    endpointConditions: endpointConditionRule(state.metallb.version),
+    bgpAddressVeto: versionAtLeast(state.metallb.version, 0, 16) === false,
     elections: electionsOf(state),
   };
 }
@@ -192,6 +194,18 @@ function electionsOf(state: ClusterState): Map<string, Map<string, string>> {
   let m = elections.get(state.lineage);
   if (!m) elections.set(state.lineage, (m = new Map()));
   return m;
+}
+
+/** How the speaker of a release reads endpoint conditions (EndpointConditionRule); unknown versions are taken as the newest. */
+export function endpointConditionRule(version: string | undefined): EndpointConditionRule {
+  if (versionAtLeast(version, 0, 14) === false) return 'ready';
+  if (versionAtLeast(version, 0, 14, 5) === false) return 'serving';
+  return 'canServe';
+}
+
+/** The endpoints of a Service as the state's MetalLB release reads them. */
+export function serviceEndpoints(state: ClusterState, namespace: string, name: string): Endpoint[] {
+  return endpointsOf(state.endpointSlicesFor(namespace, name), endpointConditionRule(state.metallb.version));
 }
 
 /** v0.14.9 alone took a cordoned node for unavailable (PR #2715, reverted in v0.15.0). */

@@ -3,7 +3,7 @@
 // fetches the Pods behind Services that have no serving endpoint.
 import type { KubeObject } from '../sources/types.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
-import { endpointCanServe } from './announce/common.js';
+import { endpointCanServeAt, type EndpointConditionRule } from './announce/common.js';
 
 /** Endpoint counts over a Service's EndpointSlices. */
 export interface EndpointCounts {
@@ -12,18 +12,18 @@ export interface EndpointCounts {
   /** with addresses and conditions that can serve */
   serving: number;
   withoutAddresses: number;
-  /** ready false and serving not true: neither ready nor serving (terminating or failing readiness) */
+  /** with addresses, but conditions that cannot serve (by the rule: e.g. neither ready nor serving) */
   notServing: number;
 }
 
-export function countEndpoints(slices: readonly KubeObject[]): EndpointCounts {
+export function countEndpoints(slices: readonly KubeObject[], rule?: EndpointConditionRule): EndpointCounts {
   const c: EndpointCounts = { slices: slices.length, endpoints: 0, serving: 0, withoutAddresses: 0, notServing: 0 };
   for (const s of slices) {
     for (const e of asArray(s.endpoints)) {
       const ep = asRecord(e);
       c.endpoints++;
       const hasAddresses = asArray(ep.addresses).length > 0;
-      const canServe = endpointCanServe(ep.conditions);
+      const canServe = endpointCanServeAt(ep.conditions, rule);
       if (hasAddresses && canServe) c.serving++;
       else if (!hasAddresses) c.withoutAddresses++;
       else c.notServing++;

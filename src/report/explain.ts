@@ -9,8 +9,8 @@ import type { Finding } from './types.js';
 import { simulationOf, autoAssignCandidates, pendingCause, CAUSE_RULE, poolAnnotationKey, alternativesText, serviceName } from '../model/simulation.js';
 import { poolCompatible } from '../model/allocator/allocator.js';
 import { metallbLoadBalancerClass } from '../model/lb-class.js';
-import { announcementOf, announcingNodes, hasRunningSpeaker } from '../model/announcement.js';
-import { endpointsOf, inScope, nodesByName } from '../model/announce/common.js';
+import { announcementOf, announcingNodes, hasRunningSpeaker, serviceEndpoints } from '../model/announcement.js';
+import { inScope, nodesByName } from '../model/announce/common.js';
 import { carries, type BGPPrefix } from '../model/announce/index.js';
 import { aggregateLeaks } from '../model/aggregates.js';
 import { serviceView, blockingRules, type ServiceView } from './views.js';
@@ -255,7 +255,7 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   });
 
   // 6. Endpoints and where traffic enters
-  const eps = endpointsOf(state.endpointSlicesFor(ns, name));
+  const eps = serviceEndpoints(state, ns, name);
   const serving = eps.filter((e) => e.canServe && e.hasAddresses);
   const byName = nodesByName(a.input.nodes);
   const local = spec.externalTrafficPolicy === 'Local';

@@ -37,6 +37,10 @@ const empty = bundle([web(), endpointSlice('web', [])]);
 const notReady = bundle([web(), endpointSlice('web', [{ node: 'node-a', ready: false }, { node: 'node-b', ready: false, serving: false }])]);
 const bgpBase = [threeNodes(), pool('lan', ['10.0.0.0/24']), bgpAdvertisement('lan'), bgpPeer('tor')];
 const bgpLocal = bundle([web({ etp: 'Local' }), endpointSlice('web', [{ node: 'node-a', ready: false }])], bgpBase);
+// the same pod address in two slices (two port sets), listed as not ready in one of them
+const twoListings = [endpointSlice('web', [{ node: 'node-a', ip: '10.244.0.10' }], 'shop', 'web-http'), endpointSlice('web', [{ node: 'node-a', ip: '10.244.0.10', ready: false }], 'shop', 'web-metrics')];
+const vetoed = bundle([web(), ...twoListings], bgpBase);
+const at0161 = (parts: string[]) => parts.map((p) => p.replace('speaker:v0.15.2', 'speaker:v0.16.1'));
 const unannounced = bundle([web({ status: false }), endpointSlice('web', [])], [threeNodes(), pool('lan', ['10.0.0.0/24'])]);
 
 ruleTester('service-no-endpoints', {
@@ -51,6 +55,8 @@ ruleTester('service-no-endpoints', {
     },
     { name: 'not a LoadBalancer Service', files: bundle([web().replace('type: LoadBalancer', 'type: ClusterIP').replace(/status:[\s\S]*$/, '')]).files },
     { name: 'another load balancer class', files: bundle([web().replace('  clusterIPs:', '  loadBalancerClass: other.io/lb\n  clusterIPs:')]).files },
+    { name: 'BGP from v0.16.0: a not-ready listing of the same address vetoes nothing', files: bundle([web(), ...twoListings], at0161(bgpBase)).files },
+    { name: 'layer 2 before v0.16.0: no address veto there', files: bundle([web(), ...twoListings]).files },
     { name: 'the slice of another Service', files: bundle([web(), endpointSlice('api', [{ node: 'node-a' }]), endpointSlice('web', [{ node: 'node-b' }], 'shop', 'web-2')]).files },
   ],
   invalid: [
@@ -78,6 +84,11 @@ ruleTester('service-no-endpoints', {
       name: 'BGP with externalTrafficPolicy Local: noLocalEndpoints',
       files: bgpLocal.files,
       errors: [at(bgpLocal, /every speaker withdraws its BGP routes \(noLocalEndpoints\)\. 10\.0\.0\.1 answers nothing$/)],
+    },
+    {
+      name: 'BGP before v0.16.0: each serving address is listed as not ready in another slice',
+      files: vetoed.files,
+      errors: [at(vetoed, /^Service shop\/web has endpoints that can serve, but each of their addresses is also listed as not serving in another EndpointSlice: MetalLB before v0\.16\.0 .*withdraws its BGP routes \(noEndpoints\)/)],
     },
     {
       name: 'the allocator gives it an address; no advertisement: both protocols named',

@@ -14,6 +14,7 @@ import {
   perMatchingAds,
   adMatchesService,
   adsOfPool,
+  hasHealthyAddress,
   hasServiceSelectors,
   inScope,
   nodeLevelReason,
@@ -305,7 +306,20 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
   const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
   let hasEndpoints = false;
   let localNodes: string[] | undefined;
-  if (etpLocal) {
+  if (input.bgpAddressVeto) {
+    // before v0.16.0: an address is healthy when every endpoint listing it can serve (per node under Local policy)
+    if (etpLocal) {
+      const byNode = new Map<string, Endpoint[]>();
+      for (const e of endpoints) {
+        if (e.nodeName === undefined) continue;
+        const l = byNode.get(e.nodeName);
+        if (l) l.push(e);
+        else byNode.set(e.nodeName, [e]);
+      }
+      localNodes = [...byNode].filter(([, eps]) => hasHealthyAddress(eps)).map(([n]) => n).sort();
+      hasEndpoints = localNodes.length > 0 || hasHealthyAddress(endpoints);
+    } else hasEndpoints = hasHealthyAddress(endpoints);
+  } else if (etpLocal) {
     const local = new Set<string>();
     for (const e of endpoints) {
       if (!e.hasAddresses || !e.canServe) continue;

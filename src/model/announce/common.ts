@@ -58,6 +58,17 @@ export interface AnnounceInput {
   /** the speaker's --disable-layer2: no layer 2 decision at all */
   disableLayer2?: boolean;
   /**
+   * Which endpoint conditions count as serving (endpointCanServeAt): 'ready' before v0.14.0,
+   * 'serving' from v0.14.0 to v0.14.4, 'canServe' from v0.14.5 (the default).
+   */
+  endpointConditions?: EndpointConditionRule;
+  /**
+   * BGP before v0.16.0 (hasHealthyEndpoint): an address is healthy only if every endpoint that
+   * lists it (on the node, under Local policy) can serve; one that cannot vetoes the address.
+   * Default false (v0.16.0 takes any endpoint with addresses that can serve).
+   */
+  bgpAddressVeto?: boolean;
+  /**
    * Layer-2 winners already elected, by candidate list (names joined by NUL, in order) and then
    * address. An election is a function of those two alone, so a state and the what-ifs derived
    * from it share one: a failed node re-elects only the groups it was a candidate of.
@@ -130,24 +141,64 @@ export function endpointCanServe(conditions: unknown): boolean {
   return c.serving === true;
 }
 
+/**
+ * How a release of the speaker reads an endpoint's conditions (internal/k8s/epslices):
+ * - 'ready' (before v0.14.0, IsConditionReady): `ready` unset or true; a terminating pod that
+ *   still serves (ready false, serving true) does not count;
+ * - 'serving' (v0.14.0 to v0.14.4, IsConditionServing): `serving` when set, else `ready` when
+ *   set, else true;
+ * - 'canServe' (v0.14.5 on, EndpointCanServe): endpointCanServe.
+ */
+export type EndpointConditionRule = 'ready' | 'serving' | 'canServe';
+
+export function endpointCanServeAt(conditions: unknown, rule: EndpointConditionRule | undefined): boolean {
+  if (rule === undefined || rule === 'canServe') return endpointCanServe(conditions);
+  const c = rec(conditions);
+  const ready = c.ready === undefined || c.ready === null || c.ready === true;
+  if (rule === 'ready') return ready;
+  return c.serving === undefined || c.serving === null ? ready : c.serving === true;
+}
+
 export interface Endpoint {
   nodeName?: string;
   hasAddresses: boolean;
   canServe: boolean;
+  /** the endpoint's addresses as written (read by the BGP address veto before v0.16.0) */
+  addresses: readonly unknown[];
 }
 
-export function endpointsOf(slices: readonly KubeObject[]): Endpoint[] {
+const NO_ADDRESSES: readonly unknown[] = Object.freeze([]);
+
+export function endpointsOf(slices: readonly KubeObject[], rule?: EndpointConditionRule): Endpoint[] {
   const out: Endpoint[] = [];
   for (const s of slices) {
     for (const e of list(s.endpoints)) {
       const ep = rec(e);
-      const canServe = endpointCanServe(ep.conditions);
-      const hasAddresses = Array.isArray(ep.addresses) && ep.addresses.length > 0;
+      const canServe = endpointCanServeAt(ep.conditions, rule);
+      const addresses = Array.isArray(ep.addresses) ? ep.addresses : NO_ADDRESSES;
+      const hasAddresses = addresses.length > 0;
       // one object shape whether or not nodeName is set (a spread per endpoint cost 1 µs each)
-      out.push(typeof ep.nodeName === 'string' ? { nodeName: ep.nodeName, hasAddresses, canServe } : { hasAddresses, canServe });
+      out.push(typeof ep.nodeName === 'string' ? { nodeName: ep.nodeName, hasAddresses, canServe, addresses } : { hasAddresses, canServe, addresses });
     }
   }
   return out;
+}
+
+/**
+ * hasHealthyEndpoint of the BGP speaker before v0.16.0 over the given endpoints: some address
+ * whose every listing can serve (an endpoint that cannot serve marks its addresses unhealthy,
+ * whatever another slice says of them).
+ */
+export function hasHealthyAddress(endpoints: readonly Endpoint[]): boolean {
+  const healthy = new Map<unknown, boolean>();
+  for (const e of endpoints) {
+    for (const a of e.addresses) {
+      if (!e.canServe) healthy.set(a, false);
+      else if (!healthy.has(a)) healthy.set(a, true);
+    }
+  }
+  for (const ok of healthy.values()) if (ok) return true;
+  return false;
 }
 
 /** An advertisement's serviceSelectors: empty = every service; otherwise any (valid) one matches. */

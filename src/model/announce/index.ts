@@ -76,7 +76,7 @@ export function announce(input: AnnounceInput, service: KubeObject): AnnounceRes
 export function announceAt(input: AnnounceInput, service: KubeObject, namespace: string, parsed: readonly IP[], ips: string[]): AnnounceResult {
   const pool = poolForIPs(input.pools, parsed);
   if (!pool) return { ips, reason: 'ipNotAllowed' };
-  const endpoints = endpointsOf(input.endpointSlices(namespace, nameOf(service)));
+  const endpoints = endpointsOf(input.endpointSlices(namespace, nameOf(service)), input.endpointConditions);
   const bgp = decideBGP(input, service, pool, ips, endpoints);
   const result: AnnounceResult = { pool: nameOf(pool), ips, bgp };
   if (!input.disableLayer2) result.l2 = electL2(input, service, pool, ips, endpoints);

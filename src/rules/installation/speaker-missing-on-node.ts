@@ -1,7 +1,7 @@
 import type { FieldPath, KubeObject } from '../../sources/types.js';
 import { defineRule } from '../types.js';
-import { announcementOf, hasRunningSpeaker, type Announcement } from '../../model/announcement.js';
-import { endpointsOf, inScope, nodeLevelReason, nodeSetOf, excludedNames } from '../../model/announce/common.js';
+import { announcementOf, hasRunningSpeaker, serviceEndpoints, type Announcement } from '../../model/announcement.js';
+import { inScope, nodeLevelReason, nodeSetOf, excludedNames } from '../../model/announce/common.js';
 import { podsOf } from '../../model/pods.js';
 import { daemonPodTargetNode, daemonSetPlacement, placementReasonText, templateSpec, tolerationOf, tolerationText, type PlacementReason } from '../../model/scheduling.js';
 import { serviceName } from '../../model/simulation.js';
@@ -42,7 +42,7 @@ function affectedByNode(a: Announcement, state: ClusterState, missing: ReadonlyS
       const inAds = names.filter((n) => l2.advertisements.some((s) => inScope(s, n)));
       if (inAds.length > 0) {
         const local = asRecord(svc.spec).externalTrafficPolicy === 'Local';
-        const serving = local ? new Set(endpointsOf(state.endpointSlicesFor(serviceNamespace(svc), svc.metadata?.name ?? '')).filter((e) => e.canServe && e.nodeName).map((e) => e.nodeName!)) : undefined;
+        const serving = local ? new Set(serviceEndpoints(state, serviceNamespace(svc), svc.metadata?.name ?? '').filter((e) => e.canServe && e.nodeName).map((e) => e.nodeName!)) : undefined;
         for (const n of inAds) if (!serving || serving.has(n)) add(n, svc);
       }
     }

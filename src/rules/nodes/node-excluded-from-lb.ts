@@ -1,8 +1,8 @@
 import type { KubeObject } from '../../sources/types.js';
 import { defineRule } from '../types.js';
-import { announcementOf, announcingNodes, hasRunningSpeaker, type Announcement } from '../../model/announcement.js';
+import { announcementOf, announcingNodes, hasRunningSpeaker, serviceEndpoints, type Announcement } from '../../model/announcement.js';
 import { EXCLUDE_LB_LABEL, isExcludedFromBalancers } from '../../model/announce/index.js';
-import { endpointsOf, nodeSetOf } from '../../model/announce/common.js';
+import { nodeSetOf } from '../../model/announce/common.js';
 import { serviceName } from '../../model/simulation.js';
 import { asRecord, type ClusterState } from '../../state/cluster-state.js';
 import { serviceNamespace } from '../services/service-not-announced.js';
@@ -72,7 +72,7 @@ function servicesBlocked(a: Announcement, state: ClusterState): Map<string, Kube
     const labelled = (e: { reason: string }) => e.reason === 'nodeLabeledExcludeBalancers';
     if (!(r.l2?.excluded ?? []).some(labelled) && !(r.bgp?.excluded ?? []).some(labelled)) continue;
     const etpLocal = asRecord(svc.spec).externalTrafficPolicy === 'Local';
-    const eps = endpointsOf(state.endpointSlicesFor(serviceNamespace(svc), svc.metadata?.name ?? ''));
+    const eps = serviceEndpoints(state, serviceNamespace(svc), svc.metadata?.name ?? '');
     const l2Local = new Set(eps.filter((e) => e.canServe && e.nodeName).map((e) => e.nodeName!));
     for (const e of r.l2?.excluded ?? []) {
       if (e.reason !== 'nodeLabeledExcludeBalancers') continue;

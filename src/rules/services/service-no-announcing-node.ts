@@ -1,8 +1,8 @@
 import type { KubeObject } from '../../sources/types.js';
 import { defineRule } from '../types.js';
-import { announcementOf, announcingNodes, hasRunningSpeaker, type Announcement } from '../../model/announcement.js';
+import { announcementOf, announcingNodes, hasRunningSpeaker, serviceEndpoints, type Announcement } from '../../model/announcement.js';
 import { EXCLUDE_LB_LABEL, type AnnounceResult, type NodeScope } from '../../model/announce/index.js';
-import { endpointsOf, nodesByName } from '../../model/announce/common.js';
+import { nodesByName } from '../../model/announce/common.js';
 import { serviceName } from '../../model/simulation.js';
 import { asRecord, type ClusterState } from '../../state/cluster-state.js';
 import { bgpCovers, l2Covers, scopeSize, serviceNamespace } from './service-not-announced.js';
@@ -50,7 +50,7 @@ function add(g: Groups, reason: NodeReason, node: string): void {
 
 /** Nodes that host a serving endpoint of the Service (layer 2's notion: addresses not required). */
 function endpointNodes(state: ClusterState, svc: KubeObject, withAddresses: boolean): Set<string> {
-  const eps = endpointsOf(state.endpointSlicesFor(serviceNamespace(svc), svc.metadata?.name ?? ''));
+  const eps = serviceEndpoints(state, serviceNamespace(svc), svc.metadata?.name ?? '');
   return new Set(eps.filter((e) => e.canServe && (!withAddresses || e.hasAddresses) && e.nodeName !== undefined).map((e) => e.nodeName!));
 }
 

@@ -1,7 +1,8 @@
 import type { KubeObject } from '../../sources/types.js';
-import { defineRule } from '../types.js';
+import { defineRule, type FindingInput } from '../types.js';
 import { handledServices, serviceName } from '../../model/simulation.js';
-import { announcementOf } from '../../model/announcement.js';
+import { announcementOf, endpointConditionRule } from '../../model/announcement.js';
+import { endpointCanServeAt, type EndpointConditionRule } from '../../model/announce/common.js';
 import { countEndpoints } from '../../model/endpoints.js';
 import { asArray, asRecord, type ClusterState } from '../../state/cluster-state.js';
 
@@ -32,6 +33,36 @@ function matchingPods(state: ClusterState, ns: string, sel: Record<string, strin
   return { total, ready };
 }
 
+/** What the release's speaker counts as an endpoint that can serve, and what the others are. */
+const CONDITIONS: Record<EndpointConditionRule, { test: string; failed: string }> = {
+  canServe: { test: 'ready unset or true, or serving true', failed: 'not ready and not serving' },
+  ready: { test: 'ready unset or true; before v0.14.0 MetalLB ignores serving, so a terminating pod does not count', failed: 'not ready' },
+  serving: { test: 'serving true, or when serving is unset ready unset or true (MetalLB v0.14.0 to v0.14.4)', failed: 'not serving' },
+};
+
+/**
+ * BGP before v0.16.0: every address that can serve is also listed, in some EndpointSlice, by an
+ * endpoint that cannot, and hasHealthyEndpoint lets that listing win. Layer 2 is not affected.
+ */
+function reportVetoed(svc: KubeObject, slices: readonly KubeObject[], rule: EndpointConditionRule, ips: readonly string[], report: (f: FindingInput) => void): void {
+  const listings: string[] = [];
+  for (const s of slices) {
+    for (const e of asArray(s.endpoints)) {
+      const ep = asRecord(e);
+      if (endpointCanServeAt(ep.conditions, rule)) continue;
+      for (const addr of asArray(ep.addresses)) listings.push(`${String(addr)} in ${s.metadata?.name ?? '?'} (conditions ${JSON.stringify(ep.conditions ?? {})})`);
+    }
+  }
+  const ns = svc.metadata?.namespace || 'default';
+  const name = svc.metadata?.name ?? '';
+  report({
+    message: `Service ${serviceName(svc)} has endpoints that can serve, but each of their addresses is also listed as not serving in another EndpointSlice: MetalLB before v0.16.0 lets that listing win (hasHealthyEndpoint), so every speaker withdraws its BGP routes (noEndpoints) and ${ips.join(', ')} is not reached by BGP. Layer 2 is not affected`,
+    subjects: [{ obj: svc }],
+    evidence: [`EndpointSlices read: ${slices.map((s) => s.metadata?.name ?? '?').join(', ')}`, ...listings.map((l) => `listed as not serving: ${l}`)],
+    fix: `Find why the same pod is listed as not ready in one slice and ready in another (\`kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name} -o yaml\`): a stale slice, or a port whose readiness differs; or upgrade MetalLB to v0.16.0 or newer, whose speaker takes any endpoint that can serve.`,
+  });
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export default defineRule({
@@ -45,6 +76,8 @@ export default defineRule({
   },
   check({ state, report }) {
     const a = announcementOf(state);
+    const rule = endpointConditionRule(state.metallb.version);
+    const cond = CONDITIONS[rule];
     for (const { svc, result, info } of handledServices(state)) {
       if ((result.state !== 'allocated' && result.state !== 'kept') || result.ips.length === 0) continue;
       // the speakers' view read the same EndpointSlices with the same test: where it found an
@@ -56,8 +89,11 @@ export default defineRule({
       // absent is not none: without the namespace's EndpointSlices nothing can be said about endpoints
       if (!state.endpointSlicesCaptured(ns)) continue;
       const slices = state.endpointSlicesFor(ns, name);
-      const counts = countEndpoints(slices);
-      if (counts.serving > 0) continue;
+      const counts = countEndpoints(slices, rule);
+      if (counts.serving > 0) {
+        if (a.input.bgpAddressVeto && r?.bgp && r.bgp.advertisements.length > 0 && !r.bgp.hasEndpoints) reportVetoed(svc, slices, rule, result.ips, report);
+        continue;
+      }
 
       const sel = serviceSelector(svc);
       const etpLocal = asRecord(svc.spec).externalTrafficPolicy === 'Local';
@@ -74,11 +110,11 @@ export default defineRule({
           why = `its ${plural(slices.length, 'EndpointSlice')} list no endpoint${sel ? `: no running pod matches its selector ${selectorText(sel)}` : ' (it has no selector: its EndpointSlices are maintained by hand)'}`;
         } else {
           const parts: string[] = [];
-          if (counts.notServing > 0) parts.push(`${counts.notServing === counts.endpoints ? (counts.endpoints === 1 ? 'its only endpoint is' : `all ${counts.endpoints} endpoints are`) : `${plural(counts.notServing, 'endpoint is', 'endpoints are')}`} not ready and not serving`);
+          if (counts.notServing > 0) parts.push(`${counts.notServing === counts.endpoints ? (counts.endpoints === 1 ? 'its only endpoint is' : `all ${counts.endpoints} endpoints are`) : `${plural(counts.notServing, 'endpoint is', 'endpoints are')}`} ${cond.failed}`);
           if (counts.withoutAddresses > 0) parts.push(`${plural(counts.withoutAddresses, 'endpoint has', 'endpoints have')} no address`);
           why = parts.join(', ');
         }
-        evidence.push(`endpoints: ${counts.endpoints}, can serve (ready unset or true, or serving true, with an address): 0${counts.notServing > 0 ? `, not ready and not serving: ${counts.notServing}` : ''}${counts.withoutAddresses > 0 ? `, without addresses: ${counts.withoutAddresses}` : ''}`);
+        evidence.push(`endpoints: ${counts.endpoints}, can serve (${cond.test}, with an address): 0${counts.notServing > 0 ? `, ${cond.failed}: ${counts.notServing}` : ''}${counts.withoutAddresses > 0 ? `, without addresses: ${counts.withoutAddresses}` : ''}`);
       }
       if (sel) {
         const pods = matchingPods(state, ns, sel);
