@@ -28,6 +28,7 @@ subsets:
 const allNodeless = bundle([ext(), endpointSlice('ext', [{ ip: '192.168.5.10' }, { ip: '192.168.5.11' }])]);
 const bgpNodeless = bundle([ext(), endpointSlice('ext', [{ ip: '192.168.5.10' }])], [threeNodes(), pool('lan', ['10.0.0.0/24']), bgpAdvertisement('lan'), bgpPeer('tor')]);
 const someNodeless = bundle([ext(), endpointSlice('ext', [{ node: 'node-a' }, { ip: '192.168.5.11' }])]);
+const terminatingNodeless = bundle([ext(), endpointSlice('ext', [{ node: 'node-a' }, { ip: '192.168.5.11', ready: false, serving: true }])]);
 const mirrored = bundle([ext(), endpoints, endpointSlice('ext', [{ ip: '192.168.5.10' }], 'shop', 'ext-mirrored')]);
 
 ruleTester('service-endpoints-without-node', {
@@ -35,6 +36,10 @@ ruleTester('service-endpoints-without-node', {
     { name: 'healthy: Local with endpoints on nodes', files: bundle([ext(), endpointSlice('ext', [{ node: 'node-a' }, { node: 'node-b' }])]).files },
     { name: 'Cluster policy: where the endpoints are does not matter', files: bundle([ext('Cluster'), endpointSlice('ext', [{ ip: '192.168.5.10' }])]).files },
     { name: 'Local, but the nodeless endpoint cannot serve (and another can)', files: bundle([ext(), endpointSlice('ext', [{ node: 'node-a' }, { ip: '192.168.5.11', ready: false }])]).files },
+    {
+      name: 'before v0.14.0 a terminating nodeless endpoint does not count (ready only)',
+      files: bundle([ext(), endpointSlice('ext', [{ node: 'node-a' }, { ip: '192.168.5.11', ready: false, serving: true }])], [threeNodes().replaceAll('speaker:v0.15.2', 'speaker:v0.13.12'), pool('lan', ['10.0.0.0/24']), l2Advertisement('lan')]).files,
+    },
     { name: 'no serving endpoint at all: service-no-endpoints says so', files: bundle([ext(), endpointSlice('ext', [{ ip: '192.168.5.10', ready: false }])]).files },
     {
       name: 'EndpointSlices not captured: absent is not none',
@@ -43,6 +48,11 @@ ruleTester('service-endpoints-without-node', {
     { name: 'not a LoadBalancer Service', files: bundle([ext().replace('type: LoadBalancer', 'type: ClusterIP').replace(/status:[\s\S]*$/, ''), endpointSlice('ext', [{}])]).files },
   ],
   invalid: [
+    {
+      name: 'from v0.14.0 a terminating nodeless endpoint still serves',
+      files: terminatingNodeless.files,
+      errors: [at(terminatingNodeless, /1 of its 2 serving endpoints carries no nodeName/, 'warning')],
+    },
     {
       name: 'Local, no serving endpoint carries nodeName',
       files: allNodeless.files,

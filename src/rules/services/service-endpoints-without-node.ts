@@ -2,8 +2,8 @@ import type { KubeObject } from '../../sources/types.js';
 import type { Subject } from '../types.js';
 import { defineRule } from '../types.js';
 import { handledServices, serviceName } from '../../model/simulation.js';
-import { announcementOf } from '../../model/announcement.js';
-import { endpointCanServe } from '../../model/announce/index.js';
+import { announcementOf, endpointConditionRule } from '../../model/announcement.js';
+import { endpointCanServeAt, type EndpointConditionRule } from '../../model/announce/common.js';
 import { asArray, asRecord } from '../../state/cluster-state.js';
 
 interface ServingEndpoint {
@@ -14,29 +14,30 @@ interface ServingEndpoint {
 }
 
 const nodeOf = (ep: Record<string, unknown>): string | undefined => (typeof ep.nodeName === 'string' && ep.nodeName !== '' ? ep.nodeName : undefined);
-const serves = (ep: Record<string, unknown>): boolean => asArray(ep.addresses).length > 0 && endpointCanServe(ep.conditions);
+/** An endpoint with addresses whose conditions the release counts as serving. */
+const serves = (ep: Record<string, unknown>, rule: EndpointConditionRule): boolean => asArray(ep.addresses).length > 0 && endpointCanServeAt(ep.conditions, rule);
 
 /**
  * Whether a serving endpoint carries no nodeName: what the rule is about, asked before the
  * endpoints are collected (nearly every Service has none such).
  */
-function hasNodelessServing(slices: readonly KubeObject[]): boolean {
+function hasNodelessServing(slices: readonly KubeObject[], rule: EndpointConditionRule): boolean {
   for (const slice of slices) {
     for (const e of asArray(slice.endpoints)) {
       const ep = asRecord(e);
-      if (nodeOf(ep) === undefined && serves(ep)) return true;
+      if (nodeOf(ep) === undefined && serves(ep, rule)) return true;
     }
   }
   return false;
 }
 
 /** The endpoints MetalLB counts as serving (addresses and a can-serve condition), with where they are. */
-function servingEndpoints(slices: readonly KubeObject[]): ServingEndpoint[] {
+function servingEndpoints(slices: readonly KubeObject[], rule: EndpointConditionRule): ServingEndpoint[] {
   const out: ServingEndpoint[] = [];
   for (const slice of slices) {
     asArray(slice.endpoints).forEach((e, index) => {
       const ep = asRecord(e);
-      if (!serves(ep)) return;
+      if (!serves(ep, rule)) return;
       const node = nodeOf(ep);
       out.push({ slice, index, ...(node ? { nodeName: node } : {}), address: String(asArray(ep.addresses)[0]) });
     });
@@ -56,6 +57,7 @@ export default defineRule({
   },
   check({ state, report }) {
     const a = announcementOf(state);
+    const rule = endpointConditionRule(state.metallb.version);
     for (const { svc, result } of handledServices(state)) {
       if ((result.state !== 'allocated' && result.state !== 'kept') || result.ips.length === 0) continue;
       // with Cluster, MetalLB only asks whether some endpoint can serve, wherever it is (metallb-semantics.md 4.2, 4.4)
@@ -65,8 +67,8 @@ export default defineRule({
       // absent is not none: the namespace's EndpointSlices must have been read
       if (!state.endpointSlicesCaptured(ns)) continue;
       const slices = state.endpointSlicesFor(ns, name);
-      if (!hasNodelessServing(slices)) continue;
-      const serving = servingEndpoints(slices);
+      if (!hasNodelessServing(slices, rule)) continue;
+      const serving = servingEndpoints(slices, rule);
       // no serving endpoint at all: service-no-endpoints says so
       if (serving.length === 0) continue;
       const nodeless = serving.filter((e) => e.nodeName === undefined);
