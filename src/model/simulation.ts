@@ -5,7 +5,7 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { asRecord } from '../state/cluster-state.js';
 import { allocate, type AllocationOutput, type ServiceResult } from './allocator/index.js';
 import { poolFromCR, poolCompatible, type Pool } from './allocator/allocator.js';
-import { annotationValue, desiredLbIPs, type ServiceInfo, type ServiceStandIn } from './allocator/service-info.js';
+import { annotationKey, annotationValue, desiredLbIPs, type ServiceInfo, type ServiceStandIn } from './allocator/service-info.js';
 import { metallbLoadBalancerClass } from './lb-class.js';
 import { versionAtLeast } from '../state/installation.js';
 import { configInputFrom } from './config/index.js';
@@ -100,6 +100,7 @@ export function simulationOf(state: ClusterState): Simulation {
     running: state.controllerRunning,
     // the Warning came with v0.14.9; unknown versions are taken as the newest
     deprecatedAnnotationEvents: emitsDeprecatedAnnotationEvents(state.metallb.version),
+    legacyAnnotations: legacyAnnotationsOnly(state),
     emptyPoolIsError: versionAtLeast(state.metallb.version, 0, 16, 0) ?? true,
   });
   // the stand-ins' caveats go first in each result's notes
@@ -155,6 +156,11 @@ export function emitsDeprecatedAnnotationEvents(version: string | undefined): bo
   return versionAtLeast(version, 0, 14, 9) ?? true;
 }
 
+/** MetalLB before v0.14.9 reads only the metallb.universe.tf/* annotations (metallb.io/* came then); unknown versions are taken as the newest. */
+export function legacyAnnotationsOnly(state: ClusterState): boolean {
+  return versionAtLeast(state.metallb.version, 0, 14, 9) === false;
+}
+
 /** Drops a state's simulation (a what-if's baseline, once the what-if is built). */
 export function releaseSimulation(state: ClusterState): void {
   cache.delete(state);
@@ -208,21 +214,16 @@ export function autoAssignCandidates(state: ClusterState, info: ServiceInfo): { 
   return { pinned, fallback: pools.filter((p) => !p.serviceAllocation) };
 }
 
-/** The annotation key that carries the address-pool request (metallb.io wins over the old key). */
-export function poolAnnotationKey(svc: KubeObject): string | undefined {
-  const a = svc.metadata?.annotations ?? {};
-  if (Object.prototype.hasOwnProperty.call(a, 'metallb.io/address-pool')) return 'metallb.io/address-pool';
-  if (Object.prototype.hasOwnProperty.call(a, 'metallb.universe.tf/address-pool')) return 'metallb.universe.tf/address-pool';
-  return undefined;
+/** The annotation key that carries the address-pool request as the state's release reads it (metallb.io wins over the old key from v0.14.9). */
+export function poolAnnotationKey(state: ClusterState, svc: KubeObject): string | undefined {
+  return annotationKey(svc.metadata?.annotations ?? {}, 'address-pool', legacyAnnotationsOnly(state));
 }
 
 /** Where the Service requests its addresses: the loadBalancerIPs annotation or spec.loadBalancerIP. */
-export function requestPath(svc: KubeObject): (string | number)[] | undefined {
+export function requestPath(state: ClusterState, svc: KubeObject): (string | number)[] | undefined {
   const a = svc.metadata?.annotations ?? {};
-  if (annotationValue(a, 'loadBalancerIPs') !== '') {
-    const k = Object.prototype.hasOwnProperty.call(a, 'metallb.io/loadBalancerIPs') ? 'metallb.io/loadBalancerIPs' : 'metallb.universe.tf/loadBalancerIPs';
-    return ['metadata', 'annotations', k];
-  }
+  const legacy = legacyAnnotationsOnly(state);
+  if (annotationValue(a, 'loadBalancerIPs', legacy) !== '') return ['metadata', 'annotations', annotationKey(a, 'loadBalancerIPs', legacy)!];
   const lb = asRecord(svc.spec).loadBalancerIP;
   if (typeof lb === 'string' && lb !== '') return ['spec', 'loadBalancerIP'];
   return undefined;

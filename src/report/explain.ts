@@ -91,7 +91,7 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   if (!mine) return finish();
 
   // 2. Which pools it may use, and why not the others
-  const poolKey = poolAnnotationKey(svc);
+  const poolKey = poolAnnotationKey(state, svc);
   const poolEvidence: string[] = [];
   if (info.desiredPool) poolEvidence.push(`it asks for pool "${info.desiredPool}" (${poolKey}): only that pool is considered`);
   const requested = info.svc.metadata?.annotations ? Object.entries(svc.metadata?.annotations ?? {}).find(([k]) => /\/loadBalancerIPs$/.test(k)) : undefined;

@@ -59,6 +59,7 @@ import otherBgpSpeakerSamePeer from './bgp/other-bgp-speaker-same-peer.js';
 import l2InterfaceAnnounceFailed from './services/l2-interface-announce-failed.js';
 import l2SharedIpServiceSelector from './services/l2-shared-ip-service-selector.js';
 import serviceAggregateLocalPolicy from './services/service-aggregate-local-policy.js';
+import serviceAnnotationUnsupported from './services/service-annotation-unsupported.js';
 import serviceAnnouncerUnexpected from './services/service-announcer-unexpected.js';
 import serviceDeprecatedAnnotation from './services/service-deprecated-annotation.js';
 import serviceEndpointsWithoutNode from './services/service-endpoints-without-node.js';
@@ -157,6 +158,7 @@ export const RULES: readonly Rule[] = [
   l2InterfaceAnnounceFailed,
   l2SharedIpServiceSelector,
   serviceAggregateLocalPolicy,
+  serviceAnnotationUnsupported,
   serviceAnnouncerUnexpected,
   serviceDeprecatedAnnotation,
   serviceEndpointsWithoutNode,

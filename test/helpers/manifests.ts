@@ -67,3 +67,19 @@ spec:
 ${asns.split(',').map((a) => `  ${a.trim()}`).join('\n')}
 `;
 }
+
+/** Service shop/web of type LoadBalancer with the given annotation lines (they start on line 7) and extra spec lines. */
+export function annotatedService(annotations: string[], extraSpec = ''): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+${annotations.map((a) => `    ${a}`).join('\n')}
+spec:
+  type: LoadBalancer
+${extraSpec}  ports:
+  - port: 80
+`;
+}

@@ -253,6 +253,27 @@ const requests: Case[] = [
     },
   },
   {
+    name: 'before v0.14.9 only the metallb.universe.tf keys are read: a metallb.io request, pool or sharing key is ignored',
+    input: {
+      legacyAnnotations: true,
+      pools: [pool('p', ['10.0.0.0/24']), pool('q', ['10.1.0.0/24'], { autoAssign: false })],
+      services: [
+        svc('a', { annotations: { 'metallb.io/loadBalancerIPs': '10.0.0.50' } }),
+        svc('b', { annotations: { 'metallb.io/loadBalancerIPs': '10.0.0.50', 'metallb.universe.tf/loadBalancerIPs': '10.0.0.60' } }),
+        svc('c', { annotations: { 'metallb.io/address-pool': 'q' } }),
+        svc('d', { annotations: { 'metallb.universe.tf/address-pool': 'q' } }),
+        svc('e', { lbIP: '10.0.0.5', annotations: { 'metallb.universe.tf/loadBalancerIPs': '10.0.0.6' } }),
+      ],
+    },
+    expect: {
+      a: { state: 'allocated', ips: ['10.0.0.0'] },
+      b: { state: 'allocated', ips: ['10.0.0.60'] },
+      c: { state: 'allocated', ips: ['10.0.0.1'] },
+      d: { state: 'allocated', ips: ['10.1.0.0'] },
+      e: { state: 'pending', message: fail('e', 'service can not have both metallb.universe.tf/loadBalancerIPs and svc.Spec.LoadBalancerIP') },
+    },
+  },
+  {
     name: 'malformed requests',
     input: {
       pools: [pool('p', ['10.0.0.0/24'])],

@@ -1,19 +1,8 @@
 import { ruleTester } from '../helpers/rule-tester.js';
-import { metallbController } from '../helpers/manifests.js';
+import { annotatedService, metallbController } from '../helpers/manifests.js';
 
 // annotations start on line 7
-const svc = (annotations: string[], extraSpec = '') => `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: shop
-  annotations:
-${annotations.map((a) => `    ${a}`).join('\n')}
-spec:
-  type: LoadBalancer
-${extraSpec}  ports:
-  - port: 80
-`;
+const svc = annotatedService;
 
 const controller = (lbClass: string) => metallbController({ args: [`--lb-class=${lbClass}`] });
 
@@ -25,13 +14,18 @@ ruleTester('service-deprecated-annotation', {
       name: 'a Service MetalLB ignores for its class',
       files: { 's.yaml': svc(['metallb.universe.tf/address-pool: public'], '  loadBalancerClass: example.com/other\n'), 'c.yaml': controller('metallb.io/lb') },
     },
+    {
+      name: 'MetalLB before v0.14.9 reads only the old keys: nothing to rename yet',
+      files: { 's.yaml': svc(['metallb.universe.tf/address-pool: public']), 'c.yaml': metallbController({ tag: 'v0.14.8' }) },
+    },
   ],
   invalid: [
     {
       name: 'the old address-pool key',
-      files: { 's.yaml': svc(['metallb.universe.tf/address-pool: public']) },
+      files: { 's.yaml': svc(['metallb.universe.tf/address-pool: public']), 'c.yaml': metallbController({ tag: 'v0.14.9' }) },
       errors: [
         {
+          file: 's.yaml',
           line: 7,
           column: 39,
           severity: 'warning',

@@ -45,6 +45,8 @@ export interface AllocationInput {
    * in config` (commit dc46c0f50). Default true (the newest behaviour).
    */
   emptyPoolIsError?: boolean;
+  /** MetalLB before v0.14.9 reads only the metallb.universe.tf/* annotations (default false) */
+  legacyAnnotations?: boolean;
   /** per Service (by input index), what the input lacks and is stood in for (see simulation.ts) */
   standIns?: (ServiceStandIn | undefined)[];
   /**
@@ -129,7 +131,7 @@ export function allocate(input: AllocationInput): AllocationOutput {
   const nsUnknown = input.namespaces === undefined && pools.some((p) => p.serviceAllocation?.hasNamespaceSelectors);
   const lbClass = input.lbClass ? input.lbClass : undefined;
 
-  const infos = input.services.map((svc, i) => serviceInfo(svc, input.standIns?.[i]));
+  const infos = input.services.map((svc, i) => serviceInfo(svc, input.standIns?.[i], input.legacyAnnotations));
   const results: ServiceResult[] = infos.map((info) => ({ service: info.svc, state: 'pending', ips: [], events: [] }));
 
   const todo: number[] = [];

@@ -36,6 +36,8 @@ export interface ServiceInfo {
   sharingKey: string;
   backendKey: string;
   desiredPool: string;
+  /** before v0.14.9: MetalLB reads only the metallb.universe.tf/* annotations */
+  legacyAnnotations: boolean;
   /** status.loadBalancer.ingress[].ip, non-empty ones, as written */
   statusIPs: string[];
   /**
@@ -61,11 +63,14 @@ function strMap(v: unknown): Record<string, string> {
   return out;
 }
 
-/** valueForAnnotation: the metallb.io key wins when present, even with an empty value. */
-export function annotationValue(annotations: Record<string, string>, name: string): string {
+/**
+ * valueForAnnotation: the metallb.io key wins when present, even with an empty value. Before
+ * v0.14.9 (`legacyOnly`) MetalLB knows only the metallb.universe.tf key.
+ */
+export function annotationValue(annotations: Record<string, string>, name: string, legacyOnly = false): string {
   let keys = annotationKeys.get(name);
   if (!keys) annotationKeys.set(name, (keys = [`metallb.io/${name}`, `${DEPRECATED_PREFIX}${name}`]));
-  if (Object.prototype.hasOwnProperty.call(annotations, keys[0])) return annotations[keys[0]]!;
+  if (!legacyOnly && Object.prototype.hasOwnProperty.call(annotations, keys[0])) return annotations[keys[0]]!;
   return Object.prototype.hasOwnProperty.call(annotations, keys[1]) ? annotations[keys[1]]! : '';
 }
 // the two keys of each annotation name, built once (a handful of names, asked per Service)
@@ -77,7 +82,14 @@ export interface ServiceStandIn {
   namespace?: string;
 }
 
-export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn): ServiceInfo {
+/** The annotation key MetalLB reads a value from: the metallb.io one when present (from v0.14.9), else the old one; undefined when neither is set. */
+export function annotationKey(annotations: Record<string, unknown>, name: string, legacyOnly = false): string | undefined {
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(annotations, k);
+  if (!legacyOnly && has(`metallb.io/${name}`)) return `metallb.io/${name}`;
+  return has(`${DEPRECATED_PREFIX}${name}`) ? `${DEPRECATED_PREFIX}${name}` : undefined;
+}
+
+export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnnotations = false): ServiceInfo {
   const spec = rec(svc.spec);
   const meta = svc.metadata ?? {};
   const annotations = strMap(meta.annotations);
@@ -108,7 +120,7 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn): ServiceI
     if (typeof ip === 'string' && ip !== '') statusIPs.push(ip);
   }
   const cls = spec.loadBalancerClass;
-  const sharingKey = annotationValue(annotations, 'allow-shared-ip');
+  const sharingKey = annotationValue(annotations, 'allow-shared-ip', legacyAnnotations);
   // without a sharing key every address carrying a key blocks, whatever the ports
   const sig = sharingKey === '' ? '' : `${sharingKey}\u0000${backendKey}\u0000${ports.map((p) => `${p.proto}/${p.port}`).sort().join(',')}`;
   return {
@@ -127,7 +139,8 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn): ServiceI
     ports: trimmed(ports),
     sharingKey,
     backendKey,
-    desiredPool: annotationValue(annotations, 'address-pool'),
+    desiredPool: annotationValue(annotations, 'address-pool', legacyAnnotations),
+    legacyAnnotations,
     statusIPs: trimmed(statusIPs),
     blockingSignature4: `4\u0000${sig}`,
     blockingSignature6: `6\u0000${sig}`,
@@ -188,18 +201,19 @@ export function familyForIPs(ips: readonly (IP | undefined)[]): { family: Servic
 /** getDesiredLbIPs: the requested addresses (annotation or spec.loadBalancerIP) and their family. */
 export function desiredLbIPs(info: ServiceInfo): { ips: IP[]; family?: ServiceFamily } | { error: string } {
   const annotations = strMap(info.svc.metadata?.annotations);
-  const fromAnnotation = annotationValue(annotations, 'loadBalancerIPs');
+  const fromAnnotation = annotationValue(annotations, 'loadBalancerIPs', info.legacyAnnotations);
+  const key = info.legacyAnnotations ? `${DEPRECATED_PREFIX}loadBalancerIPs` : ANNOTATION_LOADBALANCER_IPS;
   const lbIP = rec(info.svc.spec).loadBalancerIP;
   const specIP = typeof lbIP === 'string' ? lbIP : '';
   if (fromAnnotation === '' && specIP === '') return { ips: [] };
   if (fromAnnotation !== '' && specIP !== '') {
-    return { error: `service can not have both ${ANNOTATION_LOADBALANCER_IPS} and svc.Spec.LoadBalancerIP` };
+    return { error: `service can not have both ${key} and svc.Spec.LoadBalancerIP` };
   }
   if (fromAnnotation !== '') {
     const ips: IP[] = [];
     for (const part of fromAnnotation.split(',')) {
       const ip = parseIP(goTrimSpace(part));
-      if (!ip) return { error: `invalid ${ANNOTATION_LOADBALANCER_IPS}: ${goQuote(fromAnnotation)}` };
+      if (!ip) return { error: `invalid ${key}: ${goQuote(fromAnnotation)}` };
       ips.push(ip);
     }
     const fam = familyForIPs(ips);

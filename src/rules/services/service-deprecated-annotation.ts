@@ -1,5 +1,6 @@
 import { defineRule } from '../types.js';
 import { knownIgnoredByClass, metallbLoadBalancerClass } from '../../model/lb-class.js';
+import { legacyAnnotationsOnly } from '../../model/simulation.js';
 
 const OLD = 'metallb.universe.tf/';
 const NEW = 'metallb.io/';
@@ -14,6 +15,8 @@ export default defineRule({
     fix: 'Rename the annotation to its metallb.io/ key (same value) and remove the metallb.universe.tf/ one.',
   },
   check({ state, report }) {
+    // before v0.14.9 the old prefix is the only one MetalLB reads: nothing to rename to yet
+    if (legacyAnnotationsOnly(state)) return;
     const cls = metallbLoadBalancerClass(state);
     for (const svc of state.all('Service')) {
       const ann = svc.metadata?.annotations ?? {};

@@ -20,7 +20,7 @@ export default defineRule({
         const restricted = pools.filter((p) => p.autoAssign && p.serviceAllocation).map((p) => `"${p.name}"`);
         why = `the pools with autoAssign (${restricted.join(', ')}) all have a serviceAllocation that excludes its namespace "${info.namespace}" or its labels, and no pool is open to every Service`;
       }
-      const key = poolAnnotationKey(svc);
+      const key = poolAnnotationKey(state, svc);
       report({
         message: `Service ${serviceName(svc)} can get an address from no pool: ${why}; MetalLB leaves it pending ("${result.message}")`,
         subjects: [{ obj: svc, path: key ? ['metadata', 'annotations', key] : [] }],

@@ -14,7 +14,7 @@ export default defineRule({
   check({ state, report }) {
     const names = simulationOf(state).pools.map((p) => p.name);
     for (const { svc, info, result, evidence } of pendingFor(state, 'pool-unknown')) {
-      const key = poolAnnotationKey(svc);
+      const key = poolAnnotationKey(state, svc);
       const guess = closestName(info.desiredPool, names);
       report({
         message: `Service ${serviceName(svc)} asks for address pool "${info.desiredPool}", which does not exist: MetalLB leaves it without an address ("${result.message}")${guess ? `; did you mean "${guess}"?` : ''}`,

@@ -14,7 +14,7 @@ export default defineRule({
     for (const { svc, result, evidence } of pendingFor(state, 'requested-ip-in-use')) {
       report({
         message: `Service ${serviceName(svc)} requests an address another Service holds, and it has no metallb.io/allow-shared-ip to share it: MetalLB leaves it pending ("${result.message}")`,
-        subjects: [{ obj: svc, path: requestPath(svc) ?? [] }],
+        subjects: [{ obj: svc, path: requestPath(state, svc) ?? [] }],
         evidence,
       });
     }

@@ -14,7 +14,7 @@ export default defineRule({
     for (const { svc, result, evidence } of pendingFor(state, 'requested-ip-outside-pools')) {
       report({
         message: `Service ${serviceName(svc)} requests an address that no IPAddressPool hands out: MetalLB leaves it pending ("${result.message}")`,
-        subjects: [{ obj: svc, path: requestPath(svc) ?? [] }],
+        subjects: [{ obj: svc, path: requestPath(state, svc) ?? [] }],
         evidence,
       });
     }
