@@ -11,12 +11,21 @@ ruleTester('log-bgp-connect-failed', {
     { name: 'two failures, then the session comes up', files: logBundle({ [S]: [timeout('10:00:00'), timeout('10:00:10'), native('10:00:20', 'info', { event: 'sessionUp', msg: 'BGP session established' })] }) },
     { name: 'one failure, seconds before the log ends: too little to say', files: logBundle({ [S]: [timeout('10:00:00')] }) },
     { name: 'a session that was up and went down is bgp-session-down, not this', files: logBundle({ [S]: [native('09:00:00', 'info', { event: 'sessionUp', msg: 'BGP session established' }), timeout('10:00:00'), timeout('10:00:10'), timeout('10:00:40')] }) },
+    {
+      name: 'the previous container never got through; the restarted one has the session up',
+      files: logBundle({ [S]: [native('10:05:00', 'info', { event: 'sessionUp', msg: 'BGP session established' })], [`${S}.previous`]: [timeout('10:00:00'), timeout('10:00:10'), timeout('10:00:30'), timeout('10:01:10')] }),
+    },
   ],
   invalid: [
     {
       name: 'every connect times out for minutes, never up: nothing answers on 179',
       files: logBundle({ [S]: [timeout('10:00:00'), timeout('10:00:10'), timeout('10:00:30'), timeout('10:01:10')] }),
       errors: [{ file: `logs/metallb-system/${S}.log`, line: 4, column: 1, message: /never came up from node-a.*4 times.*nothing answers on port 179/ }],
+    },
+    {
+      name: 'the previous container had the session up; the restarted one never gets through',
+      files: logBundle({ [S]: [timeout('10:05:00'), timeout('10:05:10'), timeout('10:05:30')], [`${S}.previous`]: [native('10:00:00', 'info', { event: 'sessionUp', msg: 'BGP session established' })] }),
+      errors: [{ file: `logs/metallb-system/${S}.log`, line: 3, column: 1, message: /never came up from node-a.*3 times/ }],
     },
     {
       name: "the router's OPEN carries another AS (native: unexpected peer ASN): TCP works, the ASN is wrong",

@@ -10,12 +10,21 @@ ruleTester('log-config-rejected', {
     { name: 'a rejection followed by an accepted configuration is history', files: logBundle({ 'speaker-node-a/speaker': [reloaded('10:00:00'), parseError('10:05:00'), reloaded('10:07:00')] }) },
     { name: 'configurations accepted only', files: logBundle({ 'speaker-node-a/speaker': [reloaded('10:00:00'), kit('10:01:00', { caller: 'config_controller.go:196', controller: 'ConfigReconciler', event: 'configuration did not change, ignoring', level: 'debug' })] }) },
     { name: 'no logs at all', files: logBundle({}) },
+    {
+      name: 'the previous container rejected it; the restarted container (read first or not) accepted one',
+      files: logBundle({ 'speaker-node-a/speaker': [reloaded('10:07:00')], 'speaker-node-a/speaker.previous': [parseError('10:05:00')] }),
+    },
   ],
   invalid: [
     {
       name: "a reconciler's parse error (the duplicate error key collapsed to the parse error) with nothing accepted after it",
       files: logBundle({ 'speaker-node-a/speaker': [reloaded('10:00:00'), parseError('10:05:00')] }),
       errors: [{ file: F, line: 2, column: 1, message: /the speaker on node-a rejected MetalLB's configuration.*invalid CIDR "10\.0\.0\.0\/33"/ }],
+    },
+    {
+      name: 'the previous container accepted one; the restarted container rejects it: the current log decides',
+      files: logBundle({ 'speaker-node-a/speaker': [parseError('10:07:00')], 'speaker-node-a/speaker.previous': [reloaded('10:00:00')] }),
+      errors: [{ file: F, line: 1, column: 1, message: /rejected MetalLB's configuration and accepted none since.*invalid CIDR/ }],
     },
     {
       name: 'the same error on two speakers is one finding; a handler rejection is another',

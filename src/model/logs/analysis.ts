@@ -19,11 +19,38 @@ function note(o: Occurrence | undefined, e: LogEvent): Occurrence {
 }
 
 /**
- * A map's values in the order of its keys (stream files first): the rules report the same way
+ * A map's values in the order of its keys (containers first): the rules report the same way
  * whatever order the streams were read in (threads finish in any order).
  */
 export function ordered<T>(m: ReadonlyMap<string, T>): T[] {
   return [...m.keys()].sort().map((k) => m.get(k)!);
+}
+
+/** `namespace/pod/container`: the key a container's previous log and its current log share. */
+export function containerOf(s: LogStreamInfo): string {
+  return `${s.namespace}/${s.pod}/${s.container}`;
+}
+
+/**
+ * State kept apart for a restarted container's previous log and its current one: the previous
+ * container's state stands only where the current container's log has none of its own. The two
+ * logs may be read in either order (threads), so which supersedes is decided here, not by arrival.
+ */
+class Generations<T> {
+  readonly previous = new Map<string, T>();
+  readonly current = new Map<string, T>();
+  of(s: LogStreamInfo): Map<string, T> {
+    return s.previous ? this.previous : this.current;
+  }
+  get(s: LogStreamInfo, key: string): T | undefined {
+    return this.of(s).get(key);
+  }
+  /** The current container's state where it has one, else the previous container's (unless `dropPrevious`). */
+  merged(dropPrevious?: (key: string, prev: T) => boolean): Map<string, T> {
+    const out = new Map(this.current);
+    for (const [k, v] of this.previous) if (!out.has(k) && !dropPrevious?.(k, v)) out.set(k, v);
+    return out;
+  }
 }
 
 /** Where a stream runs: its node, else its pod. */
@@ -104,15 +131,28 @@ const WORKING = new Set(['config-reloaded', 'config-unchanged', 'ip-allocated', 
 /** Intervals kept per node and address at most (older ones merged). */
 const MAX_INTERVALS = 64;
 
+export interface FrrReloadState {
+  stream: LogStreamInfo;
+  failed?: Occurrence;
+  lastOk?: LogEvent;
+}
+
 export class LogAnalysis implements EventSink {
   readonly streams: StreamSummary[] = [];
-  readonly config = new Map<string, ConfigState>();
   /** per Service: the controller's allocation failures since its last allocation */
   readonly allocations = new Map<string, { failed?: Occurrence; lastAllocated?: LogEvent; deleted?: LogEvent }>();
-  readonly sessions = new Map<string, SessionState>();
-  readonly memberlist = new Map<string, MemberlistTrouble>();
-  readonly api = new Map<string, ApiTrouble>();
-  readonly frrReload = new Map<string, { stream: LogStreamInfo; failed?: Occurrence; lastOk?: LogEvent }>();
+  // per container (and peer), the previous container's log apart from the current one's
+  private readonly configs = new Generations<ConfigState>();
+  private readonly sessionStates = new Generations<SessionState>();
+  /** peers the current container removed (`peerRemoved`): the previous container's session to them is over */
+  private readonly removedPeers = new Set<string>();
+  private readonly memberlists = new Generations<MemberlistTrouble>();
+  private readonly apis = new Generations<ApiTrouble>();
+  /** the first sign of a current container working: the previous container's API errors ended before it */
+  private readonly firstWorking = new Map<string, LogEvent>();
+  /** containers whose current log was read */
+  private readonly currentRead = new Set<string>();
+  private readonly frrReloads = new Generations<FrrReloadState>();
   /** per Service (or address, where the line names no Service): who announced it by layer 2, when */
   readonly l2Claims = new Map<string, Map<string, L2Claim>>();
   readonly announceFailures = new Map<string, AnnounceFailure>();
@@ -120,10 +160,41 @@ export class LogAnalysis implements EventSink {
   bytes = 0;
   lines = 0;
 
+  /** Per container: its configuration state, the current container's where its log has any. */
+  get config(): Map<string, ConfigState> {
+    return this.configs.merged();
+  }
+
+  /** Per container and peer: the session, the current container's where its log names the peer (and did not remove it). */
+  get sessions(): Map<string, SessionState> {
+    return this.sessionStates.merged((k) => this.removedPeers.has(k));
+  }
+
+  /** Per container: memberlist trouble; a restarted container's current log alone says whether it goes on. */
+  get memberlist(): Map<string, MemberlistTrouble> {
+    return this.memberlists.merged((k) => this.currentRead.has(k));
+  }
+
+  /** Per container: API errors; the previous container's ended with it, and the current one working says they are over. */
+  get api(): Map<string, ApiTrouble> {
+    const out = this.apis.merged();
+    for (const [k, a] of out) {
+      const working = a.stream.previous && !a.recoveredBy ? this.firstWorking.get(k) : undefined;
+      if (working) out.set(k, { ...a, recoveredBy: working });
+    }
+    return out;
+  }
+
+  /** Per container: FRR reloads, the current container's where its log has any. */
+  get frrReload(): Map<string, FrrReloadState> {
+    return this.frrReloads.merged();
+  }
+
   event(e: LogEvent): void {
     // debug lines are read for events only with --all: what the rules conclude must not depend on it
     if (e.level === 'debug' && e.kind !== 'config-unchanged') return;
-    const file = e.stream.file;
+    const container = containerOf(e.stream);
+    if (!e.stream.previous) this.currentRead.add(container);
     switch (e.kind) {
       case 'config-reloaded':
       case 'config-unchanged': {
@@ -190,7 +261,10 @@ export class LogAnalysis implements EventSink {
         break;
       }
       case 'peer-removed': {
-        if (e.peer) this.sessions.delete(`${file}\u0000${e.peer}`);
+        if (!e.peer) break;
+        const key = `${container}\u0000${e.peer}`;
+        this.sessionStates.of(e.stream).delete(key);
+        if (!e.stream.previous) this.removedPeers.add(key);
         break;
       }
       case 'memberlist-probe-failed': {
@@ -207,7 +281,7 @@ export class LogAnalysis implements EventSink {
         break;
       }
       case 'memberlist-joined': {
-        const m = this.memberlist.get(file);
+        const m = this.memberlists.get(e.stream, container);
         if (m) m.joinedAfter = e;
         break;
       }
@@ -222,8 +296,8 @@ export class LogAnalysis implements EventSink {
         break;
       }
       case 'apiserver-error': {
-        let a = this.api.get(file);
-        if (!a) this.api.set(file, (a = { stream: e.stream, errors: note(undefined, e), byWhy: new Map() }));
+        let a = this.apis.get(e.stream, container);
+        if (!a) this.apis.of(e.stream).set(container, (a = { stream: e.stream, errors: note(undefined, e), byWhy: new Map() }));
         else a.errors = note(a.errors, e);
         a.recoveredBy = undefined;
         const why = e.details.why ?? 'unreachable';
@@ -232,8 +306,8 @@ export class LogAnalysis implements EventSink {
       }
       case 'frr-reload-failed':
       case 'frr-reload-ok': {
-        let r = this.frrReload.get(file);
-        if (!r) this.frrReload.set(file, (r = { stream: e.stream }));
+        let r = this.frrReloads.get(e.stream, container);
+        if (!r) this.frrReloads.of(e.stream).set(container, (r = { stream: e.stream }));
         if (e.kind === 'frr-reload-failed') r.failed = note(r.failed, e);
         else {
           r.failed = undefined;
@@ -255,13 +329,15 @@ export class LogAnalysis implements EventSink {
       }
     }
     if (WORKING.has(e.kind)) {
-      const a = this.api.get(file);
+      const a = this.apis.get(e.stream, container);
       if (a && !a.recoveredBy) a.recoveredBy = e;
+      if (!e.stream.previous && !this.firstWorking.has(container)) this.firstWorking.set(container, e);
     }
   }
 
   endStream(s: StreamSummary): void {
     this.streams.push(s);
+    if (!s.stream.previous) this.currentRead.add(containerOf(s.stream));
     this.bytes += s.bytes;
     this.lines += s.lines;
     // a node's claims end with its log (a restarted speaker announces again in its new container)
@@ -329,22 +405,24 @@ export class LogAnalysis implements EventSink {
   }
 
   private configOf(stream: LogStreamInfo): ConfigState {
-    let c = this.config.get(stream.file);
-    if (!c) this.config.set(stream.file, (c = { stream }));
+    const key = containerOf(stream);
+    let c = this.configs.get(stream, key);
+    if (!c) this.configs.of(stream).set(key, (c = { stream }));
     return c;
   }
 
   private sessionOf(e: LogEvent): SessionState | undefined {
     if (!e.peer) return undefined;
-    const key = `${e.stream.file}\u0000${e.peer}`;
-    let s = this.sessions.get(key);
-    if (!s) this.sessions.set(key, (s = { stream: e.stream, peer: e.peer, everUp: false, up: false, notifications: new Map(), allNotifications: new Map() }));
+    const key = `${containerOf(e.stream)}\u0000${e.peer}`;
+    let s = this.sessionStates.get(e.stream, key);
+    if (!s) this.sessionStates.of(e.stream).set(key, (s = { stream: e.stream, peer: e.peer, everUp: false, up: false, notifications: new Map(), allNotifications: new Map() }));
     return s;
   }
 
   private memberlistOf(stream: LogStreamInfo): MemberlistTrouble {
-    let m = this.memberlist.get(stream.file);
-    if (!m) this.memberlist.set(stream.file, (m = { stream, targets: new Map(), suspects: new Map(), failed: new Map(), leaves: new Map(), joins: new Map() }));
+    const key = containerOf(stream);
+    let m = this.memberlists.get(stream, key);
+    if (!m) this.memberlists.of(stream).set(key, (m = { stream, targets: new Map(), suspects: new Map(), failed: new Map(), leaves: new Map(), joins: new Map() }));
     return m;
   }
 }
