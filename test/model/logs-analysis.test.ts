@@ -109,3 +109,22 @@ test("memberlist trouble that ended with the previous container is not the resta
   // without a current log, the previous container's trouble is all there is
   assert.equal(analyse([{ pod: 'speaker-a', container: 'speaker', previous: true, lines: [probe('09:00:00')] }]).memberlist.size, 1);
 });
+
+const frr = (ts: string, text: string) => `2026/11/20 ${ts}.000 BGP: ${text}`;
+const fsm = (ts: string, from: string, to: string) => frr(ts, `[ZZPVC-3AHMF] 192.168.10.1 fd 27 went from ${from} to ${to} for Outgoing`);
+
+test('FRR at debug level: the FSM leaving Established is the session going down; an ADJCHANGE Down before it keeps its reason', () => {
+  const session = (lines: string[]) => [...analyse([{ pod: 'speaker-a', container: 'frr', lines }]).sessions.values()][0]!;
+  const fsmOnly = session([fsm('10:00:00', 'OpenConfirm', 'Established'), fsm('10:05:00', 'Established', 'Clearing'), fsm('10:05:00', 'Clearing', 'Idle')]);
+  assert.equal(fsmOnly.everUp, true);
+  assert.equal(fsmOnly.up, false);
+  assert.equal(fsmOnly.lastDown?.line, 2);
+  const both = session([
+    fsm('10:00:00', 'OpenConfirm', 'Established'),
+    frr('10:00:00', '[N9HHH-F8H1M] %ADJCHANGE: neighbor 192.168.10.1(tor-1) in vrf default Up'),
+    frr('10:05:00', '[PXVXG-TFNNT] %ADJCHANGE: neighbor 192.168.10.1(tor-1) in vrf default Down Neighbor deleted'),
+    fsm('10:05:00', 'Established', 'Clearing'),
+  ]);
+  assert.equal(both.up, false);
+  assert.equal(both.lastDown?.details.reason, 'Neighbor deleted');
+});

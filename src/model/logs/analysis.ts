@@ -239,6 +239,10 @@ export class LogAnalysis implements EventSink {
         const s = this.sessionOf(e);
         if (!s) break;
         s.up = false;
+        // FRR's FSM line ("went from Established to Clearing") follows its `%ADJCHANGE ... Down`
+        // when both are logged: the ADJCHANGE line, which says why, stays the down
+        const fsm = e.details.from !== undefined;
+        if (fsm && s.lastDown && s.lastDown.details.from === undefined && s.lastDown.line > (s.lastUp?.line ?? 0)) break;
         s.lastDown = e;
         break;
       }

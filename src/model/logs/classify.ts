@@ -143,7 +143,7 @@ export function streamComponent(namespace: string, pod: string, container: strin
   }
 }
 
-/** FRR's texts: neighbour changes, NOTIFICATIONs, FSM transitions (with `debug bgp neighbor-events`). */
+/** FRR's texts: neighbour changes, NOTIFICATIONs, FSM transitions (with `debug bgp neighbor-events`: to and from Established are a session up and down). */
 const ADJCHANGE = /%ADJCHANGE: neighbor (\S+?)(?:\(([^)]*)\))?(?: in vrf (\S+))? (Up|Down)\b ?(.*)$/;
 const FSM = /^(\S+?)(?:\(\S*\))? (?:\[FSM\] )?(?:fd -?\d+ )?went from (\w+) to (\w+)/;
 const CONNECT_FAILED = /^(\S+?)(?:\(\S*\))? \[Event\] Connect failed (.*)$/;
@@ -169,7 +169,14 @@ function classifyFrr(r: LogRecord): Classified | undefined {
     }
   }
   const fsm = FSM.exec(msg);
-  if (fsm) return { component: 'frr', kind: 'bgp-state-change', level: 'debug', peer: fsm[1]!, message: msg, details: { from: fsm[2]!, to: fsm[3]! } };
+  if (fsm) {
+    // MetalLB's frr.conf has no `bgp log-neighbor-changes`: at debug level, reaching or leaving
+    // Established is the only sign of a session coming up or going down
+    const [from, to] = [fsm[2]!, fsm[3]!];
+    const kind = to === 'Established' && from !== to ? 'bgp-session-up' : from === 'Established' && from !== to ? 'bgp-session-down' : 'bgp-state-change';
+    const level = kind === 'bgp-session-up' ? 'info' : kind === 'bgp-session-down' ? 'warn' : 'debug';
+    return { component: 'frr', kind, level, peer: fsm[1]!, message: msg, details: { from, to } };
+  }
   const cf = CONNECT_FAILED.exec(msg);
   if (cf) return { component: 'frr', kind: 'bgp-connect-failed', level: 'warn', peer: cf[1]!, message: msg, details: { error: cf[2]! } };
   // FRR tags its errors with an error code: `[EC 33554500] sendmsg_nexthop: ... failed`
