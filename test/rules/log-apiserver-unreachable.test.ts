@@ -14,6 +14,12 @@ ruleTester('log-apiserver-unreachable', {
     { name: 'a blip of a minute it recovered from (an API server restarting)', files: logBundle({ 'controller-abc/controller': [apiTimeout('10:00:00'), apiTimeout('10:01:00'), allocated('10:02:00')] }) },
     { name: 'an error that is not about the API', files: logBundle({ [S]: [sp('10:00:00', 'error', { error: 'interface eth9 not found', msg: 'failed to announce service', op: 'setBalancer' })] }) },
     {
+      name: "the API server answered: it could not call frr-k8s's webhook (whose address refused the connection on 443)",
+      files: logBundle({
+        [S]: [10, 13, 16].map((m) => JSON.stringify({ level: 'error', ts: `2026-11-20T10:${m}:00Z`, msg: 'Reconciler error', controller: 'frrconfiguration', controllerKind: 'FRRConfiguration', error: 'Internal error occurred: failed calling webhook "frrconfigurationsvalidationwebhook.metallb.io": failed to call webhook: Post "https://frr-k8s-webhook-service.metallb-system.svc:443/validate-frrk8s-metallb-io-v1beta1-frrconfiguration?timeout=10s": dial tcp 10.96.45.10:443: connect: connection refused' })),
+      }),
+    },
+    {
       name: 'the previous container timed out for a minute before it ended; the restarted one works',
       files: logBundle({ 'controller-abc/controller': [allocated('10:02:00')], 'controller-abc/controller.previous': [apiTimeout('10:00:00'), apiTimeout('10:01:00')] }),
     },

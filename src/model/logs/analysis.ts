@@ -308,10 +308,13 @@ export class LogAnalysis implements EventSink {
         if (!a.byWhy.has(why)) a.byWhy.set(why, e);
         break;
       }
+      case 'webhook-call-failed':
+        // FRR-K8s mode: the API server refused the FRRConfiguration the speaker writes for frr-k8s
+        if (e.details.objectKind === 'FRRConfiguration') this.frrReloadOf(e).failed = note(this.frrReloadOf(e).failed, e);
+        break;
       case 'frr-reload-failed':
       case 'frr-reload-ok': {
-        let r = this.frrReloads.get(e.stream, container);
-        if (!r) this.frrReloads.of(e.stream).set(container, (r = { stream: e.stream }));
+        const r = this.frrReloadOf(e);
         if (e.kind === 'frr-reload-failed') r.failed = note(r.failed, e);
         else {
           r.failed = undefined;
@@ -421,6 +424,13 @@ export class LogAnalysis implements EventSink {
     let s = this.sessionStates.get(e.stream, key);
     if (!s) this.sessionStates.of(e.stream).set(key, (s = { stream: e.stream, peer: e.peer, everUp: false, up: false, notifications: new Map(), allNotifications: new Map() }));
     return s;
+  }
+
+  private frrReloadOf(e: LogEvent): FrrReloadState {
+    const key = containerOf(e.stream);
+    let r = this.frrReloads.get(e.stream, key);
+    if (!r) this.frrReloads.of(e.stream).set(key, (r = { stream: e.stream }));
+    return r;
   }
 
   private memberlistOf(stream: LogStreamInfo): MemberlistTrouble {

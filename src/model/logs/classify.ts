@@ -19,9 +19,26 @@ const API_ERROR = [
   { re: /dial tcp [^ ]+:(?:443|6443|8443)\b[^"]*?(?:i\/o timeout|connection refused|no route to host|network is unreachable)|TLS handshake timeout|Get "https:\/\/[^"]+\/api[^"]*": (?:dial tcp|context deadline exceeded|net\/http)|the server could not find the requested resource|Failed to watch \*|failed to list \*|unable to load in-cluster configuration|failed to create k8s client/, why: 'unreachable' },
 ] as const;
 
+/**
+ * An admission or conversion webhook the API server could not call (`Internal error occurred:
+ * failed calling webhook "NAME": failed to call webhook: Post "https://SVC.NS.svc:443/...": dial tcp
+ * ...: connect: connection refused`): the API server answered; the webhook's Service has no working
+ * endpoint. Its dial error is the webhook's, not the API server's.
+ */
+const WEBHOOK_CALL = /failed calling webhook "([^"]+)"|conversion webhook for ([^:"]+?) failed/;
+
+export function webhookCall(text: string): { webhook: string; target?: string } | undefined {
+  const m = WEBHOOK_CALL.exec(text);
+  if (!m) return undefined;
+  const target = /(?:Post|Get) \\?"https:\/\/([^/:"\\]+)/.exec(text.slice(m.index))?.[1];
+  return { webhook: m[1] ?? `conversion webhook for ${m[2]!}`, ...(target ? { target } : {}) };
+}
+
 export function apiErrorKind(text: string): 'forbidden' | 'unauthorized' | 'tls' | 'unreachable' | undefined {
-  if (!text) return undefined;
-  for (const { re, why } of API_ERROR) if (re.test(text)) return why;
+  if (!text || webhookCall(text)) return undefined;
+  // the API server's own answer: whatever it dialled afterwards was not the API server
+  const answered = text.includes('Internal error occurred');
+  for (const { re, why } of API_ERROR) if (!(answered && why === 'unreachable') && re.test(text)) return why;
   return undefined;
 }
 
@@ -197,6 +214,13 @@ function classifyReloader(r: LogRecord): Classified | undefined {
 export class Classifier {
   /** the Service of the ServiceReconciler's reconcile in progress */
   private current: string | undefined;
+  /**
+   * FRR-K8s mode: the FRRK8sReconciler failed to write the node's FRRConfiguration ("failed to
+   * create frr8s configuration") in the reconcile in progress, and in one since it last wrote it.
+   * MetalLB logs a success only at debug level: a reconcile that ends without the failure, after
+   * failures, is the one that wrote it.
+   */
+  private frrK8s = { failedNow: false, failing: false };
   constructor(readonly component: LogComponent) {}
 
   /** A ServiceReconciler bracket read without parsing its line: the Service it starts, or undefined at its end. */
@@ -230,6 +254,16 @@ export class Classifier {
         return undefined;
       }
     }
+    if (ctrl === 'FRRK8sReconciler' && f['start reconcile'] !== undefined) {
+      this.frrK8s.failedNow = false;
+      return undefined;
+    }
+    if (ctrl === 'FRRK8sReconciler' && f['end reconcile'] !== undefined) {
+      if (this.frrK8s.failedNow || !this.frrK8s.failing) return undefined;
+      this.frrK8s.failing = false;
+      return { component: this.component, kind: 'frr-reload-ok', level: level ?? 'info', message: `FRRConfiguration ${f['end reconcile']} written after earlier failures`, details: {} };
+    }
+    if (ctrl === 'FRRConfiguration' && f.event === 'failed to create frr8s configuration') this.frrK8s = { failedNow: true, failing: true };
     if (f.component === 'Memberlist') return this.memberlist(r, f);
     const msg = f.msg ?? f.message ?? '';
     // a line with neither msg nor error may say it in a key of its own (x509 errors do)
@@ -242,6 +276,10 @@ export class Classifier {
     if (/^MetalLB (speaker|controller) starting/.test(msg)) return { component, kind: 'startup', level: level ?? 'info', message: msg, details: details(f) };
     if (op === 'shutdown' && msg === 'starting shutdown') return { component, kind: 'shutdown', level: level ?? 'info', message: msg, details: {} };
 
+    const hook = level === 'error' || level === 'warn' ? webhookCall(`${error} ${msg}`) : undefined;
+    if (hook) {
+      return { component, kind: 'webhook-call-failed', level, message: join(msg, error), details: { ...details(f), ...hook, ...(f.controllerKind ? { objectKind: f.controllerKind } : {}) } };
+    }
     const apiWhy = level === 'error' || level === 'warn' ? apiErrorKind(`${error} ${msg} ${other}`) : undefined;
     if (apiWhy) return { component, kind: 'apiserver-error', level, message: join(msg || f.message || op || other, error), details: { ...details(f), why: apiWhy } };
     if (f.webhook !== undefined && level === 'error') return { component, kind: 'webhook-denied', level, message: join(msg || `webhook ${f.webhook} ${f.action ?? ''}`.trim(), error), details: details(f) };
