@@ -65,6 +65,11 @@ export interface ConfigState {
   /** the last of them that says why (MetalLB's parse or handler error, not the "reload failed, retry" after it) */
   reason?: LogEvent;
   lastAccepted?: LogEvent;
+  /**
+   * the speaker's ConfigReconciler logged "reload failed, no retry" last: it holds the rejected
+   * configuration as its current one, so "configuration did not change" is that one again
+   */
+  rejectedIsCurrent?: boolean;
 }
 
 export interface SessionState {
@@ -199,14 +204,18 @@ export class LogAnalysis implements EventSink {
       case 'config-reloaded':
       case 'config-unchanged': {
         const c = this.configOf(e.stream);
+        if (e.kind === 'config-unchanged' && c.rejectedIsCurrent) break;
         c.rejected = undefined;
         c.reason = undefined;
+        c.rejectedIsCurrent = undefined;
         c.lastAccepted = e;
         break;
       }
       case 'config-rejected': {
         const c = this.configOf(e.stream);
         c.rejected = note(c.rejected, e);
+        // "retry" makes the reconciler forget the configuration; a parse error leaves it as it was
+        if (e.details.rejection === 'reload') c.rejectedIsCurrent = e.details.retry === 'no';
         // "reload failed, retry" follows the line that says why (a parse or handler error)
         if (e.details.rejection !== 'reload' || !c.reason) c.reason = e;
         break;

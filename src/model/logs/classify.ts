@@ -288,6 +288,10 @@ export class Classifier {
       if (ev !== undefined && BY_EVENT[ev]) {
         const c = this.event(BY_EVENT[ev]!, component, level, f, join(ev, f.reason, error));
         if (c.kind === 'config-rejected') c.details.rejection = 'reload';
+        // the speaker's ConfigReconciler takes the configuration as current before its handler
+        // runs and forgets it only for "retry": after "no retry", the same configuration comes back
+        // as "configuration did not change, ignoring" (the PoolReconciler takes it only on success)
+        if (ctrl === 'ConfigReconciler' && ev === 'reload failed, no retry') c.details.retry = 'no';
         return c;
       }
       // the parse failure: `error` written twice, the JSON keeps the parse error alone (no event, no message)
