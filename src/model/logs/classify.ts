@@ -5,6 +5,9 @@
 import { findNotification } from '../bgp/notification.js';
 import type { EventKind, LogComponent, LogEvent, LogLevel, LogRecord, LogStreamInfo } from './types.js';
 
+/** Events of a reprocessAll pass held back at most, waiting for the line that names their Service. */
+const MAX_HELD = 64;
+
 /** What the analysis needs of a classified line (the stream and position are added by the caller). */
 export type Classified = Omit<LogEvent, 'stream' | 'line' | 'time'>;
 
@@ -223,9 +226,56 @@ export class Classifier {
   private frrK8s = { failedNow: false, failing: false };
   constructor(readonly component: LogComponent) {}
 
-  /** A ServiceReconciler bracket read without parsing its line: the Service it starts, or undefined at its end. */
-  reconcile(service: string | undefined): void {
+  /**
+   * A `ServiceReconciler - reprocessAll` pass is in progress (after a restart or a configuration
+   * change): its handler's lines name no Service, and only a failure names it after them.
+   */
+  private reprocessing = false;
+  /** the pass's events held back since its last allocation event, until a line names their Service or shows they were another's */
+  private held: LogEvent[] = [];
+
+  /**
+   * A ServiceReconciler bracket read without parsing its line: the Service it starts (undefined at
+   * its end, or for a reprocessAll pass, `pass`). Returns the held events to pass on now.
+   */
+  reconcile(service: string | undefined, pass = false): LogEvent[] {
     this.current = service !== undefined && SERVICE_KEY.test(service) ? service : undefined;
+    this.reprocessing = pass;
+    return this.release();
+  }
+
+  /** The held events, in order: to pass on as they are. */
+  release(): LogEvent[] {
+    const out = this.held;
+    this.held = [];
+    return out;
+  }
+
+  /**
+   * The events to pass on now for `e`, the stream's next event (held ones first, in order). In a
+   * reprocessAll pass the controller logs `ipAllocated` / `IP allocation failed` without a
+   * Service, and names it only when handling it failed, after them ("failed to handle service,
+   * (no) retry" with `name`): from an allocation event on, the pass's events are held until that
+   * line (they are its Service's), a `serviceUpdated` after an allocation (handled, no name),
+   * another allocation (a Service handled without a line), or the end of the pass.
+   */
+  settle(e: LogEvent): LogEvent[] {
+    if (!this.reprocessing) return this.held.length > 0 ? [...this.release(), e] : [e];
+    const allocation = e.service === undefined && (e.kind === 'ip-allocated' || e.kind === 'allocation-failed');
+    if (allocation) {
+      const out = this.release();
+      this.held.push(e);
+      return out;
+    }
+    if (this.held.length === 0) return [e];
+    if (e.service !== undefined && e.message.startsWith('failed to handle service')) {
+      for (const h of this.held) if (h.kind === 'ip-allocated' || h.kind === 'allocation-failed') h.service = e.service;
+      return [...this.release(), e];
+    }
+    // a Service updated after its allocation was handled; after a failed allocation the failure line may still follow
+    const settled = e.kind === 'service-updated' && !this.held.some((h) => h.kind === 'allocation-failed');
+    this.held.push(e);
+    return settled || this.held.length > MAX_HELD ? this.release() : [];
   }
 
   classify(r: LogRecord): Classified | undefined {
@@ -247,10 +297,12 @@ export class Classifier {
       const start = f['start reconcile'];
       if (start !== undefined) {
         this.current = ctrl === 'ServiceReconciler' && SERVICE_KEY.test(start) ? start : undefined;
+        this.reprocessing = ctrl !== 'ServiceReconciler';
         return undefined;
       }
       if (f['end reconcile'] !== undefined) {
         this.current = undefined;
+        this.reprocessing = false;
         return undefined;
       }
     }
@@ -402,8 +454,9 @@ export class Classifier {
     if (level !== 'error' && level !== 'warn') return undefined;
     const apiWhy = apiErrorKind(message);
     if (apiWhy) return { component, kind: 'apiserver-error', level, message, details: { why: apiWhy } };
-    // inside a reconcile, a warning or error is about its Service
-    const service = r.fields?.service !== undefined && SERVICE_KEY.test(r.fields.service) ? r.fields.service : this.current;
+    // inside a reconcile, a warning or error is about its Service; the reconcilers' "failed to handle service" names it in `name`
+    const f = r.fields;
+    const service = f?.service !== undefined && SERVICE_KEY.test(f.service) ? f.service : f?.controller?.startsWith('ServiceReconciler') && f.name !== undefined && SERVICE_KEY.test(f.name) ? f.name : this.current;
     return { component, kind: level === 'error' ? 'error' : 'warning', level, ...(service ? { service } : {}), message, details: r.fields ? details(r.fields) : {} };
   }
 }
