@@ -25,13 +25,28 @@ const webhookDown = (ts: string) =>
   });
 const refusedWrites = [...frrK8sReconcile('10:00:00', true), webhookDown('10:00:00'), ...frrK8sReconcile('10:03:00', true), webhookDown('10:03:00')];
 
+/** frr-k8s's controller: a failed reload is all it reports; its reloader (behind the kubelet's timestamps) logs the good ones */
+const fetchFailed = (ts: string) => kit(ts, { caller: 'frr.go:143', lastReloadResult: 'failed', level: 'error', op: 'fetch status' });
+const reloaderOk = (ts: string) => [`2026-11-20T${ts}.000000000Z Caught SIGHUP and acquired lock! Reloading FRR..`, `2026-11-20T${ts}.900000000Z FRR reloaded successfully! 1 seconds`];
+
 ruleTester('log-frr-reload-failed', {
   valid: [
     { name: 'a failed reload followed by a successful one', files: logBundle({ [R]: ['Caught SIGHUP and acquired lock! Reloading FRR..', 'Checking the configuration file syntax', 'Syntax error spotted: aborting.. 0 seconds', 'Caught SIGHUP and acquired lock! Reloading FRR..', 'FRR reloaded successfully! 1 seconds'] }) },
     { name: "FRR-K8s: frr-k8s's webhook unreachable twice, then a reconcile writes the FRRConfiguration", files: logBundle({ 'speaker-node-a/speaker': [...refusedWrites, ...frrK8sReconcile('10:06:00', false)] }) },
+    { name: "frr-k8s: its controller's failed reload, then its reloader's success in the same pod", files: logBundle({ 'frr-k8s-abcde/controller': [fetchFailed('10:00:30')], 'frr-k8s-abcde/reloader': reloaderOk('10:04:01') }) },
     { name: 'reloads that succeed', files: logBundle({ 'speaker-node-a/speaker': [kit('10:00:00', { caller: 'frr.go:494', level: 'info', op: 'reload-validate', success: 'reloaded config' })] }) },
   ],
   invalid: [
+    {
+      name: "frr-k8s: its reloader's success was before its controller's failed reload",
+      files: logBundle({ 'frr-k8s-abcde/controller': [fetchFailed('10:00:30')], 'frr-k8s-abcde/reloader': reloaderOk('09:59:00') }),
+      errors: [{ file: 'logs/metallb-system/frr-k8s-abcde/controller.log', line: 1, column: 1, message: /FRR could not load MetalLB's configuration on frr-k8s-abcde/ }],
+    },
+    {
+      name: "frr-k8s: another pod's reloader succeeding says nothing of this one",
+      files: logBundle({ 'frr-k8s-abcde/controller': [fetchFailed('10:00:30')], 'frr-k8s-fghij/reloader': reloaderOk('10:04:01') }),
+      errors: [{ file: 'logs/metallb-system/frr-k8s-abcde/controller.log', line: 1, column: 1, message: /on frr-k8s-abcde and no reload succeeded after/ }],
+    },
     {
       name: "the reloader's syntax error and the speaker's failed validation, nothing after",
       files: logBundle({ [R]: ['Caught SIGHUP and acquired lock! Reloading FRR..', 'Checking the configuration file syntax', 'Syntax error spotted: aborting.. 0 seconds'], 'speaker-node-b/speaker': [validateFailed('10:00:00')] }),

@@ -190,9 +190,23 @@ export class LogAnalysis implements EventSink {
     return out;
   }
 
-  /** Per container: FRR reloads, the current container's where its log has any. */
+  /**
+   * Per container: FRR reloads, the current container's where its log has any. A reload that
+   * succeeded in another container of the same pod after a container's last failure clears it:
+   * frr-k8s reports a failed reload (`"op":"fetch status"`) but never a good one, which only its
+   * reloader logs; in MetalLB's FRR mode the speaker and its reloader see the same reloads. The
+   * containers' logs are compared by time (a failure or success without one clears nothing).
+   */
   get frrReload(): Map<string, FrrReloadState> {
-    return this.frrReloads.merged();
+    const out = this.frrReloads.merged();
+    const oks = [...out.values()].flatMap((r) => (r.lastOk?.time !== undefined ? [r.lastOk] : []));
+    for (const [k, r] of out) {
+      const after = r.failed?.last.time;
+      if (after === undefined) continue;
+      const ok = oks.filter((o) => o.stream.namespace === r.stream.namespace && o.stream.pod === r.stream.pod && o.time! >= after).sort((a, b) => b.time! - a.time!)[0];
+      if (ok) out.set(k, { stream: r.stream, lastOk: ok });
+    }
+    return out;
   }
 
   event(e: LogEvent): void {
