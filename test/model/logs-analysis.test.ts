@@ -128,3 +128,15 @@ test('FRR at debug level: the FSM leaving Established is the session going down;
   assert.equal(both.up, false);
   assert.equal(both.lastDown?.details.reason, 'Neighbor deleted');
 });
+
+test('MetalLB 0.12: "config marked stale" with "error":null follows the handler\'s refusal; with an error it is the parse failure', () => {
+  const stale = (ts: string, error: string | null) => kit(ts, { caller: 'level.go:63', configmap: 'metallb-system/config', error, event: 'configStale', level: 'error', msg: 'config (re)load failed, config marked stale' });
+  const refused = kit('10:00:00', { caller: 'level.go:63', configmap: 'metallb-system/config', error: 'service has no configuration under new config', level: 'error', msg: 'new configuration rejected', op: 'setConfig', service: 'default/nginx' });
+  const config = (lines: string[]) => [...analyse([{ pod: 'speaker-a', container: 'speaker', lines }]).config.values()][0]!;
+  const handler = config([refused, stale('10:00:00', null)]);
+  assert.equal(handler.rejected?.last.details.rejection, 'reload');
+  assert.equal(handler.reason?.line, 1);
+  const parse = config([stale('10:00:00', 'parsing address pool #1: invalid CIDR "10.0.0.0/33"')]);
+  assert.equal(parse.rejected?.last.details.rejection, 'parse');
+  assert.equal(parse.reason?.line, 1);
+});

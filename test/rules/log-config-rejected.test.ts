@@ -9,6 +9,12 @@ const noRetry = (ts: string, who = 'ConfigReconciler') => [
   sp(ts, 'error', { error: 'bfd profiles not supported in native mode', msg: 'applying new configuration to protocol handler failed', op: 'setConfig', protocol: 'bgp' }),
   kit(ts, { caller: 'config_controller.go:218', controller: who, event: 'reload failed, no retry', level: 'error' }),
 ];
+/** MetalLB 0.12 and earlier: the handler's refusal, then "config marked stale" with `"error":null` (a parse failure carries its error there) */
+const v012Refused = (ts: string) => [
+  kit(ts, { caller: 'level.go:63', configmap: 'metallb-system/config', error: 'service has no configuration under new config', ip: '192.168.1.240', level: 'error', msg: 'new configuration rejected', op: 'setConfig', service: 'default/nginx' }),
+  kit(ts, { caller: 'level.go:63', configmap: 'metallb-system/config', error: null, event: 'configStale', level: 'error', msg: 'config (re)load failed, config marked stale' }),
+];
+const v012Loaded = (ts: string) => kit(ts, { caller: 'level.go:63', configmap: 'metallb-system/config', event: 'configLoaded', level: 'info', msg: 'config (re)loaded' });
 const unchanged = (ts: string, who = 'ConfigReconciler') => kit(ts, { caller: 'config_controller.go:193', controller: who, event: 'configuration did not change, ignoring', level: 'debug' });
 
 ruleTester('log-config-rejected', {
@@ -18,6 +24,7 @@ ruleTester('log-config-rejected', {
     { name: 'no logs at all', files: logBundle({}) },
     { name: '"reload failed, no retry", then the configuration fixed and reloaded', files: logBundle({ 'speaker-node-a/speaker': [...noRetry('10:00:00'), reloaded('10:30:00')] }) },
     { name: 'the controller\'s PoolReconciler keeps only what it accepted: "did not change" after its "no retry" is the old configuration again', files: logBundle({ 'controller-abc/controller': [...noRetry('10:00:00', 'PoolReconciler'), unchanged('10:30:00', 'PoolReconciler')] }) },
+    { name: 'v0.12: the handler refused, "config marked stale", then the ConfigMap fixed and loaded', files: logBundle({ 'speaker-node-a/speaker': [...v012Refused('10:05:00'), v012Loaded('10:06:00')] }) },
     {
       name: 'the previous container rejected it; the restarted container (read first or not) accepted one',
       files: logBundle({ 'speaker-node-a/speaker': [reloaded('10:07:00')], 'speaker-node-a/speaker.previous': [parseError('10:05:00')] }),
@@ -33,6 +40,11 @@ ruleTester('log-config-rejected', {
       name: 'the speaker\'s ConfigReconciler after "reload failed, no retry": "configuration did not change" is the rejected one, still not running',
       files: logBundle({ 'speaker-node-a/speaker': [...noRetry('10:00:00'), unchanged('10:30:00')] }),
       errors: [{ file: F, line: 2, column: 1, message: /rejected MetalLB's configuration and accepted none since: "bfd profiles not supported in native mode"/ }],
+    },
+    {
+      name: 'v0.12: "config marked stale" with "error":null quotes the handler\'s reason on the setConfig line before it',
+      files: logBundle({ 'speaker-node-a/speaker': [v012Loaded('10:00:00'), ...v012Refused('10:05:00')] }),
+      errors: [{ file: F, line: 3, column: 1, message: /accepted none since: "service has no configuration under new config"/ }],
     },
     {
       name: 'the previous container accepted one; the restarted container rejects it: the current log decides',

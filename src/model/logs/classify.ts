@@ -362,8 +362,9 @@ export class Classifier {
       const kind = BY_EVENT[ev];
       if (kind) {
         const c = this.event(kind, component, level, f, this.eventMessage(kind, msg, f));
-        // MetalLB <= 0.12: "config (re)load failed, config marked stale" is the parse failure
-        if (ev === 'configStale') c.details.rejection = 'parse';
+        // MetalLB <= 0.12: "config (re)load failed, config marked stale" with an error is the parse
+        // failure; with `"error":null` it follows the handler's refusal, whose `op=setConfig` line says why
+        if (ev === 'configStale') c.details.rejection = error ? 'parse' : 'reload';
         else if (kind === 'config-rejected') c.details.rejection = 'reload';
         return c;
       }
