@@ -59,9 +59,10 @@ const MEMBERLIST: { re: RegExp; kind: EventKind }[] = [
   { re: /Suspect (\S+) has failed, no acks received/, kind: 'member-suspect' },
   { re: /Marking (\S+) as failed, suspect timeout reached/, kind: 'member-failed' },
   { re: /Was able to connect to (\S+) (?:over TCP but UDP probes failed|but other probes failed)/, kind: 'memberlist-probe-failed' },
-  // the failed ping names no member; the address of its connection (`->10.0.0.3:7946`) is the target
+  // the failed ping names no member; the address of its connection (`->10.0.0.3:7946`, or the
+  // dial's `dial tcp 10.0.0.3:7946` when no connection was made) is the target
   { re: /Failed (?:UDP |TCP )?ping: (\S+) \(timeout reached\)/, kind: 'memberlist-probe-failed' },
-  { re: /Failed (?:to send )?(?:(?:UDP|TCP|fallback|indirect|compound) )*ping\b(?:.*?->\[?([0-9a-f.:]+?)\]?:\d+)?/, kind: 'memberlist-probe-failed' },
+  { re: /Failed (?:to send )?(?:(?:UDP|TCP|fallback|indirect|compound) )*ping\b(?:.*?(?:->|dial tcp )\[?([0-9a-f.:]+?)\]?:\d+)?/, kind: 'memberlist-probe-failed' },
   { re: /Push\/Pull with (\S+) failed/, kind: 'memberlist-probe-failed' },
   { re: /Failed to send (?:gossip|compound|user msg|TCP|UDP)[^:]*?(?:to (\S+?))?:/, kind: 'memberlist-probe-failed' },
   { re: /Failed to join (\S+?):/, kind: 'memberlist-join-failed' },
