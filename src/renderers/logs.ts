@@ -2,7 +2,7 @@
 // events in time order, repeats folded into a count), then the log-* findings.
 import type { StreamSummary } from '../model/logs/stream.js';
 import type { LogEvent } from '../model/logs/types.js';
-import { timeText } from '../model/logs/evidence.js';
+import { oneLine, timeText } from '../model/logs/evidence.js';
 import { painter, type Paint, type Style } from './options.js';
 import { plural } from './common.js';
 
@@ -39,7 +39,7 @@ export function eventText(e: LogEvent, paint: Paint, opts: { withDate?: boolean;
   const where = opts.withNode ? `${e.stream.node ?? e.stream.pod} ` : '';
   const subject = [e.service, e.peer && e.peer !== e.service ? `peer ${e.peer}` : ''].filter(Boolean).join(' ');
   const count = e.count && e.count > 1 ? paint(` (x${e.count}${e.lastTime !== undefined ? ` until ${clock(e.lastTime, opts.withDate ?? true)}` : ''})`, 'dim') : '';
-  return `${head}  ${where}${e.component.padEnd(10)} ${paint(e.kind.padEnd(26), ...kindStyle(e))}${subject ? `${subject}  ` : ''}${e.message}${count}`;
+  return `${head}  ${where}${e.component.padEnd(10)} ${paint(e.kind.padEnd(26), ...kindStyle(e))}${subject ? `${subject}  ` : ''}${oneLine(e.message)}${count}`;
 }
 
 export function renderTimelineText(view: TimelineView, opts: { color: boolean; verbose?: boolean; quiet?: boolean }): string {

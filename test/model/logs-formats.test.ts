@@ -46,7 +46,7 @@ for (const f of fixtures) {
       const e = byLine.get(x.line);
       assert.ok(e, `${f}:${x.line}: expected ${x.kind}, got no event`);
       assert.equal(e.kind, x.kind, `${f}:${x.line}: ${e.message}`);
-      if (x.service !== undefined) assert.equal(e.service, x.service, `${f}:${x.line}: service`);
+      assert.equal(e.service, x.service, `${f}:${x.line}: service`);
       if (x.peer !== undefined) assert.equal(e.peer, x.peer, `${f}:${x.line}: peer`);
       if (x.level !== undefined) assert.equal(e.level, x.level, `${f}:${x.line}: level`);
     }

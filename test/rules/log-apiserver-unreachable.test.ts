@@ -13,6 +13,16 @@ ruleTester('log-apiserver-unreachable', {
     { name: 'a speaker working normally', files: logBundle({ [S]: [sp('10:00:00', 'info', { controller: 'ConfigReconciler', event: 'config reloaded' })] }) },
     { name: 'a blip of a minute it recovered from (an API server restarting)', files: logBundle({ 'controller-abc/controller': [apiTimeout('10:00:00'), apiTimeout('10:01:00'), allocated('10:02:00')] }) },
     { name: 'an error that is not about the API', files: logBundle({ [S]: [sp('10:00:00', 'error', { error: 'interface eth9 not found', msg: 'failed to announce service', op: 'setBalancer' })] }) },
+    {
+      name: "the API server answered: it could not call frr-k8s's webhook (whose address refused the connection on 443)",
+      files: logBundle({
+        [S]: [10, 13, 16].map((m) => JSON.stringify({ level: 'error', ts: `2026-11-20T10:${m}:00Z`, msg: 'Reconciler error', controller: 'frrconfiguration', controllerKind: 'FRRConfiguration', error: 'Internal error occurred: failed calling webhook "frrconfigurationsvalidationwebhook.metallb.io": failed to call webhook: Post "https://frr-k8s-webhook-service.metallb-system.svc:443/validate-frrk8s-metallb-io-v1beta1-frrconfiguration?timeout=10s": dial tcp 10.96.45.10:443: connect: connection refused' })),
+      }),
+    },
+    {
+      name: 'the previous container timed out for a minute before it ended; the restarted one works',
+      files: logBundle({ 'controller-abc/controller': [allocated('10:02:00')], 'controller-abc/controller.previous': [apiTimeout('10:00:00'), apiTimeout('10:01:00')] }),
+    },
   ],
   invalid: [
     {
@@ -24,6 +34,16 @@ ruleTester('log-apiserver-unreachable', {
       name: 'the API server timed out for 7 minutes, then the controller worked again: warning',
       files: logBundle({ 'controller-abc/controller': [apiTimeout('10:00:00'), apiTimeout('10:07:00'), allocated('10:08:00')] }),
       errors: [{ file: 'logs/metallb-system/controller-abc/controller.log', line: 2, column: 1, severity: 'warning', message: /the controller cannot use the Kubernetes API: it cannot reach the API server.*worked again/ }],
+    },
+    {
+      name: 'the previous container timed out to its end for 7 minutes; the restarted one works: history (warning), not "to the end of the log"',
+      files: logBundle({ 'controller-abc/controller': [allocated('10:08:00')], 'controller-abc/controller.previous': [apiTimeout('10:00:00'), apiTimeout('10:07:00')] }),
+      errors: [{ file: 'logs/metallb-system/controller-abc/controller.previous.log', line: 2, column: 1, severity: 'warning', message: /cannot reach the API server.*worked again/ }],
+    },
+    {
+      name: 'the previous container timed out to its end; the restarted one times out too: critical, from the current log',
+      files: logBundle({ 'controller-abc/controller': [apiTimeout('10:08:00')], 'controller-abc/controller.previous': [apiTimeout('10:00:00'), apiTimeout('10:07:00')] }),
+      errors: [{ file: 'logs/metallb-system/controller-abc/controller.log', line: 1, column: 1, severity: 'critical', message: /to the end of the log/ }],
     },
   ],
 });

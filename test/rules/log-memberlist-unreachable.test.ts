@@ -1,4 +1,6 @@
-import { ruleTester } from '../helpers/rule-tester.js';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ruleTester, runCase } from '../helpers/rule-tester.js';
 import { kit, logBundle, sp } from '../helpers/logs.js';
 
 /** A memberlist library line as the speaker re-emits it. */
@@ -30,4 +32,12 @@ ruleTester('log-memberlist-unreachable', {
       errors: [{ file: F, line: 1, column: 1, message: /port 7946 looks blocked/ }],
     },
   ],
+});
+
+test("a partial join's multierror (newlines and tabs) is one line in the finding's evidence", async () => {
+  const partial = (ts: string) => sp(ts, 'error', { error: '1 error occurred:\n\t* Failed to join 10.0.0.2:7946: dial tcp 10.0.0.2:7946: i/o timeout\n\n', expected: 1, joined: 0, msg: 'partial join', op: 'memberDiscovery' });
+  const [f] = await runCase('log-memberlist-unreachable', { name: 'partial join', files: logBundle({ [S]: [partial('10:00:00'), partial('10:01:00')] }) });
+  assert.ok(f);
+  const line = f.evidence.find((e) => e.includes('partial join'));
+  assert.match(line ?? '', /partial join: 0 of 1 members: 1 error occurred: \* Failed to join 10\.0\.0\.2:7946: dial tcp 10\.0\.0\.2:7946: i\/o timeout$/);
 });

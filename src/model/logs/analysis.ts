@@ -19,11 +19,38 @@ function note(o: Occurrence | undefined, e: LogEvent): Occurrence {
 }
 
 /**
- * A map's values in the order of its keys (stream files first): the rules report the same way
+ * A map's values in the order of its keys (containers first): the rules report the same way
  * whatever order the streams were read in (threads finish in any order).
  */
 export function ordered<T>(m: ReadonlyMap<string, T>): T[] {
   return [...m.keys()].sort().map((k) => m.get(k)!);
+}
+
+/** `namespace/pod/container`: the key a container's previous log and its current log share. */
+export function containerOf(s: LogStreamInfo): string {
+  return `${s.namespace}/${s.pod}/${s.container}`;
+}
+
+/**
+ * State kept apart for a restarted container's previous log and its current one: the previous
+ * container's state stands only where the current container's log has none of its own. The two
+ * logs may be read in either order (threads), so which supersedes is decided here, not by arrival.
+ */
+class Generations<T> {
+  readonly previous = new Map<string, T>();
+  readonly current = new Map<string, T>();
+  of(s: LogStreamInfo): Map<string, T> {
+    return s.previous ? this.previous : this.current;
+  }
+  get(s: LogStreamInfo, key: string): T | undefined {
+    return this.of(s).get(key);
+  }
+  /** The current container's state where it has one, else the previous container's (unless `dropPrevious`). */
+  merged(dropPrevious?: (key: string, prev: T) => boolean): Map<string, T> {
+    const out = new Map(this.current);
+    for (const [k, v] of this.previous) if (!out.has(k) && !dropPrevious?.(k, v)) out.set(k, v);
+    return out;
+  }
 }
 
 /** Where a stream runs: its node, else its pod. */
@@ -38,6 +65,11 @@ export interface ConfigState {
   /** the last of them that says why (MetalLB's parse or handler error, not the "reload failed, retry" after it) */
   reason?: LogEvent;
   lastAccepted?: LogEvent;
+  /**
+   * the speaker's ConfigReconciler logged "reload failed, no retry" last: it holds the rejected
+   * configuration as its current one, so "configuration did not change" is that one again
+   */
+  rejectedIsCurrent?: boolean;
 }
 
 export interface SessionState {
@@ -104,15 +136,28 @@ const WORKING = new Set(['config-reloaded', 'config-unchanged', 'ip-allocated', 
 /** Intervals kept per node and address at most (older ones merged). */
 const MAX_INTERVALS = 64;
 
+export interface FrrReloadState {
+  stream: LogStreamInfo;
+  failed?: Occurrence;
+  lastOk?: LogEvent;
+}
+
 export class LogAnalysis implements EventSink {
   readonly streams: StreamSummary[] = [];
-  readonly config = new Map<string, ConfigState>();
   /** per Service: the controller's allocation failures since its last allocation */
   readonly allocations = new Map<string, { failed?: Occurrence; lastAllocated?: LogEvent; deleted?: LogEvent }>();
-  readonly sessions = new Map<string, SessionState>();
-  readonly memberlist = new Map<string, MemberlistTrouble>();
-  readonly api = new Map<string, ApiTrouble>();
-  readonly frrReload = new Map<string, { stream: LogStreamInfo; failed?: Occurrence; lastOk?: LogEvent }>();
+  // per container (and peer), the previous container's log apart from the current one's
+  private readonly configs = new Generations<ConfigState>();
+  private readonly sessionStates = new Generations<SessionState>();
+  /** peers the current container removed (`peerRemoved`): the previous container's session to them is over */
+  private readonly removedPeers = new Set<string>();
+  private readonly memberlists = new Generations<MemberlistTrouble>();
+  private readonly apis = new Generations<ApiTrouble>();
+  /** the first sign of a current container working: the previous container's API errors ended before it */
+  private readonly firstWorking = new Map<string, LogEvent>();
+  /** containers whose current log was read */
+  private readonly currentRead = new Set<string>();
+  private readonly frrReloads = new Generations<FrrReloadState>();
   /** per Service (or address, where the line names no Service): who announced it by layer 2, when */
   readonly l2Claims = new Map<string, Map<string, L2Claim>>();
   readonly announceFailures = new Map<string, AnnounceFailure>();
@@ -120,22 +165,71 @@ export class LogAnalysis implements EventSink {
   bytes = 0;
   lines = 0;
 
+  /** Per container: its configuration state, the current container's where its log has any. */
+  get config(): Map<string, ConfigState> {
+    return this.configs.merged();
+  }
+
+  /** Per container and peer: the session, the current container's where its log names the peer (and did not remove it). */
+  get sessions(): Map<string, SessionState> {
+    return this.sessionStates.merged((k) => this.removedPeers.has(k));
+  }
+
+  /** Per container: memberlist trouble; a restarted container's current log alone says whether it goes on. */
+  get memberlist(): Map<string, MemberlistTrouble> {
+    return this.memberlists.merged((k) => this.currentRead.has(k));
+  }
+
+  /** Per container: API errors; the previous container's ended with it, and the current one working says they are over. */
+  get api(): Map<string, ApiTrouble> {
+    const out = this.apis.merged();
+    for (const [k, a] of out) {
+      const working = a.stream.previous && !a.recoveredBy ? this.firstWorking.get(k) : undefined;
+      if (working) out.set(k, { ...a, recoveredBy: working });
+    }
+    return out;
+  }
+
+  /**
+   * Per container: FRR reloads, the current container's where its log has any. A reload that
+   * succeeded in another container of the same pod after a container's last failure clears it:
+   * frr-k8s reports a failed reload (`"op":"fetch status"`) but never a good one, which only its
+   * reloader logs; in MetalLB's FRR mode the speaker and its reloader see the same reloads. The
+   * containers' logs are compared by time (a failure or success without one clears nothing).
+   */
+  get frrReload(): Map<string, FrrReloadState> {
+    const out = this.frrReloads.merged();
+    const oks = [...out.values()].flatMap((r) => (r.lastOk?.time !== undefined ? [r.lastOk] : []));
+    for (const [k, r] of out) {
+      const after = r.failed?.last.time;
+      if (after === undefined) continue;
+      const ok = oks.filter((o) => o.stream.namespace === r.stream.namespace && o.stream.pod === r.stream.pod && o.time! >= after).sort((a, b) => b.time! - a.time!)[0];
+      if (ok) out.set(k, { stream: r.stream, lastOk: ok });
+    }
+    return out;
+  }
+
   event(e: LogEvent): void {
     // debug lines are read for events only with --all: what the rules conclude must not depend on it
     if (e.level === 'debug' && e.kind !== 'config-unchanged') return;
-    const file = e.stream.file;
+    const container = containerOf(e.stream);
+    if (!e.stream.previous) this.currentRead.add(container);
     switch (e.kind) {
       case 'config-reloaded':
       case 'config-unchanged': {
         const c = this.configOf(e.stream);
+        if (e.kind === 'config-unchanged' && c.rejectedIsCurrent) break;
         c.rejected = undefined;
         c.reason = undefined;
+        c.rejectedIsCurrent = undefined;
         c.lastAccepted = e;
         break;
       }
       case 'config-rejected': {
         const c = this.configOf(e.stream);
         c.rejected = note(c.rejected, e);
+        // "retry" makes the reconciler forget the configuration; a parse error leaves it as it was
+        if (e.details.rejection === 'reload') c.rejectedIsCurrent = e.details.retry === 'no';
         // "reload failed, retry" follows the line that says why (a parse or handler error)
         if (e.details.rejection !== 'reload' || !c.reason) c.reason = e;
         break;
@@ -168,6 +262,10 @@ export class LogAnalysis implements EventSink {
         const s = this.sessionOf(e);
         if (!s) break;
         s.up = false;
+        // FRR's FSM line ("went from Established to Clearing") follows its `%ADJCHANGE ... Down`
+        // when both are logged: the ADJCHANGE line, which says why, stays the down
+        const fsm = e.details.from !== undefined;
+        if (fsm && s.lastDown && s.lastDown.details.from === undefined && s.lastDown.line > (s.lastUp?.line ?? 0)) break;
         s.lastDown = e;
         break;
       }
@@ -190,7 +288,10 @@ export class LogAnalysis implements EventSink {
         break;
       }
       case 'peer-removed': {
-        if (e.peer) this.sessions.delete(`${file}\u0000${e.peer}`);
+        if (!e.peer) break;
+        const key = `${container}\u0000${e.peer}`;
+        this.sessionStates.of(e.stream).delete(key);
+        if (!e.stream.previous) this.removedPeers.add(key);
         break;
       }
       case 'memberlist-probe-failed': {
@@ -207,7 +308,7 @@ export class LogAnalysis implements EventSink {
         break;
       }
       case 'memberlist-joined': {
-        const m = this.memberlist.get(file);
+        const m = this.memberlists.get(e.stream, container);
         if (m) m.joinedAfter = e;
         break;
       }
@@ -222,18 +323,21 @@ export class LogAnalysis implements EventSink {
         break;
       }
       case 'apiserver-error': {
-        let a = this.api.get(file);
-        if (!a) this.api.set(file, (a = { stream: e.stream, errors: note(undefined, e), byWhy: new Map() }));
+        let a = this.apis.get(e.stream, container);
+        if (!a) this.apis.of(e.stream).set(container, (a = { stream: e.stream, errors: note(undefined, e), byWhy: new Map() }));
         else a.errors = note(a.errors, e);
         a.recoveredBy = undefined;
         const why = e.details.why ?? 'unreachable';
         if (!a.byWhy.has(why)) a.byWhy.set(why, e);
         break;
       }
+      case 'webhook-call-failed':
+        // FRR-K8s mode: the API server refused the FRRConfiguration the speaker writes for frr-k8s
+        if (e.details.objectKind === 'FRRConfiguration') this.frrReloadOf(e).failed = note(this.frrReloadOf(e).failed, e);
+        break;
       case 'frr-reload-failed':
       case 'frr-reload-ok': {
-        let r = this.frrReload.get(file);
-        if (!r) this.frrReload.set(file, (r = { stream: e.stream }));
+        const r = this.frrReloadOf(e);
         if (e.kind === 'frr-reload-failed') r.failed = note(r.failed, e);
         else {
           r.failed = undefined;
@@ -255,13 +359,15 @@ export class LogAnalysis implements EventSink {
       }
     }
     if (WORKING.has(e.kind)) {
-      const a = this.api.get(file);
+      const a = this.apis.get(e.stream, container);
       if (a && !a.recoveredBy) a.recoveredBy = e;
+      if (!e.stream.previous && !this.firstWorking.has(container)) this.firstWorking.set(container, e);
     }
   }
 
   endStream(s: StreamSummary): void {
     this.streams.push(s);
+    if (!s.stream.previous) this.currentRead.add(containerOf(s.stream));
     this.bytes += s.bytes;
     this.lines += s.lines;
     // a node's claims end with its log (a restarted speaker announces again in its new container)
@@ -329,22 +435,31 @@ export class LogAnalysis implements EventSink {
   }
 
   private configOf(stream: LogStreamInfo): ConfigState {
-    let c = this.config.get(stream.file);
-    if (!c) this.config.set(stream.file, (c = { stream }));
+    const key = containerOf(stream);
+    let c = this.configs.get(stream, key);
+    if (!c) this.configs.of(stream).set(key, (c = { stream }));
     return c;
   }
 
   private sessionOf(e: LogEvent): SessionState | undefined {
     if (!e.peer) return undefined;
-    const key = `${e.stream.file}\u0000${e.peer}`;
-    let s = this.sessions.get(key);
-    if (!s) this.sessions.set(key, (s = { stream: e.stream, peer: e.peer, everUp: false, up: false, notifications: new Map(), allNotifications: new Map() }));
+    const key = `${containerOf(e.stream)}\u0000${e.peer}`;
+    let s = this.sessionStates.get(e.stream, key);
+    if (!s) this.sessionStates.of(e.stream).set(key, (s = { stream: e.stream, peer: e.peer, everUp: false, up: false, notifications: new Map(), allNotifications: new Map() }));
     return s;
   }
 
+  private frrReloadOf(e: LogEvent): FrrReloadState {
+    const key = containerOf(e.stream);
+    let r = this.frrReloads.get(e.stream, key);
+    if (!r) this.frrReloads.of(e.stream).set(key, (r = { stream: e.stream }));
+    return r;
+  }
+
   private memberlistOf(stream: LogStreamInfo): MemberlistTrouble {
-    let m = this.memberlist.get(stream.file);
-    if (!m) this.memberlist.set(stream.file, (m = { stream, targets: new Map(), suspects: new Map(), failed: new Map(), leaves: new Map(), joins: new Map() }));
+    const key = containerOf(stream);
+    let m = this.memberlists.get(stream, key);
+    if (!m) this.memberlists.of(stream).set(key, (m = { stream, targets: new Map(), suspects: new Map(), failed: new Map(), leaves: new Map(), joins: new Map() }));
     return m;
   }
 }

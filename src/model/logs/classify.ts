@@ -5,6 +5,9 @@
 import { findNotification } from '../bgp/notification.js';
 import type { EventKind, LogComponent, LogEvent, LogLevel, LogRecord, LogStreamInfo } from './types.js';
 
+/** Events of a reprocessAll pass held back at most, waiting for the line that names their Service. */
+const MAX_HELD = 64;
+
 /** What the analysis needs of a classified line (the stream and position are added by the caller). */
 export type Classified = Omit<LogEvent, 'stream' | 'line' | 'time'>;
 
@@ -19,9 +22,26 @@ const API_ERROR = [
   { re: /dial tcp [^ ]+:(?:443|6443|8443)\b[^"]*?(?:i\/o timeout|connection refused|no route to host|network is unreachable)|TLS handshake timeout|Get "https:\/\/[^"]+\/api[^"]*": (?:dial tcp|context deadline exceeded|net\/http)|the server could not find the requested resource|Failed to watch \*|failed to list \*|unable to load in-cluster configuration|failed to create k8s client/, why: 'unreachable' },
 ] as const;
 
+/**
+ * An admission or conversion webhook the API server could not call (`Internal error occurred:
+ * failed calling webhook "NAME": failed to call webhook: Post "https://SVC.NS.svc:443/...": dial tcp
+ * ...: connect: connection refused`): the API server answered; the webhook's Service has no working
+ * endpoint. Its dial error is the webhook's, not the API server's.
+ */
+const WEBHOOK_CALL = /failed calling webhook "([^"]+)"|conversion webhook for ([^:"]+?) failed/;
+
+export function webhookCall(text: string): { webhook: string; target?: string } | undefined {
+  const m = WEBHOOK_CALL.exec(text);
+  if (!m) return undefined;
+  const target = /(?:Post|Get) \\?"https:\/\/([^/:"\\]+)/.exec(text.slice(m.index))?.[1];
+  return { webhook: m[1] ?? `conversion webhook for ${m[2]!}`, ...(target ? { target } : {}) };
+}
+
 export function apiErrorKind(text: string): 'forbidden' | 'unauthorized' | 'tls' | 'unreachable' | undefined {
-  if (!text) return undefined;
-  for (const { re, why } of API_ERROR) if (re.test(text)) return why;
+  if (!text || webhookCall(text)) return undefined;
+  // the API server's own answer: whatever it dialled afterwards was not the API server
+  const answered = text.includes('Internal error occurred');
+  for (const { re, why } of API_ERROR) if (!(answered && why === 'unreachable') && re.test(text)) return why;
   return undefined;
 }
 
@@ -39,9 +59,10 @@ const MEMBERLIST: { re: RegExp; kind: EventKind }[] = [
   { re: /Suspect (\S+) has failed, no acks received/, kind: 'member-suspect' },
   { re: /Marking (\S+) as failed, suspect timeout reached/, kind: 'member-failed' },
   { re: /Was able to connect to (\S+) (?:over TCP but UDP probes failed|but other probes failed)/, kind: 'memberlist-probe-failed' },
-  // the failed ping names no member; the address of its connection (`->10.0.0.3:7946`) is the target
+  // the failed ping names no member; the address of its connection (`->10.0.0.3:7946`, or the
+  // dial's `dial tcp 10.0.0.3:7946` when no connection was made) is the target
   { re: /Failed (?:UDP |TCP )?ping: (\S+) \(timeout reached\)/, kind: 'memberlist-probe-failed' },
-  { re: /Failed (?:to send )?(?:(?:UDP|TCP|fallback|indirect|compound) )*ping\b(?:.*?->\[?([0-9a-f.:]+?)\]?:\d+)?/, kind: 'memberlist-probe-failed' },
+  { re: /Failed (?:to send )?(?:(?:UDP|TCP|fallback|indirect|compound) )*ping\b(?:.*?(?:->|dial tcp )\[?([0-9a-f.:]+?)\]?:\d+)?/, kind: 'memberlist-probe-failed' },
   { re: /Push\/Pull with (\S+) failed/, kind: 'memberlist-probe-failed' },
   { re: /Failed to send (?:gossip|compound|user msg|TCP|UDP)[^:]*?(?:to (\S+?))?:/, kind: 'memberlist-probe-failed' },
   { re: /Failed to join (\S+?):/, kind: 'memberlist-join-failed' },
@@ -143,7 +164,7 @@ export function streamComponent(namespace: string, pod: string, container: strin
   }
 }
 
-/** FRR's texts: neighbour changes, NOTIFICATIONs, FSM transitions (with `debug bgp neighbor-events`). */
+/** FRR's texts: neighbour changes, NOTIFICATIONs, FSM transitions (with `debug bgp neighbor-events`: to and from Established are a session up and down). */
 const ADJCHANGE = /%ADJCHANGE: neighbor (\S+?)(?:\(([^)]*)\))?(?: in vrf (\S+))? (Up|Down)\b ?(.*)$/;
 const FSM = /^(\S+?)(?:\(\S*\))? (?:\[FSM\] )?(?:fd -?\d+ )?went from (\w+) to (\w+)/;
 const CONNECT_FAILED = /^(\S+?)(?:\(\S*\))? \[Event\] Connect failed (.*)$/;
@@ -169,7 +190,14 @@ function classifyFrr(r: LogRecord): Classified | undefined {
     }
   }
   const fsm = FSM.exec(msg);
-  if (fsm) return { component: 'frr', kind: 'bgp-state-change', level: 'debug', peer: fsm[1]!, message: msg, details: { from: fsm[2]!, to: fsm[3]! } };
+  if (fsm) {
+    // MetalLB's frr.conf has no `bgp log-neighbor-changes`: at debug level, reaching or leaving
+    // Established is the only sign of a session coming up or going down
+    const [from, to] = [fsm[2]!, fsm[3]!];
+    const kind = to === 'Established' && from !== to ? 'bgp-session-up' : from === 'Established' && from !== to ? 'bgp-session-down' : 'bgp-state-change';
+    const level = kind === 'bgp-session-up' ? 'info' : kind === 'bgp-session-down' ? 'warn' : 'debug';
+    return { component: 'frr', kind, level, peer: fsm[1]!, message: msg, details: { from, to } };
+  }
   const cf = CONNECT_FAILED.exec(msg);
   if (cf) return { component: 'frr', kind: 'bgp-connect-failed', level: 'warn', peer: cf[1]!, message: msg, details: { error: cf[2]! } };
   // FRR tags its errors with an error code: `[EC 33554500] sendmsg_nexthop: ... failed`
@@ -190,11 +218,65 @@ function classifyReloader(r: LogRecord): Classified | undefined {
 export class Classifier {
   /** the Service of the ServiceReconciler's reconcile in progress */
   private current: string | undefined;
+  /**
+   * FRR-K8s mode: the FRRK8sReconciler failed to write the node's FRRConfiguration ("failed to
+   * create frr8s configuration") in the reconcile in progress, and in one since it last wrote it.
+   * MetalLB logs a success only at debug level: a reconcile that ends without the failure, after
+   * failures, is the one that wrote it.
+   */
+  private frrK8s = { failedNow: false, failing: false };
   constructor(readonly component: LogComponent) {}
 
-  /** A ServiceReconciler bracket read without parsing its line: the Service it starts, or undefined at its end. */
-  reconcile(service: string | undefined): void {
+  /**
+   * A `ServiceReconciler - reprocessAll` pass is in progress (after a restart or a configuration
+   * change): its handler's lines name no Service, and only a failure names it after them.
+   */
+  private reprocessing = false;
+  /** the pass's events held back since its last allocation event, until a line names their Service or shows they were another's */
+  private held: LogEvent[] = [];
+
+  /**
+   * A ServiceReconciler bracket read without parsing its line: the Service it starts (undefined at
+   * its end, or for a reprocessAll pass, `pass`). Returns the held events to pass on now.
+   */
+  reconcile(service: string | undefined, pass = false): LogEvent[] {
     this.current = service !== undefined && SERVICE_KEY.test(service) ? service : undefined;
+    this.reprocessing = pass;
+    return this.release();
+  }
+
+  /** The held events, in order: to pass on as they are. */
+  release(): LogEvent[] {
+    const out = this.held;
+    this.held = [];
+    return out;
+  }
+
+  /**
+   * The events to pass on now for `e`, the stream's next event (held ones first, in order). In a
+   * reprocessAll pass the controller logs `ipAllocated` / `IP allocation failed` without a
+   * Service, and names it only when handling it failed, after them ("failed to handle service,
+   * (no) retry" with `name`): from an allocation event on, the pass's events are held until that
+   * line (they are its Service's), a `serviceUpdated` after an allocation (handled, no name),
+   * another allocation (a Service handled without a line), or the end of the pass.
+   */
+  settle(e: LogEvent): LogEvent[] {
+    if (!this.reprocessing) return this.held.length > 0 ? [...this.release(), e] : [e];
+    const allocation = e.service === undefined && (e.kind === 'ip-allocated' || e.kind === 'allocation-failed');
+    if (allocation) {
+      const out = this.release();
+      this.held.push(e);
+      return out;
+    }
+    if (this.held.length === 0) return [e];
+    if (e.service !== undefined && e.message.startsWith('failed to handle service')) {
+      for (const h of this.held) if (h.kind === 'ip-allocated' || h.kind === 'allocation-failed') h.service = e.service;
+      return [...this.release(), e];
+    }
+    // a Service updated after its allocation was handled; after a failed allocation the failure line may still follow
+    const settled = e.kind === 'service-updated' && !this.held.some((h) => h.kind === 'allocation-failed');
+    this.held.push(e);
+    return settled || this.held.length > MAX_HELD ? this.release() : [];
   }
 
   classify(r: LogRecord): Classified | undefined {
@@ -216,13 +298,25 @@ export class Classifier {
       const start = f['start reconcile'];
       if (start !== undefined) {
         this.current = ctrl === 'ServiceReconciler' && SERVICE_KEY.test(start) ? start : undefined;
+        this.reprocessing = ctrl !== 'ServiceReconciler';
         return undefined;
       }
       if (f['end reconcile'] !== undefined) {
         this.current = undefined;
+        this.reprocessing = false;
         return undefined;
       }
     }
+    if (ctrl === 'FRRK8sReconciler' && f['start reconcile'] !== undefined) {
+      this.frrK8s.failedNow = false;
+      return undefined;
+    }
+    if (ctrl === 'FRRK8sReconciler' && f['end reconcile'] !== undefined) {
+      if (this.frrK8s.failedNow || !this.frrK8s.failing) return undefined;
+      this.frrK8s.failing = false;
+      return { component: this.component, kind: 'frr-reload-ok', level: level ?? 'info', message: `FRRConfiguration ${f['end reconcile']} written after earlier failures`, details: {} };
+    }
+    if (ctrl === 'FRRConfiguration' && f.event === 'failed to create frr8s configuration') this.frrK8s = { failedNow: true, failing: true };
     if (f.component === 'Memberlist') return this.memberlist(r, f);
     const msg = f.msg ?? f.message ?? '';
     // a line with neither msg nor error may say it in a key of its own (x509 errors do)
@@ -235,6 +329,10 @@ export class Classifier {
     if (/^MetalLB (speaker|controller) starting/.test(msg)) return { component, kind: 'startup', level: level ?? 'info', message: msg, details: details(f) };
     if (op === 'shutdown' && msg === 'starting shutdown') return { component, kind: 'shutdown', level: level ?? 'info', message: msg, details: {} };
 
+    const hook = level === 'error' || level === 'warn' ? webhookCall(`${error} ${msg}`) : undefined;
+    if (hook) {
+      return { component, kind: 'webhook-call-failed', level, message: join(msg, error), details: { ...details(f), ...hook, ...(f.controllerKind ? { objectKind: f.controllerKind } : {}) } };
+    }
     const apiWhy = level === 'error' || level === 'warn' ? apiErrorKind(`${error} ${msg} ${other}`) : undefined;
     if (apiWhy) return { component, kind: 'apiserver-error', level, message: join(msg || f.message || op || other, error), details: { ...details(f), why: apiWhy } };
     if (f.webhook !== undefined && level === 'error') return { component, kind: 'webhook-denied', level, message: join(msg || `webhook ${f.webhook} ${f.action ?? ''}`.trim(), error), details: details(f) };
@@ -243,6 +341,10 @@ export class Classifier {
       if (ev !== undefined && BY_EVENT[ev]) {
         const c = this.event(BY_EVENT[ev]!, component, level, f, join(ev, f.reason, error));
         if (c.kind === 'config-rejected') c.details.rejection = 'reload';
+        // the speaker's ConfigReconciler takes the configuration as current before its handler
+        // runs and forgets it only for "retry": after "no retry", the same configuration comes back
+        // as "configuration did not change, ignoring" (the PoolReconciler takes it only on success)
+        if (ctrl === 'ConfigReconciler' && ev === 'reload failed, no retry') c.details.retry = 'no';
         return c;
       }
       // the parse failure: `error` written twice, the JSON keeps the parse error alone (no event, no message)
@@ -261,8 +363,9 @@ export class Classifier {
       const kind = BY_EVENT[ev];
       if (kind) {
         const c = this.event(kind, component, level, f, this.eventMessage(kind, msg, f));
-        // MetalLB <= 0.12: "config (re)load failed, config marked stale" is the parse failure
-        if (ev === 'configStale') c.details.rejection = 'parse';
+        // MetalLB <= 0.12: "config (re)load failed, config marked stale" with an error is the parse
+        // failure; with `"error":null` it follows the handler's refusal, whose `op=setConfig` line says why
+        if (ev === 'configStale') c.details.rejection = error ? 'parse' : 'reload';
         else if (kind === 'config-rejected') c.details.rejection = 'reload';
         return c;
       }
@@ -353,8 +456,9 @@ export class Classifier {
     if (level !== 'error' && level !== 'warn') return undefined;
     const apiWhy = apiErrorKind(message);
     if (apiWhy) return { component, kind: 'apiserver-error', level, message, details: { why: apiWhy } };
-    // inside a reconcile, a warning or error is about its Service
-    const service = r.fields?.service !== undefined && SERVICE_KEY.test(r.fields.service) ? r.fields.service : this.current;
+    // inside a reconcile, a warning or error is about its Service; the reconcilers' "failed to handle service" names it in `name`
+    const f = r.fields;
+    const service = f?.service !== undefined && SERVICE_KEY.test(f.service) ? f.service : f?.controller?.startsWith('ServiceReconciler') && f.name !== undefined && SERVICE_KEY.test(f.name) ? f.name : this.current;
     return { component, kind: level === 'error' ? 'error' : 'warning', level, ...(service ? { service } : {}), message, details: r.fields ? details(r.fields) : {} };
   }
 }

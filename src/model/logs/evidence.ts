@@ -9,6 +9,15 @@ export function timeText(ms: number | undefined): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * A message on one line: errors that hold newlines and tabs (hashicorp/go-multierror's
+ * "1 error occurred:\n\t* ...\n\n", which MetalLB logs for a `partial join`) with each break and
+ * the blanks around it made one space. The event keeps the text as written (JSON output).
+ */
+export function oneLine(s: string): string {
+  return /[\r\n\t]/.test(s) ? s.replace(/\s*[\r\n]+\s*/g, ' ').replace(/\t/g, ' ').trim() : s;
+}
+
 /** `node-1 (metallb-system/speaker-abcde speaker, previous container)` */
 export function streamText(s: LogStreamInfo): string {
   const where = `${s.namespace}/${s.pod} ${s.container}${s.previous ? ', previous container' : ''}`;
@@ -17,7 +26,8 @@ export function streamText(s: LogStreamInfo): string {
 
 /** One evidence line: `<time> <node (pod container)> <file>:<line>: <message>`. */
 export function eventLine(e: LogEvent, max = 300): string {
-  const msg = e.message.length > max ? `${e.message.slice(0, max)}…` : e.message;
+  const text = oneLine(e.message);
+  const msg = text.length > max ? `${text.slice(0, max)}…` : text;
   return `${timeText(e.time)} ${streamText(e.stream)} ${e.stream.file}:${e.line}: ${msg}`;
 }
 

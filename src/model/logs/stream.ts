@@ -105,6 +105,7 @@ export class LogStreamReader {
       this.tail.lines = [];
       for (const l of kept) this.process(l.text, l.no);
     }
+    this.emit(this.classifier.release());
     this.sink.endStream?.(this.summary);
     return this.summary;
   }
@@ -125,6 +126,7 @@ export class LogStreamReader {
   private quick(text: string): boolean {
     let bracket: string | undefined;
     let start = false;
+    let reprocess = false;
     // keys are sorted: `controller` comes right after `caller`
     const callerEnd = text.indexOf('"', 11);
     const reconciler = callerEnd > 0 && text.startsWith(',"controller":"ServiceReconciler', callerEnd + 1);
@@ -134,7 +136,8 @@ export class LogStreamReader {
       start = at >= 0;
       bracket = start ? stringAt(text, at + 19) : '';
       if (bracket === undefined) return false;
-      if (!text.includes('"controller":"ServiceReconciler"')) bracket = undefined; // reprocessAll: no Service
+      reprocess = !text.includes('"controller":"ServiceReconciler"'); // reprocessAll: no Service
+      if (reprocess) bracket = undefined;
     } else if (!this.quiet(text)) return false;
     // `ts` sorts last: `..."ts":"2026-11-20T10:00:03Z"}` ends the line
     const len = text.length;
@@ -148,7 +151,7 @@ export class LogStreamReader {
         this.summary.lastTime = ms;
       }
     }
-    if (start || bracket === '') this.classifier.reconcile(start ? bracket : undefined);
+    if (start || bracket === '') this.emit(this.classifier.reconcile(start ? bracket : undefined, start && reprocess));
     return true;
   }
 
@@ -193,6 +196,10 @@ export class LogStreamReader {
     if (c.service !== undefined) e.service = flat(c.service);
     if (c.peer !== undefined) e.peer = flat(c.peer);
     if (r.time !== undefined) e.time = r.time;
-    this.sink.event(e);
+    this.emit(this.classifier.settle(e));
+  }
+
+  private emit(events: LogEvent[]): void {
+    for (const e of events) this.sink.event(e);
   }
 }

@@ -90,6 +90,8 @@ export const EVENT_KINDS = [
   'frr-reload-failed',
   'apiserver-error',
   'webhook-denied',
+  /** the API server could not call an admission or conversion webhook (its Service has no working endpoint) */
+  'webhook-call-failed',
   'error',
   'warning',
   /** a line no parser understood, kept as text */

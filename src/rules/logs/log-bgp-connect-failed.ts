@@ -27,7 +27,7 @@ export default defineRule({
     category: 'logs',
     evidence: ['logs'],
     description:
-      "A BGP session never came up in the logs: the speaker (native) or FRR failed to connect to the peer again and again (`failed to connect to peer`, FRR's `Connect failed`), with no `sessionUp` / `ADJCHANGE Up` after: an unreachable address, port 179 filtered, a router that has no neighbor for the node, or an eBGP peer off the node's subnet without multihop.",
+      "A BGP session never came up in the logs: the speaker (native) or FRR failed to connect to the peer again and again (`failed to connect to peer`, FRR's `Connect failed`), with no `sessionUp` / `ADJCHANGE Up` / FSM `went from OpenConfirm to Established` after: an unreachable address, port 179 filtered, a router that has no neighbor for the node, or an eBGP peer off the node's subnet without multihop.",
     fix: "Read the connect error: a timeout is a filter or a router that ignores unknown neighbors, a refusal a router without this neighbor, no route a peer off the subnet (spec.ebgpMultiHop, a route). Add each node's address as neighbor on the router, with the ASNs of the BGPPeer.",
   },
   check({ state, report }) {
