@@ -177,6 +177,12 @@ describe('what init writes', () => {
     });
   });
 
+  test('the oldest chart in the Helm repository, 0.14.2, is written for', async () => {
+    const dir = await generate([...BGP_ARGS, '--chart-version', '0.14.2']);
+    const hw = parseYaml(readFileSync(join(dir, 'helmwave.yml'), 'utf8')) as { releases: { chart: { version: string } }[] };
+    assert.equal(hw.releases[0]!.chart.version, '0.14.2');
+  });
+
   test('avoidBuggyIPs only when the pool holds an address ending in .0 or .255', async () => {
     const small = readFileSync(join(await generate(L2_ARGS), 'ipaddresspool.yaml'), 'utf8');
     assert.doesNotMatch(small, /avoidBuggyIPs/);
@@ -229,7 +235,10 @@ describe('wrong input: exit 2, the reason, nothing written', () => {
     ['a bare address', ['l2', '--addresses', '192.168.10.240'], /a single address is written 192\.168\.10\.240\/32/],
     ['a range of two families', ['l2', '--addresses', '192.168.10.1-fd00::1'], /different IP families/],
     ['a node address in the pool', ['l2', '--addresses', '192.168.10.0/28', '--node-address', '192.168.10.5'], /contains the node address 192\.168\.10\.5/],
-    ['an unsupported chart', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.13.12'], /0\.14\.0 or newer/],
+    ['an unsupported chart', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.13.12'], /0\.14\.2 or newer/],
+    // the chart at the v0.14.0 and v0.14.1 tags is version 0.0.0: MetalLB's Helm repository goes from 0.13.12 to 0.14.2
+    ['a release MetalLB published no chart for (0.14.0)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.14.0'], /--chart-version 0\.14\.0: MetalLB published no Helm chart for 0\.14\.0 .*use 0\.14\.2 or newer/],
+    ['a release MetalLB published no chart for (v0.14.1)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', 'v0.14.1'], /MetalLB published no Helm chart for 0\.14\.1/],
     ['--control-plane on a chart without ignoreExcludeLB', ['l2', '--addresses', '192.168.10.0/28', '--control-plane', '--chart-version', '0.14.3'], /--control-plane needs MetalLB 0\.14\.4/],
     ['a documentation ASN', ['bgp', '--addresses', '10.20.0.0/28', '--my-asn', '64500', '--peer-asn', '64513', '--peer-address', '10.0.0.1'], /--my-asn 64500: in the documentation range 64496-64511/],
     ['a 4-byte documentation ASN', ['bgp', '--addresses', '10.20.0.0/28', '--my-asn', '64512', '--peer-asn', '65540', '--peer-address', '10.0.0.1'], /--peer-asn 65540: in the documentation range 65536-65551/],

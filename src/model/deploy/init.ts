@@ -8,8 +8,13 @@ import { parseCommunity } from '../config/communities.js';
 
 /** The newest MetalLB release this version of the tool knows: `init`'s default chart version. */
 export const NEWEST_METALLB = '0.16.1';
-/** The oldest chart `init` writes for: FRR-based BGP by default, and the CRDs these files use. */
-export const OLDEST_METALLB = '0.14.0';
+/**
+ * The oldest chart `init` writes for: the first of the 0.14 line in MetalLB's Helm repository
+ * (0.14.0 and 0.14.1 were never published as charts: their Chart.yaml says version 0.0.0).
+ */
+export const OLDEST_METALLB = '0.14.2';
+/** Releases of the 0.14 line with no chart in the Helm repository. */
+const UNPUBLISHED_CHARTS = ['0.14.0', '0.14.1'];
 /** speaker.ignoreExcludeLB first appears in the chart of this release. */
 const IGNORE_EXCLUDE_LB_SINCE = '0.14.4';
 /** The chart defaults to the FRR-K8s backend from this release (FRR mode before). */
@@ -109,7 +114,8 @@ export function validateInit(input: InitInput): string[] {
   const version = parseVersion(input.chartVersion);
   if (!version) problems.push(`--chart-version ${input.chartVersion}: expected a release such as ${NEWEST_METALLB}`);
   else {
-    if (!atLeast(version, OLDEST_METALLB)) problems.push(`--chart-version ${input.chartVersion}: init writes for MetalLB ${OLDEST_METALLB} or newer (older releases default to native BGP and lack fields these files use)`);
+    if (UNPUBLISHED_CHARTS.includes(version.join('.'))) problems.push(`--chart-version ${input.chartVersion}: MetalLB published no Helm chart for ${version.join('.')} (its Helm repository starts the 0.14 line at ${OLDEST_METALLB}), so helm and helmwave could not install it; use ${OLDEST_METALLB} or newer`);
+    else if (!atLeast(version, OLDEST_METALLB)) problems.push(`--chart-version ${input.chartVersion}: init writes for MetalLB ${OLDEST_METALLB} or newer (older releases default to native BGP and lack fields these files use)`);
     if (input.controlPlane && !atLeast(version, IGNORE_EXCLUDE_LB_SINCE)) problems.push(`--control-plane needs MetalLB ${IGNORE_EXCLUDE_LB_SINCE} or newer (the chart's speaker.ignoreExcludeLB), not ${input.chartVersion}`);
   }
   if (!DNS1123_LABEL.test(input.poolName) || input.poolName.length > 63) problems.push(`--pool-name ${input.poolName}: expected a Kubernetes name (lower-case letters, digits and '-')`);
