@@ -183,6 +183,25 @@ describe('what init writes', () => {
     assert.equal(hw.releases[0]!.chart.version, '0.14.2');
   });
 
+  test("the test Service's IP families follow the pool's: IPv6 only, both, IPv4 only", async () => {
+    const svcOf = (dir: string) => readFileSync(join(dir, 'tests.yaml'), 'utf8').split(/^---$/m).map((d) => parseYaml(d) as { kind: string; spec: Record<string, unknown> })[1]!.spec;
+    // an IPv6-only pool: without ipFamilies the Service would be IPv4 and stay pending (generate asserts lint is clean)
+    for (const args of [
+      ['l2', '--addresses', 'fd00:10::/120'],
+      ['bgp', '--addresses', 'fd00:20::/120', '--my-asn', '64512', '--peer-asn', '64513', '--peer-address', 'fd00::1'],
+    ]) {
+      const spec = svcOf(await generate(args));
+      assert.equal(spec.ipFamilyPolicy, 'SingleStack', args[0]);
+      assert.deepEqual(spec.ipFamilies, ['IPv6'], args[0]);
+    }
+    const dual = svcOf(await generate(L2_ARGS));
+    assert.equal(dual.ipFamilyPolicy, 'PreferDualStack');
+    assert.equal(dual.ipFamilies, undefined);
+    const v4 = svcOf(await generate(BGP_ARGS));
+    assert.equal(v4.ipFamilyPolicy, undefined);
+    assert.equal(v4.ipFamilies, undefined);
+  });
+
   test('avoidBuggyIPs only when the pool holds an address ending in .0 or .255', async () => {
     const small = readFileSync(join(await generate(L2_ARGS), 'ipaddresspool.yaml'), 'utf8');
     assert.doesNotMatch(small, /avoidBuggyIPs/);

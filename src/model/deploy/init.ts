@@ -443,6 +443,20 @@ function kustomization(resources: GeneratedFile[]): GeneratedFile {
   };
 }
 
+/**
+ * The test Service's IP families, after the pool's: without them the API server gives it the
+ * cluster's primary family (IPv4 on most clusters), which an IPv6-only pool cannot serve; a pool of
+ * both families asks for both where the cluster has them (and falls back to one where not).
+ */
+function serviceFamilies(p: Plan): string {
+  const families = new Set(p.entries.map((e) => e.family));
+  if (families.size === 2) {
+    return '  # the pool has IPv4 and IPv6 addresses: both where the cluster is dual-stack, else its one family\n  ipFamilyPolicy: PreferDualStack\n';
+  }
+  if (!families.has(6)) return '';
+  return "  # the pool has IPv6 addresses only: without this the Service is of the cluster's primary family\n  ipFamilyPolicy: SingleStack\n  ipFamilies:\n    - IPv6\n";
+}
+
 function testsFile(p: Plan): GeneratedFile {
   return {
     path: 'tests.yaml',
@@ -453,7 +467,7 @@ function testsFile(p: Plan): GeneratedFile {
       `spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n` +
       `    spec:\n      containers:\n        - name: nginx\n          image: ${TEST_IMAGE}\n          ports:\n            - containerPort: 80\n              name: http\n` +
       `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\n  namespace: default\n  annotations:\n    # ask for an address of this pool (without it, any pool with autoAssign would do)\n    metallb.io/address-pool: ${p.input.poolName}\n` +
-      `spec:\n  type: LoadBalancer\n  selector:\n    app: nginx\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n`,
+      `spec:\n  type: LoadBalancer\n${serviceFamilies(p)}  selector:\n    app: nginx\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n`,
   };
 }
 
