@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { initCommand, type Ask } from '../../src/cli/commands/init.js';
+import { initCommand, type Ask, type InitDeps } from '../../src/cli/commands/init.js';
 import { UsageError } from '../../src/cli/common.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { NEWEST_METALLB } from '../../src/model/deploy/init.js';
+import { generateInit, NEWEST_METALLB } from '../../src/model/deploy/init.js';
 import { runInProcess, ROOT } from '../helpers/cli.js';
 
 interface Run {
@@ -23,7 +23,7 @@ interface Run {
 }
 
 /** The init command under a program of its own, with runCli's exit codes (program.ts registers it for users). */
-async function init(args: string[], opts: { ask?: Ask; stdin?: Readable } = {}): Promise<Run> {
+async function init(args: string[], opts: { ask?: Ask; stdin?: Readable; generate?: InitDeps['generate'] } = {}): Promise<Run> {
   let out = '';
   let err = '';
   const ctx: CliContext = {
@@ -36,7 +36,7 @@ async function init(args: string[], opts: { ask?: Ask; stdin?: Readable } = {}):
     exitCode: 0,
   };
   const program = new Command('metallb-doctor').exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
-  const cmd = initCommand(ctx, opts.ask ? { ask: opts.ask } : {});
+  const cmd = initCommand(ctx, { ...(opts.ask ? { ask: opts.ask } : {}), ...(opts.generate ? { generate: opts.generate } : {}) });
   cmd.exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
   for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
   program.addCommand(cmd);
@@ -325,13 +325,28 @@ describe('existing files', () => {
     assert.ok(existsSync(join(dir, 'tests.yaml')));
   });
 
-  test('other files in the folder are left alone', async () => {
+  test("other files in the folder are left alone, and not linted with what init writes", async () => {
     const dir = join(tempDir(), 'metallb');
     mkdirSync(dir);
     writeFileSync(join(dir, 'notes.txt'), 'keep');
+    // a pool of the user's that overlaps init's: lint . would say so, but it is not init's output
+    writeFileSync(join(dir, 'mine.yaml'), 'apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: mine\n  namespace: metallb-system\nspec:\n  addresses: ["192.168.10.0/24"]\n');
     const r = await init([...L2_ARGS, '--dir', dir]);
-    assert.equal(r.code, 0, r.err);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /lint: no finding of warning or worse/);
     assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'keep');
+  });
+
+  test('output that would fail our own lint is not written (a bug of init: said so, exit by the findings)', async () => {
+    const dir = join(tempDir(), 'metallb');
+    // a generator that forgets the advertisement: the pool is announced by nothing
+    const generate: InitDeps['generate'] = (input) => generateInit(input).filter((f) => f.path !== 'l2advertisement.yaml');
+    const r = await init([...L2_ARGS, '--dir', dir], { generate });
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /^critical: advertisement-missing: /m);
+    assert.doesNotMatch(r.out, /^wrote /m);
+    assert.match(r.err, /does not pass its own lint \(a bug: please report it.*nothing written/);
+    assert.equal(existsSync(dir), false);
   });
 
   test('a --dir that is a file', async () => {
