@@ -202,6 +202,16 @@ describe('what init writes', () => {
     assert.equal(v4.ipFamilies, undefined);
   });
 
+  test('the pool annotation has the prefix the chart\'s controller reads: metallb.universe.tf/ before 0.14.9', async () => {
+    const annotationsOf = async (version: string) => {
+      const dir = await generate(['l2', '--addresses', '192.168.10.240/28', '--chart-version', version]);
+      return (readFileSync(join(dir, 'tests.yaml'), 'utf8').split(/^---$/m).map((d) => parseYaml(d) as { metadata: { annotations?: Record<string, string> } })[1]!.metadata.annotations);
+    };
+    // MetalLB 0.14.2 to 0.14.8 read only metallb.universe.tf/*; the lint warning about the old prefix is silenced, visibly
+    for (const v of ['0.14.2', '0.14.8']) assert.deepEqual(await annotationsOf(v), { 'metallb.universe.tf/address-pool': 'default', 'metallb-doctor.io/ignore': 'service-deprecated-annotation' }, v);
+    for (const v of ['0.14.9', NEWEST_METALLB]) assert.deepEqual(await annotationsOf(v), { 'metallb.io/address-pool': 'default' }, v);
+  });
+
   test('avoidBuggyIPs only when the pool holds an address ending in .0 or .255', async () => {
     const small = readFileSync(join(await generate(L2_ARGS), 'ipaddresspool.yaml'), 'utf8');
     assert.doesNotMatch(small, /avoidBuggyIPs/);

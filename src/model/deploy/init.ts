@@ -17,6 +17,8 @@ export const OLDEST_METALLB = '0.14.2';
 const UNPUBLISHED_CHARTS = ['0.14.0', '0.14.1'];
 /** speaker.ignoreExcludeLB first appears in the chart of this release. */
 const IGNORE_EXCLUDE_LB_SINCE = '0.14.4';
+/** The controller reads metallb.io/* Service annotations from this release (metallb.universe.tf/* only, before). */
+const METALLB_IO_ANNOTATIONS_SINCE = '0.14.9';
 /** The chart defaults to the FRR-K8s backend from this release (FRR mode before). */
 const FRR_K8S_DEFAULT_SINCE = '0.16.0';
 export const METALLB_HELM_REPO = 'https://metallb.github.io/metallb';
@@ -457,6 +459,17 @@ function serviceFamilies(p: Plan): string {
   return "  # the pool has IPv6 addresses only: without this the Service is of the cluster's primary family\n  ipFamilyPolicy: SingleStack\n  ipFamilies:\n    - IPv6\n";
 }
 
+/** The Service's request for the pool, under the annotation prefix the chart's controller reads. */
+function poolAnnotation(p: Plan): string {
+  const ask = '    # ask for an address of this pool (without it, any pool with autoAssign would do)\n';
+  if (atLeast(p.version, METALLB_IO_ANNOTATIONS_SINCE)) return `${ask}    metallb.io/address-pool: ${p.input.poolName}\n`;
+  return (
+    `${ask}    # MetalLB ${p.chart} reads only the metallb.universe.tf/ prefix (metallb.io/ from ${METALLB_IO_ANNOTATIONS_SINCE}, which still reads this one)\n` +
+    `    metallb.universe.tf/address-pool: ${p.input.poolName}\n` +
+    `    # the prefix is deprecated only from ${METALLB_IO_ANNOTATIONS_SINCE}: rename it when you upgrade\n    ${IGNORE_ANNOTATION}: service-deprecated-annotation\n`
+  );
+}
+
 function testsFile(p: Plan): GeneratedFile {
   return {
     path: 'tests.yaml',
@@ -466,7 +479,7 @@ function testsFile(p: Plan): GeneratedFile {
       `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx\n  namespace: default\n  labels:\n    app: nginx\n` +
       `spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n` +
       `    spec:\n      containers:\n        - name: nginx\n          image: ${TEST_IMAGE}\n          ports:\n            - containerPort: 80\n              name: http\n` +
-      `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\n  namespace: default\n  annotations:\n    # ask for an address of this pool (without it, any pool with autoAssign would do)\n    metallb.io/address-pool: ${p.input.poolName}\n` +
+      `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\n  namespace: default\n  annotations:\n${poolAnnotation(p)}` +
       `spec:\n  type: LoadBalancer\n${serviceFamilies(p)}  selector:\n    app: nginx\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n`,
   };
 }
