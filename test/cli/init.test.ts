@@ -248,6 +248,17 @@ describe('what init writes', () => {
     assert.match(readme, /ip prefix-list METALLB-V4 seq 10 permit 10\.20\.0\.0\/24 le 32/);
   });
 
+  test('README clean-up: BGPPeers are deleted before the BFDProfile they name (the webhook refuses the profile first)', async () => {
+    const readme = readFileSync(join(await generate(CASES['bgp-bfd-communities']!), 'README.md'), 'utf8');
+    const cleanup = readme.slice(readme.indexOf('## Clean up'));
+    const del = /^kubectl delete (-f \S+(?: -f \S+)+)$/m.exec(cleanup);
+    assert.ok(del, cleanup);
+    const order = del[1]!.split(' ').filter((w) => w !== '-f');
+    assert.deepEqual(order, ['bgpadvertisement.yaml', 'community.yaml', 'bgppeers.yaml', 'bfdprofile.yaml', 'ipaddresspool.yaml']);
+    assert.doesNotMatch(cleanup, /^kubectl delete -k/m);
+    assert.match(cleanup, /metallb-doctor uninstall/);
+  });
+
   test('iBGP: the Junos group is internal, and without --node-address the neighbour is a placeholder', async () => {
     const dir = await generate(['bgp', '--addresses', '10.20.0.0/28', '--my-asn', '64512', '--peer-asn', '64512', '--peer-address', '10.0.0.1']);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');

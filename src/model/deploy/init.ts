@@ -564,8 +564,12 @@ function readme(p: Plan, resources: GeneratedFile[]): string {
     '```sh',
     'kubectl delete -f tests.yaml   # the test only',
     '',
-    '# everything:',
-    'kubectl delete -k .',
+    '# everything (or `metallb-doctor uninstall`, which prints the removal plan of what is installed):',
+    '# the configuration, the reverse of kustomization.yaml: advertisements first, the pool last',
+    ...(i.bgp?.bfd
+      ? ["# (not `kubectl delete -k .`: it takes the BFDProfile first, which MetalLB's webhook refuses to delete", '# while a BGPPeer names it)']
+      : []),
+    `kubectl delete ${[...resources].reverse().map((r) => `-f ${r.path}`).join(' ')}`,
     'helmwave down                  # or: helm uninstall metallb --namespace ' + METALLB_NAMESPACE + ' (or kubectl delete -f of the manifest)',
     'kubectl delete -f namespace.yaml',
     '```',
