@@ -165,7 +165,8 @@ describe('what init writes', () => {
     for (const c of ['controller', 'speaker']) {
       assert.deepEqual(cp[c]!.affinity, { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } } }, c);
     }
-    assert.deepEqual(cp.controller!.tolerations, [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }]);
+    // both names of the taint, as the chart's speaker.tolerateMaster tolerates them
+    assert.deepEqual(cp.controller!.tolerations, ['master', 'control-plane'].map((role) => ({ key: `node-role.kubernetes.io/${role}`, operator: 'Exists', effect: 'NoSchedule' })));
     assert.equal(cp.speaker!.tolerateMaster, true);
     assert.equal(cp.speaker!.ignoreExcludeLB, true);
     // a comment above every value (the parts of an affinity term or a toleration are commented as a whole)

@@ -344,11 +344,10 @@ function placement(component: string): string[] {
 
 function controllerToleration(): string[] {
   return [
-    '  # ...and let it schedule there despite the control-plane NoSchedule taint',
+    '  # ...and let it schedule there despite the control-plane NoSchedule taint, under both of its names',
+    '  # (as speaker.tolerateMaster does: kubeadm taints with node-role.kubernetes.io/master up to 1.24)',
     '  tolerations:',
-    '    - key: node-role.kubernetes.io/control-plane',
-    '      operator: Exists',
-    '      effect: NoSchedule',
+    ...['master', 'control-plane'].flatMap((role) => [`    - key: node-role.kubernetes.io/${role}`, '      operator: Exists', '      effect: NoSchedule']),
   ];
 }
 
