@@ -260,6 +260,21 @@ describe('what init writes', () => {
     assert.match(cleanup, /metallb-doctor uninstall/);
   });
 
+  test("README, an IPv6 router with only IPv4 --node-address: a NODE-IPV6 neighbour to replace, said so; no IPv4 neighbour", async () => {
+    const args = ['bgp', '--addresses', 'fd00:20::/120', '--my-asn', '64512', '--peer-asn', '64513', '--peer-address', 'fd00::1', '--node-address', '10.0.0.11'];
+    const readme = readFileSync(join(await generate(args), 'README.md'), 'utf8');
+    assert.match(readme, /No --node-address of IPv6 was given, but `fd00::1` is IPv6.*Replace `NODE-IPV6` with each node's IPv6 address/);
+    assert.match(readme, / address-family ipv6 unicast\n {2}neighbor NODE-IPV6 activate\n {2}neighbor NODE-IPV6 route-map METALLB-V6-IN in\n exit-address-family/);
+    assert.match(readme, / address-family ipv6 unicast\n {2}neighbor NODE-IPV6 activate\n {2}neighbor NODE-IPV6 prefix-list METALLB-V6 in\n/);
+    assert.match(readme, /neighbor NODE-IPV6;/);
+    // the IPv4 node address is no neighbour of an IPv6-only router
+    assert.doesNotMatch(readme, /neighbor 10\.0\.0\.11/);
+    // given IPv6 node addresses, they are the neighbours
+    const withV6 = readFileSync(join(await generate([...args, '--node-address', 'fd00::11']), 'README.md'), 'utf8');
+    assert.match(withV6, / address-family ipv6 unicast\n {2}neighbor fd00::11 activate\n/);
+    assert.doesNotMatch(withV6, /NODE-IPV6|No --node-address/);
+  });
+
   test('iBGP: the Junos group is internal, and without --node-address the neighbour is a placeholder', async () => {
     const dir = await generate(['bgp', '--addresses', '10.20.0.0/28', '--my-asn', '64512', '--peer-asn', '64512', '--peer-address', '10.0.0.1']);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');

@@ -611,9 +611,13 @@ function routerSide(p: Plan): string[] {
   const bgp = p.input.bgp!;
   const ibgp = bgp.myASN === bgp.peerASN;
   const given = p.input.nodeAddresses.map((n) => formatIP(parseIP(n)!));
-  const nodes = given.length ? given : ['NODE-IP'];
-  const familyOf = (ip: string) => (ip.includes(':') ? 6 : 4);
+  const familyOf = (ip: string) => (ip.includes(':') || ip === 'NODE-IPV6' ? 6 : 4);
   const routerFamilies = new Set(p.peers.map((x) => familyOf(x.address)));
+  // each node opens a router's session from its own address of the router's family: the node
+  // addresses of a family no router has are no neighbours, and a router family with no node
+  // address given gets a placeholder to replace
+  const missing = given.length ? [...routerFamilies].filter((f) => !given.some((n) => familyOf(n) === f)).sort() : [];
+  const nodes = given.length ? [...given.filter((n) => routerFamilies.has(familyOf(n))), ...missing.map((f) => `NODE-IPV${f}`)] : ['NODE-IP'];
   const all = poolPrefixes(p);
   // MetalLB announces a family's addresses over sessions of that family only (unless the BGPPeer
   // sets dualStackAddressFamily), so the routers' filters cover the families they will receive
@@ -627,6 +631,13 @@ function routerSide(p: Plan): string[] {
       (given.length ? '' : ' Replace `NODE-IP` with each node\'s address (one neighbour line per node); `metallb-doctor init` writes them for you with `--node-address`.'),
     '',
   ];
+  for (const f of missing) {
+    const routers = p.peers.filter((x) => familyOf(x.address) === f).map((x) => `\`${x.address}\``);
+    out.push(
+      `No --node-address of IPv${f} was given, but ${routers.join(', ')} ${routers.length > 1 ? 'are' : 'is'} IPv${f}: each node opens that session from its own IPv${f} address. Replace \`NODE-IPV${f}\` with each node's IPv${f} address (one neighbour line per node), or give them with \`--node-address\`.`,
+      '',
+    );
+  }
   if (unannounced.length) out.push(`The pool's ${unannounced.join(' and ')} addresses have no router of that family to go to: MetalLB announces them over sessions of their own family only. Add a --peer-address of that family to announce them.`, '');
   if (bgp.myASN > MAX_2BYTE_ASN || bgp.peerASN > MAX_2BYTE_ASN) out.push('An ASN above 65535 is a 4-byte ASN: the router must support them (RFC 6793), as current FRR, IOS and Junos releases do.', '');
   if (bgp.bfd) out.push('BFD runs with 300 ms intervals and a multiplier of 3 (bfdprofile.yaml): set the same on the router.', '');
