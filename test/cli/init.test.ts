@@ -291,7 +291,9 @@ describe('wrong input: exit 2, the reason, nothing written', () => {
     ['a bare address', ['l2', '--addresses', '192.168.10.240'], /a single address is written 192\.168\.10\.240\/32/],
     ['a range of two families', ['l2', '--addresses', '192.168.10.1-fd00::1'], /different IP families/],
     ['a node address in the pool', ['l2', '--addresses', '192.168.10.0/28', '--node-address', '192.168.10.5'], /contains the node address 192\.168\.10\.5/],
-    ['an unsupported chart', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.13.12'], /0\.14\.2 or newer/],
+    // speaker.frr.enabled is true from the v0.13.10 chart: native BGP is no reason for 0.13.10 to 0.13.12
+    ['an unsupported chart (0.13.12, FRR by default)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.13.12'], /--chart-version 0\.13\.12: init writes for MetalLB 0\.14\.2 or newer, the charts its values\.yml and checks are written against\n/],
+    ['an unsupported chart (0.13.9, native BGP by default)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.13.9'], /0\.14\.2 or newer, .*; charts before 0\.13\.10 also run native BGP by default \(speaker\.frr\.enabled: false\)/],
     // the chart at the v0.14.0 and v0.14.1 tags is version 0.0.0: MetalLB's Helm repository goes from 0.13.12 to 0.14.2
     ['a release MetalLB published no chart for (0.14.0)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.14.0'], /--chart-version 0\.14\.0: MetalLB published no Helm chart for 0\.14\.0 .*use 0\.14\.2 or newer/],
     ['a release MetalLB published no chart for (v0.14.1)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', 'v0.14.1'], /MetalLB published no Helm chart for 0\.14\.1/],

@@ -19,6 +19,8 @@ const UNPUBLISHED_CHARTS = ['0.14.0', '0.14.1'];
 const IGNORE_EXCLUDE_LB_SINCE = '0.14.4';
 /** The controller reads metallb.io/* Service annotations from this release (metallb.universe.tf/* only, before). */
 const METALLB_IO_ANNOTATIONS_SINCE = '0.14.9';
+/** The chart enables FRR mode by default from this release (speaker.frr.enabled: native BGP before). */
+const FRR_DEFAULT_SINCE = '0.13.10';
 /** The chart defaults to the FRR-K8s backend from this release (FRR mode before). */
 const FRR_K8S_DEFAULT_SINCE = '0.16.0';
 export const METALLB_HELM_REPO = 'https://metallb.github.io/metallb';
@@ -117,7 +119,10 @@ export function validateInit(input: InitInput): string[] {
   if (!version) problems.push(`--chart-version ${input.chartVersion}: expected a release such as ${NEWEST_METALLB}`);
   else {
     if (UNPUBLISHED_CHARTS.includes(version.join('.'))) problems.push(`--chart-version ${input.chartVersion}: MetalLB published no Helm chart for ${version.join('.')} (its Helm repository starts the 0.14 line at ${OLDEST_METALLB}), so helm and helmwave could not install it; use ${OLDEST_METALLB} or newer`);
-    else if (!atLeast(version, OLDEST_METALLB)) problems.push(`--chart-version ${input.chartVersion}: init writes for MetalLB ${OLDEST_METALLB} or newer (older releases default to native BGP and lack fields these files use)`);
+    else if (!atLeast(version, OLDEST_METALLB)) {
+      const nativeBGP = atLeast(version, FRR_DEFAULT_SINCE) ? '' : `; charts before ${FRR_DEFAULT_SINCE} also run native BGP by default (speaker.frr.enabled: false)`;
+      problems.push(`--chart-version ${input.chartVersion}: init writes for MetalLB ${OLDEST_METALLB} or newer, the charts its values.yml and checks are written against${nativeBGP}`);
+    }
     if (input.controlPlane && !atLeast(version, IGNORE_EXCLUDE_LB_SINCE)) problems.push(`--control-plane needs MetalLB ${IGNORE_EXCLUDE_LB_SINCE} or newer (the chart's speaker.ignoreExcludeLB), not ${input.chartVersion}`);
   }
   if (!DNS1123_LABEL.test(input.poolName) || input.poolName.length > 63) problems.push(`--pool-name ${input.poolName}: expected a Kubernetes name (lower-case letters, digits and '-')`);
