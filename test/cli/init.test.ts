@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { initCommand, type Ask } from '../../src/cli/commands/init.js';
+import { initCommand, type Ask, type InitDeps } from '../../src/cli/commands/init.js';
 import { UsageError } from '../../src/cli/common.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { NEWEST_METALLB } from '../../src/model/deploy/init.js';
+import { generateInit, NEWEST_METALLB } from '../../src/model/deploy/init.js';
 import { runInProcess, ROOT } from '../helpers/cli.js';
 
 interface Run {
@@ -23,7 +23,7 @@ interface Run {
 }
 
 /** The init command under a program of its own, with runCli's exit codes (program.ts registers it for users). */
-async function init(args: string[], opts: { ask?: Ask; stdin?: Readable } = {}): Promise<Run> {
+async function init(args: string[], opts: { ask?: Ask; stdin?: Readable; generate?: InitDeps['generate'] } = {}): Promise<Run> {
   let out = '';
   let err = '';
   const ctx: CliContext = {
@@ -36,7 +36,7 @@ async function init(args: string[], opts: { ask?: Ask; stdin?: Readable } = {}):
     exitCode: 0,
   };
   const program = new Command('metallb-doctor').exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
-  const cmd = initCommand(ctx, opts.ask ? { ask: opts.ask } : {});
+  const cmd = initCommand(ctx, { ...(opts.ask ? { ask: opts.ask } : {}), ...(opts.generate ? { generate: opts.generate } : {}) });
   cmd.exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
   for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
   program.addCommand(cmd);
@@ -165,7 +165,8 @@ describe('what init writes', () => {
     for (const c of ['controller', 'speaker']) {
       assert.deepEqual(cp[c]!.affinity, { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } } }, c);
     }
-    assert.deepEqual(cp.controller!.tolerations, [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }]);
+    // both names of the taint, as the chart's speaker.tolerateMaster tolerates them
+    assert.deepEqual(cp.controller!.tolerations, ['master', 'control-plane'].map((role) => ({ key: `node-role.kubernetes.io/${role}`, operator: 'Exists', effect: 'NoSchedule' })));
     assert.equal(cp.speaker!.tolerateMaster, true);
     assert.equal(cp.speaker!.ignoreExcludeLB, true);
     // a comment above every value (the parts of an affinity term or a toleration are commented as a whole)
@@ -175,6 +176,41 @@ describe('what init writes', () => {
       if (!m || ['operator', 'effect'].includes(m[1]!)) return;
       assert.match(lines[i - 1] ?? '', /^\s*#/, `no comment above "${line}"`);
     });
+  });
+
+  test('the oldest chart in the Helm repository, 0.14.2, is written for', async () => {
+    const dir = await generate([...BGP_ARGS, '--chart-version', '0.14.2']);
+    const hw = parseYaml(readFileSync(join(dir, 'helmwave.yml'), 'utf8')) as { releases: { chart: { version: string } }[] };
+    assert.equal(hw.releases[0]!.chart.version, '0.14.2');
+  });
+
+  test("the test Service's IP families follow the pool's: IPv6 only, both, IPv4 only", async () => {
+    const svcOf = (dir: string) => readFileSync(join(dir, 'tests.yaml'), 'utf8').split(/^---$/m).map((d) => parseYaml(d) as { kind: string; spec: Record<string, unknown> })[1]!.spec;
+    // an IPv6-only pool: without ipFamilies the Service would be IPv4 and stay pending (generate asserts lint is clean)
+    for (const args of [
+      ['l2', '--addresses', 'fd00:10::/120'],
+      ['bgp', '--addresses', 'fd00:20::/120', '--my-asn', '64512', '--peer-asn', '64513', '--peer-address', 'fd00::1'],
+    ]) {
+      const spec = svcOf(await generate(args));
+      assert.equal(spec.ipFamilyPolicy, 'SingleStack', args[0]);
+      assert.deepEqual(spec.ipFamilies, ['IPv6'], args[0]);
+    }
+    const dual = svcOf(await generate(L2_ARGS));
+    assert.equal(dual.ipFamilyPolicy, 'PreferDualStack');
+    assert.equal(dual.ipFamilies, undefined);
+    const v4 = svcOf(await generate(BGP_ARGS));
+    assert.equal(v4.ipFamilyPolicy, undefined);
+    assert.equal(v4.ipFamilies, undefined);
+  });
+
+  test('the pool annotation has the prefix the chart\'s controller reads: metallb.universe.tf/ before 0.14.9', async () => {
+    const annotationsOf = async (version: string) => {
+      const dir = await generate(['l2', '--addresses', '192.168.10.240/28', '--chart-version', version]);
+      return (readFileSync(join(dir, 'tests.yaml'), 'utf8').split(/^---$/m).map((d) => parseYaml(d) as { metadata: { annotations?: Record<string, string> } })[1]!.metadata.annotations);
+    };
+    // MetalLB 0.14.2 to 0.14.8 read only metallb.universe.tf/*; the lint warning about the old prefix is silenced, visibly
+    for (const v of ['0.14.2', '0.14.8']) assert.deepEqual(await annotationsOf(v), { 'metallb.universe.tf/address-pool': 'default', 'metallb-doctor.io/ignore': 'service-deprecated-annotation' }, v);
+    for (const v of ['0.14.9', NEWEST_METALLB]) assert.deepEqual(await annotationsOf(v), { 'metallb.io/address-pool': 'default' }, v);
   });
 
   test('avoidBuggyIPs only when the pool holds an address ending in .0 or .255', async () => {
@@ -213,6 +249,32 @@ describe('what init writes', () => {
     assert.match(readme, /ip prefix-list METALLB-V4 seq 10 permit 10\.20\.0\.0\/24 le 32/);
   });
 
+  test('README clean-up: BGPPeers are deleted before the BFDProfile they name (the webhook refuses the profile first)', async () => {
+    const readme = readFileSync(join(await generate(CASES['bgp-bfd-communities']!), 'README.md'), 'utf8');
+    const cleanup = readme.slice(readme.indexOf('## Clean up'));
+    const del = /^kubectl delete (-f \S+(?: -f \S+)+)$/m.exec(cleanup);
+    assert.ok(del, cleanup);
+    const order = del[1]!.split(' ').filter((w) => w !== '-f');
+    assert.deepEqual(order, ['bgpadvertisement.yaml', 'community.yaml', 'bgppeers.yaml', 'bfdprofile.yaml', 'ipaddresspool.yaml']);
+    assert.doesNotMatch(cleanup, /^kubectl delete -k/m);
+    assert.match(cleanup, /metallb-doctor uninstall/);
+  });
+
+  test("README, an IPv6 router with only IPv4 --node-address: a NODE-IPV6 neighbour to replace, said so; no IPv4 neighbour", async () => {
+    const args = ['bgp', '--addresses', 'fd00:20::/120', '--my-asn', '64512', '--peer-asn', '64513', '--peer-address', 'fd00::1', '--node-address', '10.0.0.11'];
+    const readme = readFileSync(join(await generate(args), 'README.md'), 'utf8');
+    assert.match(readme, /No --node-address of IPv6 was given, but `fd00::1` is IPv6.*Replace `NODE-IPV6` with each node's IPv6 address/);
+    assert.match(readme, / address-family ipv6 unicast\n {2}neighbor NODE-IPV6 activate\n {2}neighbor NODE-IPV6 route-map METALLB-V6-IN in\n exit-address-family/);
+    assert.match(readme, / address-family ipv6 unicast\n {2}neighbor NODE-IPV6 activate\n {2}neighbor NODE-IPV6 prefix-list METALLB-V6 in\n/);
+    assert.match(readme, /neighbor NODE-IPV6;/);
+    // the IPv4 node address is no neighbour of an IPv6-only router
+    assert.doesNotMatch(readme, /neighbor 10\.0\.0\.11/);
+    // given IPv6 node addresses, they are the neighbours
+    const withV6 = readFileSync(join(await generate([...args, '--node-address', 'fd00::11']), 'README.md'), 'utf8');
+    assert.match(withV6, / address-family ipv6 unicast\n {2}neighbor fd00::11 activate\n/);
+    assert.doesNotMatch(withV6, /NODE-IPV6|No --node-address/);
+  });
+
   test('iBGP: the Junos group is internal, and without --node-address the neighbour is a placeholder', async () => {
     const dir = await generate(['bgp', '--addresses', '10.20.0.0/28', '--my-asn', '64512', '--peer-asn', '64512', '--peer-address', '10.0.0.1']);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
@@ -229,7 +291,12 @@ describe('wrong input: exit 2, the reason, nothing written', () => {
     ['a bare address', ['l2', '--addresses', '192.168.10.240'], /a single address is written 192\.168\.10\.240\/32/],
     ['a range of two families', ['l2', '--addresses', '192.168.10.1-fd00::1'], /different IP families/],
     ['a node address in the pool', ['l2', '--addresses', '192.168.10.0/28', '--node-address', '192.168.10.5'], /contains the node address 192\.168\.10\.5/],
-    ['an unsupported chart', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.13.12'], /0\.14\.0 or newer/],
+    // speaker.frr.enabled is true from the v0.13.10 chart: native BGP is no reason for 0.13.10 to 0.13.12
+    ['an unsupported chart (0.13.12, FRR by default)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.13.12'], /--chart-version 0\.13\.12: init writes for MetalLB 0\.14\.2 or newer, the charts its values\.yml and checks are written against\n/],
+    ['an unsupported chart (0.13.9, native BGP by default)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.13.9'], /0\.14\.2 or newer, .*; charts before 0\.13\.10 also run native BGP by default \(speaker\.frr\.enabled: false\)/],
+    // the chart at the v0.14.0 and v0.14.1 tags is version 0.0.0: MetalLB's Helm repository goes from 0.13.12 to 0.14.2
+    ['a release MetalLB published no chart for (0.14.0)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', '0.14.0'], /--chart-version 0\.14\.0: MetalLB published no Helm chart for 0\.14\.0 .*use 0\.14\.2 or newer/],
+    ['a release MetalLB published no chart for (v0.14.1)', ['l2', '--addresses', '192.168.10.0/28', '--chart-version', 'v0.14.1'], /MetalLB published no Helm chart for 0\.14\.1/],
     ['--control-plane on a chart without ignoreExcludeLB', ['l2', '--addresses', '192.168.10.0/28', '--control-plane', '--chart-version', '0.14.3'], /--control-plane needs MetalLB 0\.14\.4/],
     ['a documentation ASN', ['bgp', '--addresses', '10.20.0.0/28', '--my-asn', '64500', '--peer-asn', '64513', '--peer-address', '10.0.0.1'], /--my-asn 64500: in the documentation range 64496-64511/],
     ['a 4-byte documentation ASN', ['bgp', '--addresses', '10.20.0.0/28', '--my-asn', '64512', '--peer-asn', '65540', '--peer-address', '10.0.0.1'], /--peer-asn 65540: in the documentation range 65536-65551/],
@@ -297,13 +364,28 @@ describe('existing files', () => {
     assert.ok(existsSync(join(dir, 'tests.yaml')));
   });
 
-  test('other files in the folder are left alone', async () => {
+  test("other files in the folder are left alone, and not linted with what init writes", async () => {
     const dir = join(tempDir(), 'metallb');
     mkdirSync(dir);
     writeFileSync(join(dir, 'notes.txt'), 'keep');
+    // a pool of the user's that overlaps init's: lint . would say so, but it is not init's output
+    writeFileSync(join(dir, 'mine.yaml'), 'apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: mine\n  namespace: metallb-system\nspec:\n  addresses: ["192.168.10.0/24"]\n');
     const r = await init([...L2_ARGS, '--dir', dir]);
-    assert.equal(r.code, 0, r.err);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /lint: no finding of warning or worse/);
     assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'keep');
+  });
+
+  test('output that would fail our own lint is not written (a bug of init: said so, exit by the findings)', async () => {
+    const dir = join(tempDir(), 'metallb');
+    // a generator that forgets the advertisement: the pool is announced by nothing
+    const generate: InitDeps['generate'] = (input) => generateInit(input).filter((f) => f.path !== 'l2advertisement.yaml');
+    const r = await init([...L2_ARGS, '--dir', dir], { generate });
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /^critical: advertisement-missing: /m);
+    assert.doesNotMatch(r.out, /^wrote /m);
+    assert.match(r.err, /does not pass its own lint \(a bug: please report it.*nothing written/);
+    assert.equal(existsSync(dir), false);
   });
 
   test('a --dir that is a file', async () => {

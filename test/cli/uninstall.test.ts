@@ -188,6 +188,27 @@ describe('uninstall: an operator install', () => {
   });
 });
 
+describe('uninstall: a half-removed install (no controller, the webhook configuration left)', () => {
+  const HALF = `${FIX}/half-removed`;
+  test('the webhook configuration goes before the BFDProfile it would refuse to delete, and only once', async () => {
+    const p = await plan(HALF);
+    assert.deepEqual(ids(p), ['configuration', 'crds', 'namespace']);
+    const webhook = at(p, /delete validatingwebhookconfiguration metallb-webhook-configuration/);
+    assert.equal(webhook, 0);
+    assert.ok(webhook < at(p, /delete bfdprofiles\.metallb\.io/));
+    assert.ok(at(p, /delete bgppeers\.metallb\.io/) < at(p, /delete bfdprofiles\.metallb\.io/));
+    assert.equal(allCommands(p).filter((c) => /validatingwebhookconfiguration/.test(c)).length, 1);
+    assert.match(step(p, 'configuration')!.why, /No controller runs to answer MetalLB's webhook.*failurePolicy Fail.*BFDProfile webhook covers DELETE/);
+    assert.equal(step(p, 'configuration')!.removes[0], 'ValidatingWebhookConfiguration metallb-webhook-configuration');
+  });
+
+  test('with a controller running (the demo), the webhook configuration stays for the end', async () => {
+    const p = await plan(DEMO);
+    assert.ok(!step(p, 'configuration')!.commands.some((c) => /validatingwebhookconfiguration/.test(c)));
+    assert.match(step(p, 'configuration')!.why, /while the controller still runs/);
+  });
+});
+
 describe('uninstall: nothing installed, and gaps', () => {
   test('nothing of MetalLB: an empty plan, exit 0', async () => {
     const p = await plan(`${FIX}/nothing`);

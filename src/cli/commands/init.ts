@@ -1,9 +1,10 @@
 // `init l2` / `init bgp`: writes a MetalLB deployment folder (namespace, helmwave release, Helm
 // values, the MetalLB configuration, kustomization, a test Service, a README) from a few flags or
-// prompts, after checking the input, and lints what it wrote. Exit codes (cli.md): 0 written and
-// clean, 2 the input itself is wrong (nothing written), 3 bad arguments or files it may not
-// overwrite (nothing written).
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+// prompts, after checking the input and linting what it would write. Exit codes (cli.md): 0 written
+// and clean, 2 the input itself is wrong (nothing written), 3 bad arguments or files it may not
+// overwrite (nothing written); 1 or 2 with nothing written when its own output fails lint (a bug).
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
@@ -23,7 +24,8 @@ import { loadInputs } from '../../sources/load.js';
 import { ClusterState } from '../../state/cluster-state.js';
 import { fileRules } from '../../rules/index.js';
 import { runRules } from '../../rules/engine.js';
-import { exitCodeFor } from '../../report/build.js';
+import { exitCodeFor, summarize } from '../../report/build.js';
+import type { Finding } from '../../report/types.js';
 import { collect, UsageError } from '../common.js';
 import type { CliContext } from '../context.js';
 
@@ -32,6 +34,8 @@ export type Ask = (question: string) => Promise<string | undefined>;
 
 export interface InitDeps {
   ask?: Ask;
+  /** the files for a valid input (generateInit); tests hand in a faulty one */
+  generate?: (input: InitInput) => GeneratedFile[];
 }
 
 interface InitOptions {
@@ -147,25 +151,22 @@ async function run(ctx: CliContext, deps: InitDeps, mode: InitMode, opts: InitOp
     ctx.warn(`--chart-version ${input.chartVersion} is newer than the newest MetalLB this tool knows (${NEWEST_METALLB}): check values.yml against that chart`);
   }
 
-  const files = generateInit(input);
-  writeFolder(opts.dir, files, Boolean(opts.force));
+  const files = (deps.generate ?? generateInit)(input);
+  checkFolder(opts.dir, files, Boolean(opts.force));
 
-  // what we wrote must pass our own lint (cli.md: init exits 0 when the result lints clean)
-  const load = await loadInputs([opts.dir]);
-  const state = new ClusterState([{ load, kind: 'manifests', path: opts.dir }]);
-  const runResult = runRules(fileRules(), state, { bgpBackend: isNewer(chosen, [0, 15, 99]) ? 'frr-k8s' : 'frr' });
-  for (const e of runResult.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
-  const bad = runResult.findings.filter((f) => f.severity !== 'info');
+  // what we write must pass our own lint (cli.md: every written file passes lint), so it is
+  // linted first, by itself (not with other files of --dir), and written only when clean
+  const bad = await lintFiles(files, isNewer(chosen, [0, 15, 99]) ? 'frr-k8s' : 'frr', ctx);
+  if (bad.length) {
+    for (const f of bad) ctx.out(`${f.severity}: ${f.rule}: ${f.message}\n`);
+    ctx.err(`${ctx.name}: init ${mode}: what init would write does not pass its own lint (a bug: please report it with the command line); nothing written\n`);
+    ctx.exitCode = exitCodeFor(summarize(bad));
+    return;
+  }
+  writeFolder(opts.dir, files);
 
   const shown = opts.dir;
   for (const f of files) ctx.out(`wrote ${join(shown, f.path)}\n`);
-  if (bad.length) {
-    for (const f of bad) ctx.out(`${f.severity}: ${f.rule}: ${f.message}\n`);
-    const summary = { critical: 0, error: 0, warning: 0, info: 0 };
-    for (const f of bad) summary[f.severity as keyof typeof summary]++;
-    ctx.exitCode = exitCodeFor(summary);
-    return;
-  }
   ctx.out(`lint: no finding of warning or worse\nnext: the steps in ${join(shown, 'README.md')}, starting with \`kubectl apply -f ${join(shown, 'namespace.yaml')}\`\n`);
   ctx.exitCode = 0;
 }
@@ -199,13 +200,31 @@ function toInput(mode: InitMode, opts: InitOptions): InitInput {
   return input;
 }
 
-/** Writes every file, or none: existing files stop it unless --force. */
-function writeFolder(dir: string, files: GeneratedFile[], force: boolean): void {
+/** Existing files stop init (nothing written) unless --force. */
+function checkFolder(dir: string, files: GeneratedFile[], force: boolean): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--dir ${dir}: exists and is not a directory`);
   const existing = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path);
   if (existing.length && !force) throw new UsageError(`${dir}: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing written (--force overwrites)`);
+}
+
+function writeFolder(dir: string, files: GeneratedFile[]): void {
   mkdirSync(dir, { recursive: true });
   for (const f of files) writeFileSync(join(dir, f.path), f.text);
+}
+
+/** The findings of warning or worse of our own lint over these files alone (in a private temporary folder). */
+async function lintFiles(files: GeneratedFile[], bgpBackend: 'frr' | 'frr-k8s', ctx: CliContext): Promise<Finding[]> {
+  const tmp = mkdtempSync(join(tmpdir(), 'metallb-doctor-init-'));
+  try {
+    writeFolder(tmp, files);
+    const load = await loadInputs([tmp]);
+    const state = new ClusterState([{ load, kind: 'manifests', path: tmp }]);
+    const result = runRules(fileRules(), state, { bgpBackend });
+    for (const e of result.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
+    return result.findings.filter((f) => f.severity !== 'info');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,10 +8,19 @@ import { parseCommunity } from '../config/communities.js';
 
 /** The newest MetalLB release this version of the tool knows: `init`'s default chart version. */
 export const NEWEST_METALLB = '0.16.1';
-/** The oldest chart `init` writes for: FRR-based BGP by default, and the CRDs these files use. */
-export const OLDEST_METALLB = '0.14.0';
+/**
+ * The oldest chart `init` writes for: the first of the 0.14 line in MetalLB's Helm repository
+ * (0.14.0 and 0.14.1 were never published as charts: their Chart.yaml says version 0.0.0).
+ */
+export const OLDEST_METALLB = '0.14.2';
+/** Releases of the 0.14 line with no chart in the Helm repository. */
+const UNPUBLISHED_CHARTS = ['0.14.0', '0.14.1'];
 /** speaker.ignoreExcludeLB first appears in the chart of this release. */
 const IGNORE_EXCLUDE_LB_SINCE = '0.14.4';
+/** The controller reads metallb.io/* Service annotations from this release (metallb.universe.tf/* only, before). */
+const METALLB_IO_ANNOTATIONS_SINCE = '0.14.9';
+/** The chart enables FRR mode by default from this release (speaker.frr.enabled: native BGP before). */
+const FRR_DEFAULT_SINCE = '0.13.10';
 /** The chart defaults to the FRR-K8s backend from this release (FRR mode before). */
 const FRR_K8S_DEFAULT_SINCE = '0.16.0';
 export const METALLB_HELM_REPO = 'https://metallb.github.io/metallb';
@@ -109,7 +118,11 @@ export function validateInit(input: InitInput): string[] {
   const version = parseVersion(input.chartVersion);
   if (!version) problems.push(`--chart-version ${input.chartVersion}: expected a release such as ${NEWEST_METALLB}`);
   else {
-    if (!atLeast(version, OLDEST_METALLB)) problems.push(`--chart-version ${input.chartVersion}: init writes for MetalLB ${OLDEST_METALLB} or newer (older releases default to native BGP and lack fields these files use)`);
+    if (UNPUBLISHED_CHARTS.includes(version.join('.'))) problems.push(`--chart-version ${input.chartVersion}: MetalLB published no Helm chart for ${version.join('.')} (its Helm repository starts the 0.14 line at ${OLDEST_METALLB}), so helm and helmwave could not install it; use ${OLDEST_METALLB} or newer`);
+    else if (!atLeast(version, OLDEST_METALLB)) {
+      const nativeBGP = atLeast(version, FRR_DEFAULT_SINCE) ? '' : `; charts before ${FRR_DEFAULT_SINCE} also run native BGP by default (speaker.frr.enabled: false)`;
+      problems.push(`--chart-version ${input.chartVersion}: init writes for MetalLB ${OLDEST_METALLB} or newer, the charts its values.yml and checks are written against${nativeBGP}`);
+    }
     if (input.controlPlane && !atLeast(version, IGNORE_EXCLUDE_LB_SINCE)) problems.push(`--control-plane needs MetalLB ${IGNORE_EXCLUDE_LB_SINCE} or newer (the chart's speaker.ignoreExcludeLB), not ${input.chartVersion}`);
   }
   if (!DNS1123_LABEL.test(input.poolName) || input.poolName.length > 63) problems.push(`--pool-name ${input.poolName}: expected a Kubernetes name (lower-case letters, digits and '-')`);
@@ -336,11 +349,10 @@ function placement(component: string): string[] {
 
 function controllerToleration(): string[] {
   return [
-    '  # ...and let it schedule there despite the control-plane NoSchedule taint',
+    '  # ...and let it schedule there despite the control-plane NoSchedule taint, under both of its names',
+    '  # (as speaker.tolerateMaster does: kubeadm taints with node-role.kubernetes.io/master up to 1.24)',
     '  tolerations:',
-    '    - key: node-role.kubernetes.io/control-plane',
-    '      operator: Exists',
-    '      effect: NoSchedule',
+    ...['master', 'control-plane'].flatMap((role) => [`    - key: node-role.kubernetes.io/${role}`, '      operator: Exists', '      effect: NoSchedule']),
   ];
 }
 
@@ -437,6 +449,31 @@ function kustomization(resources: GeneratedFile[]): GeneratedFile {
   };
 }
 
+/**
+ * The test Service's IP families, after the pool's: without them the API server gives it the
+ * cluster's primary family (IPv4 on most clusters), which an IPv6-only pool cannot serve; a pool of
+ * both families asks for both where the cluster has them (and falls back to one where not).
+ */
+function serviceFamilies(p: Plan): string {
+  const families = new Set(p.entries.map((e) => e.family));
+  if (families.size === 2) {
+    return '  # the pool has IPv4 and IPv6 addresses: both where the cluster is dual-stack, else its one family\n  ipFamilyPolicy: PreferDualStack\n';
+  }
+  if (!families.has(6)) return '';
+  return "  # the pool has IPv6 addresses only: without this the Service is of the cluster's primary family\n  ipFamilyPolicy: SingleStack\n  ipFamilies:\n    - IPv6\n";
+}
+
+/** The Service's request for the pool, under the annotation prefix the chart's controller reads. */
+function poolAnnotation(p: Plan): string {
+  const ask = '    # ask for an address of this pool (without it, any pool with autoAssign would do)\n';
+  if (atLeast(p.version, METALLB_IO_ANNOTATIONS_SINCE)) return `${ask}    metallb.io/address-pool: ${p.input.poolName}\n`;
+  return (
+    `${ask}    # MetalLB ${p.chart} reads only the metallb.universe.tf/ prefix (metallb.io/ from ${METALLB_IO_ANNOTATIONS_SINCE}, which still reads this one)\n` +
+    `    metallb.universe.tf/address-pool: ${p.input.poolName}\n` +
+    `    # the prefix is deprecated only from ${METALLB_IO_ANNOTATIONS_SINCE}: rename it when you upgrade\n    ${IGNORE_ANNOTATION}: service-deprecated-annotation\n`
+  );
+}
+
 function testsFile(p: Plan): GeneratedFile {
   return {
     path: 'tests.yaml',
@@ -446,8 +483,8 @@ function testsFile(p: Plan): GeneratedFile {
       `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx\n  namespace: default\n  labels:\n    app: nginx\n` +
       `spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n` +
       `    spec:\n      containers:\n        - name: nginx\n          image: ${TEST_IMAGE}\n          ports:\n            - containerPort: 80\n              name: http\n` +
-      `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\n  namespace: default\n  annotations:\n    # ask for an address of this pool (without it, any pool with autoAssign would do)\n    metallb.io/address-pool: ${p.input.poolName}\n` +
-      `spec:\n  type: LoadBalancer\n  selector:\n    app: nginx\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n`,
+      `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\n  namespace: default\n  annotations:\n${poolAnnotation(p)}` +
+      `spec:\n  type: LoadBalancer\n${serviceFamilies(p)}  selector:\n    app: nginx\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n`,
   };
 }
 
@@ -531,8 +568,12 @@ function readme(p: Plan, resources: GeneratedFile[]): string {
     '```sh',
     'kubectl delete -f tests.yaml   # the test only',
     '',
-    '# everything:',
-    'kubectl delete -k .',
+    '# everything (or `metallb-doctor uninstall`, which prints the removal plan of what is installed):',
+    '# the configuration, the reverse of kustomization.yaml: advertisements first, the pool last',
+    ...(i.bgp?.bfd
+      ? ["# (not `kubectl delete -k .`: it takes the BFDProfile first, which MetalLB's webhook refuses to delete", '# while a BGPPeer names it)']
+      : []),
+    `kubectl delete ${[...resources].reverse().map((r) => `-f ${r.path}`).join(' ')}`,
     'helmwave down                  # or: helm uninstall metallb --namespace ' + METALLB_NAMESPACE + ' (or kubectl delete -f of the manifest)',
     'kubectl delete -f namespace.yaml',
     '```',
@@ -575,9 +616,13 @@ function routerSide(p: Plan): string[] {
   const bgp = p.input.bgp!;
   const ibgp = bgp.myASN === bgp.peerASN;
   const given = p.input.nodeAddresses.map((n) => formatIP(parseIP(n)!));
-  const nodes = given.length ? given : ['NODE-IP'];
-  const familyOf = (ip: string) => (ip.includes(':') ? 6 : 4);
+  const familyOf = (ip: string) => (ip.includes(':') || ip === 'NODE-IPV6' ? 6 : 4);
   const routerFamilies = new Set(p.peers.map((x) => familyOf(x.address)));
+  // each node opens a router's session from its own address of the router's family: the node
+  // addresses of a family no router has are no neighbours, and a router family with no node
+  // address given gets a placeholder to replace
+  const missing = given.length ? [...routerFamilies].filter((f) => !given.some((n) => familyOf(n) === f)).sort() : [];
+  const nodes = given.length ? [...given.filter((n) => routerFamilies.has(familyOf(n))), ...missing.map((f) => `NODE-IPV${f}`)] : ['NODE-IP'];
   const all = poolPrefixes(p);
   // MetalLB announces a family's addresses over sessions of that family only (unless the BGPPeer
   // sets dualStackAddressFamily), so the routers' filters cover the families they will receive
@@ -591,6 +636,13 @@ function routerSide(p: Plan): string[] {
       (given.length ? '' : ' Replace `NODE-IP` with each node\'s address (one neighbour line per node); `metallb-doctor init` writes them for you with `--node-address`.'),
     '',
   ];
+  for (const f of missing) {
+    const routers = p.peers.filter((x) => familyOf(x.address) === f).map((x) => `\`${x.address}\``);
+    out.push(
+      `No --node-address of IPv${f} was given, but ${routers.join(', ')} ${routers.length > 1 ? 'are' : 'is'} IPv${f}: each node opens that session from its own IPv${f} address. Replace \`NODE-IPV${f}\` with each node's IPv${f} address (one neighbour line per node), or give them with \`--node-address\`.`,
+      '',
+    );
+  }
   if (unannounced.length) out.push(`The pool's ${unannounced.join(' and ')} addresses have no router of that family to go to: MetalLB announces them over sessions of their own family only. Add a --peer-address of that family to announce them.`, '');
   if (bgp.myASN > MAX_2BYTE_ASN || bgp.peerASN > MAX_2BYTE_ASN) out.push('An ASN above 65535 is a 4-byte ASN: the router must support them (RFC 6793), as current FRR, IOS and Junos releases do.', '');
   if (bgp.bfd) out.push('BFD runs with 300 ms intervals and a multiplier of 3 (bfdprofile.yaml): set the same on the router.', '');

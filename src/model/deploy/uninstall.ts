@@ -12,6 +12,7 @@ import { memberlistSecretRefs } from '../memberlist.js';
 import { parsePool } from '../pools.js';
 import { entriesContainIP, parseIP } from '../address.js';
 import { isLoadBalancer, knownIgnoredByClass, metallbLoadBalancerClass } from '../lb-class.js';
+import { metallbPods, podsOf, podViewOf } from '../pods.js';
 
 export type StepId = 'services' | 'configuration' | 'release' | 'crds' | 'leftovers' | 'namespace';
 export type ReleaseTool = 'helm' | 'helmwave' | 'manifests' | 'operator';
@@ -146,6 +147,23 @@ function gapFor(state: ClusterState, kind: string, namespace?: string): Gap | un
   return state.gaps.find((g) => g.kind === kind || g.what === `list ${kind}`) ?? { what: `list ${kind}`, why: 'not in the input', kind };
 }
 
+/**
+ * Does a controller pod answer MetalLB's webhook? true on any sign of a ready one (a ready pod, or
+ * the Deployment's readyReplicas); false when the input shows none (no controller Deployment or
+ * pod, 0 replicas, no ready pod); undefined when it does not tell.
+ */
+function controllerServes(state: ClusterState): boolean | undefined {
+  const dep = state.metallb.controller;
+  const podsSeen = state.isCaptured('Pod', state.metallb.namespace);
+  const pods = podsSeen ? (dep ? podsOf(state, dep) : metallbPods(state, 'controller')) : [];
+  if (pods.map(podViewOf).some((v) => v.ready && !v.terminating)) return true;
+  const ready = asRecord(dep?.status).readyReplicas;
+  if (typeof ready === 'number' && ready > 0) return true;
+  if (podsSeen) return false;
+  if (!state.isCaptured('Deployment')) return undefined;
+  return !dep || asRecord(dep.spec).replicas === 0 || typeof ready === 'number' ? false : undefined;
+}
+
 export function planUninstall(state: ClusterState): UninstallPlan {
   const m = state.metallb;
   const ns = m.namespace;
@@ -208,6 +226,34 @@ export function planUninstall(state: ClusterState): UninstallPlan {
     }
   }
 
+  // MetalLB's webhook configuration (failurePolicy Fail) and whether anything answers it
+  const gV = noteGap('ValidatingWebhookConfiguration');
+  const vwcs = real(state, 'ValidatingWebhookConfiguration').filter(
+    (v) =>
+      nameOf(v) === WEBHOOK_CONFIGURATION ||
+      asArray(v.webhooks).some((w) => {
+        const svc = asRecord(asRecord(asRecord(w).clientConfig).service);
+        return svc.namespace === ns && /\.metallb\.io$/.test(String(asRecord(w).name ?? ''));
+      }),
+  );
+  const deleteWebhooks = (list: KubeObject[]) => {
+    const out = { commands: [] as string[], removes: [] as string[], notes: [] as string[] };
+    for (const v of list) {
+      out.commands.push(`kubectl delete validatingwebhookconfiguration ${q(nameOf(v))} --ignore-not-found`);
+      out.removes.push(`ValidatingWebhookConfiguration ${nameOf(v)}`);
+    }
+    if (gV) {
+      out.commands.push(`kubectl delete validatingwebhookconfiguration ${WEBHOOK_CONFIGURATION} --ignore-not-found`);
+      out.removes.push(`ValidatingWebhookConfiguration ${WEBHOOK_CONFIGURATION}, if it is there`);
+      out.notes.push(gapText(gV));
+    }
+    return out;
+  };
+  // with no controller to answer, the webhook (failurePolicy Fail, and DELETE of bfdprofiles among
+  // its operations) makes the API server refuse step 2's deletes: the configuration goes first then
+  const webhookFirst = controllerServes(state) === false && (vwcs.length > 0 || gV !== undefined);
+  let webhookDone = false;
+
   // ---- 2. the configuration objects
   {
     const commands: string[] = [];
@@ -245,7 +291,19 @@ export function planUninstall(state: ClusterState): UninstallPlan {
       commands.push(`kubectl delete configmap ${q(nameOf(cm))} -n ${q(cm.metadata?.namespace ?? ns)} --ignore-not-found`);
       removes.push(`ConfigMap ${cm.metadata?.namespace ?? ns}/${nameOf(cm)} (the configuration of MetalLB ${m.version ?? 'before v0.13'})`);
     }
-    if (commands.length) {
+    if (commands.length && webhookFirst) {
+      // the webhook configuration leaves step 5 for the head of this one
+      const w = deleteWebhooks(vwcs);
+      steps.push({
+        id: 'configuration',
+        title: "MetalLB's configuration",
+        why:
+          "No controller runs to answer MetalLB's webhook, so its configuration goes first: with failurePolicy Fail the API server refuses every call the webhook covers while nothing answers, and the BFDProfile webhook covers DELETE. Then the configuration: advertisements first, peers before BFD profiles, pools last",
+        removes: [...w.removes, ...removes],
+        commands: [...w.commands, ...commands],
+        notes: [...w.notes, ...notes],
+      });
+    } else if (commands.length) {
       steps.push({
         id: 'configuration',
         title: "MetalLB's configuration",
@@ -256,6 +314,7 @@ export function planUninstall(state: ClusterState): UninstallPlan {
         notes,
       });
     }
+    webhookDone = commands.length > 0 && webhookFirst;
   }
 
   // ---- 3. the release
@@ -361,27 +420,10 @@ export function planUninstall(state: ClusterState): UninstallPlan {
 
   // ---- 5. leftovers: the webhook configuration, the memberlist Secret
   {
-    const commands: string[] = [];
-    const removes: string[] = [];
-    const notes: string[] = [];
-    const gV = noteGap('ValidatingWebhookConfiguration');
-    const vwcs = real(state, 'ValidatingWebhookConfiguration').filter(
-      (v) =>
-        nameOf(v) === WEBHOOK_CONFIGURATION ||
-        asArray(v.webhooks).some((w) => {
-          const svc = asRecord(asRecord(asRecord(w).clientConfig).service);
-          return svc.namespace === ns && /\.metallb\.io$/.test(String(asRecord(w).name ?? ''));
-        }),
-    );
-    for (const v of vwcs.filter((x) => !ownedByRelease(x))) {
-      commands.push(`kubectl delete validatingwebhookconfiguration ${q(nameOf(v))} --ignore-not-found`);
-      removes.push(`ValidatingWebhookConfiguration ${nameOf(v)}`);
-    }
-    if (gV) {
-      commands.push(`kubectl delete validatingwebhookconfiguration ${WEBHOOK_CONFIGURATION} --ignore-not-found`);
-      removes.push(`ValidatingWebhookConfiguration ${WEBHOOK_CONFIGURATION}, if it is there`);
-      notes.push(gapText(gV));
-    }
+    // the webhook configuration, unless step 2 began with it
+    const { commands, removes, notes }: Record<'commands' | 'removes' | 'notes', string[]> = webhookDone
+      ? { commands: [], removes: [], notes: [] }
+      : deleteWebhooks(vwcs.filter((x) => !ownedByRelease(x)));
     // the controller creates the memberlist Secret at run time: no release owns it
     const secretNames = new Set<string>();
     if (m.speaker) for (const r of memberlistSecretRefs(m.speaker)) secretNames.add(r.secret);
