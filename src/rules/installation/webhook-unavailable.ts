@@ -169,6 +169,8 @@ interface PodTarget {
   /** the pod's declared container ports (named ports resolve against them) */
   ports: { name?: string; port: number; protocol: string }[];
   node?: string;
+  /** spec.hostNetwork: NetworkPolicy does not define what happens to such a pod's traffic */
+  hostNetwork: boolean;
 }
 
 interface APIServer {
@@ -260,6 +262,10 @@ interface Denial {
 function ingressDenied(policies: KubeObject[], pod: PodTarget, port: number, api: APIServer): Denial | undefined {
   const isolating = policies.filter((np) => matchesSelector((asRecord(np.spec).podSelector ?? {}) as LabelSelector, pod.labels) && policyTypes(np).includes('Ingress'));
   if (isolating.length === 0) return undefined;
+  // NetworkPolicy behaviour for hostNetwork pods is undefined (Kubernetes' NetworkPolicy docs); most
+  // implementations ignore them and treat their traffic as the node's. A hostNetwork controller is
+  // the usual workaround when the API server cannot reach pod IPs: not provably blocked.
+  if (pod.hostNetwork) return undefined;
   // traffic from the pod's own node is always allowed
   if (pod.node && api.nodes.has(pod.node)) return undefined;
   const why: string[] = [];
@@ -429,13 +435,15 @@ function controllerEvidence(state: ClusterState): string[] {
 function podTargets(state: ClusterState, pods: KubeObject[] | undefined): PodTarget[] {
   if (pods && pods.length > 0) {
     return pods.map((p) => {
-      const node = str(asRecord(p.spec).nodeName);
-      return { name: p.metadata?.name ?? '', labels: p.metadata?.labels, ports: podPorts(asRecord(p.spec)), ...(node ? { node } : {}) };
+      const spec = asRecord(p.spec);
+      const node = str(spec.nodeName);
+      return { name: p.metadata?.name ?? '', labels: p.metadata?.labels, ports: podPorts(spec), hostNetwork: spec.hostNetwork === true, ...(node ? { node } : {}) };
     });
   }
   const c = state.metallb.controller;
   if (!c) return [];
   const tmpl = asRecord(asRecord(c.spec).template);
   const labels = asRecord(asRecord(tmpl.metadata).labels) as Record<string, string>;
-  return [{ name: `of ${c.kind} ${c.metadata?.name ?? ''}`, labels, ports: podPorts(asRecord(tmpl.spec)) }];
+  const spec = asRecord(tmpl.spec);
+  return [{ name: `of ${c.kind} ${c.metadata?.name ?? ''}`, labels, ports: podPorts(spec), hostNetwork: spec.hostNetwork === true }];
 }
