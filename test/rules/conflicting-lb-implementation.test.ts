@@ -8,6 +8,8 @@ import { at, bundleOf, controllerDeployment, everyKindBut } from '../helpers/env
 const bundle = (text: string, captured = bundleOf()) => ({ 'bundle.json': captured, 'resources/c.yaml': text });
 const metallb = (args: string[] = []) => docs(controllerDeployment({ args }), speakerDaemonSet({ args }), pool('lan', ['192.168.1.240-192.168.1.250']), l2Advertisement('lan'));
 const web = service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['192.168.1.240'] });
+// MetalLB v0.12.1 has no --lb-class: it takes every LoadBalancer Service
+const oldMetallb = () => metallb().replaceAll(':v0.15.2', ':v0.12.1');
 const classed = service('kv', { spec: { clusterIPs: '[10.96.0.11]', loadBalancerClass: 'kube-vip.io/kube-vip-class' } });
 
 /** A workload of another project: kind, namespace, name, image, env (name=value) and args. */
@@ -112,6 +114,7 @@ const nameAt = (text: string, kindAndName: string) => at(text, kindAndName, 'nam
 
 const k3s = docs(metallb(), web, svclb);
 const vip = docs(metallb(), web, kubeVip({ svc_enable: 'true' }));
+const oldMetallbVip = docs(oldMetallb(), web, classed, kubeVip({ svc_enable: 'true', lb_class_only: 'true' }));
 const cloudProvider = docs(metallb(), web, kvcp(), kubevipConfigMap);
 const onlyConfigMap = docs(metallb(), web, kubevipConfigMap);
 const lbipam = docs(metallb(), web, ciliumPool(), ciliumConfig({ 'enable-l2-announcements': 'false' }));
@@ -182,6 +185,18 @@ ruleTester('conflicting-lb-implementation', {
           ...nameAt(docs(metallb(), web, classed, kubeVip({ svc_enable: 'true', lb_class_only: 'true' })), 'kind: DaemonSet\nmetadata:\n  name: kube-vip-ds'),
           severity: 'info',
           message: /^kube-vip \(services mode\) runs next to MetalLB, but it handles only Services of class "kube-vip\.io\/kube-vip-class" and MetalLB handles Services without a loadBalancerClass: no Service is served by both$/,
+        },
+      ],
+    },
+    {
+      name: 'kube-vip with lb_class_only next to MetalLB v0.12.1, which serves every class: both serve its Service',
+      files: bundle(oldMetallbVip),
+      errors: [
+        {
+          file: 'resources/c.yaml',
+          ...nameAt(oldMetallbVip, 'kind: DaemonSet\nmetadata:\n  name: kube-vip-ds'),
+          severity: 'error',
+          message: /^kube-vip \(services mode\) is active and handles only Services of class "kube-vip\.io\/kube-vip-class", as MetalLB does \(every LoadBalancer Service, whatever its loadBalancerClass\): both serve Service shop\/kv;/,
         },
       ],
     },

@@ -504,6 +504,7 @@ function metallbPresent(state: ClusterState): boolean {
 }
 
 function metallbScope(cls: MetalLBClass): string {
+  if (cls.everyClass) return 'every LoadBalancer Service, whatever its loadBalancerClass';
   return cls.value === undefined ? 'Services without a loadBalancerClass' : `Services of class "${cls.value}"`;
 }
 
@@ -533,7 +534,8 @@ export default defineRule({
     const servicesKnown = state.isCaptured('Service');
     for (const impl of found) {
       const contested = services.filter((svc) => classMatches(svc, cls) && impl.handles(svc));
-      const overlap = impl.handlesClass(cls.value);
+      // MetalLB without a class filter meets every implementation on the classes that one serves
+      const overlap = cls.everyClass === true || impl.handlesClass(cls.value);
       const marked = contested.filter((s) => impl.marks.has(s));
       const evidence = [...impl.evidence, `MetalLB handles ${metallbScope(cls)} (${cls.from})`];
       if (contested.length) {
@@ -558,7 +560,7 @@ export default defineRule({
       }
       const which = contested.length
         ? `${contested.length === 1 ? 'Service' : `${contested.length} Services`} ${namesText(contested.map(serviceName), 3)}`
-        : `every ${metallbScope(cls).replace(/^Services/, 'LoadBalancer Service')} created from now on`;
+        : `every ${cls.everyClass ? 'LoadBalancer Service' : metallbScope(cls).replace(/^Services/, 'LoadBalancer Service')} created from now on`;
       const fight = `MetalLB assigns and announces an address from its pools while ${impl.what} ${impl.does}: they overwrite each other's status.loadBalancer, and clients reach whichever answered last`;
       report({
         message: impl.certain
@@ -567,7 +569,7 @@ export default defineRule({
         severity: impl.certain ? 'error' : 'warning',
         subjects,
         evidence,
-        fix: `${impl.fix} Or separate them by class: run MetalLB with --lb-class=<class> (Helm: loadBalancerClass) and set spec.loadBalancerClass on the Services MetalLB should serve (the field is immutable: recreate them).`,
+        fix: `${impl.fix} Or ${cls.everyClass ? 'upgrade MetalLB to v0.13.0 or later (the first to filter by class) and ' : ''}separate them by class: run MetalLB with --lb-class=<class> (Helm: loadBalancerClass) and set spec.loadBalancerClass on the Services MetalLB should serve (the field is immutable: recreate them).`,
       });
     }
   },
