@@ -168,7 +168,7 @@ test('speaker-missing-on-node: evidence names the tolerations, the DaemonSet and
   const [f] = await runCase('speaker-missing-on-node', { name: 'evidence', files: bundle(tainted) });
   assert.deepEqual(f!.evidence, [
     "node-c: it does not tolerate the node's taint dedicated=gpu:NoSchedule",
-    'speaker tolerations: none of its own (plus those every DaemonSet pod gets: not-ready, unreachable, disk/memory/pid-pressure, unschedulable, network-unavailable)',
+    'speaker tolerations: none of its own (plus those the DaemonSet controller adds to every daemon pod: not-ready, unreachable for NoExecute only; disk-pressure, memory-pressure, pid-pressure, unschedulable, network-unavailable for NoSchedule)',
     'speaker pods on 2 node(s)',
     'L2Advertisement "lan" selects it (no nodeSelectors: every node)',
   ]);
@@ -190,4 +190,19 @@ test('speaker-missing-on-node: a toleration of the taint, or of every taint, let
     const [f] = await runCase('speaker-missing-on-node', { name: tol, files: bundle(text) });
     assert.match(f!.message, /does not tolerate the node's taint dedicated=gpu:NoSchedule/, tol);
   }
+});
+
+test('speaker-missing-on-node: a NotReady node: the fix repairs the node, since the lifecycle controller keeps its not-ready taint', async () => {
+  const NOT_READY: TaintSpec = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' };
+  const notReady = cluster({ c: { taints: [NOT_READY, GPU] }, rest: [lan, l2Advertisement('lan', { nodeSelectors: hostIn('node-c') })] }).replace(
+    /(name: node-c\n[\s\S]*?- type: Ready\n    status: )"True"/,
+    '$1"False"\n    reason: KubeletNotReady',
+  );
+  const [f] = await runCase('speaker-missing-on-node', { name: 'not ready', files: bundle(notReady) });
+  assert.match(f!.message, /does not tolerate the node's taints node\.kubernetes\.io\/not-ready:NoSchedule, dedicated=gpu:NoSchedule/);
+  assert.ok(f!.evidence.includes('node-c: node.kubernetes.io/not-ready:NoSchedule follows its condition Ready=False (the node reports Ready=False (KubeletNotReady)): the node lifecycle controller keeps it while the condition lasts'));
+  assert.match(f!.fix, /^Repair the node rather than its taint: the node lifecycle controller keeps node\.kubernetes\.io\/not-ready:NoSchedule while Ready=False and puts it back if removed; see kubectl describe node node-c .*The DaemonSet controller tolerates not-ready and unreachable for NoExecute only/);
+  // the other taint keeps its toleration advice; the condition taint gets none
+  assert.match(f!.fix, /; and add a toleration to the speaker DaemonSet \(spec\.template\.spec\.tolerations: - \{key: dedicated, operator: Exists, effect: NoSchedule\}/);
+  assert.doesNotMatch(f!.fix, /not-ready, operator: Exists|kubectl taint node node-c node\.kubernetes\.io\/not-ready/);
 });
