@@ -126,6 +126,8 @@ const openelbIdle = docs(metallb(), web, openelbManager, eip);
 const purelb = docs(metallb(), web, pureAllocator({ DEFAULT_ANNOUNCER: 'PureLB' }), serviceGroup);
 const purelbClassOnly = docs(metallb(), web, pureAllocator({}), serviceGroup);
 const ccm = docs(metallb(), web, hcloud);
+/** the cloud controller manager with --controllers=<list> (and a Service it finalized: it acts) */
+const ccmWith = (list: string, acting = false) => docs(metallb(), web, ...(acting ? [finalized] : []), hcloud.replace('args: [--cloud-provider=hcloud]', `args: [--cloud-provider=hcloud, "--controllers=${list}"]`));
 const ccmActing = docs(metallb(), web, finalized, hcloud);
 const finalizerOnly = docs(metallb(), finalized);
 const metallbClassed = docs(metallb(['--lb-class=metallb.io/metallb']), web, svclb);
@@ -140,6 +142,8 @@ ruleTester('conflicting-lb-implementation', {
     { name: 'a disabled CiliumLoadBalancerIPPool', files: bundle(docs(metallb(), web, ciliumPool('  disabled: true\n'))) },
     { name: 'a CiliumL2AnnouncementPolicy while cilium-config keeps L2 announcements off', files: bundle(docs(metallb(), web, l2Policy, ciliumConfig({}))) },
     { name: 'a cloud controller manager without its service controller', files: bundle(docs(metallb(), web, hcloud.replace('args: [--cloud-provider=hcloud]', 'args: [--cloud-provider=hcloud, "--controllers=*,-service"]'))) },
+    { name: 'a cloud controller manager without its service controller, by its canonical name', files: bundle(ccmWith('*,-service-lb-controller')) },
+    { name: 'a cloud controller manager whose --controllers lists others and no "*"', files: bundle(ccmWith('cloud-node,cloud-node-lifecycle')) },
     {
       name: "vSphere's cloud controller: no load-balancer support",
       files: bundle(docs(metallb(), web, workload('DaemonSet', 'kube-system', 'vsphere-cloud-controller-manager', 'registry.k8s.io/cloud-pv-vsphere/cloud-provider-vsphere:v1.31.0'))),
@@ -264,6 +268,16 @@ ruleTester('conflicting-lb-implementation', {
       name: 'a cloud controller manager and a Service with its finalizer: error',
       files: bundle(ccmActing),
       errors: [{ file: 'resources/c.yaml', ...nameAt(ccmActing, 'kind: Deployment\nmetadata:\n  name: hcloud'), severity: 'error', message: /^A cloud controller manager is active .*both serve 2 Services shop\/web, shop\/api/ }],
+    },
+    {
+      name: 'a cloud controller manager with --controllers=*,-route: its service controller still runs',
+      files: bundle(ccmWith('*,-route', true)),
+      errors: [{ file: 'resources/c.yaml', ...nameAt(ccmWith('*,-route', true), 'kind: Deployment\nmetadata:\n  name: hcloud'), severity: 'error', message: /^A cloud controller manager is active/ }],
+    },
+    {
+      name: 'a cloud controller manager whose --controllers names service-lb-controller before "-service": the first entry decides',
+      files: bundle(ccmWith('service-lb-controller,-service', true)),
+      errors: [{ file: 'resources/c.yaml', ...nameAt(ccmWith('service-lb-controller,-service', true), 'kind: Deployment\nmetadata:\n  name: hcloud'), severity: 'error', message: /^A cloud controller manager is active/ }],
     },
     {
       name: 'only the cloud-provider finalizer on a Service: warning',
