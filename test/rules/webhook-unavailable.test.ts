@@ -87,6 +87,14 @@ ruleTester('webhook-unavailable', {
       name: "deny-all, Pods not captured, and the controller's template has hostNetwork",
       files: bundle(denyAll.replace('    spec:\n      containers:\n      - name: controller', '    spec:\n      hostNetwork: true\n      containers:\n      - name: controller'), bundleOf(everyKindBut('Pod'))),
     },
+    {
+      name: "OpenShift: a namespaceSelector on the host-network policy group (OVN-Kubernetes admits the API server by it)",
+      files: bundle(fromMonitoring.replace('kubernetes.io/metadata.name: monitoring', 'policy-group.network.openshift.io/host-network: ""')),
+    },
+    {
+      name: 'OpenShift: the host-network policy group by matchExpressions',
+      files: bundle(fromMonitoring.replace('{ matchLabels: { kubernetes.io/metadata.name: monitoring } }', '{ matchExpressions: [{ key: policy-group.network.openshift.io/host-network, operator: Exists }] }')),
+    },
     { name: 'an egress-only policy', files: bundle(healthy(networkPolicy('egress', '  podSelector: {}\n  policyTypes: [Egress]\n'))) },
     { name: 'a policy for other pods', files: bundle(healthy(networkPolicy('speaker', '  podSelector: { matchLabels: { component: speaker } }\n  policyTypes: [Ingress]\n'))) },
     { name: 'a deny-all policy in another namespace', files: bundle(healthy(networkPolicy('default-deny', '  podSelector: {}\n', 'shop'))) },

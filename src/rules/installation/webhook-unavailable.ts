@@ -229,12 +229,25 @@ function portMatches(raw: unknown, port: number, pod: PodTarget): boolean {
 type PeerVerdict = 'yes' | 'no' | 'unknown';
 
 /**
+ * OpenShift's OVN-Kubernetes admits host-network sources (the API server among them) to a policy
+ * whose namespaceSelector selects this label: the host network counts as a namespace of that group.
+ */
+const OPENSHIFT_HOST_NETWORK = 'policy-group.network.openshift.io/host-network';
+
+function selectsLabelKey(selector: unknown, key: string): boolean {
+  const s = asRecord(selector);
+  return Object.prototype.hasOwnProperty.call(asRecord(s.matchLabels), key) || asArray(s.matchExpressions).some((e) => asRecord(e).key === key);
+}
+
+/**
  * Whether a peer admits the API server. It calls webhooks from the host network of the control
- * plane (or from outside the cluster): no podSelector or namespaceSelector selects it; an ipBlock
- * does when it holds one of its addresses.
+ * plane (or from outside the cluster): no podSelector or namespaceSelector selects it (but
+ * OpenShift's host-network policy group may: not provably blocked); an ipBlock does when it holds
+ * one of its addresses.
  */
 function peerAdmits(raw: unknown, api: APIServer): PeerVerdict {
   const peer = asRecord(raw);
+  if (selectsLabelKey(peer.namespaceSelector, OPENSHIFT_HOST_NETWORK)) return 'unknown';
   const block = asRecord(peer.ipBlock);
   if (peer.ipBlock === undefined || peer.ipBlock === null) return 'no';
   const cidr = typeof block.cidr === 'string' ? parseCIDR(block.cidr)?.cidr : undefined;
