@@ -178,6 +178,7 @@ export function announceInputOf(state: ClusterState, speaker: SpeakerView): Anno
     refuseSharedIPWithServiceSelectors: refusesSharedIPSelectors(state.metallb.version),
     serviceSelectors: hasServiceSelectorsField(state.metallb.version),
     excludeLabel: versionAtLeast(state.metallb.version, 0, 14) ?? true,
+    networkUnavailable: versionAtLeast(state.metallb.version, 0, 13, 10) ?? true,
     preferredNodes: versionAtLeast(state.metallb.version, 0, 16, 2) ?? true,
     cordonedUnavailable: cordonedIsUnavailable(state.metallb.version),
     multiprotocolSessions: multiprotocolSessions(state.metallb.bgpBackend, state.metallb.version),

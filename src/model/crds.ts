@@ -4,6 +4,7 @@
 // internal/k8s/k8s.go and internal/k8s/controllers/*_controller.go (what each component watches).
 import type { KubeObject } from '../sources/types.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
+import type { BGPBackend } from '../state/installation.js';
 
 /** [major, minor, patch] of a MetalLB release. */
 export type Release = readonly [number, number, number];
@@ -34,16 +35,27 @@ export interface MetalLBCRD {
   until?: Release;
   /** the API version(s) MetalLB's components read (BGPPeer: v1beta2, the storage version, since v0.13) */
   reads: readonly string[];
-}
-
-/** Does release `r` watch or write the CRD's kind? */
-export function neededBy(c: MetalLBCRD, r: Release): boolean {
-  return releaseAtLeast(r, c.needed) && !(c.until && releaseAtLeast(r, c.until));
+  /** needed only with this BGP backend (METALLB_BGP_TYPE) */
+  backend?: BGPBackend;
 }
 
 /**
+ * Does release `r` with BGP backend `backend` watch or write the CRD's kind? An unknown release:
+ * every CRD deployed since v0.13 but the legacy AddressPool.
+ */
+export function neededBy(c: MetalLBCRD, r: Release | undefined, backend: BGPBackend | undefined): boolean {
+  if (c.backend !== undefined && c.backend !== backend) return false;
+  return r ? releaseAtLeast(r, c.needed) && !(c.until && releaseAtLeast(r, c.until)) : c.until === undefined;
+}
+
+/** The API group of a CRD: its name after the plural. */
+export const crdGroup = (c: MetalLBCRD): string => c.name.slice(c.name.indexOf('.') + 1);
+
+/**
  * Every CRD of group metallb.io that a release since v0.13 deploys. The legacy AddressPool CRD was
- * deployed until v0.14.2, but only v0.13.x watches it (config and pool reconcilers).
+ * deployed until v0.14.2, but only v0.13.x watches it (config and pool reconcilers). And frr-k8s's
+ * FRRConfiguration: in frr-k8s mode (v0.14.0+) the speakers' FRRK8sReconciler watches and writes it
+ * (internal/k8s/k8s.go); its CRD ships with frr-k8s (the frr-k8s manifest, the Helm subchart).
  */
 export const METALLB_CRDS: readonly MetalLBCRD[] = [
   { name: 'ipaddresspools.metallb.io', kind: 'IPAddressPool', role: 'core', needed: [0, 13, 0], reads: ['v1beta1'] },
@@ -56,6 +68,7 @@ export const METALLB_CRDS: readonly MetalLBCRD[] = [
   { name: 'servicel2statuses.metallb.io', kind: 'ServiceL2Status', role: 'status', needed: [0, 14, 6], reads: ['v1beta1'] },
   { name: 'servicebgpstatuses.metallb.io', kind: 'ServiceBGPStatus', role: 'status', needed: [0, 15, 0], reads: ['v1beta1'] },
   { name: 'configurationstates.metallb.io', kind: 'ConfigurationState', role: 'status', needed: [0, 15, 3], reads: ['v1beta1'] },
+  { name: 'frrconfigurations.frrk8s.metallb.io', kind: 'FRRConfiguration', role: 'config', needed: [0, 14, 0], reads: ['v1beta1'], backend: 'frr-k8s' },
 ];
 
 export interface CRDField {

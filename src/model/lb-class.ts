@@ -1,10 +1,12 @@
 // Which LoadBalancer Services MetalLB handles, by class (metallb-semantics.md 3.1): the
 // `--lb-class` flag of the controller and speaker (Helm value loadBalancerClass). Unset: only
-// Services without spec.loadBalancerClass; set: only Services whose class equals it.
+// Services without spec.loadBalancerClass; set: only Services whose class equals it. Before
+// v0.13.0 there is neither the flag nor the filter (filterByLoadBalancerClass): every LoadBalancer
+// Service is MetalLB's, whatever its class.
 import type { KubeObject } from '../sources/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { asRecord } from '../state/cluster-state.js';
-import { argValue, containers } from '../state/installation.js';
+import { argValue, containers, versionBefore } from '../state/installation.js';
 
 export interface MetalLBClass {
   /** the --lb-class value; undefined = unset */
@@ -13,9 +15,15 @@ export interface MetalLBClass {
   known: boolean;
   /** where the value comes from, for evidence */
   from: string;
+  /** MetalLB before v0.13.0: no class filter, every LoadBalancer Service is MetalLB's */
+  everyClass?: boolean;
 }
 
 export function metallbLoadBalancerClass(state: ClusterState): MetalLBClass {
+  // unknown versions are taken as the newest
+  if (versionBefore(state.metallb.version, 0, 13)) {
+    return { known: true, everyClass: true, from: `MetalLB ${state.metallb.version} has no --lb-class and does not read spec.loadBalancerClass (both arrive in v0.13.0)` };
+  }
   for (const [workload, image] of [
     [state.metallb.controller, 'metallb/controller'],
     [state.metallb.speaker, 'metallb/speaker'],
@@ -43,7 +51,7 @@ export function isLoadBalancer(svc: KubeObject): boolean {
 
 /** Whether MetalLB's class filter lets the Service through (filterByLoadBalancerClass negated). */
 export function classMatches(svc: KubeObject, cls: MetalLBClass): boolean {
-  return serviceClass(svc) === cls.value;
+  return cls.everyClass === true || serviceClass(svc) === cls.value;
 }
 
 /** The Service is ignored by MetalLB for its class, and we know MetalLB's class. */

@@ -77,6 +77,47 @@ export function daemonPodTolerations(podSpec: Record<string, unknown>): Tolerati
   return [...own, ...defaults];
 }
 
+/** The tolerations the DaemonSet controller adds, in words: "not-ready, unreachable for NoExecute; ... for NoSchedule". */
+export function daemonPodDefaultsText(podSpec: Record<string, unknown>): string {
+  const byEffect = new Map<string, string[]>();
+  for (const t of daemonPodTolerations({ hostNetwork: podSpec.hostNetwork })) {
+    const l = byEffect.get(t.effect) ?? [];
+    l.push(t.key.replace(/^node\.kubernetes\.io\//, ''));
+    byEffect.set(t.effect, l);
+  }
+  return [...byEffect].map(([effect, keys]) => `${keys.join(', ')} for ${effect}${effect === 'NoExecute' ? ' only' : ''}`).join('; ');
+}
+
+/**
+ * Taints the node lifecycle controller keeps while a node condition holds (TaintNodesByCondition
+ * for NoSchedule, taint-based eviction for NoExecute): removed by hand, they come straight back.
+ */
+const CONDITION_TAINTS: Readonly<Record<string, { condition: string; status: string }>> = {
+  'node.kubernetes.io/not-ready': { condition: 'Ready', status: 'False' },
+  'node.kubernetes.io/unreachable': { condition: 'Ready', status: 'Unknown' },
+  'node.kubernetes.io/memory-pressure': { condition: 'MemoryPressure', status: 'True' },
+  'node.kubernetes.io/disk-pressure': { condition: 'DiskPressure', status: 'True' },
+  'node.kubernetes.io/pid-pressure': { condition: 'PIDPressure', status: 'True' },
+  'node.kubernetes.io/network-unavailable': { condition: 'NetworkUnavailable', status: 'True' },
+};
+
+export interface ConditionTaint {
+  condition: string;
+  /** the condition status the taint stands for */
+  status: string;
+  /** what the Node reports now, with its reason */
+  now?: string;
+}
+
+/** The node condition behind a taint the node lifecycle controller manages; undefined for any other taint. */
+export function conditionOfTaint(node: KubeObject, taint: Taint): ConditionTaint | undefined {
+  const c = CONDITION_TAINTS[taint.key];
+  if (!c) return undefined;
+  const cond = asArray(asRecord(node.status).conditions).map(asRecord).find((x) => x.type === c.condition);
+  const now = typeof cond?.status === 'string' ? `${c.condition}=${cond.status}${typeof cond.reason === 'string' && cond.reason ? ` (${cond.reason})` : ''}` : undefined;
+  return { ...c, ...(now ? { now } : {}) };
+}
+
 /** The Node's NoSchedule/NoExecute taints no toleration tolerates (PreferNoSchedule never blocks), with their index in spec.taints. */
 export function untoleratedTaints(node: KubeObject, tolerations: readonly Toleration[]): { taint: Taint; index: number }[] {
   const out: { taint: Taint; index: number }[] = [];

@@ -91,12 +91,14 @@ export function simulationOf(state: ClusterState): Simulation {
   const completed = originals.map(completeService);
   const namespaces = state.isCaptured('Namespace') ? state.all('Namespace') : undefined;
   const originalPools = state.metallbObjects('IPAddressPool');
+  const cls = metallbLoadBalancerClass(state);
   const output = allocate({
     pools: originalPools,
     services: originals,
     standIns: completed.map((c) => c.standIn),
     namespaces,
-    lbClass: metallbLoadBalancerClass(state).value,
+    lbClass: cls.value,
+    everyClass: cls.everyClass === true,
     running: state.controllerRunning,
     // the Warning came with v0.14.9; unknown versions are taken as the newest
     deprecatedAnnotationEvents: emitsDeprecatedAnnotationEvents(state.metallb.version),

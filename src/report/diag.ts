@@ -132,7 +132,7 @@ export function crdViews(state: ClusterState): CrdView[] | undefined {
   if (!state.isCaptured('CustomResourceDefinition')) return undefined;
   const have = new Map(state.all('CustomResourceDefinition').map((c) => [c.metadata?.name ?? '', c]));
   const release = parseVersion(state.metallb.version);
-  const wanted = METALLB_CRDS.filter((c) => (release ? neededBy(c, release) : c.until === undefined));
+  const wanted = METALLB_CRDS.filter((c) => neededBy(c, release, state.metallb.bgpBackend));
   return wanted.map((c) => {
     const crd = have.get(c.name);
     const versions = asArray(asRecord(crd?.spec).versions)

@@ -83,7 +83,7 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     status: mine ? 'ok' : result.reason === 'notLoadBalancer' ? 'info' : 'blocked',
     evidence: [
       `spec.type: ${String(spec.type ?? 'ClusterIP')}; ${classText}`,
-      cls.value ? `MetalLB runs with --lb-class=${cls.value}: it handles only Services of that class` : 'MetalLB runs without --lb-class: it handles LoadBalancer Services with no loadBalancerClass',
+      cls.everyClass ? cls.from : cls.value ? `MetalLB runs with --lb-class=${cls.value}: it handles only Services of that class` : 'MetalLB runs without --lb-class: it handles LoadBalancer Services with no loadBalancerClass',
       ...(result.reason === 'otherLoadBalancerClass' ? ['another load-balancer implementation is asked for: MetalLB neither assigns nor clears anything'] : []),
     ],
     confirm: [`kubectl -n ${ns} get svc ${name} -o jsonpath='{.spec.type} {.spec.loadBalancerClass}{"\\n"}'`],

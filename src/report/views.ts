@@ -254,7 +254,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     const speaker: NodeView['speaker'] = !a.speaker.pods ? 'unknown' : !pod ? 'missing' : pod.running && pod.ready ? 'ready' : 'not-ready';
     const excludedBy: string[] = [];
     if (a.input.cordonedUnavailable && isCordoned(n)) excludedBy.push('cordoned (MetalLB v0.14.9)');
-    if (isNetworkUnavailable(n)) excludedBy.push('NetworkUnavailable');
+    if (a.input.networkUnavailable !== false && isNetworkUnavailable(n)) excludedBy.push('NetworkUnavailable');
     if (!a.speaker.ignoreExcludeLB && a.input.excludeLabel !== false && isExcludedFromBalancers(n)) excludedBy.push('node.kubernetes.io/exclude-from-external-load-balancers');
     if (a.speaker.pods && !pod?.running) excludedBy.push('no running speaker');
     return { name, speaker, announces: announcing.has(name) && hasRunningSpeaker(a, name), excludedBy };

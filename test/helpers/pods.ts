@@ -211,8 +211,8 @@ export interface TaintSpec {
   value?: string;
   effect: string;
 }
-/** A Node with labels and taints (spec.taints as the API returns them). */
-export function nodeWith(name: string, o: { labels?: Record<string, string>; taints?: TaintSpec[] } = {}): string {
+/** A Node with labels and taints (spec.taints as the API returns them), optionally NetworkUnavailable=True. */
+export function nodeWith(name: string, o: { labels?: Record<string, string>; taints?: TaintSpec[]; networkUnavailable?: boolean } = {}): string {
   const labels = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...(o.labels ?? {}) };
   return `apiVersion: v1
 kind: Node
@@ -227,7 +227,7 @@ ${Object.entries(labels).map(([k, v]) => `    ${k}: "${v}"\n`).join('')}${
   conditions:
   - type: Ready
     status: "True"
-`;
+${o.networkUnavailable ? '  - type: NetworkUnavailable\n    status: "True"\n    reason: NoRouteCreated\n' : ''}`;
 }
 
 /** A Secret as a bundle keeps it: type and key names, values emptied. */

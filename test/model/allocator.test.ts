@@ -162,6 +162,11 @@ const classes: Case[] = [
     expect: { mine: { state: 'allocated', ips: ['10.0.0.0'] }, plain: { state: 'ignored', reason: 'otherLoadBalancerClass' } },
   },
   {
+    name: 'MetalLB before v0.13.0 (everyClass): a Service of any class is allocated, a ClusterIP one still ignored',
+    input: { pools: [pool('p', ['10.0.0.0/24'])], services: [svc('other', { lbClass: 'x' }), svc('cip', { type: 'ClusterIP' })], everyClass: true },
+    expect: { other: { state: 'allocated', ips: ['10.0.0.0'] }, cip: { state: 'ignored', reason: 'notLoadBalancer' } },
+  },
+  {
     name: 'no pools at all',
     input: { pools: [], services: [svc('a', { status: ['10.0.0.1'] })] },
     expect: { a: { state: 'pending', reason: 'noPools', ips: [] } },

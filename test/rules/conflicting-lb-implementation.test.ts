@@ -8,6 +8,8 @@ import { at, bundleOf, controllerDeployment, everyKindBut } from '../helpers/env
 const bundle = (text: string, captured = bundleOf()) => ({ 'bundle.json': captured, 'resources/c.yaml': text });
 const metallb = (args: string[] = []) => docs(controllerDeployment({ args }), speakerDaemonSet({ args }), pool('lan', ['192.168.1.240-192.168.1.250']), l2Advertisement('lan'));
 const web = service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['192.168.1.240'] });
+// MetalLB v0.12.1 has no --lb-class: it takes every LoadBalancer Service
+const oldMetallb = () => metallb().replaceAll(':v0.15.2', ':v0.12.1');
 const classed = service('kv', { spec: { clusterIPs: '[10.96.0.11]', loadBalancerClass: 'kube-vip.io/kube-vip-class' } });
 
 /** A workload of another project: kind, namespace, name, image, env (name=value) and args. */
@@ -112,6 +114,7 @@ const nameAt = (text: string, kindAndName: string) => at(text, kindAndName, 'nam
 
 const k3s = docs(metallb(), web, svclb);
 const vip = docs(metallb(), web, kubeVip({ svc_enable: 'true' }));
+const oldMetallbVip = docs(oldMetallb(), web, classed, kubeVip({ svc_enable: 'true', lb_class_only: 'true' }));
 const cloudProvider = docs(metallb(), web, kvcp(), kubevipConfigMap);
 const onlyConfigMap = docs(metallb(), web, kubevipConfigMap);
 const lbipam = docs(metallb(), web, ciliumPool(), ciliumConfig({ 'enable-l2-announcements': 'false' }));
@@ -123,6 +126,8 @@ const openelbIdle = docs(metallb(), web, openelbManager, eip);
 const purelb = docs(metallb(), web, pureAllocator({ DEFAULT_ANNOUNCER: 'PureLB' }), serviceGroup);
 const purelbClassOnly = docs(metallb(), web, pureAllocator({}), serviceGroup);
 const ccm = docs(metallb(), web, hcloud);
+/** the cloud controller manager with --controllers=<list> (and a Service it finalized: it acts) */
+const ccmWith = (list: string, acting = false) => docs(metallb(), web, ...(acting ? [finalized] : []), hcloud.replace('args: [--cloud-provider=hcloud]', `args: [--cloud-provider=hcloud, "--controllers=${list}"]`));
 const ccmActing = docs(metallb(), web, finalized, hcloud);
 const finalizerOnly = docs(metallb(), finalized);
 const metallbClassed = docs(metallb(['--lb-class=metallb.io/metallb']), web, svclb);
@@ -137,6 +142,8 @@ ruleTester('conflicting-lb-implementation', {
     { name: 'a disabled CiliumLoadBalancerIPPool', files: bundle(docs(metallb(), web, ciliumPool('  disabled: true\n'))) },
     { name: 'a CiliumL2AnnouncementPolicy while cilium-config keeps L2 announcements off', files: bundle(docs(metallb(), web, l2Policy, ciliumConfig({}))) },
     { name: 'a cloud controller manager without its service controller', files: bundle(docs(metallb(), web, hcloud.replace('args: [--cloud-provider=hcloud]', 'args: [--cloud-provider=hcloud, "--controllers=*,-service"]'))) },
+    { name: 'a cloud controller manager without its service controller, by its canonical name', files: bundle(ccmWith('*,-service-lb-controller')) },
+    { name: 'a cloud controller manager whose --controllers lists others and no "*"', files: bundle(ccmWith('cloud-node,cloud-node-lifecycle')) },
     {
       name: "vSphere's cloud controller: no load-balancer support",
       files: bundle(docs(metallb(), web, workload('DaemonSet', 'kube-system', 'vsphere-cloud-controller-manager', 'registry.k8s.io/cloud-pv-vsphere/cloud-provider-vsphere:v1.31.0'))),
@@ -182,6 +189,18 @@ ruleTester('conflicting-lb-implementation', {
           ...nameAt(docs(metallb(), web, classed, kubeVip({ svc_enable: 'true', lb_class_only: 'true' })), 'kind: DaemonSet\nmetadata:\n  name: kube-vip-ds'),
           severity: 'info',
           message: /^kube-vip \(services mode\) runs next to MetalLB, but it handles only Services of class "kube-vip\.io\/kube-vip-class" and MetalLB handles Services without a loadBalancerClass: no Service is served by both$/,
+        },
+      ],
+    },
+    {
+      name: 'kube-vip with lb_class_only next to MetalLB v0.12.1, which serves every class: both serve its Service',
+      files: bundle(oldMetallbVip),
+      errors: [
+        {
+          file: 'resources/c.yaml',
+          ...nameAt(oldMetallbVip, 'kind: DaemonSet\nmetadata:\n  name: kube-vip-ds'),
+          severity: 'error',
+          message: /^kube-vip \(services mode\) is active and handles only Services of class "kube-vip\.io\/kube-vip-class", as MetalLB does \(every LoadBalancer Service, whatever its loadBalancerClass\): both serve Service shop\/kv;/,
         },
       ],
     },
@@ -249,6 +268,16 @@ ruleTester('conflicting-lb-implementation', {
       name: 'a cloud controller manager and a Service with its finalizer: error',
       files: bundle(ccmActing),
       errors: [{ file: 'resources/c.yaml', ...nameAt(ccmActing, 'kind: Deployment\nmetadata:\n  name: hcloud'), severity: 'error', message: /^A cloud controller manager is active .*both serve 2 Services shop\/web, shop\/api/ }],
+    },
+    {
+      name: 'a cloud controller manager with --controllers=*,-route: its service controller still runs',
+      files: bundle(ccmWith('*,-route', true)),
+      errors: [{ file: 'resources/c.yaml', ...nameAt(ccmWith('*,-route', true), 'kind: Deployment\nmetadata:\n  name: hcloud'), severity: 'error', message: /^A cloud controller manager is active/ }],
+    },
+    {
+      name: 'a cloud controller manager whose --controllers names service-lb-controller before "-service": the first entry decides',
+      files: bundle(ccmWith('service-lb-controller,-service', true)),
+      errors: [{ file: 'resources/c.yaml', ...nameAt(ccmWith('service-lb-controller,-service', true), 'kind: Deployment\nmetadata:\n  name: hcloud'), severity: 'error', message: /^A cloud controller manager is active/ }],
     },
     {
       name: 'only the cloud-provider finalizer on a Service: warning',

@@ -17,6 +17,19 @@ const case_ = (workloads: string, crds: string[], captured?: string[]) => ({
 const image = (text: string) => ({ file: 'resources/metallb.yaml', ...at(text, 'quay.io/metallb/') });
 
 const c152 = controller('v0.15.2');
+// frr-k8s mode: the speakers configure frr-k8s through FRRConfiguration objects
+const frrK8s = docs(c152, speakerDaemonSet({ tag: 'v0.15.2', bgpType: 'frr-k8s' }));
+const frrConfigurationCRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: frrconfigurations.frrk8s.metallb.io
+spec:
+  group: frrk8s.metallb.io
+  scope: Namespaced
+  names: { kind: FRRConfiguration, listKind: FRRConfigurationList, plural: frrconfigurations, singular: frrconfiguration }
+  versions:
+  - { name: v1beta1, served: true, storage: true }
+`;
 
 ruleTester('crds-missing', {
   valid: [
@@ -29,6 +42,8 @@ ruleTester('crds-missing', {
       files: case_(docs(c152, pool('lan', ['10.0.0.0/24'])), releaseCRDs('0.15.2', ['ipaddresspools'])),
     },
     { name: 'only status CRDs missing: an older release\'s CRDs (crd-version-outdated)', files: case_(c152, releaseCRDs('0.15.2', ['servicel2statuses', 'servicebgpstatuses'])) },
+    { name: "frr-k8s mode with frr-k8s's FRRConfiguration CRD", files: case_(frrK8s, [...releaseCRDs('0.15.2'), frrConfigurationCRD]) },
+    { name: 'native mode needs no FRRConfiguration CRD', files: case_(docs(c152, speakerDaemonSet({ tag: 'v0.15.2' })), releaseCRDs('0.15.2')) },
     { name: 'v0.14.3 needs no ServiceL2Status CRD (written from v0.14.6)', files: case_(controller('v0.14.3'), releaseCRDs('0.14.3')) },
     { name: 'v0.14.3 does not need the legacy AddressPool CRD', files: case_(controller('v0.14.3'), releaseCRDs('0.14.3', ['addresspools'])) },
   ],
@@ -55,6 +70,11 @@ ruleTester('crds-missing', {
       name: 'communities missing under v0.15.2',
       files: case_(c152, releaseCRDs('0.15.2', ['communities'])),
       errors: [{ ...image(c152), severity: 'warning', message: /^The CustomResourceDefinition communities\.metallb\.io is not installed: MetalLB v0\.15\.2 watches this kind, and its reconcilers cannot start/ }],
+    },
+    {
+      name: "frr-k8s mode without frr-k8s's FRRConfiguration CRD",
+      files: case_(frrK8s, releaseCRDs('0.15.2')),
+      errors: [{ ...image(frrK8s), severity: 'warning', message: /^The CustomResourceDefinition frrconfigurations\.frrk8s\.metallb\.io is not installed: MetalLB v0\.15\.2 watches this kind, and its reconcilers cannot start/ }],
     },
     {
       name: 'v0.13.12 watches the legacy AddressPool',
@@ -84,4 +104,7 @@ test('crds-missing: evidence lists what is missing and installed; the fix follow
 
   const [h] = await runCase('crds-missing', { name: 'helm', files: case_(helmController('v0.15.2'), releaseCRDs('0.15.2', ['communities'])) });
   assert.match(h!.fix, /^Install the CRDs with the chart: helm upgrade <release> metallb\/metallb -n metallb-system --version 0\.15\.2 --reuse-values --set crds\.enabled=true/);
+
+  const [k] = await runCase('crds-missing', { name: 'frr-k8s', files: case_(frrK8s, releaseCRDs('0.15.2')) });
+  assert.match(k!.fix, /metallb-frr-k8s\.yaml .* frrconfigurations\.frrk8s\.metallb\.io belongs to frr-k8s, .*: config\/manifests\/metallb-frr-k8s\.yaml of the release holds it/);
 });

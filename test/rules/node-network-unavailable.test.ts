@@ -37,6 +37,8 @@ const lan = pool('lan', ['10.0.0.0/24']);
 const web = service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.0'] });
 const eps = endpointSlice('web', [{ node: 'node-a' }]);
 const speakers = (...nodes: string[]) => [speakerDaemonSet(), ...nodes.map((n) => speakerPod(n))].join('---\n');
+/** the same cluster with MetalLB at `tag` */
+const onVersion = (text: string, tag: string) => text.replace('quay.io/metallb/speaker:v0.15.2\n        args', `quay.io/metallb/speaker:${tag}\n        args`);
 const bundle = (text: string) => ({ 'bundle.json': bundleJson(), 'resources/c.yaml': text });
 const without = (kind: string) => bundleJson(ALL_KINDS.filter((k) => k !== kind));
 
@@ -63,6 +65,7 @@ ruleTester('node-network-unavailable', {
     { name: 'no advertisement at all', files: bundle(docs(node('node-a'), brokenNode('node-b'), speakers('node-a', 'node-b'), lan, web, eps)) },
     { name: 'Nodes not captured', files: { 'bundle.json': without('Node'), 'resources/c.yaml': l2All } },
     { name: 'EndpointSlices not captured', files: { 'bundle.json': without('EndpointSlice'), 'resources/c.yaml': l2All } },
+    { name: 'MetalLB v0.13.9 does not read the condition (from v0.13.10)', files: bundle(onVersion(l2All, 'v0.13.9')) },
   ],
   invalid: [
     {
@@ -74,6 +77,11 @@ ruleTester('node-network-unavailable', {
       name: 'a node a BGPAdvertisement selects by nodeSelectors',
       files: bundle(bgpScoped),
       errors: [{ file: 'resources/c.yaml', ...conditionAt(bgpScoped, 'node-c'), message: /^Node node-c has the condition NetworkUnavailable=True: .*withdraws its BGP routes.*BGPAdvertisement "edge" selects it/ }],
+    },
+    {
+      name: 'MetalLB v0.13.10 reads the condition',
+      files: bundle(onVersion(l2All, 'v0.13.10')),
+      errors: [{ file: 'resources/c.yaml', ...conditionAt(l2All, 'node-b'), message: /^Node node-b has the condition NetworkUnavailable=True/ }],
     },
   ],
 });

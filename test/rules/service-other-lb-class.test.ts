@@ -22,6 +22,10 @@ ruleTester('service-other-lb-class', {
     { name: 'no class, MetalLB not in the input (default assumed)', files: { 's.yaml': svc() } },
     { name: "the Service names MetalLB's class (--lb-class=)", files: { 's.yaml': svc('metallb.io/lb'), 'c.yaml': controller('metallb.io/lb') } },
     { name: "the Service names MetalLB's class (--lb-class VALUE)", files: { 's.yaml': svc('metallb.io/lb'), 'c.yaml': controller('metallb.io/lb', 'space') } },
+    {
+      name: 'MetalLB v0.12.1 reads no loadBalancerClass (--lb-class and the filter arrive in v0.13.0): it serves the Service',
+      files: { 's.yaml': svc('service.k8s.aws/nlb'), 'c.yaml': metallbController({ tag: 'v0.12.1', args: ['--port=7472'] }) },
+    },
     { name: 'a ClusterIP Service is not a load balancer', files: { 's.yaml': svc(undefined, 'ClusterIP'), 'c.yaml': controller('metallb.io/lb') } },
   ],
   invalid: [
@@ -29,6 +33,11 @@ ruleTester('service-other-lb-class', {
       name: 'another class while MetalLB runs without one',
       files: { 's.yaml': svc('service.k8s.aws/nlb'), 'c.yaml': controller() },
       errors: [{ file: 's.yaml', line: 8, column: 22, severity: 'info', message: /Service shop\/web has loadBalancerClass "service\.k8s\.aws\/nlb": MetalLB handles only Services without a class, so it ignores this Service/ }],
+    },
+    {
+      name: 'another class while MetalLB v0.13.0 runs without one',
+      files: { 's.yaml': svc('service.k8s.aws/nlb'), 'c.yaml': metallbController({ tag: 'v0.13.0', args: ['--port=7472'] }) },
+      errors: [{ file: 's.yaml', line: 8, column: 22, message: /MetalLB handles only Services without a class, so it ignores this Service/ }],
     },
     {
       name: 'a class while MetalLB is not in the input: assumed unset, and said so',

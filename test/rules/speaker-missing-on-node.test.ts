@@ -34,6 +34,8 @@ const explicitNoExecute = cluster({
 const onlyNode = cluster({ c: { taints: [GPU] }, rest: [lan, l2Advertisement('lan', { nodeSelectors: hostIn('node-c') }), web(), endpointSlice('web', [{ node: 'node-a' }])] });
 // the same without a Service: the advertisement alone is left with no speaker
 const onlyNodeNoService = cluster({ c: { taints: [GPU] }, rest: [lan, l2Advertisement('lan', { nodeSelectors: hostIn('node-c') })] });
+// node-c has NetworkUnavailable=True and no speaker, and the advertisement is for node-c alone
+const netDown = (tag: string) => cluster({ c: { networkUnavailable: true }, ds: { tag }, rest: [lan, l2Advertisement('lan', { nodeSelectors: hostIn('node-c') })] });
 // externalTrafficPolicy Local, the pods only on node-c: no candidate is left
 const localOnly = cluster({ c: { taints: [GPU] }, rest: [lan, l2Advertisement('lan'), web('10.0.0.1', { externalTrafficPolicy: 'Local' }), endpointSlice('web', [{ node: 'node-c' }])] });
 // BGP, Local policy, endpoints only on node-c
@@ -90,6 +92,7 @@ ruleTester('speaker-missing-on-node', {
     { name: 'speakers kept off node-c by their nodeSelector, every-node advertisement, memberlist on', files: bundle(placedAway) },
     { name: 'the taint is PreferNoSchedule and a pod runs there', files: bundle(cluster({ c: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'PreferNoSchedule' }] }, pods: ['node-a', 'node-b', 'node-c'], rest: [lan, l2Advertisement('lan')] })) },
     { name: 'no speaker pod at all (speaker-unavailable reports it)', files: bundle(cluster({ c: { taints: [GPU] }, pods: [], rest: [lan, l2Advertisement('lan')] })) },
+    { name: 'node-c has NetworkUnavailable=True, which MetalLB v0.13.10 honours: node-network-unavailable reports it', files: bundle(netDown('v0.13.10')) },
     { name: 'no advertisement at all', files: bundle(cluster({ c: { taints: [GPU] }, rest: [lan, web(), endpointSlice('web', [{ node: 'node-a' }])] })) },
     { name: 'Pods not captured', files: bundle(onlyNode, without('Pod')) },
     { name: 'DaemonSets not captured', files: bundle(onlyNode, without('DaemonSet')) },
@@ -122,6 +125,11 @@ ruleTester('speaker-missing-on-node', {
       name: 'the only node of an advertisement, no Service yet: error',
       files: bundle(onlyNodeNoService),
       errors: [{ file: 'resources/c.yaml', ...shift(at(onlyNodeNoService, 'name: node-c', '- key: dedicated')), severity: 'error', message: /MetalLB cannot announce from it; no node that L2Advertisement "lan" selects runs a speaker, so it announces nothing$/ }],
+    },
+    {
+      name: 'node-c has NetworkUnavailable=True, which MetalLB v0.13.9 ignores: its missing speaker matters',
+      files: bundle(netDown('v0.13.9')),
+      errors: [{ file: 'resources/c.yaml', ...nodeName(netDown('v0.13.9'), 'node-c'), severity: 'error', message: /^Node node-c runs no MetalLB speaker pod: .*no node that L2Advertisement "lan" selects runs a speaker, so it announces nothing$/ }],
     },
     {
       name: 'layer 2, Local policy, the endpoints only on the node: the Service loses its announcer',
@@ -160,7 +168,7 @@ test('speaker-missing-on-node: evidence names the tolerations, the DaemonSet and
   const [f] = await runCase('speaker-missing-on-node', { name: 'evidence', files: bundle(tainted) });
   assert.deepEqual(f!.evidence, [
     "node-c: it does not tolerate the node's taint dedicated=gpu:NoSchedule",
-    'speaker tolerations: none of its own (plus those every DaemonSet pod gets: not-ready, unreachable, disk/memory/pid-pressure, unschedulable, network-unavailable)',
+    'speaker tolerations: none of its own (plus those the DaemonSet controller adds to every daemon pod: not-ready, unreachable for NoExecute only; disk-pressure, memory-pressure, pid-pressure, unschedulable, network-unavailable for NoSchedule)',
     'speaker pods on 2 node(s)',
     'L2Advertisement "lan" selects it (no nodeSelectors: every node)',
   ]);
@@ -182,4 +190,19 @@ test('speaker-missing-on-node: a toleration of the taint, or of every taint, let
     const [f] = await runCase('speaker-missing-on-node', { name: tol, files: bundle(text) });
     assert.match(f!.message, /does not tolerate the node's taint dedicated=gpu:NoSchedule/, tol);
   }
+});
+
+test('speaker-missing-on-node: a NotReady node: the fix repairs the node, since the lifecycle controller keeps its not-ready taint', async () => {
+  const NOT_READY: TaintSpec = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' };
+  const notReady = cluster({ c: { taints: [NOT_READY, GPU] }, rest: [lan, l2Advertisement('lan', { nodeSelectors: hostIn('node-c') })] }).replace(
+    /(name: node-c\n[\s\S]*?- type: Ready\n    status: )"True"/,
+    '$1"False"\n    reason: KubeletNotReady',
+  );
+  const [f] = await runCase('speaker-missing-on-node', { name: 'not ready', files: bundle(notReady) });
+  assert.match(f!.message, /does not tolerate the node's taints node\.kubernetes\.io\/not-ready:NoSchedule, dedicated=gpu:NoSchedule/);
+  assert.ok(f!.evidence.includes('node-c: node.kubernetes.io/not-ready:NoSchedule follows its condition Ready=False (the node reports Ready=False (KubeletNotReady)): the node lifecycle controller keeps it while the condition lasts'));
+  assert.match(f!.fix, /^Repair the node rather than its taint: the node lifecycle controller keeps node\.kubernetes\.io\/not-ready:NoSchedule while Ready=False and puts it back if removed; see kubectl describe node node-c .*The DaemonSet controller tolerates not-ready and unreachable for NoExecute only/);
+  // the other taint keeps its toleration advice; the condition taint gets none
+  assert.match(f!.fix, /; and add a toleration to the speaker DaemonSet \(spec\.template\.spec\.tolerations: - \{key: dedicated, operator: Exists, effect: NoSchedule\}/);
+  assert.doesNotMatch(f!.fix, /not-ready, operator: Exists|kubectl taint node node-c node\.kubernetes\.io\/not-ready/);
 });

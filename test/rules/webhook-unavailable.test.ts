@@ -79,6 +79,22 @@ ruleTester('webhook-unavailable', {
       files: bundle(healthy(networkPolicy('cp', '  podSelector: {}\n  ingress:\n  - from: [{ ipBlock: { cidr: 10.0.0.0/8 } }]\n'))),
     },
     { name: "deny-all, but the controller runs on the API server's node", files: bundle(denyAll.replace('nodeName: node-b', 'nodeName: node-a')) },
+    {
+      name: 'deny-all, but the controller pod runs with hostNetwork: NetworkPolicy does not define what happens to it',
+      files: bundle(denyAll.replace('spec:\n  nodeName: node-b', 'spec:\n  hostNetwork: true\n  nodeName: node-b')),
+    },
+    {
+      name: "deny-all, Pods not captured, and the controller's template has hostNetwork",
+      files: bundle(denyAll.replace('    spec:\n      containers:\n      - name: controller', '    spec:\n      hostNetwork: true\n      containers:\n      - name: controller'), bundleOf(everyKindBut('Pod'))),
+    },
+    {
+      name: "OpenShift: a namespaceSelector on the host-network policy group (OVN-Kubernetes admits the API server by it)",
+      files: bundle(fromMonitoring.replace('kubernetes.io/metadata.name: monitoring', 'policy-group.network.openshift.io/host-network: ""')),
+    },
+    {
+      name: 'OpenShift: the host-network policy group by matchExpressions',
+      files: bundle(fromMonitoring.replace('{ matchLabels: { kubernetes.io/metadata.name: monitoring } }', '{ matchExpressions: [{ key: policy-group.network.openshift.io/host-network, operator: Exists }] }')),
+    },
     { name: 'an egress-only policy', files: bundle(healthy(networkPolicy('egress', '  podSelector: {}\n  policyTypes: [Egress]\n'))) },
     { name: 'a policy for other pods', files: bundle(healthy(networkPolicy('speaker', '  podSelector: { matchLabels: { component: speaker } }\n  policyTypes: [Ingress]\n'))) },
     { name: 'a deny-all policy in another namespace', files: bundle(healthy(networkPolicy('default-deny', '  podSelector: {}\n', 'shop'))) },
@@ -175,6 +191,11 @@ webhooks:
           message: /^NetworkPolicy default-deny in metallb-system isolates the controller pods for ingress and no policy admits the API server to the webhook port 9443\/TCP \(webhook-server\)/,
         },
       ],
+    },
+    {
+      name: "deny-all, Pods not captured: the controller's template (without hostNetwork) is judged",
+      files: bundle(denyAll, bundleOf(everyKindBut('Pod'))),
+      errors: [{ file: 'resources/c.yaml', ...npAt(denyAll, 'default-deny', 'policyTypes'), message: /^NetworkPolicy default-deny in metallb-system isolates the controller pods/ }],
     },
     {
       name: 'ingress only from a namespace: the API server is not a pod',

@@ -34,6 +34,8 @@ export interface AllocationInput {
   namespaces?: KubeObject[];
   /** MetalLB's --lb-class ('' / undefined = none) */
   lbClass?: string;
+  /** MetalLB before v0.13.0 filters by no class: every LoadBalancer Service is its (default false) */
+  everyClass?: boolean;
   /**
    * MetalLB v0.14.9+ emits a Warning `deprecatedAnnotation` per metallb.universe.tf/* annotation
    * whenever it writes the Service (default true: the newest behaviour)
@@ -137,7 +139,7 @@ export function allocate(input: AllocationInput): AllocationOutput {
   const todo: number[] = [];
   infos.forEach((info, i) => {
     const r = results[i]!;
-    if (info.loadBalancerClass !== lbClass) {
+    if (!input.everyClass && info.loadBalancerClass !== lbClass) {
       r.state = 'ignored';
       r.reason = 'otherLoadBalancerClass';
     } else if (info.type !== 'LoadBalancer') {

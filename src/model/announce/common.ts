@@ -38,6 +38,11 @@ export interface AnnounceInput {
   /** The speaker honours the exclude-from-external-load-balancers label (v0.14.0+). Default true. */
   excludeLabel?: boolean;
   /**
+   * The speaker honours the node condition NetworkUnavailable (v0.13.10+, "Respect node
+   * NetworkUnavailable condition"; before, no MetalLB code reads it). Default true.
+   */
+  networkUnavailable?: boolean;
+  /**
    * MetalLB v0.14.9 only: a cordoned node (spec.unschedulable) is unavailable, as NetworkUnavailable
    * is (nodeUnschedulable; reverted in v0.15.0). Default false.
    */
@@ -122,7 +127,7 @@ export function nodeLevelReason(input: AnnounceInput, name: string): NodeLevelRe
         n,
         input.cordonedUnavailable && isCordoned(node)
           ? 'nodeUnschedulable'
-          : isNetworkUnavailable(node)
+          : input.networkUnavailable !== false && isNetworkUnavailable(node)
             ? 'nodeNetworkUnavailable'
             : !input.ignoreExcludeLB && input.excludeLabel !== false && isExcludedFromBalancers(node)
               ? 'nodeLabeledExcludeBalancers'

@@ -445,6 +445,26 @@ const CLEANUP_FINALIZER = 'service.kubernetes.io/load-balancer-cleanup';
 /** Events the cloud-provider service controller (k8s.io/cloud-provider) records on the Services it handles */
 const CLOUD_EVENTS = new Set(['EnsuringLoadBalancer', 'EnsuredLoadBalancer', 'SyncLoadBalancerFailed', 'UpdatedLoadBalancer']);
 
+/** k8s.io/cloud-provider's names for its service controller: the alias "service" and "service-lb-controller" */
+const SERVICE_CONTROLLER_NAMES = new Set(['service', 'service-lb-controller']);
+
+/**
+ * Whether a cloud controller manager's --controllers (default "*") runs the service controller, as
+ * k8s.io/cloud-provider decides it (IsControllerEnabled over the aliased names): the first entry
+ * naming it decides (name on, -name off); else "*" turns it on, and without "*" it is off.
+ */
+function serviceControllerOn(controllers: string | undefined): boolean {
+  if (controllers === undefined) return true;
+  let star = false;
+  for (const raw of controllers.split(',')) {
+    const c = raw.trim();
+    if (SERVICE_CONTROLLER_NAMES.has(c)) return true;
+    if (c.startsWith('-') && SERVICE_CONTROLLER_NAMES.has(c.slice(1))) return false;
+    if (c === '*') star = true;
+  }
+  return star;
+}
+
 function cloudController(state: ClusterState, others: readonly Implementation[]): Implementation | undefined {
   const found = workloads(state, (c, o) => {
     if (/kube-vip-cloud-provider/.test(String(c.image ?? ''))) return false;
@@ -452,9 +472,8 @@ function cloudController(state: ClusterState, others: readonly Implementation[])
     if (!/cloud-controller-manager/.test(id)) return false;
     // cloud providers without load balancers: k8s.io/cloud-provider then never starts the service controller
     if (NO_LB_CLOUDS.test(id)) return false;
-    // --controllers=*,-service: this one runs without the service controller
-    const controllers = stringFlag(c, 'controllers');
-    return !(controllers && controllers.split(',').includes('-service'));
+    // --controllers=*,-service (or -service-lb-controller): this one runs without the service controller
+    return serviceControllerOn(stringFlag(c, 'controllers'));
   });
   const hit = found[0];
   // k3s's and kube-vip's cloud providers run the same service controller: they explain its marks
@@ -504,6 +523,7 @@ function metallbPresent(state: ClusterState): boolean {
 }
 
 function metallbScope(cls: MetalLBClass): string {
+  if (cls.everyClass) return 'every LoadBalancer Service, whatever its loadBalancerClass';
   return cls.value === undefined ? 'Services without a loadBalancerClass' : `Services of class "${cls.value}"`;
 }
 
@@ -533,7 +553,8 @@ export default defineRule({
     const servicesKnown = state.isCaptured('Service');
     for (const impl of found) {
       const contested = services.filter((svc) => classMatches(svc, cls) && impl.handles(svc));
-      const overlap = impl.handlesClass(cls.value);
+      // MetalLB without a class filter meets every implementation on the classes that one serves
+      const overlap = cls.everyClass === true || impl.handlesClass(cls.value);
       const marked = contested.filter((s) => impl.marks.has(s));
       const evidence = [...impl.evidence, `MetalLB handles ${metallbScope(cls)} (${cls.from})`];
       if (contested.length) {
@@ -558,7 +579,7 @@ export default defineRule({
       }
       const which = contested.length
         ? `${contested.length === 1 ? 'Service' : `${contested.length} Services`} ${namesText(contested.map(serviceName), 3)}`
-        : `every ${metallbScope(cls).replace(/^Services/, 'LoadBalancer Service')} created from now on`;
+        : `every ${cls.everyClass ? 'LoadBalancer Service' : metallbScope(cls).replace(/^Services/, 'LoadBalancer Service')} created from now on`;
       const fight = `MetalLB assigns and announces an address from its pools while ${impl.what} ${impl.does}: they overwrite each other's status.loadBalancer, and clients reach whichever answered last`;
       report({
         message: impl.certain
@@ -567,7 +588,7 @@ export default defineRule({
         severity: impl.certain ? 'error' : 'warning',
         subjects,
         evidence,
-        fix: `${impl.fix} Or separate them by class: run MetalLB with --lb-class=<class> (Helm: loadBalancerClass) and set spec.loadBalancerClass on the Services MetalLB should serve (the field is immutable: recreate them).`,
+        fix: `${impl.fix} Or ${cls.everyClass ? 'upgrade MetalLB to v0.13.0 or later (the first to filter by class) and ' : ''}separate them by class: run MetalLB with --lb-class=<class> (Helm: loadBalancerClass) and set spec.loadBalancerClass on the Services MetalLB should serve (the field is immutable: recreate them).`,
       });
     }
   },

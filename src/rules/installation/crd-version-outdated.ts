@@ -3,6 +3,7 @@ import { defineRule } from '../types.js';
 import {
   CRD_FIELDS,
   METALLB_CRDS,
+  crdGroup,
   crdVersions,
   metallbCRDsIn,
   neededBy,
@@ -39,7 +40,7 @@ export default defineRule({
 
     for (const c of METALLB_CRDS) {
       const crd = installed.get(c.name);
-      if (!crd || !neededBy(c, release)) continue;
+      if (!crd || !neededBy(c, release, state.metallb.bgpBackend)) continue;
       const versions = crdVersions(crd);
       const problems: string[] = [];
       const evidence: string[] = [];
@@ -50,7 +51,7 @@ export default defineRule({
       if (unserved.length > 0) {
         const listed = versions.find((v) => v.name === unserved[0]);
         path = listed ? ['spec', 'versions', listed.index, 'served'] : ['spec', 'versions'];
-        problems.push(`it does not serve ${unserved.join(', ')}, the API version ${running} reads ${c.kind} objects in: its reconcilers cannot watch them, so no configuration is loaded, and ${c.kind} objects of apiVersion metallb.io/${unserved[0]} cannot be applied`);
+        problems.push(`it does not serve ${unserved.join(', ')}, the API version ${running} reads ${c.kind} objects in: its reconcilers cannot watch them, so no configuration is loaded, and ${c.kind} objects of apiVersion ${crdGroup(c)}/${unserved[0]} cannot be applied`);
       }
       const missing: { what: string; since: Release }[] = [];
       let missingPart: string | undefined;
@@ -84,8 +85,8 @@ export default defineRule({
     // Status CRDs missing while every configuration CRD is installed: the CRD set of an older
     // release (when configuration CRDs are missing too, crds-missing reports them all).
     const absent = (c: MetalLBCRD) => !installed.has(c.name) && state.all(c.kind).length === 0;
-    if (METALLB_CRDS.some((c) => c.role !== 'status' && neededBy(c, release) && absent(c))) return;
-    const status = METALLB_CRDS.filter((c) => c.role === 'status' && neededBy(c, release) && absent(c));
+    if (METALLB_CRDS.some((c) => c.role !== 'status' && neededBy(c, release, state.metallb.bgpBackend) && absent(c))) return;
+    const status = METALLB_CRDS.filter((c) => c.role === 'status' && neededBy(c, release, state.metallb.bgpBackend) && absent(c));
     if (status.length === 0) return;
     const subject = installationSubject(state);
     if (!subject) return;

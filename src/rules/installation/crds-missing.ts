@@ -70,6 +70,17 @@ export function crdInstallFix(state: ClusterState, upgrade = false): string {
 
 const kindsText = (crds: readonly MetalLBCRD[]) => `${namesText(crds.map((c) => c.kind))} objects`;
 
+/** Where a missing CRD of another project (frr-k8s's FRRConfiguration) comes from. */
+function foreignCRDFix(state: ClusterState, missing: readonly MetalLBCRD[]): string {
+  const frr = missing.find((c) => c.backend === 'frr-k8s');
+  if (!frr) return '';
+  const source =
+    state.metallb.installedBy === 'helm'
+      ? 'the chart installs it with frrk8s.enabled=true (its frr-k8s subchart)'
+      : `config/manifests/metallb-frr-k8s.yaml of the release holds it, as does frr-k8s's own manifest (github.com/metallb/frr-k8s)`;
+  return ` ${frr.name} belongs to frr-k8s, which the speakers configure in frr-k8s mode (METALLB_BGP_TYPE=frr-k8s), not to MetalLB's CRDs: ${source}.`;
+}
+
 export default defineRule({
   meta: {
     id: 'crds-missing',
@@ -95,8 +106,7 @@ export default defineRule({
     const installed = metallbCRDsIn(state.all('CustomResourceDefinition'));
     // objects of a kind read from the API prove its CRD exists, whatever the CRD list says
     const absent = (c: MetalLBCRD) => !installed.has(c.name) && state.all(c.kind).length === 0;
-    // without a known release: the CRDs every release since v0.13 watches
-    const needed = (c: MetalLBCRD) => (release ? neededBy(c, release) : !c.until);
+    const needed = (c: MetalLBCRD) => neededBy(c, release, state.metallb.bgpBackend);
     const configMissing = METALLB_CRDS.filter((c) => c.role !== 'status' && needed(c) && absent(c));
     if (configMissing.length === 0) return; // status CRDs alone: the CRDs are of an older release (crd-version-outdated)
     const statusMissing = release ? METALLB_CRDS.filter((c) => c.role === 'status' && needed(c) && absent(c)) : [];
@@ -128,7 +138,7 @@ export default defineRule({
         severity: 'warning',
         subjects: [subject],
         evidence: evidence(others),
-        fix,
+        fix: fix + foreignCRDFix(state, others),
       });
     }
   },

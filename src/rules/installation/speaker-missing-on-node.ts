@@ -3,7 +3,19 @@ import { defineRule } from '../types.js';
 import { announcementOf, hasRunningSpeaker, serviceEndpoints, type Announcement } from '../../model/announcement.js';
 import { inScope, nodeLevelReason, nodeSetOf, excludedNames } from '../../model/announce/common.js';
 import { podsOf } from '../../model/pods.js';
-import { daemonPodTargetNode, daemonSetPlacement, placementReasonText, templateSpec, tolerationOf, tolerationText, type PlacementReason } from '../../model/scheduling.js';
+import {
+  conditionOfTaint,
+  daemonPodDefaultsText,
+  daemonPodTargetNode,
+  daemonSetPlacement,
+  placementReasonText,
+  taintText,
+  templateSpec,
+  tolerationOf,
+  tolerationText,
+  type PlacementReason,
+  type Taint,
+} from '../../model/scheduling.js';
 import { serviceName } from '../../model/simulation.js';
 import { asArray, asRecord, type ClusterState } from '../../state/cluster-state.js';
 import { namesText } from '../../report/text.js';
@@ -90,7 +102,33 @@ function dsPath(reasons: readonly PlacementReason[]): FieldPath {
   return [...base, r.kind === 'taint' ? 'tolerations' : r.kind === 'affinity' ? 'affinity' : r.kind];
 }
 
-function fixFor(reasons: readonly PlacementReason[], node: string, ds: KubeObject): string {
+/** The untolerated taints the node lifecycle controller keeps from a node condition, with that condition. */
+function conditionTaints(node: KubeObject, reasons: readonly PlacementReason[]) {
+  return reasons.flatMap((r) => (r.kind === 'taint' ? r.taints : [])).flatMap(({ taint }) => {
+    const c = conditionOfTaint(node, taint);
+    return c ? [{ taint, c }] : [];
+  });
+}
+
+/** Repairing the node, not its taints: the node lifecycle controller puts a condition taint back. */
+function conditionFix(node: string, managed: ReturnType<typeof conditionTaints>): string {
+  const keys = new Set(managed.map((m) => m.taint.key));
+  const ready = keys.has('node.kubernetes.io/not-ready') || keys.has('node.kubernetes.io/unreachable');
+  const network = keys.has('node.kubernetes.io/network-unavailable');
+  return (
+    `repair the node rather than its taint${managed.length === 1 ? '' : 's'}: the node lifecycle controller keeps ${managed.map((m) => `${taintText(m.taint)} while ${m.c.condition}=${m.c.status}`).join(', ')} and puts ${managed.length === 1 ? 'it' : 'them'} back if removed; ` +
+    `see kubectl describe node ${node} (Conditions) and the kubelet there (journalctl -u kubelet)${network ? `, and the CNI pod on ${node} (it clears NetworkUnavailable)` : ''}` +
+    (ready ? `. The DaemonSet controller tolerates not-ready and unreachable for NoExecute only: a running speaker is not evicted, but no new one is scheduled until ${node} is Ready again` : '')
+  );
+}
+
+function tolerationFix(t: Taint, node: string): string {
+  const cp = t.key === 'node-role.kubernetes.io/control-plane' || t.key === 'node-role.kubernetes.io/master';
+  return `add a toleration to the speaker DaemonSet (spec.template.spec.tolerations: - {key: ${t.key}, operator: Exists, effect: ${t.effect}}; Helm: ${cp ? 'speaker.tolerateMaster=true or ' : ''}speaker.tolerations) or remove the taint (kubectl taint node ${node} ${t.key}:${t.effect}-)`;
+}
+
+function fixFor(reasons: readonly PlacementReason[], nodeObj: KubeObject, ds: KubeObject): string {
+  const node = nodeObj.metadata?.name ?? '';
   const ns = ds.metadata?.namespace ?? 'metallb-system';
   const name = ds.metadata?.name ?? 'speaker';
   if (reasons.length === 0) {
@@ -99,9 +137,9 @@ function fixFor(reasons: readonly PlacementReason[], node: string, ds: KubeObjec
   const steps = reasons.map((r) => {
     switch (r.kind) {
       case 'taint': {
-        const t = r.taints[0]!.taint;
-        const cp = t.key === 'node-role.kubernetes.io/control-plane' || t.key === 'node-role.kubernetes.io/master';
-        return `add a toleration to the speaker DaemonSet (spec.template.spec.tolerations: - {key: ${t.key}, operator: Exists, effect: ${t.effect}}; Helm: ${cp ? 'speaker.tolerateMaster=true or ' : ''}speaker.tolerations) or remove the taint (kubectl taint node ${node} ${t.key}:${t.effect}-)`;
+        const managed = conditionTaints(nodeObj, [r]);
+        const other = r.taints.find(({ taint }) => !managed.some((m) => m.taint === taint));
+        return [...(managed.length ? [conditionFix(node, managed)] : []), ...(other ? [tolerationFix(other.taint, node)] : [])].join('; and ');
       }
       case 'nodeSelector': {
         const m = r.mismatches[0]!;
@@ -194,14 +232,17 @@ export default defineRule({
         ],
         evidence: [
           ...reasons.map((r) => `${name}: ${placementReasonText(r)}`),
-          ...(taint ? [`speaker tolerations: ${ownTolerations.length > 0 ? ownTolerations.map(tolerationText).join(', ') : 'none of its own'} (plus those every DaemonSet pod gets: not-ready, unreachable, disk/memory/pid-pressure, unschedulable${templateSpec(ds).hostNetwork === true ? ', network-unavailable' : ''})`] : []),
+          ...conditionTaints(node, reasons).map(
+            ({ taint, c }) => `${name}: ${taintText(taint)} follows its condition ${c.condition}=${c.status} (the node reports ${c.now ?? `no ${c.condition} condition`}): the node lifecycle controller keeps it while the condition lasts`,
+          ),
+          ...(taint ? [`speaker tolerations: ${ownTolerations.length > 0 ? ownTolerations.map(tolerationText).join(', ') : 'none of its own'} (plus those the DaemonSet controller adds to every daemon pod: ${daemonPodDefaultsText(templateSpec(ds))})`] : []),
           ...(typeof dsStatus.desiredNumberScheduled === 'number'
             ? [`DaemonSet ${ds.metadata?.name ?? ''}: ${String(dsStatus.desiredNumberScheduled)} desired, ${String(dsStatus.currentNumberScheduled ?? 0)} scheduled, ${String(dsStatus.numberReady ?? 0)} ready; speaker pods on ${withPod.size} node(s)`]
             : [`speaker pods on ${withPod.size} node(s)`]),
           ...selectingEvidence(ads),
           ...(affected.length > 0 ? [`Services without an announcing node: ${namesText(affected.map(serviceName), 10)}`] : []),
         ],
-        fix: fixFor(reasons, name, ds),
+        fix: fixFor(reasons, node, ds),
       });
     }
   },

@@ -169,6 +169,8 @@ interface PodTarget {
   /** the pod's declared container ports (named ports resolve against them) */
   ports: { name?: string; port: number; protocol: string }[];
   node?: string;
+  /** spec.hostNetwork: NetworkPolicy does not define what happens to such a pod's traffic */
+  hostNetwork: boolean;
 }
 
 interface APIServer {
@@ -227,12 +229,25 @@ function portMatches(raw: unknown, port: number, pod: PodTarget): boolean {
 type PeerVerdict = 'yes' | 'no' | 'unknown';
 
 /**
+ * OpenShift's OVN-Kubernetes admits host-network sources (the API server among them) to a policy
+ * whose namespaceSelector selects this label: the host network counts as a namespace of that group.
+ */
+const OPENSHIFT_HOST_NETWORK = 'policy-group.network.openshift.io/host-network';
+
+function selectsLabelKey(selector: unknown, key: string): boolean {
+  const s = asRecord(selector);
+  return Object.prototype.hasOwnProperty.call(asRecord(s.matchLabels), key) || asArray(s.matchExpressions).some((e) => asRecord(e).key === key);
+}
+
+/**
  * Whether a peer admits the API server. It calls webhooks from the host network of the control
- * plane (or from outside the cluster): no podSelector or namespaceSelector selects it; an ipBlock
- * does when it holds one of its addresses.
+ * plane (or from outside the cluster): no podSelector or namespaceSelector selects it (but
+ * OpenShift's host-network policy group may: not provably blocked); an ipBlock does when it holds
+ * one of its addresses.
  */
 function peerAdmits(raw: unknown, api: APIServer): PeerVerdict {
   const peer = asRecord(raw);
+  if (selectsLabelKey(peer.namespaceSelector, OPENSHIFT_HOST_NETWORK)) return 'unknown';
   const block = asRecord(peer.ipBlock);
   if (peer.ipBlock === undefined || peer.ipBlock === null) return 'no';
   const cidr = typeof block.cidr === 'string' ? parseCIDR(block.cidr)?.cidr : undefined;
@@ -260,6 +275,10 @@ interface Denial {
 function ingressDenied(policies: KubeObject[], pod: PodTarget, port: number, api: APIServer): Denial | undefined {
   const isolating = policies.filter((np) => matchesSelector((asRecord(np.spec).podSelector ?? {}) as LabelSelector, pod.labels) && policyTypes(np).includes('Ingress'));
   if (isolating.length === 0) return undefined;
+  // NetworkPolicy behaviour for hostNetwork pods is undefined (Kubernetes' NetworkPolicy docs); most
+  // implementations ignore them and treat their traffic as the node's. A hostNetwork controller is
+  // the usual workaround when the API server cannot reach pod IPs: not provably blocked.
+  if (pod.hostNetwork) return undefined;
   // traffic from the pod's own node is always allowed
   if (pod.node && api.nodes.has(pod.node)) return undefined;
   const why: string[] = [];
@@ -429,13 +448,15 @@ function controllerEvidence(state: ClusterState): string[] {
 function podTargets(state: ClusterState, pods: KubeObject[] | undefined): PodTarget[] {
   if (pods && pods.length > 0) {
     return pods.map((p) => {
-      const node = str(asRecord(p.spec).nodeName);
-      return { name: p.metadata?.name ?? '', labels: p.metadata?.labels, ports: podPorts(asRecord(p.spec)), ...(node ? { node } : {}) };
+      const spec = asRecord(p.spec);
+      const node = str(spec.nodeName);
+      return { name: p.metadata?.name ?? '', labels: p.metadata?.labels, ports: podPorts(spec), hostNetwork: spec.hostNetwork === true, ...(node ? { node } : {}) };
     });
   }
   const c = state.metallb.controller;
   if (!c) return [];
   const tmpl = asRecord(asRecord(c.spec).template);
   const labels = asRecord(asRecord(tmpl.metadata).labels) as Record<string, string>;
-  return [{ name: `of ${c.kind} ${c.metadata?.name ?? ''}`, labels, ports: podPorts(asRecord(tmpl.spec)) }];
+  const spec = asRecord(tmpl.spec);
+  return [{ name: `of ${c.kind} ${c.metadata?.name ?? ''}`, labels, ports: podPorts(spec), hostNetwork: spec.hostNetwork === true }];
 }

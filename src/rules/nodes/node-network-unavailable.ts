@@ -14,7 +14,8 @@ export default defineRule({
   },
   check({ state, report }) {
     const a = announcementOf(state);
-    if (!a.applies) return;
+    // MetalLB reads the condition from v0.13.10 on: before, such a node announces as any other
+    if (!a.applies || a.input.networkUnavailable === false) return;
     if (a.input.l2Advertisements.length === 0 && a.input.bgpAdvertisements.length === 0) return;
     for (const node of a.input.nodes) {
       const conditions = asArray(asRecord(node.status).conditions);

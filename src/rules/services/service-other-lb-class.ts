@@ -1,5 +1,5 @@
 import { defineRule } from '../types.js';
-import { isLoadBalancer, metallbLoadBalancerClass, serviceClass } from '../../model/lb-class.js';
+import { classMatches, isLoadBalancer, metallbLoadBalancerClass, serviceClass } from '../../model/lb-class.js';
 
 export default defineRule({
   meta: {
@@ -15,8 +15,9 @@ export default defineRule({
     const assumed = cls.known ? '' : " (MetalLB's --lb-class is not in the input: assuming it is unset, the default)";
     for (const svc of state.all('Service')) {
       if (!isLoadBalancer(svc)) continue;
+      // before v0.13.0 MetalLB serves every class
+      if (classMatches(svc, cls)) continue;
       const own = serviceClass(svc);
-      if (own === cls.value) continue;
       const name = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}`;
       if (own !== undefined) {
         const metallb = cls.value === undefined ? 'MetalLB handles only Services without a class' : `MetalLB handles only class "${cls.value}"`;
