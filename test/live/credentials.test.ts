@@ -1,0 +1,43 @@
+// Credentials refused or not to be had, in the middle of a run: the real command line in a child
+// process (an unhandled rejection would end it with a stack trace and exit 1 there), against API
+// servers on 127.0.0.1 that this file starts and stops. cli.md: exit 3, one line, no stack trace.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runChild, startApi, VERSION_BODY, writeKubeconfig } from './servers.js';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mlbd-credentials-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** stderr is one line, no stack trace, no word of an unhandled rejection */
+function oneLine(stderr: string): void {
+  assert.equal(stderr.trim().split('\n').length, 1, stderr);
+  assert.doesNotMatch(stderr, /\n\s+at |Unhandled|internal error/, stderr);
+}
+
+describe('credentials refused or failing mid-run', () => {
+  test('401 on every list after /version answered: exit 3, one line, after every read settled', async () => {
+    // each list refused after its own short while, so that many reads are in flight when the first is refused
+    const api = await startApi((req, res) => {
+      if (req.url?.startsWith('/version')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(VERSION_BODY);
+      setTimeout(() => res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401, message: 'Unauthorized' })), 5 + Math.random() * 60);
+    });
+    try {
+      const kc = writeKubeconfig(join(dir, 'kc-401'), { server: api.url }, { token: 'expired' });
+      for (const cmd of [['diag'], ['snapshot', join(dir, 'snap-401')]]) {
+        const r = await runChild([...cmd, '--kubeconfig', kc], { env: { HOME: dir } });
+        assert.equal(r.code, 3, r.stderr);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, /^metallb-doctor: the API server refused the credentials of context "test" \(401 Unauthorized\): (list|get) /);
+        oneLine(r.stderr);
+      }
+    } finally {
+      await api.close();
+    }
+  });
+});
