@@ -3,10 +3,10 @@
 // servers on 127.0.0.1 that this file starts and stops. cli.md: exit 3, one line, no stack trace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runChild, startApi, VERSION_BODY, writeKubeconfig } from './servers.js';
+import { emptyCluster, runChild, selfSigned, startApi, VERSION_BODY, writeKubeconfig } from './servers.js';
 
 let dir: string;
 before(() => {
@@ -36,6 +36,28 @@ describe('credentials refused or failing mid-run', () => {
         assert.match(r.stderr, /^metallb-doctor: the API server refused the credentials of context "test" \(401 Unauthorized\): (list|get) /);
         oneLine(r.stderr);
       }
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('an exec plugin that fails after its first token: exit 3, one line naming the plugin and its message', async () => {
+    const tls = selfSigned(dir);
+    const api = await startApi(emptyCluster, tls);
+    try {
+      const count = join(dir, 'plugin-runs');
+      const plugin = join(dir, 'flaky-plugin.sh');
+      // the first run gives a token that expired at once (client-node runs the plugin again); the next fails
+      writeFileSync(
+        plugin,
+        `#!/bin/sh\nif [ -e '${count}' ]; then echo 'token refresh failed: the refresh token was revoked' >&2; exit 1; fi\ntouch '${count}'\necho '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t1","expirationTimestamp":"2000-01-01T00:00:00Z"}}'\n`,
+      );
+      chmodSync(plugin, 0o755);
+      const kc = writeKubeconfig(join(dir, 'kc-exec'), { server: api.url, 'certificate-authority-data': tls.caData }, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, interactiveMode: 'Never' } });
+      const r = await runChild(['diag', '--kubeconfig', kc], { env: { HOME: dir } });
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(r.stderr, `metallb-doctor: the credential plugin "${plugin}" of user "u" (context "test") failed: token refresh failed: the refresh token was revoked\n`);
+      oneLine(r.stderr);
     } finally {
       await api.close();
     }

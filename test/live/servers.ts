@@ -2,8 +2,8 @@
 // not do: refuse credentials, look at the headers it is sent, sit behind a proxy): a real HTTP(S)
 // server on 127.0.0.1 that records every request and is always closed, the real command line run
 // in a child process without blocking this one, and kubeconfig files.
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -101,3 +101,11 @@ export function writeKubeconfig(file: string, cluster: Record<string, unknown>, 
   return file;
 }
 
+/** A self-signed certificate for 127.0.0.1 (openssl, in `dir`): the key, the certificate, and the certificate as kubeconfig data. */
+export function selfSigned(dir: string): { key: Buffer; cert: Buffer; caData: string } {
+  const key = join(dir, 'server.key');
+  const crt = join(dir, 'server.crt');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+  const cert = readFileSync(crt);
+  return { key: readFileSync(key), cert, caData: cert.toString('base64') };
+}

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from './k8s.js';
-import type { KubeObject } from '../types.js';
+import { SourceError, type KubeObject } from '../types.js';
 import type { ResolvedConfig } from './kubeconfig.js';
 
 export interface ClientOptions {
@@ -88,9 +88,7 @@ export class KubeClient {
   /** The TLS material of the kubeconfig, once: the agent keeps its connections alive across calls. */
   private async prepareTLS(): Promise<void> {
     if (this.base.protocol !== 'https:') return;
-    const o: https.RequestOptions = {};
-    await this.authKc.applyToHTTPSOptions(o);
-    (o.agent as http.Agent | undefined)?.destroy();
+    const o = await this.fromKubeconfig();
     for (const k of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const) {
       if (o[k] !== undefined) (this.tls as Record<string, unknown>)[k] = o[k];
     }
@@ -113,10 +111,33 @@ export class KubeClient {
     return this.headerCache.headers;
   }
 
-  private async freshAuthHeaders(): Promise<Record<string, string>> {
+  /**
+   * What client-node makes of the kubeconfig's cluster and user (TLS material, headers); a
+   * credential it cannot get (an exec plugin that fails or cannot be started, a token or
+   * certificate file that cannot be read) is one line naming the plugin or the user.
+   */
+  private async fromKubeconfig(): Promise<https.RequestOptions> {
     const o: https.RequestOptions = {};
-    await this.authKc.applyToHTTPSOptions(o);
-    (o.agent as http.Agent | undefined)?.destroy();
+    try {
+      await this.authKc.applyToHTTPSOptions(o);
+    } catch (e) {
+      throw this.credentialError(e);
+    } finally {
+      (o.agent as http.Agent | undefined)?.destroy();
+    }
+    return o;
+  }
+
+  private credentialError(e: unknown): SourceError {
+    const { user, context } = this.config;
+    const why = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).find(Boolean)?.slice(0, 300) ?? 'failed';
+    const exec = (user?.exec ?? (user?.authProvider?.config as { exec?: unknown } | undefined)?.exec) as { command?: unknown } | undefined;
+    if (exec && typeof exec.command === 'string') return new SourceError(`the credential plugin "${exec.command}" of user "${user!.name}" (context "${context}") failed: ${why}`);
+    return new SourceError(`the credentials of user "${user?.name ?? ''}" (context "${context}") cannot be used: ${why}`);
+  }
+
+  private async freshAuthHeaders(): Promise<Record<string, string>> {
+    const o = await this.fromKubeconfig();
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries((o.headers ?? {}) as Record<string, unknown>)) if (typeof v === 'string') headers[k] = v;
     if (o.auth) headers.Authorization = `Basic ${Buffer.from(o.auth).toString('base64')}`;
