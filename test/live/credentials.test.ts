@@ -3,7 +3,7 @@
 // servers on 127.0.0.1 that this file starts and stops. cli.md: exit 3, one line, no stack trace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyCluster, runChild, selfSigned, startApi, VERSION_BODY, writeKubeconfig } from './servers.js';
@@ -19,6 +19,42 @@ function oneLine(stderr: string): void {
   assert.equal(stderr.trim().split('\n').length, 1, stderr);
   assert.doesNotMatch(stderr, /\n\s+at |Unhandled|internal error/, stderr);
 }
+
+describe('token files, as kubectl reads them', () => {
+  test('tokenFile (and token-file) relative to the kubeconfig\'s directory, read for the user in use only', async () => {
+    const tls = selfSigned(dir);
+    const api = await startApi(emptyCluster, tls);
+    try {
+      const home = join(dir, 'tokens');
+      mkdirSync(join(home, 'creds'), { recursive: true });
+      writeFileSync(join(home, 'creds', 'tok'), 'file-token-1\n');
+      const cluster = { server: api.url, 'certificate-authority-data': tls.caData };
+      // a second file of KUBECONFIG defines a user nobody uses, whose token file does not exist
+      const unused = join(home, 'unused');
+      writeFileSync(unused, JSON.stringify({ apiVersion: 'v1', kind: 'Config', users: [{ name: 'idle', user: { tokenFile: 'missing-token', 'token-file': 'missing-too' } }] }));
+      for (const [key, n] of [['tokenFile', 1], ['token-file', 2]] as const) {
+        const kc = writeKubeconfig(join(home, `kc-${n}`), cluster, { [key]: 'creds/tok' });
+        const before = api.requests.length;
+        // the working directory is elsewhere: the path is the kubeconfig's, as kubectl takes it
+        const r = await runChild(['snapshot', join(dir, `snap-token-${n}`)], { env: { HOME: dir, KUBECONFIG: `${kc}:${unused}` }, cwd: dir });
+        assert.equal(r.code, 0, r.stderr);
+        const seen = api.requests.slice(before);
+        assert.ok(seen.length > 10, `${seen.length} requests`);
+        assert.deepEqual([...new Set(seen.map((q) => q.headers.authorization))], ['Bearer file-token-1'], key);
+      }
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('the token file of the user in use cannot be read: exit 3, one line naming the user and the file', async () => {
+    const kc = writeKubeconfig(join(dir, 'kc-no-token'), { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true }, { tokenFile: 'nope/tok' });
+    const r = await runChild(['diag', '--kubeconfig', kc], { env: { HOME: dir } });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`^metallb-doctor: the credentials of user "u" \\(context "test"\\) cannot be used: .*no such file.*${join(dir, 'nope', 'tok').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    oneLine(r.stderr);
+  });
+});
 
 describe('credentials refused or failing mid-run', () => {
   test('401 on every list after /version answered: exit 3, one line, after every read settled', async () => {

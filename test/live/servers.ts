@@ -69,7 +69,8 @@ export interface ChildRun {
 export function runChild(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<ChildRun> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'metallb-doctor.ts'), ...args], {
+    // tsx by its own path: the working directory may be anywhere
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'metallb-doctor.ts'), ...args], {
       cwd: opts.cwd ?? ROOT,
       env: { PATH: process.env.PATH, NO_COLOR: '1', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,11 +4,12 @@
 // time and memory of a large list for nothing a rule reads). Lists page with limit/continue;
 // 429 and 5xx (and a connection reset or a truncated body) are retried with backoff; every call
 // is bounded by the request timeout and the whole run by its deadline.
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from './k8s.js';
 import { SourceError, type KubeObject } from '../types.js';
-import type { ResolvedConfig } from './kubeconfig.js';
+import { tokenFileOf, type ResolvedConfig } from './kubeconfig.js';
 
 export interface ClientOptions {
   /** --request-timeout: the longest one call may take (0: no limit but the deadline) */
@@ -120,6 +121,12 @@ export class KubeClient {
     const o: https.RequestOptions = {};
     try {
       await this.authKc.applyToHTTPSOptions(o);
+      // a token file (kubectl's tokenFile) is read here, for the user in use, each time headers are made
+      const tokenFile = tokenFileOf(this.config.user);
+      const headers = (o.headers ?? {}) as Record<string, unknown>;
+      if (tokenFile && headers.Authorization === undefined && headers.authorization === undefined) {
+        o.headers = { ...headers, Authorization: `Bearer ${(await readFile(tokenFile, 'utf8')).trim()}` };
+      }
     } catch (e) {
       throw this.credentialError(e);
     } finally {
