@@ -56,6 +56,26 @@ describe('token files, as kubectl reads them', () => {
   });
 });
 
+describe('exec plugins', () => {
+  test('a relative command with a path separator is the kubeconfig\'s (./plugin.sh), whatever the working directory', async () => {
+    const tls = selfSigned(dir);
+    const api = await startApi(emptyCluster, tls);
+    try {
+      const home = join(dir, 'plugin-home');
+      mkdirSync(join(home, 'bin'), { recursive: true });
+      writeFileSync(join(home, 'bin', 'plugin.sh'), `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"from-plugin"}}'\n`);
+      chmodSync(join(home, 'bin', 'plugin.sh'), 0o755);
+      const kc = writeKubeconfig(join(home, 'config'), { server: api.url, 'certificate-authority-data': tls.caData }, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: './bin/plugin.sh', interactiveMode: 'Never' } });
+      const r = await runChild(['snapshot', join(dir, 'snap-plugin'), '--kubeconfig', kc], { env: { HOME: dir }, cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(api.requests.length > 10);
+      assert.deepEqual([...new Set(api.requests.map((q) => q.headers.authorization))], ['Bearer from-plugin']);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('credentials refused or failing mid-run', () => {
   test('401 on every list after /version answered: exit 3, one line, after every read settled', async () => {
     // each list refused after its own short while, so that many reads are in flight when the first is refused

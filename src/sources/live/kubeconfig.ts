@@ -3,7 +3,7 @@
 // authentication (tokens, client certificates, exec plugins such as gke-gcloud-auth-plugin).
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, resolve } from 'node:path';
+import { delimiter, isAbsolute, resolve } from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { KubeConfig, type Cluster, type Context, type User } from './k8s.js';
 import { InputError, SourceError } from '../types.js';
@@ -86,6 +86,10 @@ function readFile(file: string): KubeConfig {
     for (const u of kc.users) {
       const tokenFile = taken.files.get(u.name);
       if (tokenFile) (u as WithTokenFile).tokenFile = tokenFile;
+      // an exec plugin named by a relative path (./plugin.sh, bin/plugin) is the file's, as kubectl
+      // takes it; a bare name (gke-gcloud-auth-plugin) is looked up on the PATH
+      const exec = u.exec as { command?: unknown } | undefined;
+      if (exec && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) exec.command = resolve(dir, exec.command);
     }
   } catch (e) {
     const err = e as Error & { mark?: { line?: number } };
