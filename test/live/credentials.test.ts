@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyCluster, runChild, selfSigned, startApi, VERSION_BODY, writeKubeconfig } from './servers.js';
+import { runChild, startApi, VERSION_BODY, withTlsApi, writeKubeconfig } from './servers.js';
 
 let dir: string;
 before(() => {
@@ -22,18 +22,15 @@ function oneLine(stderr: string): void {
 
 describe('token files, as kubectl reads them', () => {
   test('tokenFile (and token-file) relative to the kubeconfig\'s directory, read for the user in use only', async () => {
-    const tls = selfSigned(dir);
-    const api = await startApi(emptyCluster, tls);
-    try {
+    await withTlsApi(dir, async (api, tlsCluster) => {
       const home = join(dir, 'tokens');
       mkdirSync(join(home, 'creds'), { recursive: true });
       writeFileSync(join(home, 'creds', 'tok'), 'file-token-1\n');
-      const cluster = { server: api.url, 'certificate-authority-data': tls.caData };
-      // a second file of KUBECONFIG defines a user nobody uses, whose token file does not exist
+            // a second file of KUBECONFIG defines a user nobody uses, whose token file does not exist
       const unused = join(home, 'unused');
       writeFileSync(unused, JSON.stringify({ apiVersion: 'v1', kind: 'Config', users: [{ name: 'idle', user: { tokenFile: 'missing-token', 'token-file': 'missing-too' } }] }));
       for (const [key, n] of [['tokenFile', 1], ['token-file', 2]] as const) {
-        const kc = writeKubeconfig(join(home, `kc-${n}`), cluster, { [key]: 'creds/tok' });
+        const kc = writeKubeconfig(join(home, `kc-${n}`), tlsCluster, { [key]: 'creds/tok' });
         const before = api.requests.length;
         // the working directory is elsewhere: the path is the kubeconfig's, as kubectl takes it
         const r = await runChild(['snapshot', join(dir, `snap-token-${n}`)], { env: { HOME: dir, KUBECONFIG: `${kc}:${unused}` }, cwd: dir });
@@ -42,9 +39,7 @@ describe('token files, as kubectl reads them', () => {
         assert.ok(seen.length > 10, `${seen.length} requests`);
         assert.deepEqual([...new Set(seen.map((q) => q.headers.authorization))], ['Bearer file-token-1'], key);
       }
-    } finally {
-      await api.close();
-    }
+    });
   });
 
   test('the token file of the user in use cannot be read: exit 3, one line naming the user and the file', async () => {
@@ -58,21 +53,17 @@ describe('token files, as kubectl reads them', () => {
 
 describe('exec plugins', () => {
   test('a relative command with a path separator is the kubeconfig\'s (./plugin.sh), whatever the working directory', async () => {
-    const tls = selfSigned(dir);
-    const api = await startApi(emptyCluster, tls);
-    try {
+    await withTlsApi(dir, async (api, tlsCluster) => {
       const home = join(dir, 'plugin-home');
       mkdirSync(join(home, 'bin'), { recursive: true });
       writeFileSync(join(home, 'bin', 'plugin.sh'), `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"from-plugin"}}'\n`);
       chmodSync(join(home, 'bin', 'plugin.sh'), 0o755);
-      const kc = writeKubeconfig(join(home, 'config'), { server: api.url, 'certificate-authority-data': tls.caData }, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: './bin/plugin.sh', interactiveMode: 'Never' } });
+      const kc = writeKubeconfig(join(home, 'config'), tlsCluster, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: './bin/plugin.sh', interactiveMode: 'Never' } });
       const r = await runChild(['snapshot', join(dir, 'snap-plugin'), '--kubeconfig', kc], { env: { HOME: dir }, cwd: dir });
       assert.equal(r.code, 0, r.stderr);
       assert.ok(api.requests.length > 10);
       assert.deepEqual([...new Set(api.requests.map((q) => q.headers.authorization))], ['Bearer from-plugin']);
-    } finally {
-      await api.close();
-    }
+    });
   });
 });
 
@@ -98,9 +89,7 @@ describe('credentials refused or failing mid-run', () => {
   });
 
   test('an exec plugin that fails after its first token: exit 3, one line naming the plugin and its message', async () => {
-    const tls = selfSigned(dir);
-    const api = await startApi(emptyCluster, tls);
-    try {
+    await withTlsApi(dir, async (api, tlsCluster) => {
       const count = join(dir, 'plugin-runs');
       const plugin = join(dir, 'flaky-plugin.sh');
       // the first run gives a token that expired at once (client-node runs the plugin again); the next fails
@@ -109,13 +98,11 @@ describe('credentials refused or failing mid-run', () => {
         `#!/bin/sh\nif [ -e '${count}' ]; then echo 'token refresh failed: the refresh token was revoked' >&2; exit 1; fi\ntouch '${count}'\necho '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t1","expirationTimestamp":"2000-01-01T00:00:00Z"}}'\n`,
       );
       chmodSync(plugin, 0o755);
-      const kc = writeKubeconfig(join(dir, 'kc-exec'), { server: api.url, 'certificate-authority-data': tls.caData }, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, interactiveMode: 'Never' } });
+      const kc = writeKubeconfig(join(dir, 'kc-exec'), tlsCluster, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, interactiveMode: 'Never' } });
       const r = await runChild(['diag', '--kubeconfig', kc], { env: { HOME: dir } });
       assert.equal(r.code, 3, r.stderr);
       assert.equal(r.stderr, `metallb-doctor: the credential plugin "${plugin}" of user "u" (context "test") failed: token refresh failed: the refresh token was revoked\n`);
       oneLine(r.stderr);
-    } finally {
-      await api.close();
-    }
+    });
   });
 });

@@ -110,3 +110,17 @@ export function selfSigned(dir: string): { key: Buffer; cert: Buffer; caData: st
   const cert = readFileSync(crt);
   return { key: readFileSync(key), cert, caData: cert.toString('base64') };
 }
+
+/**
+ * An HTTPS server (a fresh self-signed certificate, `handler` or an empty cluster) for the
+ * duration of fn, always closed; fn gets it and the kubeconfig cluster fields that trust it.
+ */
+export async function withTlsApi<T>(dir: string, fn: (api: ApiServer, cluster: Record<string, unknown>) => Promise<T>, handler = emptyCluster): Promise<T> {
+  const tls = selfSigned(dir);
+  const api = await startApi(handler, tls);
+  try {
+    return await fn(api, { server: api.url, 'certificate-authority-data': tls.caData });
+  } finally {
+    await api.close();
+  }
+}
