@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runChild, startApi, VERSION_BODY, withTlsApi, writeKubeconfig } from './servers.js';
+import { PROXIED_HOST, runChild, startApi, startConnectProxy, VERSION_BODY, withTlsApi, writeKubeconfig } from './servers.js';
 
 let dir: string;
 before(() => {
@@ -104,5 +104,26 @@ describe('credentials refused or failing mid-run', () => {
       assert.equal(r.stderr, `metallb-doctor: the credential plugin "${plugin}" of user "u" (context "test") failed: token refresh failed: the refresh token was revoked\n`);
       oneLine(r.stderr);
     });
+  });
+});
+
+describe('proxy-url', () => {
+  test('every request goes through the cluster\'s proxy-url (CONNECT), with the credentials and TLS checks of a direct one', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      await withTlsApi(dir, async (api, tlsCluster) => {
+        // a server name that only the proxy can reach
+        const server = `https://${PROXIED_HOST}:${api.port}`;
+        const kc = writeKubeconfig(join(dir, 'kc-proxy'), { ...tlsCluster, server, 'proxy-url': proxy.url }, { token: 'via-proxy' });
+        const r = await runChild(['snapshot', join(dir, 'snap-proxy'), '--kubeconfig', kc], { env: { HOME: dir } });
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(api.requests.length > 10, `${api.requests.length} requests`);
+        assert.deepEqual([...new Set(api.requests.map((q) => q.headers.authorization))], ['Bearer via-proxy']);
+        assert.ok(proxy.connects.length >= 1);
+        assert.deepEqual([...new Set(proxy.connects)], [`${PROXIED_HOST}:${api.port}`]);
+      });
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
 
@@ -102,11 +102,57 @@ export function writeKubeconfig(file: string, cluster: Record<string, unknown>, 
   return file;
 }
 
-/** A self-signed certificate for 127.0.0.1 (openssl, in `dir`): the key, the certificate, and the certificate as kubeconfig data. */
+/** A name no resolver knows: only a proxy that maps it to 127.0.0.1 reaches a server by it. */
+export const PROXIED_HOST = 'kube.invalid';
+
+export interface Proxy {
+  url: string;
+  /** the CONNECT targets asked for, in order */
+  connects: string[];
+  close(): Promise<void>;
+}
+
+/** An HTTP proxy that tunnels CONNECT (as kubectl's proxy-url and client-node's hpagent use it) to 127.0.0.1, whatever the host asked for. */
+export async function startConnectProxy(): Promise<Proxy> {
+  const connects: string[] = [];
+  const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => s.destroy());
+  };
+  const server = http.createServer((_req, res) => res.writeHead(405).end());
+  server.on('connection', track);
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    connects.push(req.url ?? '');
+    const port = Number((req.url ?? '').split(':').pop());
+    const upstream = connect(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    track(upstream);
+    upstream.on('close', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connects,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** A self-signed certificate for 127.0.0.1 (and PROXIED_HOST) (openssl, in `dir`): the key, the certificate, and the certificate as kubeconfig data. */
 export function selfSigned(dir: string): { key: Buffer; cert: Buffer; caData: string } {
   const key = join(dir, 'server.key');
   const crt = join(dir, 'server.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', `subjectAltName=IP:127.0.0.1,DNS:${PROXIED_HOST}`, '-keyout', key, '-out', crt], { stdio: 'ignore' });
   const cert = readFileSync(crt);
   return { key: readFileSync(key), cert, caData: cert.toString('base64') };
 }

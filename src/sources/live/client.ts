@@ -61,7 +61,9 @@ export class KubeClient {
   /** requests sent, by method (only GET is ever sent; tests check it) */
   readonly sent = new Map<string, number>();
   private readonly base: URL;
-  private readonly agent: http.Agent;
+  private agent: http.Agent;
+  /** the cluster's proxy-url: every connection, follows included, goes through client-node's proxy agent */
+  private readonly proxied: boolean;
   private readonly authKc: KubeConfig;
   private readonly tls: https.RequestOptions = {};
   private inFlight = 0;
@@ -78,18 +80,30 @@ export class KubeClient {
     this.authKc = secure ? config.kc : withSkipTLS(config);
     const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 16 };
     this.agent = secure ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+    this.proxied = !!config.cluster.proxyUrl;
   }
 
   static async create(config: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
     const c = new KubeClient(config, opts);
-    await c.prepareTLS();
+    await c.prepareTransport();
     return c;
   }
 
-  /** The TLS material of the kubeconfig, once: the agent keeps its connections alive across calls. */
-  private async prepareTLS(): Promise<void> {
-    if (this.base.protocol !== 'https:') return;
-    const o = await this.fromKubeconfig();
+  /**
+   * The TLS material of the kubeconfig, once: the agent keeps its connections alive across calls.
+   * With a proxy-url, the agent is the one client-node makes for it (hpagent's CONNECT tunnel for
+   * an http(s) proxy, socks-proxy-agent for socks5://), the TLS material inside it, kept alive too.
+   */
+  private async prepareTransport(): Promise<void> {
+    if (this.base.protocol !== 'https:' && !this.proxied) return;
+    const o = await this.fromKubeconfig(this.proxied);
+    if (this.proxied && o.agent) {
+      this.agent.destroy();
+      this.agent = o.agent as http.Agent;
+      // client-node makes it without keep-alive: keep-alive and the sockets' bound, as our own agent has them
+      (this.agent as http.Agent & { keepAlive: boolean }).keepAlive = true;
+      this.agent.maxSockets = this.opts.concurrency ?? 16;
+    }
     for (const k of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const) {
       if (o[k] !== undefined) (this.tls as Record<string, unknown>)[k] = o[k];
     }
@@ -117,7 +131,7 @@ export class KubeClient {
    * credential it cannot get (an exec plugin that fails or cannot be started, a token or
    * certificate file that cannot be read) is one line naming the plugin or the user.
    */
-  private async fromKubeconfig(): Promise<https.RequestOptions> {
+  private async fromKubeconfig(keepAgent = false): Promise<https.RequestOptions> {
     const o: https.RequestOptions = {};
     try {
       await this.authKc.applyToHTTPSOptions(o);
@@ -130,7 +144,7 @@ export class KubeClient {
     } catch (e) {
       throw this.credentialError(e);
     } finally {
-      (o.agent as http.Agent | undefined)?.destroy();
+      if (!keepAgent) (o.agent as http.Agent | undefined)?.destroy();
     }
     return o;
   }
@@ -313,7 +327,7 @@ export class KubeClient {
         else resolve();
       };
       const abort = () => finish();
-      const req = mod.request(u, { method: 'GET', headers, agent: false, ...this.tls }, (res) => {
+      const req = mod.request(u, { method: 'GET', headers, agent: this.proxied ? this.agent : false, ...this.tls }, (res) => {
         clearTimeout(timer);
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) {
