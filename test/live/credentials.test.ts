@@ -3,7 +3,7 @@
 // servers on 127.0.0.1 that this file starts and stops. cli.md: exit 3, one line, no stack trace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROXIED_HOST, runChild, startApi, startConnectProxy, VERSION_BODY, withTlsApi, writeKubeconfig } from './servers.js';
@@ -63,6 +63,27 @@ describe('exec plugins', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.ok(api.requests.length > 10);
       assert.deepEqual([...new Set(api.requests.map((q) => q.headers.authorization))], ['Bearer from-plugin']);
+    });
+  });
+});
+
+describe('--request-timeout bounds the credentials too', () => {
+  test('an exec plugin slower than the request timeout: exit 3 in time, one line naming the plugin, the plugin ended', async () => {
+    await withTlsApi(dir, async (api, tlsCluster) => {
+      const plugin = join(dir, 'slow-plugin.sh');
+      const pidFile = join(dir, 'slow-plugin.pid');
+      writeFileSync(plugin, `#!/bin/sh\necho $$ > '${pidFile}'\nexec sleep 20\n`);
+      chmodSync(plugin, 0o755);
+      const kc = writeKubeconfig(join(dir, 'kc-slow'), tlsCluster, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, interactiveMode: 'Never' } });
+      const r = await runChild(['diag', '--kubeconfig', kc, '--request-timeout', '2s'], { env: { HOME: dir } });
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(r.stderr, `metallb-doctor: the credential plugin "${plugin}" of user "u" (context "test") failed: no credentials within 2s (the request timeout)\n`);
+      // 2 s, and the start of a child process (tsx compiles on the fly)
+      assert.ok(r.elapsed < 8000, `took ${r.elapsed} ms`);
+      assert.equal(api.requests.length, 0);
+      // the plugin does not outlive the run
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      assert.throws(() => process.kill(pid, 0), /ESRCH/);
     });
   });
 });

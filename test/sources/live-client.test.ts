@@ -546,6 +546,39 @@ describe('time and transport', () => {
     );
   });
 
+  test('a call that waits for its place: the time left is counted once it has it, so the deadline holds', async () => {
+    // one place; each answer takes 700 ms; the deadline is 1,000 ms away: the second call gets
+    // its place at 700 ms and may wait 300 ms more, not a whole request timeout
+    await withClient(
+      (_req, res) => void setTimeout(() => json(res, 200, POD), 700),
+      { concurrency: 1, requestTimeoutMs: 1000, deadline: Date.now() + 1000 },
+      async (client, srv) => {
+        const start = Date.now();
+        const [first, second] = await Promise.allSettled([client.getJSON('/api/v1/pods/a'), client.getJSON('/api/v1/pods/b')]);
+        const took = Date.now() - start;
+        assert.equal(first.status, 'fulfilled');
+        assert.equal(second.status, 'rejected');
+        assert.equal((second as PromiseRejectedResult).reason.reason, 'timed out');
+        assert.ok(took < 1300, `took ${took} ms`);
+        assert.equal(srv.seen.length, 2);
+      },
+    );
+  });
+
+  test('a call that never gets its place: "timed out" at the deadline, never sent', async () => {
+    await withClient(
+      () => {},
+      { concurrency: 1, requestTimeoutMs: 0, deadline: Date.now() + 400 },
+      async (client, srv) => {
+        const start = Date.now();
+        const [first, second] = await Promise.allSettled([client.getJSON('/api/v1/pods/a'), client.getJSON('/api/v1/pods/b')]);
+        assert.ok(Date.now() - start < 1000, `took ${Date.now() - start} ms`);
+        for (const r of [first, second]) assert.equal((r as PromiseRejectedResult).reason.reason, 'timed out');
+        assert.equal(srv.seen.length, 1);
+      },
+    );
+  });
+
   test('a deadline in the past: "timed out" without any request', async () => {
     await withClient(
       (_req, res) => json(res, 200, POD),

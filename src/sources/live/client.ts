@@ -4,6 +4,7 @@
 // time and memory of a large list for nothing a rule reads). Lists page with limit/continue;
 // 429 and 5xx (and a connection reset or a truncated body) are retried with backoff; every call
 // is bounded by the request timeout and the whole run by its deadline.
+import type { ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -55,6 +56,8 @@ export interface ListResult {
 }
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+/** milliseconds as seconds with one decimal, for messages */
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class KubeClient {
@@ -68,6 +71,8 @@ export class KubeClient {
   private readonly tls: https.RequestOptions = {};
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
+  /** the exec credential plugins client-node started for this client that still run */
+  private readonly plugins = new Set<ChildProcess>();
 
   private constructor(
     readonly config: ResolvedConfig,
@@ -81,6 +86,35 @@ export class KubeClient {
     const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 16 };
     this.agent = secure ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
     this.proxied = !!config.cluster.proxyUrl;
+    this.watchPlugins();
+  }
+
+  /**
+   * Sees the processes client-node's exec authenticator starts (its execFn), so that a plugin that
+   * outlives the deadline can be ended: client-node itself waits for it without a limit.
+   */
+  private watchPlugins(): void {
+    type Spawn = typeof spawn;
+    const authenticators = (this.authKc as unknown as { authenticators?: unknown[] }).authenticators ?? [];
+    const exec = authenticators.find((a): a is { execFn: Spawn } => typeof (a as { execFn?: unknown } | null)?.execFn === 'function');
+    if (!exec) return;
+    const original = exec.execFn;
+    exec.execFn = ((...args: Parameters<Spawn>) => {
+      const child = original(...args);
+      this.plugins.add(child);
+      child.on('close', () => this.plugins.delete(child));
+      return child;
+    }) as Spawn;
+  }
+
+  private endPlugins(): void {
+    for (const child of this.plugins) {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.kill();
+      child.unref();
+    }
+    this.plugins.clear();
   }
 
   static async create(config: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
@@ -133,7 +167,7 @@ export class KubeClient {
    */
   private async fromKubeconfig(keepAgent = false): Promise<https.RequestOptions> {
     const o: https.RequestOptions = {};
-    try {
+    const apply = async () => {
       await this.authKc.applyToHTTPSOptions(o);
       // a token file (kubectl's tokenFile) is read here, for the user in use, each time headers are made
       const tokenFile = tokenFileOf(this.config.user);
@@ -141,9 +175,21 @@ export class KubeClient {
       if (tokenFile && headers.Authorization === undefined && headers.authorization === undefined) {
         o.headers = { ...headers, Authorization: `Bearer ${(await readFile(tokenFile, 'utf8')).trim()}` };
       }
+    };
+    // an exec plugin may take any time: the run's deadline bounds it, and then it is ended
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.endPlugins();
+        reject(new Error(`no credentials within ${seconds(this.opts.requestTimeoutMs || this.opts.deadline - Date.now())}s (the request timeout)`));
+      }, Math.max(0, this.opts.deadline - Date.now()));
+    });
+    try {
+      await Promise.race([apply(), late]);
     } catch (e) {
       throw this.credentialError(e);
     } finally {
+      clearTimeout(timer);
       if (!keepAgent) (o.agent as http.Agent | undefined)?.destroy();
     }
     return o;
@@ -167,6 +213,7 @@ export class KubeClient {
 
   close(): void {
     this.agent.destroy();
+    this.endPlugins();
   }
 
   get requestCount(): number {
@@ -175,18 +222,30 @@ export class KubeClient {
     return n;
   }
 
-  private async slot(): Promise<void> {
+  /** A place among the calls in flight; waiting for one ends at the deadline ("timed out"). */
+  private async slot(path: string): Promise<void> {
     const max = this.opts.concurrency ?? 16;
     if (this.inFlight < max) {
       this.inFlight++;
       return;
     }
-    await new Promise<void>((r) => this.waiting.push(r));
-    this.inFlight++;
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(grant), 1);
+        reject(new ApiError('', 0, 'timed out', path));
+      }, Math.max(0, this.opts.deadline - Date.now()));
+      this.waiting.push(grant);
+    });
   }
+  /** The place goes to the next call waiting (it stays taken), else it is free. */
   private release(): void {
-    this.inFlight--;
-    this.waiting.shift()?.();
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
   }
 
   private url(path: string, query: Record<string, string | number | boolean | undefined> = {}): URL {
@@ -343,7 +402,7 @@ export class KubeClient {
         res.on('error', () => finish());
         res.on('aborted', () => finish());
       });
-      const timer = setTimeout(() => finish(new ApiError(`no answer within ${Math.round(timeout / 100) / 10}s`, 0, 'timed out', path)), timeout);
+      const timer = setTimeout(() => finish(new ApiError(`no answer within ${seconds(timeout)}s`, 0, 'timed out', path)), timeout);
       req.on('error', (e: NodeJS.ErrnoException) => finish(done ? undefined : new ApiError(e.message, 0, e.code === 'ECONNREFUSED' ? 'refused' : (e.code ?? 'failed'), path)));
       if (signal?.aborted) return finish();
       signal?.addEventListener('abort', abort);
@@ -352,12 +411,14 @@ export class KubeClient {
   }
 
   private async once(path: string, query: Record<string, string | number | boolean | undefined>, accept: string): Promise<Buffer> {
-    const left = this.opts.deadline - Date.now();
-    if (left <= 0) throw new ApiError('', 0, 'timed out', path);
-    const timeout = this.opts.requestTimeoutMs > 0 ? Math.min(this.opts.requestTimeoutMs, left) : left;
-    await this.slot();
+    if (this.opts.deadline <= Date.now()) throw new ApiError('', 0, 'timed out', path);
+    await this.slot(path);
     try {
       const headers = { ...(await this.authHeaders()), Accept: accept, 'User-Agent': 'metallb-doctor' };
+      // the time left is what is left once the call has its place and its credentials
+      const left = this.opts.deadline - Date.now();
+      if (left <= 0) throw new ApiError('', 0, 'timed out', path);
+      const timeout = this.opts.requestTimeoutMs > 0 ? Math.min(this.opts.requestTimeoutMs, left) : left;
       const u = this.url(path, query);
       this.sent.set('GET', (this.sent.get('GET') ?? 0) + 1);
       this.opts.onRequest?.('GET', `${u.pathname}${u.search}`);
@@ -390,7 +451,7 @@ export class KubeClient {
             fail(statusError(status, body, path, Number.isFinite(ra) && ra >= 0 ? ra : undefined));
           });
         });
-        const timer = setTimeout(() => fail(new ApiError(`no answer within ${Math.round(timeout / 100) / 10}s`, 0, 'timed out', path)), timeout);
+        const timer = setTimeout(() => fail(new ApiError(`no answer within ${seconds(timeout)}s`, 0, 'timed out', path)), timeout);
         req.on('error', (e: NodeJS.ErrnoException) => {
           const reason = e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'connection reset' : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? 'host not found' : (e.code ?? 'failed');
           fail(new ApiError(e.message, 0, reason, path));
