@@ -3,7 +3,7 @@
 // Phase 1 (all at once): the version, CRDs, Nodes, Namespaces, LoadBalancer Services, Deployments,
 // DaemonSets, webhook configurations, Events and MetalLB's own kinds. Phase 2, once the workloads
 // say where MetalLB runs: the Pods, ConfigMaps, Endpoints and NetworkPolicies of its namespace (and
-// of kube-system, where kube-proxy, kube-vip and k3s's ServiceLB live), the Secrets MetalLB uses
+// of kube-system, where kube-proxy, kube-vip and k3s's ServiceLB live; the Pods of frr-k8s's), the Secrets MetalLB uses
 // (by name), the EndpointSlices of the LoadBalancer Services' namespaces, and the kinds of other
 // projects whose CRDs exist. Phase 3: the Pods of the namespaces whose LoadBalancer Services have no
 // serving endpoint (service-no-endpoints explains those), and with --logs the containers' logs.
@@ -303,7 +303,8 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
   const ns = probe.metallb.namespace;
   readNamespace(ns, true);
   const frrNs = frrK8sNamespace(daemonsets ?? []);
-  if (frrNs) readNamespace(frrNs, false);
+  // its Pods (for their logs and metrics); no rule reads a ConfigMap of frr-k8s's namespace
+  if (frrNs) readPods(frrNs);
   const secretNames = new Set<string>();
   if (probe.metallb.speaker) for (const ref of memberlistSecretRefs(probe.metallb.speaker)) secretNames.add(ref.secret);
   for (const p of probe.metallbObjects('BGPPeer')) {
