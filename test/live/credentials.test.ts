@@ -3,7 +3,7 @@
 // servers on 127.0.0.1 that this file starts and stops. cli.md: exit 3, one line, no stack trace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROXIED_HOST, runChild, startApi, startConnectProxy, VERSION_BODY, withTlsApi, writeKubeconfig } from './servers.js';
@@ -48,6 +48,38 @@ describe('token files, as kubectl reads them', () => {
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, new RegExp(`^metallb-doctor: the credentials of user "u" \\(context "test"\\) cannot be used: .*no such file.*${join(dir, 'nope', 'tok').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     oneLine(r.stderr);
+  });
+});
+
+describe('plain http', () => {
+  test('no credentials to a server without TLS, as kubectl: no token, no basic auth, no exec plugin run; with TLS, the token', async () => {
+    const ran = join(dir, 'http-plugin-ran');
+    const plugin = join(dir, 'http-plugin.sh');
+    writeFileSync(plugin, `#!/bin/sh\ntouch '${ran}'\necho '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"from-plugin"}}'\n`);
+    chmodSync(plugin, 0o755);
+    const users: Record<string, unknown>[] = [
+      { token: 'plain-token' },
+      { username: 'admin', password: 'plain-password' },
+      { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, interactiveMode: 'Never' } },
+    ];
+    const api = await startApi();
+    try {
+      for (const [i, user] of users.entries()) {
+        const kc = writeKubeconfig(join(dir, `kc-http-${i}`), { server: api.url }, user);
+        const r = await runChild(['snapshot', join(dir, `snap-http-${i}`), '--kubeconfig', kc], { env: { HOME: dir } });
+        assert.equal(r.code, 0, r.stderr);
+      }
+      assert.ok(api.requests.length > 30);
+      assert.deepEqual(api.requests.filter((q) => q.headers.authorization !== undefined), []);
+      assert.equal(existsSync(ran), false, 'the exec plugin was not run');
+    } finally {
+      await api.close();
+    }
+    await withTlsApi(dir, async (tlsApi, tlsCluster) => {
+      const kc = writeKubeconfig(join(dir, 'kc-https-token'), tlsCluster, users[0]);
+      assert.equal((await runChild(['snapshot', join(dir, 'snap-https'), '--kubeconfig', kc], { env: { HOME: dir } })).code, 0);
+      assert.deepEqual([...new Set(tlsApi.requests.map((q) => q.headers.authorization))], ['Bearer plain-token']);
+    });
   });
 });
 

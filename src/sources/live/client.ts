@@ -68,6 +68,8 @@ export class KubeClient {
   /** the cluster's proxy-url: every connection, follows included, goes through client-node's proxy agent */
   private readonly proxied: boolean;
   private readonly authKc: KubeConfig;
+  /** the user whose credentials are sent: none to a server without TLS */
+  private readonly user: ResolvedConfig['user'];
   private readonly tls: https.RequestOptions = {};
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
@@ -81,8 +83,11 @@ export class KubeClient {
     this.base = new URL(config.cluster.server.replace(/\/+$/, ''));
     const secure = this.base.protocol === 'https:';
     // client-node refuses http:// servers unless skipTLSVerify is set (meaningless without TLS);
-    // kubectl accepts them, and so does this tool: the headers are taken as if it were set
-    this.authKc = secure ? config.kc : withSkipTLS(config);
+    // kubectl accepts them, and so does this tool. kubectl sends no credentials without TLS
+    // (client-go's ClientConfig takes the user's only for a TLS transport): neither does this tool,
+    // nor does it run the user's exec plugin for such a server
+    this.authKc = secure ? config.kc : withoutTLS(config);
+    this.user = secure ? config.user : undefined;
     const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 16 };
     this.agent = secure ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
     this.proxied = !!config.cluster.proxyUrl;
@@ -170,7 +175,7 @@ export class KubeClient {
     const apply = async () => {
       await this.authKc.applyToHTTPSOptions(o);
       // a token file (kubectl's tokenFile) is read here, for the user in use, each time headers are made
-      const tokenFile = tokenFileOf(this.config.user);
+      const tokenFile = tokenFileOf(this.user);
       const headers = (o.headers ?? {}) as Record<string, unknown>;
       if (tokenFile && headers.Authorization === undefined && headers.authorization === undefined) {
         o.headers = { ...headers, Authorization: `Bearer ${(await readFile(tokenFile, 'utf8')).trim()}` };
@@ -197,6 +202,7 @@ export class KubeClient {
 
   private credentialError(e: unknown): SourceError {
     const { user, context } = this.config;
+    if (!this.user) return new SourceError(`context "${context}": ${e instanceof Error ? e.message : String(e)}`);
     const why = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).find(Boolean)?.slice(0, 300) ?? 'failed';
     const exec = (user?.exec ?? (user?.authProvider?.config as { exec?: unknown } | undefined)?.exec) as { command?: unknown } | undefined;
     if (exec && typeof exec.command === 'string') return new SourceError(`the credential plugin "${exec.command}" of user "${user!.name}" (context "${context}") failed: ${why}`);
@@ -479,13 +485,14 @@ function statusError(status: number, body: Buffer, path: string, retryAfter?: nu
   return new ApiError(message, status, reason, path, retryAfter);
 }
 
-function withSkipTLS(config: ResolvedConfig): KubeConfig {
+/** The kubeconfig as client-node is to see it for a server without TLS: skipTLSVerify, and no user. */
+function withoutTLS(config: ResolvedConfig): KubeConfig {
   const kc = new KubeConfig();
   const { kc: src } = config;
   kc.loadFromOptions({
     clusters: src.clusters.map((c) => (c.name === config.cluster.name ? { ...c, skipTLSVerify: true } : c)),
-    users: src.users,
-    contexts: src.contexts,
+    users: [],
+    contexts: src.contexts.map((c) => (c.name === src.currentContext ? { name: c.name, cluster: c.cluster } : c)),
     currentContext: src.currentContext,
   });
   return kc;
