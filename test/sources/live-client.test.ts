@@ -362,6 +362,35 @@ describe('retries', () => {
     );
   });
 
+  test('429 with Retry-After: 6 (longer than any backoff), then 200: waited out in full, within the deadline', async () => {
+    await withClient(
+      // (the connection closes with the 429: kept alive 6 s, this test server would close it under the client)
+      (_req, res, n) => (n === 0 ? json(res, 429, statusBody(429, 'TooManyRequests', 'slow down'), { 'Retry-After': '6', Connection: 'close' }) : json(res, 200, POD)),
+      { requestTimeoutMs: 20_000, deadline: Date.now() + 20_000 },
+      async (client, srv) => {
+        const start = Date.now();
+        assert.deepEqual(await client.getJSON('/api/v1/namespaces/default/pods/p'), POD);
+        assert.ok(Date.now() - start >= 5900, `took ${Date.now() - start} ms`);
+        assert.equal(srv.seen.length, 2);
+      },
+    );
+  });
+
+  test('429 with a Retry-After past the deadline: the 429 at once, not a wait nor "timed out"', async () => {
+    await withClient(
+      (_req, res) => json(res, 429, statusBody(429, 'TooManyRequests', 'slow down'), { 'Retry-After': '120' }),
+      { requestTimeoutMs: 20_000, deadline: Date.now() + 20_000 },
+      async (client, srv) => {
+        const start = Date.now();
+        const e = await apiError(client.getJSON('/api/v1/namespaces/default/pods/p'));
+        assert.equal(e.status, 429);
+        assert.equal(e.retryAfter, 120);
+        assert.ok(Date.now() - start < 2000, `took ${Date.now() - start} ms`);
+        assert.equal(srv.seen.length, 1);
+      },
+    );
+  });
+
   test('503 three times, then 200, with maxRetries 4: success after four requests', async () => {
     await withClient(
       (_req, res, n) => (n < 3 ? json(res, 503, statusBody(503, 'ServiceUnavailable', 'try later')) : json(res, 200, POD)),

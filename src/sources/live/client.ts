@@ -265,16 +265,21 @@ export class KubeClient {
   async get(path: string, query: Record<string, string | number | boolean | undefined> = {}, accept = 'application/json'): Promise<Buffer> {
     const max = this.opts.maxRetries ?? 4;
     for (let attempt = 0; ; attempt++) {
-      let retryAfter: number | undefined;
+      let last: ApiError;
       try {
         return await this.once(path, query, accept);
       } catch (e) {
         const retriable = e instanceof ApiError && (RETRY_STATUS.has(e.status) || (e.status === 0 && e.reason !== 'timed out' && e.reason !== 'refused'));
         if (!retriable || attempt >= max) throw e;
-        retryAfter = e.retryAfter;
+        last = e;
       }
-      const backoff = retryAfter !== undefined ? Math.min(retryAfter * 1000, 5000) : Math.min(200 * 2 ** attempt, 3000) * (0.75 + Math.random() * 0.5);
-      if (Date.now() + backoff >= this.opts.deadline) throw new ApiError('', 0, 'timed out', path);
+      // the server's Retry-After as it says (client-go waits it out too), else backoff with jitter
+      const backoff = last.retryAfter !== undefined ? last.retryAfter * 1000 : Math.min(200 * 2 ** attempt, 3000) * (0.75 + Math.random() * 0.5);
+      if (Date.now() + backoff >= this.opts.deadline) {
+        // a server that asks for longer than is left is answered with its own words
+        if (last.retryAfter !== undefined) throw last;
+        throw new ApiError('', 0, 'timed out', path);
+      }
       await sleep(backoff);
     }
   }
