@@ -83,6 +83,20 @@ describe('plain http', () => {
   });
 });
 
+describe('TLS', () => {
+  test('a server certificate not trusted: asked once, not again; exit 3, one line saying why', async () => {
+    await withTlsApi(dir, async (api, tlsCluster) => {
+      // no certificate-authority: the self-signed certificate is not trusted, as kubectl would not trust it
+      const kc = writeKubeconfig(join(dir, 'kc-untrusted'), { server: tlsCluster.server }, { token: 't' });
+      const r = await runChild(['diag', '--kubeconfig', kc], { env: { HOME: dir } });
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(r.stderr, `metallb-doctor: cannot reach the API server ${api.url} (context "test"): TLS certificate not accepted (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate)\n`);
+      assert.equal(api.connections(), 1);
+      assert.equal(api.requests.length, 0);
+    });
+  });
+});
+
 describe('exec plugins', () => {
   test('a relative command with a path separator is the kubeconfig\'s (./plugin.sh), whatever the working directory', async () => {
     await withTlsApi(dir, async (api, tlsCluster) => {

@@ -20,6 +20,8 @@ export interface ApiServer {
   url: string;
   port: number;
   requests: Seen[];
+  /** connections accepted (TCP; a TLS handshake that fails is one too) */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -35,12 +37,14 @@ export function emptyCluster(req: IncomingMessage, res: ServerResponse): void {
 export async function startApi(handler: (req: IncomingMessage, res: ServerResponse) => void = emptyCluster, tls?: { key: string | Buffer; cert: string | Buffer }): Promise<ApiServer> {
   const requests: Seen[] = [];
   const sockets = new Set<Socket>();
+  let connections = 0;
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     handler(req, res);
   };
   const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
   server.on('connection', (s: Socket) => {
+    connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -50,6 +54,7 @@ export async function startApi(handler: (req: IncomingMessage, res: ServerRespon
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
+    connections: () => connections,
     close: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();

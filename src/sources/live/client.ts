@@ -56,6 +56,19 @@ export interface ListResult {
 }
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const TLS_REJECTED = 'TLS certificate not accepted';
+/** transport failures that asking again does not mend */
+const FINAL_TRANSPORT = new Set(['timed out', 'refused', TLS_REJECTED]);
+
+/**
+ * A TLS handshake that failed on a certificate: the server's not trusted (OpenSSL's verify codes:
+ * DEPTH_ZERO_SELF_SIGNED_CERT, UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, ...), not for
+ * its name (ERR_TLS_CERT_ALTNAME_INVALID), or ours refused by the server (an SSL alert).
+ */
+function isTLSRejection(e: NodeJS.ErrnoException): boolean {
+  const code = e.code ?? '';
+  return code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER|DECRYPT)|^ERR_SSL_.*ALERT/.test(code);
+}
 /** milliseconds as seconds with one decimal, for messages */
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -269,7 +282,7 @@ export class KubeClient {
       try {
         return await this.once(path, query, accept);
       } catch (e) {
-        const retriable = e instanceof ApiError && (RETRY_STATUS.has(e.status) || (e.status === 0 && e.reason !== 'timed out' && e.reason !== 'refused'));
+        const retriable = e instanceof ApiError && (RETRY_STATUS.has(e.status) || (e.status === 0 && !FINAL_TRANSPORT.has(e.reason)));
         if (!retriable || attempt >= max) throw e;
         last = e;
       }
@@ -464,6 +477,7 @@ export class KubeClient {
         });
         const timer = setTimeout(() => fail(new ApiError(`no answer within ${seconds(timeout)}s`, 0, 'timed out', path)), timeout);
         req.on('error', (e: NodeJS.ErrnoException) => {
+          if (isTLSRejection(e)) return fail(new ApiError(`${e.code}: ${e.message}`, 0, TLS_REJECTED, path));
           const reason = e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'connection reset' : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? 'host not found' : (e.code ?? 'failed');
           fail(new ApiError(e.message, 0, reason, path));
         });
