@@ -1,7 +1,9 @@
 // No secret reaches a bundle: a cluster (served by replay, from objects that still hold their
 // values) plants a canary in every place a secret can hide: Secret data and stringData, a BGPPeer's
 // password, the Secret its passwordSecret names, a legacy ConfigMap's peers, an frr-k8s
-// FRRConfiguration's neighbours, and kubectl's last-applied-configuration annotations. snapshot
+// FRRConfiguration's neighbours, FRR's running configuration in an FRRNodeState's status, kube-vip's
+// environment (bgp_peerpass, bgp_peers) and flags in a DaemonSet, a Deployment's template and a Pod,
+// and kubectl's last-applied-configuration annotations. snapshot
 // writes a directory and a .tar.gz; no file of either holds any canary, in clear or in base64.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,6 +29,13 @@ const CANARY = {
   frr: 'canary-frrconfiguration-0b7e',
   lastApplied: 'canary-last-applied-66f0',
   otherNamespace: 'canary-never-read-d00d',
+  runningConfig: 'canary-frrnodestate-running-3c1d',
+  vtyPassword: 'canary-frr-vty-password-19aa',
+  kubeVipPass: 'canary-kubevip-peerpass-4b2e',
+  kubeVipPeers: 'canary-kubevip-peers-8d05',
+  kubeVipFlag: 'canary-kubevip-flag-e7c3',
+  kubeVipPodPass: 'canary-kubevip-pod-env-2f90',
+  deploymentPass: 'canary-deployment-env-a6d4',
 };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -84,25 +93,66 @@ async function plantedStore(): Promise<ReplayStore> {
       metadata: { name: 'kube-proxy', namespace: 'kube-system', annotations: { [LAST_APPLIED]: JSON.stringify({ data: { password: CANARY.lastApplied } }) } },
       data: { 'config.conf': 'mode: iptables\n' },
     },
-    {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'frrconfigurations.frrk8s.metallb.io' },
-      spec: {
-        group: 'frrk8s.metallb.io',
-        scope: 'Namespaced',
-        names: { kind: 'FRRConfiguration', plural: 'frrconfigurations', singular: 'frrconfiguration', listKind: 'FRRConfigurationList' },
-        versions: [{ name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
-      },
-    },
+    frrK8sCRD('FRRConfiguration', 'Namespaced'),
     {
       apiVersion: 'frrk8s.metallb.io/v1beta1',
       kind: 'FRRConfiguration',
       metadata: { name: 'extra', namespace: 'metallb-system', annotations: { [LAST_APPLIED]: lastApplied({}, CANARY.lastApplied) } },
       spec: { bgp: { routers: [{ asn: 64512, neighbors: [{ address: '192.168.1.3', asn: 64514, password: CANARY.frr }] }] } },
     },
+    frrK8sCRD('FRRNodeState', 'Cluster'),
+    {
+      apiVersion: 'frrk8s.metallb.io/v1beta1',
+      kind: 'FRRNodeState',
+      metadata: { name: 'worker-1' },
+      status: {
+        runningConfig: `frr version 8.5\nfrr defaults traditional\n!\nrouter bgp 64512\n neighbor 192.168.1.3 remote-as 64514\n neighbor 192.168.1.3 password ${CANARY.runningConfig}\n!\nline vty\n password ${CANARY.vtyPassword}\n!\n`,
+        lastReloadResult: 'success',
+      },
+    },
+    kubeVip('DaemonSet', { name: 'kube-vip-ds', namespace: 'kube-system' }, [
+      { name: 'bgp_enable', value: 'true' },
+      { name: 'bgp_peerpass', value: CANARY.kubeVipPass },
+      { name: 'bgp_peers', value: `192.168.1.1:64501:${CANARY.kubeVipPeers}:false,[fd00::1]:64501:${CANARY.kubeVipPeers}:true` },
+    ], ['manager', '--peerPass', CANARY.kubeVipFlag]),
+    kubeVip('Deployment', { name: 'vip-helper', namespace: 'kube-system' }, [{ name: 'ADMIN_PASSWORD', value: CANARY.deploymentPass }]),
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'kube-vip-cp-1', namespace: 'kube-system' },
+      spec: { containers: [{ name: 'kube-vip', image: 'ghcr.io/kube-vip/kube-vip:v0.8.0', env: [{ name: 'bgp_peerpass', value: CANARY.kubeVipPodPass }, { name: 'vip_interface', value: 'eth0' }] }] },
+      status: { phase: 'Running' },
+    },
   ];
-  return new ReplayStore({ ...load, objects: [...load.objects, ...planted], bundle: { ...load.bundle!, captured: [...(load.bundle?.captured ?? []), 'FRRConfiguration.frrk8s.metallb.io'] } });
+  const captured = [...(load.bundle?.captured ?? []), 'FRRConfiguration.frrk8s.metallb.io', 'FRRNodeState.frrk8s.metallb.io'];
+  return new ReplayStore({ ...load, objects: [...load.objects, ...planted], bundle: { ...load.bundle!, captured } });
+}
+
+/** The CRD of an frr-k8s kind (v1beta1, served). */
+function frrK8sCRD(kind: string, scope: 'Namespaced' | 'Cluster'): KubeObject {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.frrk8s.metallb.io` },
+    spec: {
+      group: 'frrk8s.metallb.io',
+      scope,
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      versions: [{ name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+    },
+  };
+}
+
+/** kube-vip's workload, its BGP password in its environment (and flags) as its docs have it. */
+function kubeVip(kind: string, metadata: { name: string; namespace: string }, env: { name: string; value: string }[], args?: string[]): KubeObject {
+  const container = { name: 'kube-vip', image: 'ghcr.io/kube-vip/kube-vip:v0.8.0', env, ...(args ? { args } : {}) };
+  return {
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { ...metadata, annotations: { [LAST_APPLIED]: JSON.stringify({ spec: { template: { spec: { containers: [container] } } } }) } },
+    spec: { selector: { matchLabels: { app: metadata.name } }, template: { metadata: { labels: { app: metadata.name } }, spec: { containers: [container] } } },
+  };
 }
 
 function filesUnder(dir: string): string[] {
@@ -167,6 +217,19 @@ describe('no secret reaches a bundle', () => {
       const legacy = cms.items.find((c) => c.metadata.name === 'config')!;
       assert.match((legacy.data as { config: string }).config, new RegExp(`password: "?${MASK.replace(/[<>]/g, '.')}"?`));
       assert.match((legacy.data as { config: string }).config, /peer-address: 10\.0\.0\.1/);
+      const states = JSON.parse(read('FRRNodeState.frrk8s.metallb.io.json')) as { items: KubeObject[] };
+      const running = (states.items[0]!.status as { runningConfig: string }).runningConfig;
+      assert.match(running, new RegExp(`neighbor 192\\.168\\.1\\.3 password ${MASK}\n`));
+      assert.match(running, /neighbor 192\.168\.1\.3 remote-as 64514/);
+      const envOf = (o: KubeObject) => (((o.kind === 'Pod' ? o.spec : (o.spec as { template: { spec: object } }).template.spec) as { containers: { env: { name: string; value: string }[] }[] }).containers[0]!.env);
+      const ds = (JSON.parse(read('DaemonSet.json')) as { items: KubeObject[] }).items.find((d) => d.metadata.name === 'kube-vip-ds')!;
+      assert.deepEqual(envOf(ds), [
+        { name: 'bgp_enable', value: 'true' },
+        { name: 'bgp_peerpass', value: MASK },
+        { name: 'bgp_peers', value: `192.168.1.1:64501:${MASK}:false,[fd00::1]:64501:${MASK}:true` },
+      ]);
+      const pod = (JSON.parse(read('Pod.json')) as { items: KubeObject[] }).items.find((p) => p.metadata.name === 'kube-vip-cp-1')!;
+      assert.deepEqual(envOf(pod), [{ name: 'bgp_peerpass', value: MASK }, { name: 'vip_interface', value: 'eth0' }]);
       const secrets = JSON.parse(read('Secret.json')) as { items: KubeObject[] };
       const auth = secrets.items.find((s) => s.metadata.name === 'bgp-auth')!;
       assert.equal((auth as { type?: string }).type, 'kubernetes.io/basic-auth');

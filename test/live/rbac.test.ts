@@ -1,7 +1,8 @@
-// deploy/rbac.yaml grants what the tool reads, and only reading: every request diag, snapshot and
-// --logs send to a cluster (recorded by replay) must be allowed by its ClusterRole or by the Role
-// of the request's namespace, evaluated as Kubernetes RBAC does (apiGroups, resources and
-// subresources, verbs, resourceNames).
+// deploy/rbac.yaml (and deploy/rbac-frr-k8s.yaml, for frr-k8s in a namespace of its own) grants
+// what the tool reads, and only reading: every request diag, snapshot and --logs send to a cluster
+// (recorded by replay) must be allowed by its ClusterRole or by the Role of the request's
+// namespace, evaluated as Kubernetes RBAC does (apiGroups, resources and subresources, verbs,
+// resourceNames).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
@@ -10,6 +11,9 @@ import { parseAllDocuments } from 'yaml';
 import { runInProcess, ROOT } from '../helpers/cli.js';
 import { DEMO, tempDir, withReplay } from '../replay/helpers.js';
 import type { RequestRecord } from '../../src/replay/server.js';
+import { ReplayStore } from '../../src/replay/store.js';
+import { loadInputs } from '../../src/sources/load.js';
+import type { KubeObject } from '../../src/sources/types.js';
 
 interface Rule {
   apiGroups: string[];
@@ -24,7 +28,9 @@ interface Granted {
   rules: Rule[];
 }
 
-const docs = parseAllDocuments(readFileSync(join(ROOT, 'deploy', 'rbac.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; rules?: Rule[] });
+const docs = ['rbac.yaml', 'rbac-frr-k8s.yaml'].flatMap((f) =>
+  parseAllDocuments(readFileSync(join(ROOT, 'deploy', f), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; rules?: Rule[] }),
+);
 const roles: Granted[] = docs.filter((d) => d.kind === 'ClusterRole' || d.kind === 'Role').map((d) => ({ kind: d.kind, name: d.metadata.name, namespace: d.metadata.namespace, rules: d.rules ?? [] }));
 
 /** What an API request asks for, as RBAC sees it. */
@@ -62,14 +68,46 @@ function allowed(a: NonNullable<ReturnType<typeof attributes>>): boolean {
   );
 }
 
+/** The requests RBAC would deny, as "verb path", once each. */
+function deniedOf(requests: RequestRecord[]): string[] {
+  const denied = requests
+    .map((q) => ({ q, a: attributes(q) }))
+    .filter(({ a }) => a !== undefined && !allowed(a))
+    .map(({ q, a }) => `${a!.verb} ${q.path}`);
+  return [...new Set(denied)];
+}
+
+const HEALTHY_BGP = join(ROOT, 'examples', 'clusters', 'healthy-bgp');
+const FRR_NS = 'frr-k8s-system';
+
+/** The healthy BGP cluster with frr-k8s in a namespace of its own (as its upstream manifests install it), its FRR exporter on a metrics port. */
+async function frrK8sApart(): Promise<ReplayStore> {
+  const load = await loadInputs([HEALTHY_BGP]);
+  const objects = load.objects.map((o): KubeObject => {
+    if (o.metadata.namespace !== 'metallb-system' || !(o.metadata.name ?? '').startsWith('frr-k8s')) return o;
+    const moved = structuredClone(o);
+    moved.metadata.namespace = FRR_NS;
+    if (moved.kind === 'Pod') {
+      for (const c of (moved.spec as { containers: { name: string; ports?: unknown[] }[] }).containers) if (c.name === 'frr-metrics') c.ports = [{ name: 'frrmetrics', containerPort: 7573 }];
+    }
+    return moved;
+  });
+  return new ReplayStore({ ...load, objects });
+}
+
 describe('deploy/rbac.yaml', () => {
-  test('read-only: get, list and watch, nothing else, on no wildcard', () => {
+  test('read-only: list, and get where one object is read; no watch, no wildcard', () => {
     assert.ok(roles.length >= 2);
     for (const g of roles)
       for (const rule of g.rules) {
         for (const v of rule.verbs) assert.ok(['get', 'list', 'watch'].includes(v), `${g.kind} ${g.namespace ?? ''} ${rule.resources.join(',')}: verb ${v}`);
         assert.ok(!rule.resources.includes('*') && !rule.apiGroups.includes('*'), 'no wildcards');
       }
+    // what the tool does and nothing more: it never watches; it gets one object only where it
+    // reads one (a Secret by name, the API server's Endpoints, a pod's log or metrics)
+    const verbs = roles.flatMap((g) => g.rules.flatMap((r) => r.verbs.flatMap((v) => r.resources.map((res) => `${v} ${res}`))));
+    assert.deepEqual(verbs.filter((v) => v.startsWith('watch')), []);
+    assert.deepEqual([...new Set(verbs.filter((v) => v.startsWith('get ')))].sort(), ['get endpoints', 'get pods/log', 'get pods/proxy', 'get secrets']);
     // Secrets: only get (one by one, by name) and only in MetalLB's namespace
     const secretRules = roles.flatMap((g) => g.rules.filter((r) => r.resources.includes('secrets')).map((r) => ({ g, r })));
     assert.deepEqual(secretRules.map(({ g, r }) => [g.kind, g.namespace, r.verbs]), [['Role', 'metallb-system', ['get']]]);
@@ -82,11 +120,7 @@ describe('deploy/rbac.yaml', () => {
         assert.equal((await runInProcess(['diag', '--kubeconfig', r.env.KUBECONFIG!, '--logs', '--metrics', '-o', 'json'])).code, 2);
         assert.equal((await runInProcess(['snapshot', join(dir, 's'), '--kubeconfig', r.env.KUBECONFIG!, '--logs', '--metrics'])).code, 0);
         assert.ok(r.requests.some((q) => q.path.endsWith('/proxy/metrics')), 'metrics were asked for');
-        const denied = r.requests
-          .map((q) => ({ q, a: attributes(q) }))
-          .filter(({ a }) => a !== undefined && !allowed(a))
-          .map(({ q, a }) => `${a!.verb} ${q.path}`);
-        assert.deepEqual([...new Set(denied)], []);
+        assert.deepEqual(deniedOf(r.requests), []);
         assert.ok(r.requests.some((q) => q.path.endsWith('/log')), 'logs were read');
       });
       // the evaluator can say no: Secrets of another namespace, a write-like verb, all Secrets
@@ -97,5 +131,18 @@ describe('deploy/rbac.yaml', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('frr-k8s in its own namespace: its logs and metrics are granted (rbac-frr-k8s.yaml), and nothing else of it is asked for', async () => {
+    const store = await frrK8sApart();
+    assert.ok(store.list(store.catalog.find('', 'v1', 'pods')!, FRR_NS).length > 0, 'frr-k8s pods moved');
+    await withReplay(store, async (r) => {
+      assert.equal((await runInProcess(['snapshot', join(r.dir, 's'), '--kubeconfig', r.env.KUBECONFIG!, '--logs', '--metrics'])).code, 0);
+      const inFrr = r.requests.filter((q) => q.path.includes(`/namespaces/${FRR_NS}/`)).map((q) => attributes(q)!);
+      assert.ok(inFrr.some((a) => a.resource === 'pods/log'), 'frr-k8s logs were read');
+      assert.ok(inFrr.some((a) => a.resource === 'pods/proxy'), 'frr-k8s metrics were read');
+      assert.deepEqual([...new Set(inFrr.map((a) => `${a.verb} ${a.resource}`))].sort(), ['get pods/log', 'get pods/proxy', 'list pods']);
+      assert.deepEqual(deniedOf(r.requests), []);
+    });
   });
 });

@@ -48,15 +48,18 @@ export interface Running {
   dir: string;
 }
 
-/** Serves a bundle for the duration of fn; the server and the temporary directory are always removed. */
-export async function withReplay<T>(bundle: string, fn: (r: Running) => Promise<T>, opts: Omit<ReplayOptions, 'onRequest'> = {}): Promise<T> {
-  const store = await ReplayStore.open(bundle);
+/**
+ * Serves a bundle (or a store made in the test) for the duration of fn; the server and the
+ * temporary directory are always removed.
+ */
+export async function withReplay<T>(bundle: string | ReplayStore, fn: (r: Running) => Promise<T>, opts: Omit<ReplayOptions, 'onRequest'> = {}): Promise<T> {
+  const store = typeof bundle === 'string' ? await ReplayStore.open(bundle) : bundle;
   const requests: RequestRecord[] = [];
   const server = await startReplay(store, { ...opts, onRequest: (r) => requests.push(r) });
   const dir = tempDir();
   try {
     const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, kubeconfigText(server.url, bundle));
+    writeFileSync(kubeconfig, kubeconfigText(server.url, typeof bundle === 'string' ? bundle : 'a store made by the test'));
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: dir,

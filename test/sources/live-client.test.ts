@@ -137,7 +137,7 @@ describe('requests', () => {
     assert.equal(r.cluster.server, 'http://127.0.0.1:1');
   });
 
-  test('Authorization Bearer token, GET, Accept application/json, the path and query', async () => {
+  test('no credentials over plain http, as kubectl (the token stays home); GET, Accept application/json, the path and query', async () => {
     const requests: string[] = [];
     await withClient(
       (_req, res) => json(res, 200, POD),
@@ -148,7 +148,7 @@ describe('requests', () => {
         assert.equal(srv.seen.length, 1);
         const s = srv.seen[0]!;
         assert.equal(s.method, 'GET');
-        assert.equal(s.headers.authorization, 'Bearer t0ken');
+        assert.equal(s.headers.authorization, undefined);
         assert.equal(s.headers.accept, 'application/json');
         assert.equal(s.path, '/api/v1/namespaces/default/pods/p');
         assert.equal(s.query.get('fieldSelector'), 'a=b');
@@ -171,7 +171,6 @@ describe('requests', () => {
         const body = await client.get('/api/v1/namespaces/x/pods/y/log', { container: 'c' }, 'text/plain');
         assert.equal(body.toString('utf8'), 'line one\nline two\n');
         assert.equal(srv.seen[0]!.headers.accept, 'text/plain');
-        assert.equal(srv.seen[0]!.headers.authorization, 'Bearer t0ken');
       },
     );
   });
@@ -363,6 +362,35 @@ describe('retries', () => {
     );
   });
 
+  test('429 with Retry-After: 6 (longer than any backoff), then 200: waited out in full, within the deadline', async () => {
+    await withClient(
+      // (the connection closes with the 429: kept alive 6 s, this test server would close it under the client)
+      (_req, res, n) => (n === 0 ? json(res, 429, statusBody(429, 'TooManyRequests', 'slow down'), { 'Retry-After': '6', Connection: 'close' }) : json(res, 200, POD)),
+      { requestTimeoutMs: 20_000, deadline: Date.now() + 20_000 },
+      async (client, srv) => {
+        const start = Date.now();
+        assert.deepEqual(await client.getJSON('/api/v1/namespaces/default/pods/p'), POD);
+        assert.ok(Date.now() - start >= 5900, `took ${Date.now() - start} ms`);
+        assert.equal(srv.seen.length, 2);
+      },
+    );
+  });
+
+  test('429 with a Retry-After past the deadline: the 429 at once, not a wait nor "timed out"', async () => {
+    await withClient(
+      (_req, res) => json(res, 429, statusBody(429, 'TooManyRequests', 'slow down'), { 'Retry-After': '120' }),
+      { requestTimeoutMs: 20_000, deadline: Date.now() + 20_000 },
+      async (client, srv) => {
+        const start = Date.now();
+        const e = await apiError(client.getJSON('/api/v1/namespaces/default/pods/p'));
+        assert.equal(e.status, 429);
+        assert.equal(e.retryAfter, 120);
+        assert.ok(Date.now() - start < 2000, `took ${Date.now() - start} ms`);
+        assert.equal(srv.seen.length, 1);
+      },
+    );
+  });
+
   test('503 three times, then 200, with maxRetries 4: success after four requests', async () => {
     await withClient(
       (_req, res, n) => (n < 3 ? json(res, 503, statusBody(503, 'ServiceUnavailable', 'try later')) : json(res, 200, POD)),
@@ -542,6 +570,39 @@ describe('time and transport', () => {
         const e = await apiError(client.getJSON('/api/v1/pods'));
         assert.equal(e.reason, 'timed out');
         assert.ok(Date.now() - start < 5000);
+      },
+    );
+  });
+
+  test('a call that waits for its place: the time left is counted once it has it, so the deadline holds', async () => {
+    // one place; each answer takes 700 ms; the deadline is 1,000 ms away: the second call gets
+    // its place at 700 ms and may wait 300 ms more, not a whole request timeout
+    await withClient(
+      (_req, res) => void setTimeout(() => json(res, 200, POD), 700),
+      { concurrency: 1, requestTimeoutMs: 1000, deadline: Date.now() + 1000 },
+      async (client, srv) => {
+        const start = Date.now();
+        const [first, second] = await Promise.allSettled([client.getJSON('/api/v1/pods/a'), client.getJSON('/api/v1/pods/b')]);
+        const took = Date.now() - start;
+        assert.equal(first.status, 'fulfilled');
+        assert.equal(second.status, 'rejected');
+        assert.equal((second as PromiseRejectedResult).reason.reason, 'timed out');
+        assert.ok(took < 1300, `took ${took} ms`);
+        assert.equal(srv.seen.length, 2);
+      },
+    );
+  });
+
+  test('a call that never gets its place: "timed out" at the deadline, never sent', async () => {
+    await withClient(
+      () => {},
+      { concurrency: 1, requestTimeoutMs: 0, deadline: Date.now() + 400 },
+      async (client, srv) => {
+        const start = Date.now();
+        const [first, second] = await Promise.allSettled([client.getJSON('/api/v1/pods/a'), client.getJSON('/api/v1/pods/b')]);
+        assert.ok(Date.now() - start < 1000, `took ${Date.now() - start} ms`);
+        for (const r of [first, second]) assert.equal((r as PromiseRejectedResult).reason.reason, 'timed out');
+        assert.equal(srv.seen.length, 1);
       },
     );
   });

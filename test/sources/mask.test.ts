@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { dropSecretValues, LAST_APPLIED, MASK, maskConfigText, maskObject } from '../../src/sources/mask.js';
+import { dropSecretValues, isPasswordName, LAST_APPLIED, MASK, maskConfigText, maskKubeVipPeers, maskObject } from '../../src/sources/mask.js';
 import type { KubeObject } from '../../src/sources/types.js';
 
 const CANARY = 'CANARY-7f3a9c-do-not-leak';
@@ -354,4 +354,31 @@ test('maskLogText: the passwords MetalLB and FRR can write into a log line, and 
   // a line about passwords that holds none is left alone
   const plain = '{"error":"BGP password mismatch with peer 10.0.0.1","level":"error"}';
   assert.equal(maskLogText(plain), plain);
+});
+
+describe('kube-vip and other workloads: passwords in env values and flags', () => {
+  test('names that hold a password, and names that only look like one', () => {
+    for (const n of ['bgp_peerpass', 'DB_PASSWORD', 'peerPass', 'passwd', 'SSH_PASSPHRASE']) assert.equal(isPasswordName(n), true, n);
+    for (const n of ['BYPASS_PROXY', 'PASSTHROUGH', 'PASSWORD_FILE', 'admin_password_path', 'bgp_peeraddress', 'COMPASS_URL']) assert.equal(isPasswordName(n), false, n);
+  });
+
+  test("bgp_peers: the third field of each peer (kube-vip's ParseBGPPeerConfig), IPv6 in brackets; peers without one stay", () => {
+    assert.equal(maskKubeVipPeers(`10.0.0.1:64501:${CANARY}:false,[fd00::1]:64501:${CANARY},10.0.0.3:64502`), `10.0.0.1:64501:${MASK}:false,[fd00::1]:64501:${MASK},10.0.0.3:64502`);
+  });
+
+  test('a workload template and its last-applied annotation; the values that are no secret stay', () => {
+    const container = { name: 'kube-vip', env: [{ name: 'bgp_peerpass', value: CANARY }, { name: 'BYPASS_PROXY', value: 'yes' }, { name: 'p', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }], args: ['manager', `--peerPass=${CANARY}`, '--bgppeers', `1.1.1.1:1:${CANARY}`, '--interface', 'eth0'] };
+    const o = obj('apps/v1', 'DaemonSet', { spec: { template: { spec: { containers: [container] } } } }, { [LAST_APPLIED]: JSON.stringify({ env: [{ name: 'bgp_peerpass', value: CANARY }] }) });
+    assert.equal(maskObject(o), true);
+    assert.ok(!JSON.stringify(o).includes(CANARY), JSON.stringify(o));
+    assert.deepEqual(container.env[1], { name: 'BYPASS_PROXY', value: 'yes' });
+    assert.deepEqual(container.args, ['manager', `--peerPass=${MASK}`, '--bgppeers', `1.1.1.1:1:${MASK}`, '--interface', 'eth0']);
+    assert.equal(lastApplied(o), MASK);
+  });
+
+  test('FRRNodeState: FRR running configuration, every password line masked, the rest byte for byte', () => {
+    const o = obj('frrk8s.metallb.io/v1beta1', 'FRRNodeState', { status: { runningConfig: `router bgp 1\n neighbor 10.0.0.1 password ${CANARY}\n neighbor 10.0.0.1 remote-as 2\n!\nline vty\n enable password ${CANARY}\n` } });
+    assert.equal(maskObject(o), true);
+    assert.equal((o as { status?: { runningConfig: string } }).status?.runningConfig, `router bgp 1\n neighbor 10.0.0.1 password ${MASK}\n neighbor 10.0.0.1 remote-as 2\n!\nline vty\n enable password ${MASK}\n`);
+  });
 });

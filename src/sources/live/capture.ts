@@ -3,7 +3,7 @@
 // Phase 1 (all at once): the version, CRDs, Nodes, Namespaces, LoadBalancer Services, Deployments,
 // DaemonSets, webhook configurations, Events and MetalLB's own kinds. Phase 2, once the workloads
 // say where MetalLB runs: the Pods, ConfigMaps, Endpoints and NetworkPolicies of its namespace (and
-// of kube-system, where kube-proxy, kube-vip and k3s's ServiceLB live), the Secrets MetalLB uses
+// of kube-system, where kube-proxy, kube-vip and k3s's ServiceLB live; the Pods of frr-k8s's), the Secrets MetalLB uses
 // (by name), the EndpointSlices of the LoadBalancer Services' namespaces, and the kinds of other
 // projects whose CRDs exist. Phase 3: the Pods of the namespaces whose LoadBalancer Services have no
 // serving endpoint (service-no-endpoints explains those), and with --logs the containers' logs.
@@ -11,7 +11,8 @@
 // What was read is recorded as bundle.json's `captured` list: `Kind` for every object of a kind,
 // `Kind@namespace` for one namespace, `Kind@namespace/name` for one object ("absent is not none":
 // ClusterState.isCaptured). A read that fails is a gap with its reason; only an unreachable API
-// server or refused credentials stop the run.
+// server or refused credentials (or a credential plugin that fails) stop the run: once every read
+// already started has settled, with one error.
 import type { BundleManifest, ContainerLog, Gap, KubeObject, LoadResult, PodMetrics } from '../types.js';
 import { parseMetrics } from '../../model/metrics.js';
 import { SourceError } from '../types.js';
@@ -120,11 +121,18 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
     }
     done += items.length;
   };
+  /**
+   * What ends the run: refused credentials, or a failure that is no answer of the API server (a
+   * credential plugin). Reads run in parallel, so it is kept, the reads already started settle,
+   * and then it is thrown once (`stopIfFatal`): never a rejection that nothing awaits.
+   */
+  let fatal: unknown;
+  const stop = (what: string, e: unknown) => {
+    fatal ??= e instanceof ApiError ? new SourceError(`the API server refused the credentials of context "${client.config.context}" (401 Unauthorized): ${what}`) : e;
+  };
   const gap = (what: string, e: unknown, kind?: string) => {
-    if (e instanceof ApiError) {
-      if (e.status === 401) throw new SourceError(`the API server refused the credentials of context "${client.config.context}" (401 Unauthorized): ${what}`);
-      gaps.push({ what, why: e.why, ...(kind ? { kind } : {}) });
-    } else throw e;
+    if (e instanceof ApiError && e.status !== 401) gaps.push({ what, why: e.why, ...(kind ? { kind } : {}) });
+    else stop(what, e);
   };
   const kindOf = (entry: string) => entry.replace(/@.*$/, '');
   /** a list; captured as `entry` when it succeeds, a gap when it does not */
@@ -169,6 +177,19 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
   // What lives in MetalLB's namespace is read at once for the namespace it almost always has
   // (metallb-system, or --metallb-namespace), and again below should its workloads say otherwise.
   const pending: Promise<unknown>[] = [];
+  /** every read started so far settled (the list grows while the Services stream in: until it stops) */
+  const settle = async () => {
+    for (let seen = 0; seen < pending.length; ) {
+      const upTo = pending.length;
+      await Promise.allSettled(pending.slice(seen, upTo));
+      seen = upTo;
+    }
+  };
+  const stopIfFatal = async () => {
+    if (fatal === undefined) return;
+    await settle();
+    throw fatal;
+  };
   /** namespaces whose Pods and ConfigMaps are read (or being read) in full */
   const podNamespaces = new Set<string>();
   /** namespaces read as MetalLB's: also its Services, Endpoints, NetworkPolicies, EndpointSlices */
@@ -262,6 +283,10 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
     }),
   );
   pending.push(
+    crds,
+    services,
+    workloads,
+    metallbKinds,
     list('Nodes', 'Node', apiPath(R.node)),
     list('Namespaces', 'Namespace', apiPath(R.namespace)),
     list('ValidatingWebhookConfigurations', 'ValidatingWebhookConfiguration', apiPath(R.vwc)),
@@ -271,13 +296,15 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
   // ---- phase 2: where MetalLB runs, the Secrets it uses, frr-k8s, other projects' kinds
   const [deployments, daemonsets] = await workloads;
   const mlObjects = (await metallbKinds).flat().filter((o): o is KubeObject => o !== undefined);
+  await stopIfFatal();
   const probe = new ClusterState([{ load: { objects: [...(deployments ?? []), ...(daemonsets ?? []), ...mlObjects], issues: [], files: 0, skippedNotKubernetes: 0, logFiles: [] }, kind: 'cluster' }], {
     metallbNamespace: opts.metallbNamespace,
   });
   const ns = probe.metallb.namespace;
   readNamespace(ns, true);
   const frrNs = frrK8sNamespace(daemonsets ?? []);
-  if (frrNs) readNamespace(frrNs, false);
+  // its Pods (for their logs and metrics); no rule reads a ConfigMap of frr-k8s's namespace
+  if (frrNs) readPods(frrNs);
   const secretNames = new Set<string>();
   if (probe.metallb.speaker) for (const ref of memberlistSecretRefs(probe.metallb.speaker)) secretNames.add(ref.secret);
   for (const p of probe.metallbObjects('BGPPeer')) {
@@ -304,7 +331,7 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
             captured.add(`${kind}.${group}`);
           },
           (e) => {
-            if (!(e instanceof ApiError)) throw e;
+            if (!(e instanceof ApiError) || e.status === 401) stop(`list ${plural}.${group}`, e);
           },
         ),
       );
@@ -312,12 +339,8 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
     }
   }
   const lb = await services;
-  // every read started so far (the list grows while the Services stream in: wait until it stops)
-  for (let seen = 0; seen < pending.length; ) {
-    const upTo = pending.length;
-    await Promise.all(pending.slice(seen, upTo));
-    seen = upTo;
-  }
+  await settle();
+  await stopIfFatal();
 
   // ---- phase 3: the Pods behind LoadBalancer Services that have no serving endpoint
   const slicesKnown = (n: string) => captured.has('EndpointSlice') || captured.has(`EndpointSlice@${n}`);
@@ -339,7 +362,8 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
       if (countEndpoints(byService.get(`${n}/${svc.metadata?.name ?? ''}`) ?? []).serving === 0) need.add(n);
     }
     for (const n of need) readPods(n);
-    await Promise.all(pending);
+    await settle();
+    await stopIfFatal();
   }
 
   const logs: CapturedLog[] = [];
@@ -362,7 +386,7 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
           // BGP passwords never reach memory we keep, nor a bundle (MetalLB's FRR mode logs its whole configuration on a failed reload)
           logs.push({ ...l, text: maskLogText(body.toString('utf8')) });
         } catch (e) {
-          if (!(e instanceof ApiError)) throw e;
+          if (!(e instanceof ApiError) || e.status === 401) return stop(`logs of ${l.namespace}/${l.pod}`, e);
           // a previous container that is gone, or logs that rotated away, are not gaps of the state
           if (e.status === 400 || e.status === 404) return;
           if (e.status === 403) logsForbidden.push(`${l.namespace}/${l.pod} ${l.container}${l.previous ? ' (previous)' : ''}`);
@@ -374,6 +398,7 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
       logsForbidden.sort();
       gaps.push({ what: `logs of ${logsForbidden.length === 1 ? logsForbidden[0] : `${logsForbidden.length} containers (${logsForbidden.slice(0, 3).join(', ')}${logsForbidden.length > 3 ? ', ...' : ''})`}`, why: 'forbidden' });
     }
+    await stopIfFatal();
     logs.sort((a, b) => `${a.namespace}/${a.pod}/${a.container}/${a.previous}`.localeCompare(`${b.namespace}/${b.pod}/${b.container}/${b.previous}`));
   }
 
@@ -398,11 +423,13 @@ export async function captureCluster(client: KubeClient, opts: CaptureOptions = 
           const text = body.toString('utf8');
           metrics.push({ namespace, pod, port, samples: parseMetrics(text), text });
         } catch (e) {
-          if (!(e instanceof ApiError)) throw e;
+          // a 401 here may be the pod's own answer (the proxy passes it on): a gap like any other
+          if (!(e instanceof ApiError)) return stop(`metrics of ${namespace}/${pod}`, e);
           failed.push(`${namespace}/${pod}:${port} (${e.why})`);
         }
       }),
     );
+    await stopIfFatal();
     if (failed.length > 0) {
       failed.sort();
       gaps.push({ what: `metrics of ${failed.length === 1 ? failed[0] : `${failed.length} pods (${failed.slice(0, 3).join(', ')}${failed.length > 3 ? ', ...' : ''})`}`, why: 'not read' });

@@ -4,11 +4,13 @@
 // time and memory of a large list for nothing a rule reads). Lists page with limit/continue;
 // 429 and 5xx (and a connection reset or a truncated body) are retried with backoff; every call
 // is bounded by the request timeout and the whole run by its deadline.
+import type { ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from './k8s.js';
-import type { KubeObject } from '../types.js';
-import type { ResolvedConfig } from './kubeconfig.js';
+import { SourceError, type KubeObject } from '../types.js';
+import { tokenFileOf, type ResolvedConfig } from './kubeconfig.js';
 
 export interface ClientOptions {
   /** --request-timeout: the longest one call may take (0: no limit but the deadline) */
@@ -54,17 +56,38 @@ export interface ListResult {
 }
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const TLS_REJECTED = 'TLS certificate not accepted';
+/** transport failures that asking again does not mend */
+const FINAL_TRANSPORT = new Set(['timed out', 'refused', TLS_REJECTED]);
+
+/**
+ * A TLS handshake that failed on a certificate: the server's not trusted (OpenSSL's verify codes:
+ * DEPTH_ZERO_SELF_SIGNED_CERT, UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, ...), not for
+ * its name (ERR_TLS_CERT_ALTNAME_INVALID), or ours refused by the server (an SSL alert).
+ */
+function isTLSRejection(e: NodeJS.ErrnoException): boolean {
+  const code = e.code ?? '';
+  return code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER|DECRYPT)|^ERR_SSL_.*ALERT/.test(code);
+}
+/** milliseconds as seconds with one decimal, for messages */
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class KubeClient {
   /** requests sent, by method (only GET is ever sent; tests check it) */
   readonly sent = new Map<string, number>();
   private readonly base: URL;
-  private readonly agent: http.Agent;
+  private agent: http.Agent;
+  /** the cluster's proxy-url: every connection, follows included, goes through client-node's proxy agent */
+  private readonly proxied: boolean;
   private readonly authKc: KubeConfig;
+  /** the user whose credentials are sent: none to a server without TLS */
+  private readonly user: ResolvedConfig['user'];
   private readonly tls: https.RequestOptions = {};
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
+  /** the exec credential plugins client-node started for this client that still run */
+  private readonly plugins = new Set<ChildProcess>();
 
   private constructor(
     readonly config: ResolvedConfig,
@@ -73,24 +96,66 @@ export class KubeClient {
     this.base = new URL(config.cluster.server.replace(/\/+$/, ''));
     const secure = this.base.protocol === 'https:';
     // client-node refuses http:// servers unless skipTLSVerify is set (meaningless without TLS);
-    // kubectl accepts them, and so does this tool: the headers are taken as if it were set
-    this.authKc = secure ? config.kc : withSkipTLS(config);
+    // kubectl accepts them, and so does this tool. kubectl sends no credentials without TLS
+    // (client-go's ClientConfig takes the user's only for a TLS transport): neither does this tool,
+    // nor does it run the user's exec plugin for such a server
+    this.authKc = secure ? config.kc : withoutTLS(config);
+    this.user = secure ? config.user : undefined;
     const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 16 };
     this.agent = secure ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+    this.proxied = !!config.cluster.proxyUrl;
+    this.watchPlugins();
+  }
+
+  /**
+   * Sees the processes client-node's exec authenticator starts (its execFn), so that a plugin that
+   * outlives the deadline can be ended: client-node itself waits for it without a limit.
+   */
+  private watchPlugins(): void {
+    type Spawn = typeof spawn;
+    const authenticators = (this.authKc as unknown as { authenticators?: unknown[] }).authenticators ?? [];
+    const exec = authenticators.find((a): a is { execFn: Spawn } => typeof (a as { execFn?: unknown } | null)?.execFn === 'function');
+    if (!exec) return;
+    const original = exec.execFn;
+    exec.execFn = ((...args: Parameters<Spawn>) => {
+      const child = original(...args);
+      this.plugins.add(child);
+      child.on('close', () => this.plugins.delete(child));
+      return child;
+    }) as Spawn;
+  }
+
+  private endPlugins(): void {
+    for (const child of this.plugins) {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.kill();
+      child.unref();
+    }
+    this.plugins.clear();
   }
 
   static async create(config: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
     const c = new KubeClient(config, opts);
-    await c.prepareTLS();
+    await c.prepareTransport();
     return c;
   }
 
-  /** The TLS material of the kubeconfig, once: the agent keeps its connections alive across calls. */
-  private async prepareTLS(): Promise<void> {
-    if (this.base.protocol !== 'https:') return;
-    const o: https.RequestOptions = {};
-    await this.authKc.applyToHTTPSOptions(o);
-    (o.agent as http.Agent | undefined)?.destroy();
+  /**
+   * The TLS material of the kubeconfig, once: the agent keeps its connections alive across calls.
+   * With a proxy-url, the agent is the one client-node makes for it (hpagent's CONNECT tunnel for
+   * an http(s) proxy, socks-proxy-agent for socks5://), the TLS material inside it, kept alive too.
+   */
+  private async prepareTransport(): Promise<void> {
+    if (this.base.protocol !== 'https:' && !this.proxied) return;
+    const o = await this.fromKubeconfig(this.proxied);
+    if (this.proxied && o.agent) {
+      this.agent.destroy();
+      this.agent = o.agent as http.Agent;
+      // client-node makes it without keep-alive: keep-alive and the sockets' bound, as our own agent has them
+      (this.agent as http.Agent & { keepAlive: boolean }).keepAlive = true;
+      this.agent.maxSockets = this.opts.concurrency ?? 16;
+    }
     for (const k of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const) {
       if (o[k] !== undefined) (this.tls as Record<string, unknown>)[k] = o[k];
     }
@@ -113,10 +178,52 @@ export class KubeClient {
     return this.headerCache.headers;
   }
 
-  private async freshAuthHeaders(): Promise<Record<string, string>> {
+  /**
+   * What client-node makes of the kubeconfig's cluster and user (TLS material, headers); a
+   * credential it cannot get (an exec plugin that fails or cannot be started, a token or
+   * certificate file that cannot be read) is one line naming the plugin or the user.
+   */
+  private async fromKubeconfig(keepAgent = false): Promise<https.RequestOptions> {
     const o: https.RequestOptions = {};
-    await this.authKc.applyToHTTPSOptions(o);
-    (o.agent as http.Agent | undefined)?.destroy();
+    const apply = async () => {
+      await this.authKc.applyToHTTPSOptions(o);
+      // a token file (kubectl's tokenFile) is read here, for the user in use, each time headers are made
+      const tokenFile = tokenFileOf(this.user);
+      const headers = (o.headers ?? {}) as Record<string, unknown>;
+      if (tokenFile && headers.Authorization === undefined && headers.authorization === undefined) {
+        o.headers = { ...headers, Authorization: `Bearer ${(await readFile(tokenFile, 'utf8')).trim()}` };
+      }
+    };
+    // an exec plugin may take any time: the run's deadline bounds it, and then it is ended
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.endPlugins();
+        reject(new Error(`no credentials within ${seconds(this.opts.requestTimeoutMs || this.opts.deadline - Date.now())}s (the request timeout)`));
+      }, Math.max(0, this.opts.deadline - Date.now()));
+    });
+    try {
+      await Promise.race([apply(), late]);
+    } catch (e) {
+      throw this.credentialError(e);
+    } finally {
+      clearTimeout(timer);
+      if (!keepAgent) (o.agent as http.Agent | undefined)?.destroy();
+    }
+    return o;
+  }
+
+  private credentialError(e: unknown): SourceError {
+    const { user, context } = this.config;
+    if (!this.user) return new SourceError(`context "${context}": ${e instanceof Error ? e.message : String(e)}`);
+    const why = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).find(Boolean)?.slice(0, 300) ?? 'failed';
+    const exec = (user?.exec ?? (user?.authProvider?.config as { exec?: unknown } | undefined)?.exec) as { command?: unknown } | undefined;
+    if (exec && typeof exec.command === 'string') return new SourceError(`the credential plugin "${exec.command}" of user "${user!.name}" (context "${context}") failed: ${why}`);
+    return new SourceError(`the credentials of user "${user?.name ?? ''}" (context "${context}") cannot be used: ${why}`);
+  }
+
+  private async freshAuthHeaders(): Promise<Record<string, string>> {
+    const o = await this.fromKubeconfig();
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries((o.headers ?? {}) as Record<string, unknown>)) if (typeof v === 'string') headers[k] = v;
     if (o.auth) headers.Authorization = `Basic ${Buffer.from(o.auth).toString('base64')}`;
@@ -125,6 +232,7 @@ export class KubeClient {
 
   close(): void {
     this.agent.destroy();
+    this.endPlugins();
   }
 
   get requestCount(): number {
@@ -133,18 +241,30 @@ export class KubeClient {
     return n;
   }
 
-  private async slot(): Promise<void> {
+  /** A place among the calls in flight; waiting for one ends at the deadline ("timed out"). */
+  private async slot(path: string): Promise<void> {
     const max = this.opts.concurrency ?? 16;
     if (this.inFlight < max) {
       this.inFlight++;
       return;
     }
-    await new Promise<void>((r) => this.waiting.push(r));
-    this.inFlight++;
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(grant), 1);
+        reject(new ApiError('', 0, 'timed out', path));
+      }, Math.max(0, this.opts.deadline - Date.now()));
+      this.waiting.push(grant);
+    });
   }
+  /** The place goes to the next call waiting (it stays taken), else it is free. */
   private release(): void {
-    this.inFlight--;
-    this.waiting.shift()?.();
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
   }
 
   private url(path: string, query: Record<string, string | number | boolean | undefined> = {}): URL {
@@ -158,16 +278,21 @@ export class KubeClient {
   async get(path: string, query: Record<string, string | number | boolean | undefined> = {}, accept = 'application/json'): Promise<Buffer> {
     const max = this.opts.maxRetries ?? 4;
     for (let attempt = 0; ; attempt++) {
-      let retryAfter: number | undefined;
+      let last: ApiError;
       try {
         return await this.once(path, query, accept);
       } catch (e) {
-        const retriable = e instanceof ApiError && (RETRY_STATUS.has(e.status) || (e.status === 0 && e.reason !== 'timed out' && e.reason !== 'refused'));
+        const retriable = e instanceof ApiError && (RETRY_STATUS.has(e.status) || (e.status === 0 && !FINAL_TRANSPORT.has(e.reason)));
         if (!retriable || attempt >= max) throw e;
-        retryAfter = e.retryAfter;
+        last = e;
       }
-      const backoff = retryAfter !== undefined ? Math.min(retryAfter * 1000, 5000) : Math.min(200 * 2 ** attempt, 3000) * (0.75 + Math.random() * 0.5);
-      if (Date.now() + backoff >= this.opts.deadline) throw new ApiError('', 0, 'timed out', path);
+      // the server's Retry-After as it says (client-go waits it out too), else backoff with jitter
+      const backoff = last.retryAfter !== undefined ? last.retryAfter * 1000 : Math.min(200 * 2 ** attempt, 3000) * (0.75 + Math.random() * 0.5);
+      if (Date.now() + backoff >= this.opts.deadline) {
+        // a server that asks for longer than is left is answered with its own words
+        if (last.retryAfter !== undefined) throw last;
+        throw new ApiError('', 0, 'timed out', path);
+      }
       await sleep(backoff);
     }
   }
@@ -285,7 +410,7 @@ export class KubeClient {
         else resolve();
       };
       const abort = () => finish();
-      const req = mod.request(u, { method: 'GET', headers, agent: false, ...this.tls }, (res) => {
+      const req = mod.request(u, { method: 'GET', headers, agent: this.proxied ? this.agent : false, ...this.tls }, (res) => {
         clearTimeout(timer);
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) {
@@ -301,7 +426,7 @@ export class KubeClient {
         res.on('error', () => finish());
         res.on('aborted', () => finish());
       });
-      const timer = setTimeout(() => finish(new ApiError(`no answer within ${Math.round(timeout / 100) / 10}s`, 0, 'timed out', path)), timeout);
+      const timer = setTimeout(() => finish(new ApiError(`no answer within ${seconds(timeout)}s`, 0, 'timed out', path)), timeout);
       req.on('error', (e: NodeJS.ErrnoException) => finish(done ? undefined : new ApiError(e.message, 0, e.code === 'ECONNREFUSED' ? 'refused' : (e.code ?? 'failed'), path)));
       if (signal?.aborted) return finish();
       signal?.addEventListener('abort', abort);
@@ -310,12 +435,14 @@ export class KubeClient {
   }
 
   private async once(path: string, query: Record<string, string | number | boolean | undefined>, accept: string): Promise<Buffer> {
-    const left = this.opts.deadline - Date.now();
-    if (left <= 0) throw new ApiError('', 0, 'timed out', path);
-    const timeout = this.opts.requestTimeoutMs > 0 ? Math.min(this.opts.requestTimeoutMs, left) : left;
-    await this.slot();
+    if (this.opts.deadline <= Date.now()) throw new ApiError('', 0, 'timed out', path);
+    await this.slot(path);
     try {
       const headers = { ...(await this.authHeaders()), Accept: accept, 'User-Agent': 'metallb-doctor' };
+      // the time left is what is left once the call has its place and its credentials
+      const left = this.opts.deadline - Date.now();
+      if (left <= 0) throw new ApiError('', 0, 'timed out', path);
+      const timeout = this.opts.requestTimeoutMs > 0 ? Math.min(this.opts.requestTimeoutMs, left) : left;
       const u = this.url(path, query);
       this.sent.set('GET', (this.sent.get('GET') ?? 0) + 1);
       this.opts.onRequest?.('GET', `${u.pathname}${u.search}`);
@@ -348,8 +475,9 @@ export class KubeClient {
             fail(statusError(status, body, path, Number.isFinite(ra) && ra >= 0 ? ra : undefined));
           });
         });
-        const timer = setTimeout(() => fail(new ApiError(`no answer within ${Math.round(timeout / 100) / 10}s`, 0, 'timed out', path)), timeout);
+        const timer = setTimeout(() => fail(new ApiError(`no answer within ${seconds(timeout)}s`, 0, 'timed out', path)), timeout);
         req.on('error', (e: NodeJS.ErrnoException) => {
+          if (isTLSRejection(e)) return fail(new ApiError(`${e.code}: ${e.message}`, 0, TLS_REJECTED, path));
           const reason = e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'connection reset' : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? 'host not found' : (e.code ?? 'failed');
           fail(new ApiError(e.message, 0, reason, path));
         });
@@ -376,13 +504,14 @@ function statusError(status: number, body: Buffer, path: string, retryAfter?: nu
   return new ApiError(message, status, reason, path, retryAfter);
 }
 
-function withSkipTLS(config: ResolvedConfig): KubeConfig {
+/** The kubeconfig as client-node is to see it for a server without TLS: skipTLSVerify, and no user. */
+function withoutTLS(config: ResolvedConfig): KubeConfig {
   const kc = new KubeConfig();
   const { kc: src } = config;
   kc.loadFromOptions({
     clusters: src.clusters.map((c) => (c.name === config.cluster.name ? { ...c, skipTLSVerify: true } : c)),
-    users: src.users,
-    contexts: src.contexts,
+    users: [],
+    contexts: src.contexts.map((c) => (c.name === src.currentContext ? { name: c.name, cluster: c.cluster } : c)),
     currentContext: src.currentContext,
   });
   return kc;

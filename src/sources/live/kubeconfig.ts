@@ -3,7 +3,8 @@
 // authentication (tokens, client certificates, exec plugins such as gke-gcloud-auth-plugin).
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, resolve } from 'node:path';
+import { delimiter, isAbsolute, resolve } from 'node:path';
+import { isMap, isSeq, parseDocument } from 'yaml';
 import { KubeConfig, type Cluster, type Context, type User } from './k8s.js';
 import { InputError, SourceError } from '../types.js';
 
@@ -27,6 +28,41 @@ export interface ResolvedConfig {
 
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
+/** A user's token file, as kubectl takes it: resolved against its kubeconfig's directory, read only when the user is used. */
+type WithTokenFile = User & { tokenFile?: string };
+
+/** The token file of a user (kubeconfig `tokenFile`, or client-node's `token-file`), as an absolute path. */
+export function tokenFileOf(user: User | undefined): string | undefined {
+  return (user as WithTokenFile | undefined)?.tokenFile;
+}
+
+/**
+ * Takes the token files out of a kubeconfig's text before client-node reads it: client-node 1.4
+ * reads only `token-file` (kubectl's key is `tokenFile`), relative to the working directory, and
+ * at once for every user, so that a user nobody uses fails the whole file. kubectl (client-go)
+ * resolves `tokenFile` against the file's directory and reads it for the user in use only.
+ * Returns the text client-node is to read, and the token file of each user by name.
+ */
+function takeTokenFiles(text: string, dir: string): { text: string; files: Map<string, string> } {
+  const files = new Map<string, string>();
+  if (!/token-?file/i.test(text)) return { text, files };
+  const doc = parseDocument(text);
+  const users = doc.errors.length === 0 ? doc.get('users') : undefined;
+  if (!isSeq(users)) return { text, files };
+  for (const entry of users.items) {
+    const user = isMap(entry) ? entry.get('user') : undefined;
+    if (!isMap(entry) || !isMap(user)) continue;
+    let file: unknown;
+    for (const key of ['tokenFile', 'token-file']) {
+      if (!user.has(key)) continue;
+      file ??= user.get(key);
+      user.delete(key);
+    }
+    if (typeof file === 'string' && file !== '') files.set(String(entry.get('name')), resolve(dir, file));
+  }
+  return { text: doc.toString(), files };
+}
+
 /** Reads one kubeconfig file; a file that is not a kubeconfig is a one-line error naming it. */
 function readFile(file: string): KubeConfig {
   let text: string;
@@ -43,8 +79,18 @@ function readFile(file: string): KubeConfig {
     return kc;
   }
   try {
-    kc.loadFromString(text);
-    kc.makePathsAbsolute(resolve(file, '..'));
+    const dir = resolve(file, '..');
+    const taken = takeTokenFiles(text, dir);
+    kc.loadFromString(taken.text);
+    kc.makePathsAbsolute(dir);
+    for (const u of kc.users) {
+      const tokenFile = taken.files.get(u.name);
+      if (tokenFile) (u as WithTokenFile).tokenFile = tokenFile;
+      // an exec plugin named by a relative path (./plugin.sh, bin/plugin) is the file's, as kubectl
+      // takes it; a bare name (gke-gcloud-auth-plugin) is looked up on the PATH
+      const exec = u.exec as { command?: unknown } | undefined;
+      if (exec && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) exec.command = resolve(dir, exec.command);
+    }
   } catch (e) {
     const err = e as Error & { mark?: { line?: number } };
     const line = err.mark?.line !== undefined ? err.mark.line + 1 : undefined;
