@@ -111,6 +111,14 @@ function withoutNode(slice: KubeObject, node: string): KubeObject | undefined {
  * The state after the changes, starting from the addresses MetalLB assigned in the baseline, once
  * MetalLB's controller has processed every Service again (status written, or cleared when pending).
  */
+/** The Node as `kubectl cordon` leaves it: spec.unschedulable, and the taint the node controller adds for it. */
+function cordoned(node: KubeObject): KubeObject {
+  const spec = asRecord(node.spec);
+  const taints = Array.isArray(spec.taints) ? (spec.taints as unknown[]) : [];
+  const has = taints.some((t) => asRecord(t).key === 'node.kubernetes.io/unschedulable');
+  return copyOf(node, { ...node, spec: { ...spec, unschedulable: true, taints: has ? taints : [...taints, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] } });
+}
+
 export function applyChanges(base: ClusterState, changes: readonly Change[]): ClusterState {
   const sim = simulationOf(base);
   const derived = new Set(base.legacy?.objects ?? []);
@@ -141,11 +149,15 @@ export function applyChanges(base: ClusterState, changes: readonly Change[]): Cl
       case 'fail-node':
       case 'drain-node': {
         // fail: the Node, every pod on it (its speaker too) and its endpoints are gone;
-        // drain: its pods leave except DaemonSet pods (the speaker stays; MetalLB ignores cordon)
+        // drain: as kubectl drain, the node is cordoned and its pods leave except DaemonSet pods
+        // (the speaker stays; MetalLB ignores cordon, except v0.14.9: cordonedIsUnavailable)
         const fail = c.kind === 'fail-node';
         const next: KubeObject[] = [];
         for (const o of objects) {
-          if (fail && o.kind === 'Node' && o.metadata?.name === c.node) continue;
+          if (o.kind === 'Node' && o.metadata?.name === c.node) {
+            if (!fail) next.push(cordoned(o));
+            continue;
+          }
           if (o.kind === 'Pod' && asRecord(o.spec).nodeName === c.node) {
             const daemon = (o.metadata?.ownerReferences as unknown[] | undefined)?.some((r) => asRecord(r).kind === 'DaemonSet') || isSpeaker(o);
             if (fail || !daemon) continue;

@@ -64,6 +64,24 @@ describe('simulate over the healthy layer 2 cluster', () => {
     assert.equal(json.nodes.find((n) => n.name === 'worker-1')!.speaker, 'ready');
   });
 
+  test('--drain-node cordons the node, as kubectl drain does: MetalLB v0.14.9 alone then stops announcing from it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mdoc-drain-'));
+    try {
+      cpSync(L2, dir, { recursive: true });
+      const file = join(dir, 'resources', 'metallb.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replaceAll(':v0.15.2', ':v0.14.9'));
+      const { json } = await simulate('--from', dir, '--drain-node', 'worker-2');
+      // web (Cluster policy) was announced from worker-2: on v0.14.9 the cordoned node is unavailable
+      assert.deepEqual(svc(json, 'shop/web').announcers, [{ node: 'worker-1', protocol: 'layer2' }]);
+      assert.ok(json.nodes.find((n) => n.name === 'worker-2')!.excludedBy.includes('cordoned (MetalLB v0.14.9)'));
+      // v0.15.2 ignores cordon: web stays (the test above)
+      const stays = await simulate('--from', L2, '--drain-node', 'worker-2');
+      assert.deepEqual(svc(stays.json, 'shop/web').announcers, [{ node: 'worker-2', protocol: 'layer2' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--label-node with the exclude label takes the node out of the election; NODE:KEY- removes a label', async () => {
     const { json } = await simulate('--from', L2, '--label-node', 'worker-2:node.kubernetes.io/exclude-from-external-load-balancers=');
     assert.deepEqual(svc(json, 'shop/web').announcers, [{ node: 'worker-1', protocol: 'layer2' }]);

@@ -169,7 +169,7 @@ export function simulateCommand(ctx: CliContext): Command {
     .option('--remove-pool <name>', 'what if this IPAddressPool were deleted (repeatable)', repeat, [])
     .option('--set-pool-addresses <pool=ranges>', "what if the pool's addresses were these: POOL=CIDR|RANGE[,...] (repeatable)", repeat, [])
     .option('--fail-node <node>', 'what if this node died: its speaker and endpoints vanish (repeatable)', repeat, [])
-    .option('--drain-node <node>', 'what if this node were drained: its pods leave, its speaker stays (repeatable)', repeat, [])
+    .option('--drain-node <node>', 'what if this node were drained (kubectl drain): it is cordoned, its pods leave, its speaker stays (repeatable)', repeat, [])
     .option('--label-node <node:key=value>', 'what if the node had this label (NODE:KEY- removes it) (repeatable)', repeat, []);
   addSourceOptions(cmd, { cluster: 'lay the paths over the live cluster (without it, paths alone are the whole state)' });
   addBgpBackendOption(cmd);
