@@ -23,6 +23,13 @@ const webhookDown = (ts: string) =>
     name: 'metallb-node-a',
     error: 'Internal error occurred: failed calling webhook "frrconfigurationsvalidationwebhook.metallb.io": failed to call webhook: Post "https://frr-k8s-webhook-service.metallb-system.svc:443/validate-frrk8s-metallb-io-v1beta1-frrconfiguration?timeout=10s": dial tcp 10.96.45.10:443: connect: connection refused',
   });
+/** the same line when frr-k8s's webhook answers and refuses (another FRRConfiguration cannot be merged with MetalLB's) */
+const webhookDenied = (ts: string) =>
+  webhookDown(ts).replace(
+    /"error":"[^]*"\}$/,
+    `"error":${JSON.stringify('admission webhook "frrconfigurationsvalidationwebhook.metallb.io" denied the request: resource is invalid for node node-a: different asns (64512 != 64600) specified for same vrf: ')}}`,
+  );
+const deniedWrites = [...frrK8sReconcile('10:00:00', true), webhookDenied('10:00:00'), ...frrK8sReconcile('10:03:00', true), webhookDenied('10:03:00')];
 const refusedWrites = [...frrK8sReconcile('10:00:00', true), webhookDown('10:00:00'), ...frrK8sReconcile('10:03:00', true), webhookDown('10:03:00')];
 
 /** frr-k8s's controller: a failed reload is all it reports; its reloader (behind the kubelet's timestamps) logs the good ones */
@@ -33,6 +40,7 @@ ruleTester('log-frr-reload-failed', {
   valid: [
     { name: 'a failed reload followed by a successful one', files: logBundle({ [R]: ['Caught SIGHUP and acquired lock! Reloading FRR..', 'Checking the configuration file syntax', 'Syntax error spotted: aborting.. 0 seconds', 'Caught SIGHUP and acquired lock! Reloading FRR..', 'FRR reloaded successfully! 1 seconds'] }) },
     { name: "FRR-K8s: frr-k8s's webhook unreachable twice, then a reconcile writes the FRRConfiguration", files: logBundle({ 'speaker-node-a/speaker': [...refusedWrites, ...frrK8sReconcile('10:06:00', false)] }) },
+    { name: "FRR-K8s: frr-k8s's webhook refuses twice, then the conflict is gone and a reconcile writes it", files: logBundle({ 'speaker-node-a/speaker': [...deniedWrites, ...frrK8sReconcile('10:06:00', false)] }) },
     { name: "frr-k8s: its controller's failed reload, then its reloader's success in the same pod", files: logBundle({ 'frr-k8s-abcde/controller': [fetchFailed('10:00:30')], 'frr-k8s-abcde/reloader': reloaderOk('10:04:01') }) },
     { name: 'reloads that succeed', files: logBundle({ 'speaker-node-a/speaker': [kit('10:00:00', { caller: 'frr.go:494', level: 'info', op: 'reload-validate', success: 'reloaded config' })] }) },
   ],
@@ -58,6 +66,18 @@ ruleTester('log-frr-reload-failed', {
       name: "FRR-K8s: the API server cannot call frr-k8s's webhook for the FRRConfiguration to the end of the log: the webhook Service, not the API server",
       files: logBundle({ 'speaker-node-a/speaker': refusedWrites }),
       errors: [{ file: 'logs/metallb-system/speaker-node-a/speaker.log', line: 8, column: 1, message: /refused the FRRConfiguration .* on node-a: it could not call the webhook "frrconfigurationsvalidationwebhook\.metallb\.io" \(Service metallb-system\/frr-k8s-webhook-service\).*no working endpoint/ }],
+    },
+    {
+      name: "FRR-K8s: frr-k8s's webhook answers and refuses the FRRConfiguration to the end of the log: its reason, not an unreachable webhook",
+      files: logBundle({ 'speaker-node-a/speaker': deniedWrites }),
+      errors: [
+        {
+          file: 'logs/metallb-system/speaker-node-a/speaker.log',
+          line: 8,
+          column: 1,
+          message: /^frr-k8s's webhook "frrconfigurationsvalidationwebhook\.metallb\.io" refused the FRRConfiguration MetalLB writes for frr-k8s on node-a: resource is invalid for node node-a: different asns \(64512 != 64600\) specified for same vrf; no write succeeded after/,
+        },
+      ],
     },
   ],
 });

@@ -332,7 +332,9 @@ export class LogAnalysis implements EventSink {
         break;
       }
       case 'webhook-call-failed':
+      case 'webhook-denied':
         // FRR-K8s mode: the API server refused the FRRConfiguration the speaker writes for frr-k8s
+        // (its webhook could not be called, or answered no)
         if (e.details.objectKind === 'FRRConfiguration') this.frrReloadOf(e).failed = note(this.frrReloadOf(e).failed, e);
         break;
       case 'frr-reload-failed':

@@ -37,6 +37,14 @@ export function webhookCall(text: string): { webhook: string; target?: string } 
   return { webhook: m[1] ?? `conversion webhook for ${m[2]!}`, ...(target ? { target } : {}) };
 }
 
+/** The API server's words when an admission webhook answered no: `admission webhook "NAME" denied the request: REASON`. */
+const WEBHOOK_DENIAL = /admission webhook "([^"]+)" denied the request: ?(.*)$/s;
+
+export function webhookDenial(text: string): { webhook: string; reason: string } | undefined {
+  const m = WEBHOOK_DENIAL.exec(text);
+  return m ? { webhook: m[1]!, reason: m[2]!.replace(/[:\s]+$/, '') } : undefined;
+}
+
 export function apiErrorKind(text: string): 'forbidden' | 'unauthorized' | 'tls' | 'unreachable' | undefined {
   if (!text || webhookCall(text)) return undefined;
   // the API server's own answer: whatever it dialled afterwards was not the API server
@@ -333,6 +341,10 @@ export class Classifier {
     if (hook) {
       return { component, kind: 'webhook-call-failed', level, message: join(msg, error), details: { ...details(f), ...hook, ...(f.controllerKind ? { objectKind: f.controllerKind } : {}) } };
     }
+    // frr-k8s's validating webhook answered and refused the FRRConfiguration the speaker writes
+    // (it merges every FRRConfiguration of a node and refuses what cannot be merged)
+    const denied = (level === 'error' || level === 'warn') && f.controllerKind === 'FRRConfiguration' ? webhookDenial(error || msg) : undefined;
+    if (denied) return { component, kind: 'webhook-denied', level, message: join(msg, error), details: { ...details(f), ...denied, objectKind: 'FRRConfiguration' } };
     const apiWhy = level === 'error' || level === 'warn' ? apiErrorKind(`${error} ${msg} ${other}`) : undefined;
     if (apiWhy) return { component, kind: 'apiserver-error', level, message: join(msg || f.message || op || other, error), details: { ...details(f), why: apiWhy } };
     if (f.webhook !== undefined && level === 'error') return { component, kind: 'webhook-denied', level, message: join(msg || `webhook ${f.webhook} ${f.action ?? ''}`.trim(), error), details: details(f) };
