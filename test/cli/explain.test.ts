@@ -2,7 +2,8 @@
 // node announces, and bad references.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInProcess } from '../helpers/cli.js';
@@ -178,5 +179,58 @@ describe('explain service with logs', () => {
     const r = await runInProcess(['explain', 'service', 'shop/web', '--from', join(import.meta.dirname, '..', '..', 'examples', 'clusters', 'healthy-l2'), '-o', 'json']);
     const steps = (JSON.parse(r.out) as { steps: { title: string }[] }).steps;
     assert.ok(!steps.some((s) => /logs say/.test(s.title)));
+  });
+
+  /**
+   * A printed `kubectl logs ... | FILTER`, with the kubectl part served from the bundle's log files
+   * (what kubectl prints: the line without the kubelet's timestamp, `[pod/P/C] ` first with
+   * --prefix): the filter runs in a real shell, so a pattern that does not match MetalLB's lines fails.
+   */
+  function pipeOverLogs(command: string, dir: string): string[] {
+    const bar = command.indexOf(' | ');
+    const kubectl = command.slice(0, bar);
+    const container = / -c (\S+)/.exec(kubectl)?.[1] ?? 'speaker';
+    const pods = readdirSync(join(dir, 'logs', 'metallb-system')).filter((p) => (kubectl.includes('deploy/controller') ? p.startsWith('controller') : p.startsWith('speaker')));
+    const input = pods
+      .flatMap((pod) => {
+        const file = join(dir, 'logs', 'metallb-system', pod, `${container}.log`);
+        if (!existsSync(file)) return [];
+        return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => `${kubectl.includes('--prefix') ? `[pod/${pod}/${container}] ` : ''}${l.replace(/^\S+Z /, '')}`);
+      })
+      .join('\n');
+    const r = spawnSync('bash', ['-c', command.slice(bar + 3)], { input: input + '\n', encoding: 'utf8' });
+    assert.equal(r.stderr, '', `${command}: ${r.stderr}`);
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  test('the commands to confirm by hand find the lines of a manifests install at v0.14.9, which names only the address in serviceAnnounced', async () => {
+    const dir = scenario('split-brain');
+    const r = await runInProcess(['explain', 'service', 'default/web', '--from', dir, '-o', 'json']);
+    const steps = (JSON.parse(r.out) as ExplainJson).steps;
+    const who = steps.find((s) => s.title.startsWith('Who announces it'))!;
+    const announced = who.confirm.find((c) => c.includes('serviceAnnounced'))!;
+    // the DaemonSet's own selector (not the Helm labels), and the address, not the name
+    assert.match(announced, /^kubectl -n metallb-system logs -l app=metallb,component=speaker -c speaker --tail=-1 --prefix \| /);
+    const lines = pipeOverLogs(announced, dir);
+    assert.ok(lines.length > 0 && lines.every((l) => /"event":"serviceAnnounced","ips":\["192\.168\.10\.202"\]/.test(l)), lines.join('\n'));
+    // split brain: two speakers announce it
+    assert.deepEqual([...new Set(lines.map((l) => l.split(' ')[0]))].sort(), ['[pod/speaker-7xk2p/speaker]', '[pod/speaker-m4dzn/speaker]']);
+    // v0.14.9 has ServiceL2Status but not yet ServiceBGPStatus: asking for both makes kubectl fail
+    assert.ok(who.confirm.includes('kubectl get servicel2statuses.metallb.io -A'), who.confirm.join('\n'));
+    const logs = steps.at(-1)!;
+    const speakerLogs = logs.confirm.find((c) => c.startsWith('kubectl'))!;
+    assert.match(speakerLogs, /-l app=metallb,component=speaker -c speaker /);
+    assert.ok(pipeOverLogs(speakerLogs, dir).some((l) => l.includes('"start reconcile":"default/web"')));
+  });
+
+  test("the controller's lines about a pending Service: IP allocation failed names no Service, so the reconcile brackets find it", async () => {
+    const dir = scenario('allocation-failed');
+    const r = await runInProcess(['explain', 'service', 'default/db', '--from', dir, '-o', 'json']);
+    const step = (JSON.parse(r.out) as ExplainJson).steps.at(-1)!;
+    const controller = step.confirm.find((c) => c.includes('-c controller'))!;
+    assert.ok(controller, step.confirm.join('\n'));
+    const lines = pipeOverLogs(controller, dir);
+    assert.ok(lines.some((l) => l.includes('"msg":"IP allocation failed"')), lines.join('\n'));
+    assert.ok(lines.every((l) => !/"(start|end) reconcile":"default\/(?!db")/.test(l)), lines.join('\n'));
   });
 });
