@@ -2,11 +2,11 @@
 // node announces, and bad references.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInProcess } from '../helpers/cli.js';
+import { pipeOverLogs } from '../helpers/confirm.js';
 import { bundleJson, endpointSlice, l2Advertisement, node, speakerDaemonSet, speakerPod, threeNodes } from '../helpers/cluster.js';
 import { docs, pool, service } from '../helpers/services.js';
 
@@ -180,28 +180,6 @@ describe('explain service with logs', () => {
     const steps = (JSON.parse(r.out) as { steps: { title: string }[] }).steps;
     assert.ok(!steps.some((s) => /logs say/.test(s.title)));
   });
-
-  /**
-   * A printed `kubectl logs ... | FILTER`, with the kubectl part served from the bundle's log files
-   * (what kubectl prints: the line without the kubelet's timestamp, `[pod/P/C] ` first with
-   * --prefix): the filter runs in a real shell, so a pattern that does not match MetalLB's lines fails.
-   */
-  function pipeOverLogs(command: string, dir: string): string[] {
-    const bar = command.indexOf(' | ');
-    const kubectl = command.slice(0, bar);
-    const container = / -c (\S+)/.exec(kubectl)?.[1] ?? 'speaker';
-    const pods = readdirSync(join(dir, 'logs', 'metallb-system')).filter((p) => (kubectl.includes('deploy/controller') ? p.startsWith('controller') : p.startsWith('speaker')));
-    const input = pods
-      .flatMap((pod) => {
-        const file = join(dir, 'logs', 'metallb-system', pod, `${container}.log`);
-        if (!existsSync(file)) return [];
-        return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => `${kubectl.includes('--prefix') ? `[pod/${pod}/${container}] ` : ''}${l.replace(/^\S+Z /, '')}`);
-      })
-      .join('\n');
-    const r = spawnSync('bash', ['-c', command.slice(bar + 3)], { input: input + '\n', encoding: 'utf8' });
-    assert.equal(r.stderr, '', `${command}: ${r.stderr}`);
-    return r.stdout.split('\n').filter(Boolean);
-  }
 
   test('the commands to confirm by hand find the lines of a manifests install at v0.14.9, which names only the address in serviceAnnounced', async () => {
     const dir = scenario('split-brain');
