@@ -15,6 +15,7 @@ import { carries, type BGPPrefix } from '../model/announce/index.js';
 import { aggregateLeaks } from '../model/aggregates.js';
 import { serviceView, blockingRules, type ServiceView } from './views.js';
 import { namesText } from './text.js';
+import { versionAtLeast } from '../state/installation.js';
 
 export type StepStatus = 'ok' | 'blocked' | 'warning' | 'info';
 
@@ -248,8 +249,9 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
               : `arping -c 3 -I <interface> ${ip}    # from a host on the same segment: one MAC should answer, ${who.l2 ?? 'the elected node'}'s`,
           ]
         : []),
-      `kubectl -n ${mlns} logs -l ${podSelectorText(state.metallb.speaker, 'component=speaker')} -c speaker --tail=-1 | grep serviceAnnounced | grep '"${ref}"'`,
-      ...(statusKinds.length > 0 || r.l2 ? [`kubectl get servicel2statuses.metallb.io,servicebgpstatuses.metallb.io -A`] : []),
+      // the speakers of v0.13 and later name only the addresses in serviceAnnounced, not the Service
+      ...(r.ips.length === 0 ? [] : [`kubectl -n ${mlns} logs -l ${podSelectorText(state.metallb.speaker, 'component=speaker')} -c speaker --tail=-1 --prefix | grep -E 'serviceAnnounced|serviceWithdrawn' | grep -F ${r.ips.map((x) => `-e '"${x}"'`).join(' ')}    # the last line of each speaker: does it announce?`]),
+      ...((statusKinds.length > 0 || r.l2) && statusResources(state).length > 0 ? [`kubectl get ${statusResources(state).join(',')} -A`] : []),
       ...(r.bgp && r.bgp.announcingCount > 0 ? r.ips.map((x) => `show bgp ${x.includes(':') ? 'ipv6' : 'ipv4'} unicast ${x}    # on the router: one path per announcing node`) : []),
     ],
   });
@@ -307,6 +309,21 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
               : `${ref} has ${view.ips.join(', ')} (pool ${view.pool}) but no node announces it`;
     return { service: view, verdict, steps, findings };
   }
+}
+
+/**
+ * The status kinds MetalLB serves here, by its CRDs or else its version (ServiceL2Status since
+ * v0.14.4, ServiceBGPStatus since v0.15.0): `kubectl get a,b` fails as a whole, printing
+ * nothing, when the server lacks one of them.
+ */
+export function statusResources(state: ClusterState): string[] {
+  const kinds: [string, number, number, number][] = [
+    ['servicel2statuses.metallb.io', 0, 14, 4],
+    ['servicebgpstatuses.metallb.io', 0, 15, 0],
+  ];
+  const crds = state.isCaptured('CustomResourceDefinition') ? state.all('CustomResourceDefinition').map((c) => c.metadata?.name ?? '') : [];
+  if (crds.some((n) => n.endsWith('.metallb.io'))) return kinds.map(([k]) => k).filter((k) => crds.includes(k));
+  return kinds.filter(([, ma, mi, pa]) => versionAtLeast(state.metallb.version, ma, mi, pa) !== false).map(([k]) => k);
 }
 
 /** The Service named NS/NAME, with a suggestion when there is none. */

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInProcess } from '../helpers/cli.js';
+import { pipeOverLogs } from '../helpers/confirm.js';
 import { bundleJson, endpointSlice, l2Advertisement, node, speakerDaemonSet, speakerPod, threeNodes } from '../helpers/cluster.js';
 import { docs, pool, service } from '../helpers/services.js';
 
@@ -178,5 +179,36 @@ describe('explain service with logs', () => {
     const r = await runInProcess(['explain', 'service', 'shop/web', '--from', join(import.meta.dirname, '..', '..', 'examples', 'clusters', 'healthy-l2'), '-o', 'json']);
     const steps = (JSON.parse(r.out) as { steps: { title: string }[] }).steps;
     assert.ok(!steps.some((s) => /logs say/.test(s.title)));
+  });
+
+  test('the commands to confirm by hand find the lines of a manifests install at v0.14.9, which names only the address in serviceAnnounced', async () => {
+    const dir = scenario('split-brain');
+    const r = await runInProcess(['explain', 'service', 'default/web', '--from', dir, '-o', 'json']);
+    const steps = (JSON.parse(r.out) as ExplainJson).steps;
+    const who = steps.find((s) => s.title.startsWith('Who announces it'))!;
+    const announced = who.confirm.find((c) => c.includes('serviceAnnounced'))!;
+    // the DaemonSet's own selector (not the Helm labels), and the address, not the name
+    assert.match(announced, /^kubectl -n metallb-system logs -l app=metallb,component=speaker -c speaker --tail=-1 --prefix \| /);
+    const lines = pipeOverLogs(announced, dir);
+    assert.ok(lines.length > 0 && lines.every((l) => /"event":"serviceAnnounced","ips":\["192\.168\.10\.202"\]/.test(l)), lines.join('\n'));
+    // split brain: two speakers announce it
+    assert.deepEqual([...new Set(lines.map((l) => l.split(' ')[0]))].sort(), ['[pod/speaker-7xk2p/speaker]', '[pod/speaker-m4dzn/speaker]']);
+    // v0.14.9 has ServiceL2Status but not yet ServiceBGPStatus: asking for both makes kubectl fail
+    assert.ok(who.confirm.includes('kubectl get servicel2statuses.metallb.io -A'), who.confirm.join('\n'));
+    const logs = steps.at(-1)!;
+    const speakerLogs = logs.confirm.find((c) => c.startsWith('kubectl'))!;
+    assert.match(speakerLogs, /-l app=metallb,component=speaker -c speaker /);
+    assert.ok(pipeOverLogs(speakerLogs, dir).some((l) => l.includes('"start reconcile":"default/web"')));
+  });
+
+  test("the controller's lines about a pending Service: IP allocation failed names no Service, so the reconcile brackets find it", async () => {
+    const dir = scenario('allocation-failed');
+    const r = await runInProcess(['explain', 'service', 'default/db', '--from', dir, '-o', 'json']);
+    const step = (JSON.parse(r.out) as ExplainJson).steps.at(-1)!;
+    const controller = step.confirm.find((c) => c.includes('-c controller'))!;
+    assert.ok(controller, step.confirm.join('\n'));
+    const lines = pipeOverLogs(controller, dir);
+    assert.ok(lines.some((l) => l.includes('"msg":"IP allocation failed"')), lines.join('\n'));
+    assert.ok(lines.every((l) => !/"(start|end) reconcile":"default\/(?!db")/.test(l)), lines.join('\n'));
   });
 });

@@ -34,6 +34,8 @@ export interface ExpectedFinding {
   line: number;
   column: number;
   message?: RegExp;
+  /** the finding's fix (the commands it prints) */
+  fix?: RegExp;
   severity?: Severity;
 }
 
@@ -105,6 +107,7 @@ export function ruleTester(id: string, cases: { valid: RuleCase[]; invalid: Inva
             `position of finding ${i}: ${show(got)}`,
           );
           if (want.message) assert.match(got.message, want.message);
+          if (want.fix) assert.match(got.fix, want.fix);
           if (want.severity) assert.equal(got.severity, want.severity);
           assert.ok(got.fix.length > 0, 'a finding carries a fix');
           assert.equal(got.docs, `docs/rules/${id}.md`);

@@ -1,3 +1,8 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { runInProcess } from '../helpers/cli.js';
+import { backticked, pipeOverLogs } from '../helpers/confirm.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { kit, logBundle } from '../helpers/logs.js';
 
@@ -20,4 +25,15 @@ ruleTester('log-memberlist-partition', {
       errors: [{ file: 'logs/metallb-system/speaker-node-a/speaker.log', line: 3, column: 1, message: /marked failed or left and rejoined again and again \(node-c\)/ }],
     },
   ],
+});
+
+test("the fix's command finds the marks in the speakers' logs of a manifests install (not only the last 10 lines of each pod)", async () => {
+  const dir = join(import.meta.dirname, '..', 'fixtures', 'logs', 'scenarios', 'split-brain');
+  const r = await runInProcess(['diag', '--from', dir, '-o', 'json']);
+  const f = (JSON.parse(r.out) as { findings: { rule: string; fix: string }[] }).findings.find((x) => x.rule === 'log-memberlist-partition')!;
+  const [command] = backticked(f.fix);
+  assert.match(command!, /^kubectl -n metallb-system logs -l app=metallb,component=speaker -c speaker --tail=-1 --prefix \| /);
+  const lines = pipeOverLogs(command!, dir);
+  assert.ok(lines.some((l) => /^\[pod\/speaker-7xk2p\/speaker\] .*Marking node-2 as failed/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /"node event":"NodeLeave"/.test(l)), lines.join('\n'));
 });

@@ -19,6 +19,8 @@ import { timeText } from '../../model/logs/evidence.js';
 import type { LogEvent } from '../../model/logs/types.js';
 import { asArray, asRecord } from '../../state/cluster-state.js';
 import { painter, type Style } from '../../renderers/options.js';
+import { podSelectorText } from '../../model/pods.js';
+import { versionBefore } from '../../state/installation.js';
 
 interface ExplainOptions extends CommonOptions, SourceOptions {
   bgpBackend: 'native' | 'frr' | 'frr-k8s';
@@ -41,7 +43,23 @@ export function renderExplanation(e: Explanation, color: boolean, verbose = fals
 }
 
 /** What the containers' logs say about the Service: its last events, the bad ones first in mind. */
-function logStep(events: readonly LogEvent[], ref: string, mlns: string): Step {
+/**
+ * How to read those lines by hand. From v0.13 on, MetalLB's lines about a Service sit between its
+ * ServiceReconciler's "start reconcile" and "end reconcile" (most name only the addresses, or
+ * nothing); before, every line carries "service":"NS/NAME".
+ */
+export function logConfirm(state: ClusterState, ref: string, events: readonly LogEvent[]): string[] {
+  const mlns = state.metallb.namespace;
+  const pick = versionBefore(state.metallb.version, 0, 13)
+    ? `grep -F '"${ref}"'`
+    : `sed -n '/"start reconcile":"${ref.replace('/', '\\/')}"/,/"end reconcile":"${ref.replace('/', '\\/')}"/p'`;
+  const out = [`metallb-doctor logs --service ${ref}`, `kubectl -n ${mlns} logs -l ${podSelectorText(state.metallb.speaker, 'component=speaker')} -c speaker --tail=-1 --prefix | ${pick}`];
+  const controller = state.metallb.controller;
+  if (controller && events.some((e) => e.component === 'controller')) out.push(`kubectl -n ${controller.metadata?.namespace ?? mlns} logs deploy/${controller.metadata?.name ?? 'controller'} -c controller | ${pick}`);
+  return out;
+}
+
+function logStep(events: readonly LogEvent[], confirm: string[]): Step {
   const bad = events.filter((e) => e.level === 'error' || e.level === 'warn' || /failed|rejected|withdrawn|not-announced/.test(e.kind));
   const shown = events.slice(-12);
   return {
@@ -51,7 +69,7 @@ function logStep(events: readonly LogEvent[], ref: string, mlns: string): Step {
       ...(events.length > shown.length ? [`the last ${shown.length} of ${events.length}:`] : []),
       ...shown.map((e) => `${timeText(e.time)} ${e.stream.node ?? e.stream.pod} ${e.component} ${e.kind}: ${e.message}${e.count && e.count > 1 ? ` (x${e.count})` : ''}`),
     ],
-    confirm: [`metallb-doctor logs --service ${ref}`, `kubectl -n ${mlns} logs -l app.kubernetes.io/component=speaker --tail=-1 --prefix | grep '${ref}'`],
+    confirm,
   };
 }
 
@@ -100,7 +118,7 @@ Examples:
     const run = runRules(RULES, state, { bgpBackend, disabled: new Set(opts.disable) });
     for (const e of run.errors) ctx.warn(`rule ${e.rule} failed: ${e.message}`, e.stack);
     const e = explainService(state, svc, run.findings);
-    if (state.logAnalysis) e.steps.push(logStep(timeline.sorted(), ref2, state.metallb.namespace));
+    if (state.logAnalysis) e.steps.push(logStep(timeline.sorted(), logConfirm(state, ref2, timeline.sorted())));
     // cli.md: explain exits by the findings that concern the Service it shows
     const summary = summarize(e.findings);
     const report = {

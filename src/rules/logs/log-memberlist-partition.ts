@@ -3,6 +3,7 @@ import { defineRule } from '../types.js';
 import { eventLine, logSubject } from '../../model/logs/evidence.js';
 import type { LogEvent } from '../../model/logs/types.js';
 import { namesText } from '../../report/text.js';
+import { podSelectorText } from '../../model/pods.js';
 
 export default defineRule({
   meta: {
@@ -41,7 +42,7 @@ export default defineRule({
         (overlaps.length > 0 ? `, and the logs show it happened: ${namesText(overlaps.map((o) => `${o.key} by ${o.a.node} and ${o.b.node}`), 3)} (see service-multiple-announcers).` : ', so two nodes may answer ARP for the same address.'),
       subjects: hits.slice(0, 10).map((h) => logSubject(h.last)),
       evidence: hits.slice(0, 10).map((h) => `${h.observer} saw ${h.member} ${h.churn ? `leave and rejoin ${h.count} times` : `marked failed ${h.count === 1 ? 'once' : `${h.count} times`}`}: ${eventLine(h.last)}`),
-      fix: `Make the speakers reach each other reliably: TCP and UDP 7946 open between all nodes, no packet loss on the node network, and nodes not so loaded that probes time out. Check \`kubectl -n ${hits[0]!.last.stream.namespace} logs -l component=speaker --prefix | grep -E 'Marking|Suspect|node event'\` for the pattern.`,
+      fix: `Make the speakers reach each other reliably: TCP and UDP 7946 open between all nodes, no packet loss on the node network, and nodes not so loaded that probes time out. Check \`kubectl -n ${hits[0]!.last.stream.namespace} logs -l ${podSelectorText(state.metallb.speaker, 'component=speaker')} -c speaker --tail=-1 --prefix | grep -E 'Marking .* as failed|Suspect|node event'\` for the pattern (--tail=-1: with -l, kubectl prints only the last 10 lines of each pod).`,
     });
   },
 });

@@ -1,4 +1,5 @@
 import { defineRule } from '../types.js';
+import type { ClusterState } from '../../state/cluster-state.js';
 import { CAUSE_RULE, alternativesText, handledServices, pendingCause, serviceName, simulationOf } from '../../model/simulation.js';
 
 export default defineRule({
@@ -30,11 +31,19 @@ export default defineRule({
             : `Service ${name} has no address, yet MetalLB's allocation would give it ${result.ips.join(', ')} from pool "${result.pool}"${alternativesText(result)}: MetalLB's controller has not processed it (not running, not elected, or stale)`,
           subjects: [{ obj: svc }],
           evidence,
+          // go-kit keeps the last of two "error" keys: the parse error replaces "failed to parse the configuration"
+          // (v0.13+); before v0.13 the controller logged event configStale
           fix: simulationOf(state).rejected
-            ? 'Fix the pool configuration the evidence names; the controller then loads it and assigns the address (`kubectl -n metallb-system logs deploy/controller | grep \'failed to parse the configuration\'` shows the error).'
-            : "Check MetalLB's controller: `kubectl -n metallb-system logs deploy/controller` and its readiness; restarting it makes it reprocess every Service.",
+            ? `Fix the pool configuration the evidence names; the controller then loads it and assigns the address (\`${controllerLogs(state)} | grep -E '"controller":"PoolReconciler".*"level":"error"|configStale'\` shows the error).`
+            : `Check MetalLB's controller: \`${controllerLogs(state)}\` and its readiness; restarting it makes it reprocess every Service.`,
         });
       }
     }
   },
 });
+
+/** `kubectl logs` for MetalLB's controller: its Deployment as installed (Helm names it metallb-controller). */
+function controllerLogs(state: ClusterState): string {
+  const c = state.metallb.controller;
+  return `kubectl -n ${c?.metadata?.namespace ?? state.metallb.namespace} logs deploy/${c?.metadata?.name ?? 'controller'} -c controller`;
+}
