@@ -66,7 +66,7 @@ export default defineRule({
     category: 'installation',
     evidence: ['api'],
     description: "MetalLB's controller Deployment or its pod is missing or not ready: no address is assigned and the webhook refuses every configuration change.",
-    fix: 'Find out why the controller pod does not run (kubectl -n metallb-system describe pod -l component=controller; kubectl -n metallb-system logs deploy/controller --previous) and fix that (image, Secret, resources, scheduling); reinstall MetalLB if the Deployment is gone.',
+    fix: 'Find out why the controller pod does not run (kubectl -n metallb-system describe pod -l app.kubernetes.io/component=controller, or -l component=controller with the manifests; kubectl -n metallb-system logs deploy/metallb-controller --previous, deploy/controller with the manifests) and fix that (image, Secret, resources, scheduling); reinstall MetalLB if the Deployment is gone.',
   },
   check({ state, report }) {
     const depCaptured = state.isCaptured('Deployment');

@@ -163,7 +163,7 @@ export default defineRule({
     category: 'installation',
     evidence: ['api'],
     description: 'A Node that an L2Advertisement or BGPAdvertisement selects runs no speaker pod (an untolerated taint, the speaker nodeSelector or affinity, or a missing pod): MetalLB cannot announce from it.',
-    fix: "Let the speaker DaemonSet run on the node (a toleration for its taint, a nodeSelector/affinity that admits it), or find out why its pod is missing (kubectl -n metallb-system describe daemonset speaker); or drop the node from the advertisements' nodeSelectors.",
+    fix: "Let the speaker DaemonSet run on the node (a toleration for its taint, a nodeSelector/affinity that admits it), or find out why its pod is missing (kubectl -n metallb-system describe daemonset metallb-speaker with Helm, speaker with the manifests); or drop the node from the advertisements' nodeSelectors.",
   },
   check({ state, report }) {
     if (!state.isCaptured('Node') || !state.isCaptured('Pod', state.metallb.namespace) || !state.isCaptured('DaemonSet')) return;

@@ -69,7 +69,7 @@ export default defineRule({
     category: 'installation',
     evidence: ['api'],
     description: "MetalLB's speaker DaemonSet runs no pod (critical: nothing is announced), or some speaker pods are not ready (error: their nodes announce nothing).",
-    fix: 'Find out why the speaker pods do not run (kubectl -n metallb-system get pods -l component=speaker -o wide; kubectl -n metallb-system describe pod POD; kubectl -n metallb-system logs POD --previous) and fix that.',
+    fix: 'Find out why the speaker pods do not run (kubectl -n metallb-system get pods -l app.kubernetes.io/component=speaker -o wide with Helm, -l component=speaker with the manifests; kubectl -n metallb-system describe pod POD; kubectl -n metallb-system logs POD -c speaker --previous) and fix that.',
   },
   check({ state, report }) {
     const dsCaptured = state.isCaptured('DaemonSet');

@@ -343,7 +343,7 @@ export default defineRule({
     evidence: ['api'],
     description:
       "MetalLB's webhook Service has no ready endpoint, or a NetworkPolicy blocks the API server from the controller's webhook port: every change to MetalLB's resources is rejected (or, with failurePolicy Ignore, accepted unvalidated).",
-    fix: 'Make the controller pod ready (kubectl -n <metallb-namespace> describe pod -l component=controller), and allow ingress to its port 9443 from the API server in the NetworkPolicies that select it.',
+    fix: 'Make the controller pod ready (kubectl -n <metallb-namespace> describe pod -l app.kubernetes.io/component=controller with Helm, -l component=controller with the manifests), and allow ingress to its port 9443 from the API server in the NetworkPolicies that select it.',
   },
   check({ state, report }) {
     const main = controllerMain(state);
