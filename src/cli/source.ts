@@ -1,6 +1,6 @@
 // Where a command's cluster state comes from: --from a snapshot, or the live cluster of the
 // kubeconfig (kubectl's --kubeconfig, --context, KUBECONFIG, in-cluster credentials).
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadInputs } from '../sources/load.js';
 import type { Capture } from '../sources/live/capture.js';
 import type { KubeClient } from '../sources/live/client.js';
@@ -33,22 +33,46 @@ export function addSourceOptions(cmd: Command, opts: { logs?: boolean; from?: bo
   cmd
     .option('--kubeconfig <file>', 'the kubeconfig file (default: KUBECONFIG, else ~/.kube/config, else the pod\'s service account)')
     .option('--context <name>', 'the kubeconfig context (default: its current-context)')
-    .option('--request-timeout <duration>', 'the longest one API call, and the whole read, may take (e.g. 30s, 2m; 0 for no limit)', DEFAULT_REQUEST_TIMEOUT)
-    .addOption(new Option('--chunk-size <n>', 'objects per page of a list (0: no paging)').default('500'));
+    .addOption(new Option('--request-timeout <duration>', 'the longest one API call, and the whole read, may take (e.g. 30s, 2m; 0 for no limit)').default(DEFAULT_REQUEST_TIMEOUT).argParser(checkedBy(parseDuration)))
+    .addOption(new Option('--chunk-size <n>', 'objects per page of a list (0: no paging)').default('500').argParser(checkedBy(parseCount)));
   if (opts.logs) {
     cmd
       .option('--logs', 'also read the speaker, controller and FRR containers\' logs (and the previous container after a restart)')
-      .option('--since <duration>', 'with --logs: only lines newer than this (e.g. 1h)')
-      .option('--tail <lines>', 'with --logs: only the last lines of each container')
+      .addOption(new Option('--since <duration>', 'with --logs: only lines newer than this (e.g. 1h)').argParser(checkedBy(parseDuration)))
+      .addOption(new Option('--tail <lines>', 'with --logs: only the last lines of each container').argParser(checkedBy(parseCount)))
       .option('--metrics', "also read MetalLB's metrics (BGP sessions, stale configuration) through the API server's pod proxy");
   }
   return cmd;
 }
 
+/**
+ * An option's value checked when the command line is parsed (kept as given), so a bad value is
+ * refused even where the flag ends up unused (--request-timeout with --from).
+ */
+export function checkedBy(parse: (flag: string, text: string) => unknown): (text: string) => string {
+  return (text) => {
+    try {
+      parse('', text);
+    } catch (e) {
+      if (e instanceof UsageError) throw new InvalidArgumentError(e.message.replace(/^.*?: /, ''));
+      throw e;
+    }
+    return text;
+  };
+}
+
+/** The longest wait a timer can take (setTimeout fires at once beyond it). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration a timer waits: longer ones (24.8 days and up) are as good as no limit, and capped. */
+export function parseTimeout(flag: string, text: string): number {
+  return Math.min(parseDuration(flag, text), MAX_TIMER_MS);
+}
+
 /** kubectl's durations: "30s", "1m30s", "2h", a bare number of seconds, or 0. */
 export function parseDuration(flag: string, text: string): number {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
+  if (/^\d+(\.\d+)?$/.test(t) && Number.isFinite(Number(t) * 1000)) return Number(t) * 1000;
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
   let total = 0;
   let at = 0;
@@ -57,12 +81,12 @@ export function parseDuration(flag: string, text: string): number {
     total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
     at = re.lastIndex;
   }
-  if (at === 0 || at !== t.length) throw new UsageError(`${flag} ${text}: expected a duration such as 30s, 1m30s or 2h`);
+  if (at === 0 || at !== t.length || !Number.isFinite(total)) throw new UsageError(`${flag} ${text}: expected a duration such as 30s, 1m30s or 2h`);
   return total;
 }
 
 export function parseCount(flag: string, text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} ${text}: expected a whole number`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${flag} ${text}: expected a whole number`);
   return Number(text);
 }
 
@@ -130,7 +154,7 @@ export async function captureLive(ctx: CliContext, opts: SourceOptions): Promise
 
 /** A client for the kubeconfig's cluster (the caller closes it). */
 export async function openClient(ctx: CliContext, opts: Pick<SourceOptions, 'kubeconfig' | 'context' | 'requestTimeout' | 'chunkSize'>): Promise<{ client: KubeClient; config: ResolvedConfig }> {
-  const timeout = parseDuration('--request-timeout', opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT);
+  const timeout = parseTimeout('--request-timeout', opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT);
   const chunkSize = parseCount('--chunk-size', opts.chunkSize ?? '500');
   // loaded only for a live read: @kubernetes/client-node costs 0.7 s to import (2,500 modules)
   const [{ resolveKubeconfig }, { KubeClient }] = await Promise.all([import('../sources/live/kubeconfig.js'), import('../sources/live/client.js')]);

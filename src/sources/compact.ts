@@ -9,6 +9,8 @@ interface Shape {
 }
 
 const MAX_SHAPES = 20_000;
+/** Shapes with more keys are not kept for sharing: no two such tables are alike, and each kept one would hold megabytes. */
+const MAX_SHARED_KEYS = 4096;
 const shapes = new Map<string, Shape>();
 
 // Positions live in shared Float64Array slabs: 8 bytes a field and no per-object array
@@ -64,11 +66,11 @@ class ShapedPositions implements ReadonlyMap<string, number> {
 
 export function compactPositions(fields: ReadonlyMap<string, number>): ReadonlyMap<string, number> {
   const keys = [...fields.keys()];
-  const signature = keys.join('\u001e');
-  let shape = shapes.get(signature);
+  const signature = keys.length <= MAX_SHARED_KEYS ? keys.join('\u001e') : undefined;
+  let shape = signature === undefined ? undefined : shapes.get(signature);
   if (!shape) {
     shape = { keys, index: new Map(keys.map((k, i) => [k, i])) };
-    if (shapes.size < MAX_SHAPES) shapes.set(signature, shape);
+    if (signature !== undefined && shapes.size < MAX_SHAPES) shapes.set(signature, shape);
   }
   const { slab: into, offset } = reserve(keys.length);
   let i = offset;

@@ -5,7 +5,7 @@
 import { compactPositions, intern } from './compact.js';
 import type { LoadIssue } from './types.js';
 import { unpackPos } from './types.js';
-import { LineIndex, MAX_DEPTH, PathNode, pathRoot, setKey } from './parsed.js';
+import { childPath, LineIndex, MAX_DEPTH, PathNode, pathRoot, record, setKey } from './parsed.js';
 import type { ParsedDocument, ParsedText, PositionMap } from './parsed.js';
 
 class JsonError extends Error {
@@ -82,8 +82,8 @@ class JsonParser {
         if (s.charCodeAt(this.i) !== 58) this.fail("expected ':' after a key");
         this.i++;
         this.ws();
-        const p = path.child(key);
-        fields.set(p.key, this.pos());
+        const p = childPath(path, key, fields);
+        record(fields, p, this.pos());
         const v = this.value(p, fields, depth + 1);
         if (obj && setKey(obj, key, v)) {
           const { line, column } = unpackPos(keyPos);
@@ -122,9 +122,9 @@ class JsonParser {
       if (split) this.items = [];
       const r = pathRoot();
       for (let n = 0; ; n++) {
-        const p = path.child(n);
+        const p = childPath(path, n, fields);
         const at = this.pos();
-        fields.set(p.key, at);
+        record(fields, p, at);
         if (split) {
           const f = new Map<string, number>();
           this.item = n;

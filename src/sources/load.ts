@@ -285,6 +285,15 @@ async function walkDir(dir: string, tree: Tree, visited: Set<string>, inLogs: bo
   }
 }
 
+/**
+ * A bundle whose bundle.json says kinds were captured has a resources/ directory (snapshot always
+ * writes one): without it every captured kind would read as "none exist", a report of nothing.
+ */
+function requireResources(m: BundleManifest, present: boolean, file: string): void {
+  const n = Array.isArray(m.captured) ? m.captured.length : 0;
+  if (!present && n > 0) throw new InputError(file, `not a bundle: no resources/ directory, though bundle.json lists ${n} captured kind${n === 1 ? '' : 's'} (an incomplete copy?)`);
+}
+
 function parseManifest(buf: Uint8Array, file: string): BundleManifest {
   let m: unknown;
   try {
@@ -310,15 +319,19 @@ async function loadDirectory(dir: string, loader: Loader): Promise<void> {
   const tree: Tree = { manifests: [], logs: [], metrics: [] };
   const visited = new Set<string>();
   if (manifest !== undefined) {
-    loader.setBundle(parseManifest(manifest, manifestPath), manifestPath);
+    const m = parseManifest(manifest, manifestPath);
+    loader.setBundle(m, manifestPath);
     // A bundle: only resources/ holds objects.
     for (const sub of ['resources', 'logs', 'metrics']) {
       const p = join(dir, sub);
+      let isDir = false;
       try {
-        if (!(await stat(p)).isDirectory()) continue;
+        isDir = (await stat(p)).isDirectory();
       } catch {
-        continue;
+        // absent
       }
+      if (sub === 'resources') requireResources(m, isDir, dir);
+      if (!isDir) continue;
       await walkDir(p, tree, visited, sub === 'logs', sub === 'metrics');
     }
   } else {
@@ -340,7 +353,7 @@ function normalizeEntryPath(p: string): string {
 }
 
 /** Streams a tarball, handing every regular file entry to onFile (which must consume or resume it). */
-async function readTar(file: string, onFile: (path: string, entry: ReadEntry) => void): Promise<void> {
+async function readTar(file: string, onFile: (path: string, entry: ReadEntry) => void, onDirectory?: (path: string) => void): Promise<void> {
   // loaded by the runs that read a tarball, not by every run (30 ms)
   const { Parser } = await import('tar');
   return new Promise((resolve, reject) => {
@@ -354,7 +367,10 @@ async function readTar(file: string, onFile: (path: string, entry: ReadEntry) =>
     const parser = new Parser({ strict: true });
     parser.on('entry', (entry: ReadEntry) => {
       if (entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile') onFile(normalizeEntryPath(entry.path), entry);
-      else entry.resume();
+      else {
+        if (entry.type === 'Directory') onDirectory?.(normalizeEntryPath(entry.path));
+        entry.resume();
+      }
     });
     parser.on('error', fail);
     parser.on('end', () => {
@@ -383,7 +399,9 @@ async function loadTarball(file: string, loader: Loader): Promise<void> {
   const logs: string[] = [];
   const metrics = new Map<string, Promise<Buffer>>();
   let bytes = 0;
+  const paths: string[] = [];
   await readTar(file, (path, entry) => {
+    paths.push(path);
     const base = path.slice(path.lastIndexOf('/') + 1);
     if ((base === 'bundle.json' || MANIFEST_EXT.test(base)) && (bytes += entry.size ?? 0) <= MAX_TAR_BYTES) {
       files.set(path, collect(entry));
@@ -395,16 +413,20 @@ async function loadTarball(file: string, loader: Loader): Promise<void> {
       }
       entry.resume();
     }
-  });
+  }, (dir) => paths.push(dir));
   if (bytes > MAX_TAR_BYTES) throw new InputError(file, 'not a bundle: more than 1 GiB of resources');
   const entries = new Map<string, Buffer>();
   for (const [p, b] of files) entries.set(p, await b);
   // The bundle root is where bundle.json is (the tarball may wrap it in one directory).
   const manifestPath = [...entries.keys()].filter((p) => p === 'bundle.json' || p.endsWith('/bundle.json')).sort((a, b) => a.length - b.length)[0];
   const prefix = manifestPath === undefined ? '' : manifestPath.slice(0, -'bundle.json'.length);
-  if (manifestPath !== undefined) loader.setBundle(parseManifest(entries.get(manifestPath)!, `${file}!${manifestPath}`), file);
   const inBundle = (p: string) => p.startsWith(prefix);
   const rel = (p: string) => p.slice(prefix.length);
+  if (manifestPath !== undefined) {
+    const m = parseManifest(entries.get(manifestPath)!, `${file}!${manifestPath}`);
+    requireResources(m, paths.some((p) => inBundle(p) && /^resources(\/|$)/.test(rel(p))), file);
+    loader.setBundle(m, file);
+  }
   const manifests = [...entries.keys()]
     .filter((p) => inBundle(p) && p !== manifestPath && MANIFEST_EXT.test(p) && (manifestPath === undefined || rel(p).startsWith('resources/')))
     .sort();

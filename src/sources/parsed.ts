@@ -60,6 +60,33 @@ export class PathNode {
   }
 }
 const MAX_INTERNED = 2_000_000;
+
+/**
+ * Field positions recorded per document (or List item) at most. Positions serve findings about
+ * Kubernetes objects, and one that etcd stores (1.5 MiB at most) has fewer fields than this; a
+ * data file of millions of values (a 5-million-element array) took gigabytes, and past 2^24
+ * entries a Map cannot hold them at all (an internal error). Values past the limit are still read, without positions: a
+ * finding there points at the nearest recorded place, the document's start at worst.
+ */
+export const MAX_POSITIONS = 1 << 18;
+
+/** The path of a value whose position is not recorded (and of everything below it). */
+class Untracked extends PathNode {
+  override child(): PathNode {
+    return this;
+  }
+}
+export const UNTRACKED: PathNode = new Untracked('\u0000untracked');
+
+/** path's child k, or UNTRACKED once `fields` holds MAX_POSITIONS positions. */
+export function childPath(path: PathNode, k: string | number, fields: ReadonlyMap<string, number>): PathNode {
+  return path === UNTRACKED || fields.size >= MAX_POSITIONS ? UNTRACKED : path.child(k);
+}
+
+/** Records a position, unless the path is UNTRACKED. */
+export function record(fields: Map<string, number>, path: PathNode, pos: number): void {
+  if (path !== UNTRACKED) fields.set(path.key, pos);
+}
 let pathNodes = 0;
 let root = new PathNode('');
 function resetPathRoot(): void {

@@ -11,7 +11,7 @@ import { Composer, LineCounter, Parser, isScalar, isMap, isSeq, isAlias, Scalar 
 import type { Alias, Document, Node as YamlNode, YAMLMap, YAMLSeq } from 'yaml';
 import type { LoadIssue, LoadIssueKind } from './types.js';
 import { packPos } from './types.js';
-import { LineIndex, MAX_DEPTH, PathNode, pathRoot, setKey } from './parsed.js';
+import { childPath, LineIndex, MAX_DEPTH, PathNode, pathRoot, record, setKey, UNTRACKED } from './parsed.js';
 import type { ParsedDocument, ParsedText, PositionMap } from './parsed.js';
 
 export type { ParsedDocument, ParsedText, PositionMap } from './parsed.js';
@@ -82,6 +82,7 @@ class Walker {
       if (isScalar(v)) {
         const t = v.type;
         if (t === Scalar.BLOCK_LITERAL || t === Scalar.BLOCK_FOLDED) {
+          if (path === UNTRACKED) return;
           fields.set(path.key, this.blockContentPos(v.range![0]));
           if (t === Scalar.BLOCK_LITERAL) (this.literalBlocks ??= new Set()).add(path.key);
           return;
@@ -93,7 +94,7 @@ class Walker {
         off = v.range![0];
       }
     }
-    if (off >= 0) fields.set(path.key, this.lines.pos(off));
+    if (off >= 0) record(fields, path, this.lines.pos(off));
   }
 
   /** The line after a block scalar's header, at the indentation of its first non-blank line. */
@@ -128,7 +129,7 @@ class Walker {
     if (isScalar(node)) {
       const v = node.value;
       // Go's yaml decoders put a scalar's own text into a string field: kept for whoever decodes so
-      if (this.rawScalars && node.type === Scalar.PLAIN && this.aliasDepth === 0) this.rawScalars.set(path.key, this.text.slice(node.range![0], node.range![1]));
+      if (this.rawScalars && node.type === Scalar.PLAIN && this.aliasDepth === 0 && path !== UNTRACKED) this.rawScalars.set(path.key, this.text.slice(node.range![0], node.range![1]));
       if (typeof v === 'string' && v.length <= 3 && node.type === Scalar.PLAIN) {
         const b = YAML11_BOOL.get(v);
         if (b !== undefined) {
@@ -148,7 +149,7 @@ class Walker {
       const r = pathRoot();
       for (let i = 0; i < items.length; i++) {
         const it = items[i] ?? null;
-        const p = path.child(i);
+        const p = childPath(path, i, fields);
         this.valuePos(it, -1, p, fields);
         if (split) {
           const f = new Map<string, number>();
@@ -226,7 +227,7 @@ class Walker {
         continue;
       }
       const key = this.keyOf(kn, path);
-      const p = path.child(key);
+      const p = childPath(path, key, fields);
       const keyOffset = kn?.range ? kn.range[0] : -1;
       this.valuePos(vn, keyOffset, p, fields);
       const value = this.walk(vn, p, fields, depth + 1);

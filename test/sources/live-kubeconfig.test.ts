@@ -306,6 +306,21 @@ describe('files that are not usable kubeconfigs', () => {
     assert.match(e.message, /not defined/);
   });
 
+  test('a server that is not an http(s) URL: SourceError naming the cluster and the server (was an internal error, "Invalid URL")', () => {
+    for (const [server, hint] of [['"not a url"', /"not a url", not an http\(s\) URL$/], ['ftp://h.example', /"ftp:\/\/h.example", not an http\(s\) URL$/], ['10.0.0.1:6443', /\(write https:\/\/10.0.0.1:6443\)$/]] as const) {
+      const file = write('config', kubeconfig({ current: 'c', clusters: [['real', server]], users: [['u', 't']], contexts: [['c', 'real', 'u']] }));
+      const e = thrown(() => resolveKubeconfig({ kubeconfig: file, env: isolated({}) }), SourceError);
+      assert.ok(e.message.startsWith(`${file}: cluster "real" has server `), e.message);
+      assert.match(e.message, hint);
+    }
+  });
+
+  test('a directory given as --kubeconfig: InputError in words, not EISDIR', () => {
+    const d = freshDir();
+    const e = thrown(() => resolveKubeconfig({ kubeconfig: d, env: isolated({}) }), InputError);
+    assert.equal(e.oneLine, `${d}: a directory, not a kubeconfig file`);
+  });
+
   test('a context without a user is fine: no user', () => {
     const file = write('config', kubeconfig({ current: 'c', clusters: [['real', 'https://r.example']], contexts: [['c', 'real']] }));
     const r = resolveKubeconfig({ kubeconfig: file, env: isolated({}) });

@@ -205,6 +205,24 @@ describe('loadInputs', () => {
     await rejects(readBundleFile(`${join(tmp, 'whole.tar.gz')}!logs/none.log`), `${join(tmp, 'whole.tar.gz')}!logs/none.log`, /no such file/);
   });
 
+  test('a bundle without resources/ whose bundle.json lists captured kinds is refused, not read as an empty cluster', async () => {
+    // (every captured kind would otherwise read as "none exist": no pools, no CRDs, no nodes)
+    const noResources = dir('no-resources', { 'bundle.json': manifest, 'logs/metallb-system/speaker-abc/speaker.log': 'line\n' });
+    await rejects(loadInputs([noResources]), noResources, /^not a bundle: no resources\/ directory, though bundle.json lists 2 captured kinds/);
+    const tarball = join(tmp, 'no-resources.tar.gz');
+    await createTar({ gzip: true, file: tarball, cwd: noResources }, ['bundle.json', 'logs']);
+    await rejects(loadInputs([tarball]), tarball, /^not a bundle: no resources\//);
+    // an empty resources/ is a capture that found nothing, and nothing captured needs none
+    const empty = dir('empty-resources', { 'bundle.json': manifest });
+    mkdirSync(join(empty, 'resources'));
+    assert.deepEqual((await loadInputs([empty])).objects, []);
+    const emptyTar = join(tmp, 'empty-resources.tar.gz');
+    await createTar({ gzip: true, file: emptyTar, cwd: empty }, ['bundle.json', 'resources']);
+    assert.deepEqual((await loadInputs([emptyTar])).bundle?.captured, ['IPAddressPool', 'Service']);
+    const nothing = dir('nothing-captured', { 'bundle.json': JSON.stringify({ format: 'metallb-doctor-bundle/v1', captured: [], gaps: [] }) });
+    assert.deepEqual((await loadInputs([nothing])).objects, []);
+  });
+
   test('permission denied: InputError (as root: checked in a child process running as nobody)', async () => {
     const d = join(tmp, 'perm');
     mkdirSync(d, { mode: 0o755 });

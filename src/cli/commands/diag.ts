@@ -1,9 +1,9 @@
 // `diag`: the health report of MetalLB in one cluster: every rule over the cluster state, the
 // sections an operator knows from the old diagnostic script, and what MetalLB computes.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { KubeObject } from '../../sources/types.js';
 import { ClusterState } from '../../state/cluster-state.js';
-import { addSourceOptions, loadSource, parseDuration, type SourceOptions } from '../source.js';
+import { addSourceOptions, checkedBy, loadSource, parseDuration, parseTimeout, type SourceOptions } from '../source.js';
 import type { Gap } from '../../sources/types.js';
 import { parseNodeMacs, probeJson } from './probe.js';
 import { analyseLogs } from '../../sources/logs.js';
@@ -44,7 +44,7 @@ export function diagCommand(ctx: CliContext): Command {
   addSourceOptions(cmd, { logs: true });
   cmd
     .option('--probe', 'also probe the network from this machine: ARP/NDP for each announced layer 2 address, an OPEN to each BGP peer')
-    .option('--probe-timeout <duration>', 'with --probe: the longest the probes may take, all together', '10s')
+    .addOption(new Option('--probe-timeout <duration>', 'with --probe: the longest the probes may take, all together').default('10s').argParser(checkedBy(parseDuration)))
     .option('--node-mac <node=mac>', "with --probe: a node's MAC, to name who answers ARP/NDP (repeatable; besides the nodes' metallb-doctor.io/macs annotation)", collect, []);
   addBgpBackendOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'yaml', 'sarif', 'junit']);
@@ -85,7 +85,7 @@ Examples:
     if (opts.probe) {
       state.nodeMacs = nodeMacs;
       const { probeCluster } = await import('../../sources/net/cluster.js');
-      const r = await probeCluster(state, { timeoutMs: parseDuration('--probe-timeout', opts.probeTimeout ?? '10s') });
+      const r = await probeCluster(state, { timeoutMs: parseTimeout('--probe-timeout', opts.probeTimeout ?? '10s') });
       state.probes = r.probes;
       probeGaps = r.gaps;
     }

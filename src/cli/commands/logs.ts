@@ -19,7 +19,7 @@ import { eventText, renderTimelineText } from '../../renderers/logs.js';
 import { painter } from '../../renderers/options.js';
 import type { Finding, Report } from '../../report/types.js';
 import { addOutputOption, addReportOptions, useColor, UsageError, type CommonOptions } from '../common.js';
-import { addSourceOptions, captureLive, openClient, parseCount, parseDuration, type SourceOptions } from '../source.js';
+import { addSourceOptions, captureLive, checkedBy, openClient, parseCount, parseDuration, type SourceOptions } from '../source.js';
 import { ruleCatalog } from './rules.js';
 import type { CliContext } from '../context.js';
 import { asArray, asRecord } from '../../state/cluster-state.js';
@@ -77,8 +77,8 @@ export function logsCommand(ctx: CliContext): Command {
     );
   addSourceOptions(cmd);
   cmd
-    .option('--since <duration>', 'only lines newer than this (e.g. 1h; of a bundle: before its capture time)')
-    .option('--tail <lines>', 'only the last lines of each container')
+    .addOption(new Option('--since <duration>', 'only lines newer than this (e.g. 1h; of a bundle: before its capture time)').argParser(checkedBy(parseDuration)))
+    .addOption(new Option('--tail <lines>', 'only the last lines of each container').argParser(checkedBy(parseCount)))
     .option('-f, --follow', 'live: keep printing new events until interrupted (Ctrl-C), then the findings')
     .option('--service <ns/name>', 'only the events of this Service (and the lines that name its addresses)')
     .option('--peer <address>', 'only the events of this BGP peer (or memberlist member)')

@@ -15,7 +15,7 @@ import type { ProbeResult } from '../../model/probe.js';
 import { macText, peerProbeTarget } from '../../model/probe-subjects.js';
 import { normaliseMac } from '../../model/node-macs.js';
 import { addOutputOption, addReportOptions, collect, useColor, UsageError, type CommonOptions } from '../common.js';
-import { addSourceOptions, loadSource, parseCount, parseDuration, type SourceOptions } from '../source.js';
+import { addSourceOptions, loadSource, parseCount, parseTimeout, type SourceOptions } from '../source.js';
 import { ruleCatalog } from './rules.js';
 import type { CliContext } from '../context.js';
 
@@ -149,7 +149,7 @@ export function probeCommand(ctx: CliContext): Command {
       if (isIP(ip) !== (family === 'arp' ? 4 : 6)) throw new UsageError(`probe ${family} ${ip}: expected an IPv${family === 'arp' ? 4 : 6} address`);
       const state = await stateFor(ctx, opts, false);
       const { probeArp, probeNdp } = await import('../../sources/net/neighbor.js');
-      const o = { ...(opts.interface ? { interface: opts.interface } : {}), count: parseCount('--count', opts.count ?? '3'), timeoutMs: parseDuration('--timeout', opts.timeout ?? '3s') };
+      const o = { ...(opts.interface ? { interface: opts.interface } : {}), count: parseCount('--count', opts.count ?? '3'), timeoutMs: parseTimeout('--timeout', opts.timeout ?? '3s') };
       finish(ctx, opts, state, [await (family === 'arp' ? probeArp(ip, o) : probeNdp(ip, o))]);
     });
     probe.addCommand(cmd);
@@ -168,7 +168,7 @@ export function probeCommand(ctx: CliContext): Command {
     const t = parseTarget(target);
     if (!t) throw new UsageError(`probe tcp ${target}: expected IP:PORT or [IPv6]:PORT`);
     const state = await stateFor(ctx, opts, false);
-    finish(ctx, opts, state, [await probeTcp(t.address, t.port, { timeoutMs: parseDuration('--timeout', opts.timeout ?? '3s'), http: opts.http !== false })]);
+    finish(ctx, opts, state, [await probeTcp(t.address, t.port, { timeoutMs: parseTimeout('--timeout', opts.timeout ?? '3s'), http: opts.http !== false })]);
   });
   probe.addCommand(tcp);
 
@@ -191,7 +191,7 @@ export function probeCommand(ctx: CliContext): Command {
     const ports = asArray(asRecord(svc.spec).ports).map(asRecord).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number');
     if (ports.length === 0) throw new UsageError(`probe service ${ref}: the Service has no TCP port`);
     const { probeTcp } = await import('../../sources/net/tcp.js');
-    const timeoutMs = parseDuration('--timeout', opts.timeout ?? '3s');
+    const timeoutMs = parseTimeout('--timeout', opts.timeout ?? '3s');
     finish(ctx, opts, state, await Promise.all(ips.flatMap((ip) => ports.map((p) => probeTcp(ip, p.port as number, { timeoutMs, http: opts.http !== false })))));
   });
   probe.addCommand(service);
@@ -241,7 +241,7 @@ export function probeCommand(ctx: CliContext): Command {
     if (routerId !== undefined && (isIP(routerId) !== 4 || routerId === '0.0.0.0')) throw new UsageError(`--router-id ${routerId}: expected an IPv4 address other than 0.0.0.0 (a BGP identifier)`);
     if (myAsn === undefined) throw new UsageError('probe bgp: --my-asn is needed (the AS MetalLB speaks as), or --peer NAME');
     finish(ctx, opts, state, [
-      await probeBgp(address, { port: port ?? 179, myAsn, ...(peerAsn !== undefined ? { peerAsn } : {}), ...(routerId ? { routerId } : {}), holdTime, timeoutMs: parseDuration('--timeout', opts.timeout ?? '5s'), ...(peerInfo ? { peer: peerInfo } : {}) }),
+      await probeBgp(address, { port: port ?? 179, myAsn, ...(peerAsn !== undefined ? { peerAsn } : {}), ...(routerId ? { routerId } : {}), holdTime, timeoutMs: parseTimeout('--timeout', opts.timeout ?? '5s'), ...(peerInfo ? { peer: peerInfo } : {}) }),
     ]);
   });
   probe.addCommand(bgp);

@@ -70,7 +70,7 @@ function readFile(file: string): KubeConfig {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new InputError(file, err.code === 'ENOENT' ? 'no such kubeconfig file' : err.code === 'EACCES' ? 'permission denied' : err.message);
+    throw new InputError(file, err.code === 'ENOENT' ? 'no such kubeconfig file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'a directory, not a kubeconfig file' : err.message);
   }
   const kc = new KubeConfig();
   // an empty file (or only comments) is an empty configuration to kubectl, not an error
@@ -98,6 +98,17 @@ function readFile(file: string): KubeConfig {
     throw new InputError(file, `not a valid kubeconfig: ${message}`, line);
   }
   return kc;
+}
+
+/** The API server's URL, if `server` is an http(s) URL (what the client can connect to). */
+function serverUrl(server: unknown): URL | undefined {
+  if (typeof server !== 'string') return undefined;
+  try {
+    const u = new URL(server);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -169,6 +180,10 @@ export function resolveKubeconfig(opts: KubeconfigOptions = {}): ResolvedConfig 
   if (!ctx) throw new SourceError(`${where}: current-context "${context}" is not defined`);
   const cluster = kc.getCluster(ctx.cluster);
   if (!cluster) throw new SourceError(`${where}: context "${context}" names cluster "${ctx.cluster}", which is not defined`);
+  if (!serverUrl(cluster.server)) {
+    const hint = cluster.server && !cluster.server.includes('://') && serverUrl(`https://${cluster.server}`) ? ` (write https://${cluster.server})` : '';
+    throw new SourceError(`${where}: cluster "${cluster.name}" has ${cluster.server ? `server ${JSON.stringify(cluster.server)}, not an http(s) URL${hint}` : 'no server'}`);
+  }
   const user = ctx.user ? (kc.getUser(ctx.user) ?? undefined) : undefined;
   if (ctx.user && !user) throw new SourceError(`${where}: context "${context}" names user "${ctx.user}", which is not defined`);
   return { kc, context, cluster, user, files };
