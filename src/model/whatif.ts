@@ -5,7 +5,7 @@
 import { attachSource, sourceOf, type KubeObject } from '../sources/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
-import { simulationOf } from './simulation.js';
+import { legacyAnnotationsOnly, simulationOf } from './simulation.js';
 
 export interface AddService {
   namespace: string;
@@ -17,6 +17,12 @@ export interface AddService {
   ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
   ipFamilies?: ('IPv4' | 'IPv6')[];
   loadBalancerClass?: string;
+  /**
+   * pool=, share=, ip=: MetalLB annotations by name (address-pool, allow-shared-ip,
+   * loadBalancerIPs), written under the prefix the state's release reads (metallb.io/ from v0.14.9,
+   * metallb.universe.tf/ before)
+   */
+  requests?: Record<string, string>;
   /** nodes with a ready endpoint; undefined = a ready endpoint on every node */
   endpoints?: string[];
 }
@@ -58,15 +64,22 @@ export function unknownTargets(state: ClusterState, changes: readonly Change[]):
       out.push(`${changeText(c)}: no Node "${c.node}"${state.isCaptured('Node') ? '' : ' (the input holds no Nodes)'}`);
     }
     if (c.kind === 'add-service' && state.get('Service', c.service.namespace, c.service.name)) out.push(`${changeText(c)}: the Service already exists`);
+    if (c.kind === 'add-service') {
+      const unknown = (c.service.endpoints ?? []).filter((n) => !nodes.has(n));
+      if (unknown.length > 0) out.push(`${changeText(c)}: endpoints on no Node: ${unknown.map((n) => `"${n}"`).join(', ')}${state.isCaptured('Node') ? '' : ' (the input holds no Nodes)'}`);
+    }
   }
   return out;
 }
 
-function serviceObject(s: AddService): KubeObject {
+function serviceObject(s: AddService, legacyAnnotations: boolean): KubeObject {
+  const prefix = legacyAnnotations ? 'metallb.universe.tf/' : 'metallb.io/';
+  const annotations = { ...s.annotations };
+  for (const [name, value] of Object.entries(s.requests ?? {})) annotations[prefix + name] = value;
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: s.name, namespace: s.namespace, labels: s.labels, annotations: s.annotations },
+    metadata: { name: s.name, namespace: s.namespace, labels: s.labels, annotations },
     spec: {
       type: 'LoadBalancer',
       selector: { 'metallb-doctor.io/what-if': s.name },
@@ -136,7 +149,7 @@ export function applyChanges(base: ClusterState, changes: readonly Change[]): Cl
   for (const c of changes) {
     switch (c.kind) {
       case 'add-service': {
-        objects.push(serviceObject(c.service));
+        objects.push(serviceObject(c.service, legacyAnnotationsOnly(base)));
         objects.push(endpointSliceFor(c.service, c.service.endpoints ?? allNodes()));
         break;
       }

@@ -28,6 +28,20 @@ interface SimJson {
   nodes: { name: string; speaker: string; announces: boolean; excludedBy: string[] }[];
   whatIf?: { changes: string[]; services: { service: string; added?: boolean; before?: Svc; after: Svc }[] };
   summary: { error: number; critical: number; warning: number };
+  findings: { rule: string }[];
+}
+
+/** The healthy L2 cluster as if it ran MetalLB `tag` (its images retagged), in a temporary copy. */
+async function atRelease<T>(tag: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'mdoc-release-'));
+  try {
+    cpSync(L2, dir, { recursive: true });
+    const file = join(dir, 'resources', 'metallb.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(':v0.15.2', `:${tag}`));
+    return await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function simulate(...args: string[]): Promise<{ code: number; json: SimJson; err: string }> {
@@ -65,21 +79,13 @@ describe('simulate over the healthy layer 2 cluster', () => {
   });
 
   test('--drain-node cordons the node, as kubectl drain does: MetalLB v0.14.9 alone then stops announcing from it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mdoc-drain-'));
-    try {
-      cpSync(L2, dir, { recursive: true });
-      const file = join(dir, 'resources', 'metallb.yaml');
-      writeFileSync(file, readFileSync(file, 'utf8').replaceAll(':v0.15.2', ':v0.14.9'));
-      const { json } = await simulate('--from', dir, '--drain-node', 'worker-2');
-      // web (Cluster policy) was announced from worker-2: on v0.14.9 the cordoned node is unavailable
-      assert.deepEqual(svc(json, 'shop/web').announcers, [{ node: 'worker-1', protocol: 'layer2' }]);
-      assert.ok(json.nodes.find((n) => n.name === 'worker-2')!.excludedBy.includes('cordoned (MetalLB v0.14.9)'));
-      // v0.15.2 ignores cordon: web stays (the test above)
-      const stays = await simulate('--from', L2, '--drain-node', 'worker-2');
-      assert.deepEqual(svc(stays.json, 'shop/web').announcers, [{ node: 'worker-2', protocol: 'layer2' }]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { json } = await atRelease('v0.14.9', (dir) => simulate('--from', dir, '--drain-node', 'worker-2'));
+    // web (Cluster policy) was announced from worker-2: on v0.14.9 the cordoned node is unavailable
+    assert.deepEqual(svc(json, 'shop/web').announcers, [{ node: 'worker-1', protocol: 'layer2' }]);
+    assert.ok(json.nodes.find((n) => n.name === 'worker-2')!.excludedBy.includes('cordoned (MetalLB v0.14.9)'));
+    // v0.15.2 ignores cordon: web stays
+    const stays = await simulate('--from', L2, '--drain-node', 'worker-2');
+    assert.deepEqual(svc(stays.json, 'shop/web').announcers, [{ node: 'worker-2', protocol: 'layer2' }]);
   });
 
   test('--label-node with the exclude label takes the node out of the election; NODE:KEY- removes a label', async () => {
@@ -115,6 +121,15 @@ describe('simulate over the healthy layer 2 cluster', () => {
     assert.deepEqual(added.after.announcers, [{ node: 'worker-2', protocol: 'layer2' }]);
   });
 
+  test('--add-service pool=, share= and ip= write the annotation prefix the release reads (metallb.universe.tf/ before v0.14.9)', async () => {
+    const added = (json: SimJson) => json.whatIf!.services.find((c) => c.added)!;
+    for (const { json } of [await simulate('--from', L2, '--add-service', 'shop/new,ip=192.168.1.250'), await atRelease('v0.14.8', (dir) => simulate('--from', dir, '--add-service', 'shop/new,ip=192.168.1.250'))]) {
+      // honoured on both releases: the annotation went under the key each one reads
+      assert.deepEqual(added(json).after.ips, ['192.168.1.250']);
+      assert.ok(!json.findings.some((f) => f.rule === 'service-annotation-unsupported'));
+    }
+  });
+
   test('bad what-ifs are one-line usage errors with exit 3', async () => {
     for (const [args, msg] of [
       [['--fail-node', 'nope'], /--fail-node nope: no Node "nope"/],
@@ -122,6 +137,8 @@ describe('simulate over the healthy layer 2 cluster', () => {
       [['--add-service', 'web'], /expected NAMESPACE\/NAME first/],
       [['--add-service', 'shop/x,port=99999'], /port wants N/],
       [['--add-service', 'shop/web'], /the Service already exists/],
+      [['--add-service', 'shop/x,endpoints=worker-1+wrker-2'], /--add-service shop\/x: endpoints on no Node: "wrker-2"/],
+      [['--add-service', 'shop/x,ip='], /ip wants an address, got nothing/],
       [['--label-node', 'worker-1'], /expected NODE:KEY=VALUE/],
       [['--set-pool-addresses', 'lan'], /expected POOL=RANGE/],
     ] as const) {
@@ -198,7 +215,8 @@ describe('what-if flags', () => {
     const s = parseAddService('shop/web,port=53/udp,port=53,family=RequireDualStack,annotation=a.io/x=1=2,ip=10.0.0.1,ip=fd00::1,pool=lan,share=k,lbclass=x.io/lb,endpoints=');
     assert.deepEqual(s.ports, [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
     assert.equal(s.ipFamilyPolicy, 'RequireDualStack');
-    assert.deepEqual(s.annotations, { 'a.io/x': '1=2', 'metallb.io/address-pool': 'lan', 'metallb.io/allow-shared-ip': 'k', 'metallb.io/loadBalancerIPs': '10.0.0.1,fd00::1' });
+    assert.deepEqual(s.annotations, { 'a.io/x': '1=2' });
+    assert.deepEqual(s.requests, { 'address-pool': 'lan', 'allow-shared-ip': 'k', loadBalancerIPs: '10.0.0.1,fd00::1' });
     assert.equal(s.loadBalancerClass, 'x.io/lb');
     assert.deepEqual(s.endpoints, []);
   });

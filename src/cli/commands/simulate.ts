@@ -83,13 +83,14 @@ export function parseAddService(text: string): AddService {
         break;
       }
       case 'ip':
+        if (v === '') throw new UsageError(`--add-service ${text}: ip wants an address, got nothing`);
         ips.push(v);
         break;
       case 'pool':
-        s.annotations['metallb.io/address-pool'] = v;
+        s.requests = { ...s.requests, 'address-pool': v };
         break;
       case 'share':
-        s.annotations['metallb.io/allow-shared-ip'] = v;
+        s.requests = { ...s.requests, 'allow-shared-ip': v };
         break;
       case 'lbclass':
         s.loadBalancerClass = v;
@@ -101,7 +102,7 @@ export function parseAddService(text: string): AddService {
         throw new UsageError(`--add-service ${text}: unknown key "${k}" (port, policy, family, label, annotation, ip, pool, share, lbclass, endpoints)`);
     }
   }
-  if (ips.length > 0) s.annotations['metallb.io/loadBalancerIPs'] = ips.join(',');
+  if (ips.length > 0) s.requests = { ...s.requests, loadBalancerIPs: ips.join(',') };
   if (s.ports.length === 0) s.ports.push({ port: 80, protocol: 'TCP' });
   return s;
 }
