@@ -46,6 +46,13 @@ const L2_EXCLUSION: Record<string, string> = {
   conflictingAdvertisements: 'its BGPAdvertisements for the pool set different LOCAL_PREFs',
 };
 
+/** What a layer 2 announcer answers for these addresses: ARP for IPv4, NDP for IPv6. */
+function neighborText(ips: readonly string[]): string {
+  const v4 = ips.filter((x) => !x.includes(':'));
+  const v6 = ips.filter((x) => x.includes(':'));
+  return [...(v4.length ? [`ARP for ${v4.join(', ')}`] : []), ...(v6.length ? [`NDP for ${v6.join(', ')}`] : [])].join(' and ');
+}
+
 function grouped(excluded: readonly { node: string; reason: string }[]): string[] {
   const by = new Map<string, string[]>();
   for (const e of excluded) by.set(e.reason, [...(by.get(e.reason) ?? []), e.node]);
@@ -186,7 +193,7 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
       a.speaker.memberlist.mode === 'disabled'
         ? 'if it fails, no other node takes over while its Node object stays (memberlist is off: the election goes by Node objects, not by live speakers)'
         : `if it fails, ${r.l2!.candidates[1] ?? 'no other node'} takes over`;
-    announceEvidence.push(`layer 2: ${who.l2} answers ARP/NDP for ${r.ips.join(', ')}${r.l2?.interfaces ? ` on ${r.l2.interfaces.join(', ')}` : ' on every eligible interface'}; ${failover}`);
+    announceEvidence.push(`layer 2: ${who.l2} answers ${neighborText(r.ips)}${r.l2?.interfaces ? ` on ${r.l2.interfaces.join(', ')}` : ' on every eligible interface'}; ${failover}`);
   }
   if (who.l2Silent) announceEvidence.push(`layer 2: the election picks ${who.l2Silent}, which runs no speaker: nothing answers for ${r.ips[0]}`);
   let unlearned = 0;
@@ -242,12 +249,15 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     status: !any || (!who.l2 && r.bgp !== undefined && unlearned > 0 && unlearned === r.bgp.prefixes.length) ? 'blocked' : mismatch || unlearned > 0 ? 'warning' : 'ok',
     evidence: announceEvidence,
     confirm: [
+      // one probe per address family: ARP answers for IPv4 only, NDP for IPv6 only
       ...(r.l2 && r.l2.advertisements.length > 0
-        ? [
-            ip.includes(':')
-              ? `ndisc6 ${ip} <interface>    # from a host on the same segment: one MAC should answer (NDP), ${who.l2 ?? 'the elected node'}'s`
-              : `arping -c 3 -I <interface> ${ip}    # from a host on the same segment: one MAC should answer, ${who.l2 ?? 'the elected node'}'s`,
-          ]
+        ? [r.ips.find((x) => !x.includes(':')), r.ips.find((x) => x.includes(':'))]
+            .filter((x): x is string => x !== undefined)
+            .map((x) =>
+              x.includes(':')
+                ? `ndisc6 ${x} <interface>    # from a host on the same segment: one MAC should answer (NDP), ${who.l2 ?? 'the elected node'}'s`
+                : `arping -c 3 -I <interface> ${x}    # from a host on the same segment: one MAC should answer, ${who.l2 ?? 'the elected node'}'s`,
+            )
         : []),
       // the speakers of v0.13 and later name only the addresses in serviceAnnounced, not the Service
       ...(r.ips.length === 0 ? [] : [`kubectl -n ${mlns} logs -l ${podSelectorText(state.metallb.speaker, 'component=speaker')} -c speaker --tail=-1 --prefix | grep -E 'serviceAnnounced|serviceWithdrawn' | grep -F ${r.ips.map((x) => `-e '"${x}"'`).join(' ')}    # the last line of each speaker: does it announce?`]),

@@ -37,7 +37,7 @@ describe('explain service', () => {
     assert.deepEqual(j.steps.map((s) => s.status), ['ok', 'info', 'ok', 'ok', 'ok', 'ok']);
     const who = j.steps[4]!;
     assert.equal(who.title, 'Who announces it: worker-2 (layer 2)');
-    assert.ok(who.evidence.some((e) => /worker-2 answers ARP\/NDP for 192\.168\.1\.240 .*if it fails, worker-1 takes over/.test(e)), who.evidence.join('\n'));
+    assert.ok(who.evidence.some((e) => /worker-2 answers ARP for 192\.168\.1\.240 .*if it fails, worker-1 takes over/.test(e)), who.evidence.join('\n'));
     assert.ok(who.evidence.some((e) => /MetalLB reports \(ServiceL2Status .*\): node worker-2/.test(e)), who.evidence.join('\n'));
     assert.ok(who.confirm.some((c) => c.startsWith('arping -c 3 -I <interface> 192.168.1.240')));
     assert.ok(j.steps[3]!.evidence.some((e) => /not this node: cp-1: labelled node\.kubernetes\.io\/exclude-from-external-load-balancers/.test(e)));
@@ -109,7 +109,7 @@ describe('explain service', () => {
       try {
         const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
         const who = j.steps.find((s) => s.title.startsWith('Who announces it'))!;
-        const line = who.evidence.find((e) => e.includes('answers ARP/NDP'))!;
+        const line = who.evidence.find((e) => e.includes(' answers ARP for '))!;
         if (memberlist) assert.match(line, /; if it fails, node-[abc] takes over$/, line);
         else assert.match(line, /; if it fails, no other node takes over while its Node object stays \(memberlist is off/, line);
       } finally {
@@ -145,6 +145,22 @@ describe('explain service', () => {
       assert.ok(!who.confirm.some((c) => c.startsWith('arping')), 'no ARP for a BGP-only Service');
       assert.match(j.verdict, /^shop\/web has fd00:10::5 \(pool lan6\) and is announced, but it is not reached: see "Who announces it/);
       assert.ok(j.findings.some((f) => f.rule === 'service-not-announced'), j.findings.map((f) => f.rule).join(', '));
+    } finally {
+      b.done();
+    }
+  });
+
+  test('a dual-stack layer 2 Service: ARP for the IPv4 address, NDP for the IPv6 one, a probe for each', async () => {
+    const svc = service('web', { spec: { clusterIPs: '[10.96.0.10, "fd00:96::10"]', ipFamilies: '[IPv4, IPv6]', ipFamilyPolicy: 'RequireDualStack' }, status: ['10.0.0.1', 'fd00:10::1'] });
+    const b = bundle(docs(threeNodes(), pool('dual', ['10.0.0.0/24', 'fd00:10::/120']), l2Advertisement('l2'), svc, endpointSlice('web', [{ node: 'node-a' }])));
+    try {
+      const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
+      assert.equal(j.service.state, 'announced');
+      const who = j.steps.find((s) => s.title.startsWith('Who announces it'))!;
+      assert.ok(who.evidence.some((e) => / answers ARP for 10\.0\.0\.1 and NDP for fd00:10::1 on /.test(e)), who.evidence.join('\n'));
+      assert.ok(!who.evidence.some((e) => e.includes('ARP/NDP')), who.evidence.join('\n'));
+      assert.ok(who.confirm.some((c) => c.startsWith('arping -c 3 -I <interface> 10.0.0.1 ')), who.confirm.join('\n'));
+      assert.ok(who.confirm.some((c) => c.startsWith('ndisc6 fd00:10::1 <interface> ')), who.confirm.join('\n'));
     } finally {
       b.done();
     }
