@@ -81,6 +81,10 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   const mlns = state.metallb.namespace;
   const steps: Step[] = [];
   const spec = asRecord(svc.spec);
+  // absent is not none: pools the input could not read are unknown, not missing
+  const poolsUnknown = sim.pools.length === 0 && !state.isCaptured('IPAddressPool');
+  const gap = state.gaps.find((g) => g.kind === 'IPAddressPool');
+  const poolsGap = gap ? ` (${gap.what}: ${gap.why})` : '';
 
   // 1. Is it MetalLB's at all?
   const cls = metallbLoadBalancerClass(state);
@@ -113,7 +117,7 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
       if (!p.autoAssign) poolEvidence.push(`not "${p.name}": autoAssign is false (only Services that name it get its addresses)`);
       else if (p.serviceAllocation && !poolCompatible(p, info)) poolEvidence.push(`not "${p.name}": its serviceAllocation (namespaces/selectors) does not include this Service`);
     }
-    if (sim.pools.length === 0) poolEvidence.push('there is no IPAddressPool MetalLB reads');
+    if (sim.pools.length === 0) poolEvidence.push(poolsUnknown ? `the input lacks IPAddressPool${poolsGap}: which pools it may use is not known` : 'there is no IPAddressPool MetalLB reads');
   }
   const families = info.clusterIPs.map((ip) => (ip.includes(':') ? 'IPv6' : 'IPv4'));
   poolEvidence.push(`address family: ${families.join(' + ') || 'unknown'} (from spec.clusterIPs), ipFamilyPolicy ${info.policy}`);
@@ -121,6 +125,19 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
 
   // 3. The address, or why not
   const describe = `kubectl -n ${ns} describe svc ${name}    # MetalLB's events: IPAllocated / AllocationFailed`;
+  const held = (((svc.status as Record<string, unknown> | undefined)?.loadBalancer as { ingress?: { ip?: unknown }[] } | undefined)?.ingress ?? []).map((i) => i.ip).filter((x): x is string => typeof x === 'string');
+  if (poolsUnknown) {
+    steps.push({
+      title: 'The address: not known from this input',
+      status: 'info',
+      evidence: [
+        `the input lacks IPAddressPool${poolsGap}: whether MetalLB gives it an address, and which, is not computed`,
+        held.length > 0 ? `its status holds ${held.join(', ')}` : 'its status holds no address',
+      ],
+      confirm: [describe, `kubectl -n ${mlns} get ipaddresspools.metallb.io -o yaml`],
+    });
+    return finish();
+  }
   if (result.state === 'pending') {
     const cause = pendingCause(state, svc);
     const rule = cause ? CAUSE_RULE[cause.kind] : undefined;
@@ -307,8 +324,9 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     }
     // a step of the chain that stops the traffic (the findings step only repeats what the rules say)
     const blocked = steps.find((s) => s.status === 'blocked' && s.title !== 'Findings about this Service');
-    const verdict =
-      view.state === 'announced'
+    const verdict = poolsUnknown
+      ? `${ref}: its address is not known from this input (it lacks IPAddressPool)`
+      : view.state === 'announced'
         ? `${ref} has ${view.ips.join(', ')} (pool ${view.pool}) and is announced${blocked ? `, but it is not reached: see "${blocked.title}"` : ''}`
         : view.state === 'ignored'
           ? `${ref} is not MetalLB's: ${result.reason === 'notLoadBalancer' ? 'it is not of type LoadBalancer' : 'it asks for another loadBalancerClass'}`

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInProcess } from '../helpers/cli.js';
 import { pipeOverLogs } from '../helpers/confirm.js';
-import { bundleJson, endpointSlice, l2Advertisement, node, speakerDaemonSet, speakerPod, threeNodes } from '../helpers/cluster.js';
+import { ALL_KINDS, bundleJson, endpointSlice, l2Advertisement, node, speakerDaemonSet, speakerPod, threeNodes } from '../helpers/cluster.js';
 import { docs, pool, service } from '../helpers/services.js';
 
 const run = (args: string[]) => runInProcess(args);
@@ -19,10 +19,10 @@ interface ExplainJson {
   findings: { rule: string }[];
 }
 
-function bundle(resources: string): { dir: string; done: () => void } {
+function bundle(resources: string, manifest = bundleJson()): { dir: string; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'mlbd-explain-'));
   mkdirSync(join(dir, 'resources'));
-  writeFileSync(join(dir, 'bundle.json'), bundleJson());
+  writeFileSync(join(dir, 'bundle.json'), manifest);
   writeFileSync(join(dir, 'resources', 'c.yaml'), resources);
   return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -161,6 +161,25 @@ describe('explain service', () => {
       assert.ok(!who.evidence.some((e) => e.includes('ARP/NDP')), who.evidence.join('\n'));
       assert.ok(who.confirm.some((c) => c.startsWith('arping -c 3 -I <interface> 10.0.0.1 ')), who.confirm.join('\n'));
       assert.ok(who.confirm.some((c) => c.startsWith('ndisc6 fd00:10::1 <interface> ')), who.confirm.join('\n'));
+    } finally {
+      b.done();
+    }
+  });
+
+  test('IPAddressPools the input could not read are unknown, not none: no pending verdict, no invented event', async () => {
+    const manifest = JSON.stringify({ ...JSON.parse(bundleJson(ALL_KINDS.filter((k) => k !== 'IPAddressPool'))), gaps: [{ what: 'list ipaddresspools.metallb.io', why: 'forbidden', kind: 'IPAddressPool' }] });
+    const b = bundle(docs(threeNodes(), l2Advertisement('l2'), service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.1'] }), endpointSlice('web', [{ node: 'node-a' }])), manifest);
+    try {
+      const r = await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json']);
+      const j = JSON.parse(r.out) as ExplainJson;
+      assert.equal(j.verdict, 'shop/web: its address is not known from this input (it lacks IPAddressPool)');
+      const pools = j.steps.find((s) => s.title === 'The pools it may use')!;
+      assert.ok(pools.evidence.includes('the input lacks IPAddressPool (list ipaddresspools.metallb.io: forbidden): which pools it may use is not known'), pools.evidence.join('\n'));
+      assert.ok(!pools.evidence.some((e) => /there is no IPAddressPool/.test(e)));
+      const addr = j.steps.find((s) => s.title.startsWith('The address'))!;
+      assert.deepEqual([addr.title, addr.status], ['The address: not known from this input', 'info']);
+      assert.ok(addr.evidence.includes('its status holds 10.0.0.1'), addr.evidence.join('\n'));
+      assert.ok(!j.steps.some((s) => s.status === 'blocked'), j.steps.map((s) => `${s.title} ${s.status}`).join('\n'));
     } finally {
       b.done();
     }
