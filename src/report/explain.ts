@@ -34,6 +34,9 @@ export interface Explanation {
   findings: Finding[];
 }
 
+/** The allocator's pending reasons of its own (allocator/index.ts), not MetalLB event reasons. */
+const OWN_REASONS = new Set(['noPools', 'noClusterIP']);
+
 const names = (xs: readonly string[]) => namesText(xs);
 
 const L2_EXCLUSION: Record<string, string> = {
@@ -144,7 +147,12 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     steps.push({
       title: 'No address: MetalLB cannot give it one',
       status: 'blocked',
-      evidence: [`MetalLB's controller: Warning ${result.reason ?? 'AllocationFailed'} "${result.message ?? ''}"`, ...(rule ? [`cause: ${rule}`] : []), ...(result.notes ?? [])],
+      evidence: [
+        // noPools and noClusterIP are the model's names, not the reason of an event MetalLB emits
+        OWN_REASONS.has(result.reason ?? '') ? `why: ${result.message ?? result.reason}` : `MetalLB's controller: Warning ${result.reason ?? 'AllocationFailed'} "${result.message ?? ''}"`,
+        ...(rule ? [`cause: ${rule}`] : []),
+        ...(result.notes ?? []),
+      ],
       confirm: [describe],
     });
     return finish();

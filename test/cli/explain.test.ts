@@ -185,6 +185,19 @@ describe('explain service', () => {
     }
   });
 
+  test('no IPAddressPool at all: the reason is the model\'s, not quoted as an event MetalLB emits', async () => {
+    const b = bundle(docs(threeNodes(), l2Advertisement('l2'), service('web', { spec: { clusterIPs: '[10.96.0.10]' } }), endpointSlice('web', [{ node: 'node-a' }])));
+    try {
+      const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
+      const step = j.steps.find((s) => s.title === 'No address: MetalLB cannot give it one')!;
+      assert.equal(step.status, 'blocked');
+      assert.ok(step.evidence.includes('why: no IPAddressPool: MetalLB clears the Service'), step.evidence.join('\n'));
+      assert.ok(!step.evidence.some((e) => /Warning noPools/.test(e)), step.evidence.join('\n'));
+    } finally {
+      b.done();
+    }
+  });
+
   test('bad references: one line, exit 3, with a suggestion', async () => {
     const r = await run(['explain', 'service', 'default/web', '--from', 'examples/clusters/healthy-l2']);
     assert.equal(r.code, 3);
