@@ -10,7 +10,7 @@ import { simulationOf, autoAssignCandidates, pendingCause, CAUSE_RULE, poolAnnot
 import { poolCompatible } from '../model/allocator/allocator.js';
 import { metallbLoadBalancerClass } from '../model/lb-class.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker, serviceEndpoints } from '../model/announcement.js';
-import { inScope, nodesByName } from '../model/announce/common.js';
+import { inScope, nodesByName, type NodeScope } from '../model/announce/common.js';
 import { carries, type BGPPrefix } from '../model/announce/index.js';
 import { aggregateLeaks } from '../model/aggregates.js';
 import { serviceView, blockingRules, type ServiceView } from './views.js';
@@ -47,6 +47,7 @@ const L2_EXCLUSION: Record<string, string> = {
   nodeLabeledExcludeBalancers: 'labelled node.kubernetes.io/exclude-from-external-load-balancers',
   noLocalEndpoints: 'no ready endpoint on the node (externalTrafficPolicy: Local)',
   conflictingAdvertisements: 'its BGPAdvertisements for the pool set different LOCAL_PREFs',
+  notSelected: 'no advertisement of the pool that matches the Service selects it',
 };
 
 /** What a layer 2 announcer answers for these addresses: ARP for IPv4, NDP for IPv6. */
@@ -184,6 +185,9 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     return finish();
   }
   const nodeEvidence: string[] = [];
+  // the model's exclusions cover the nodes an advertisement selects; the others are not selected at all
+  const nodeNames = a.input.nodes.map((n) => n.metadata?.name ?? '');
+  const unselected = (scopes: readonly NodeScope[]) => nodeNames.filter((n) => !scopes.some((sc) => inScope(sc, n))).map((node) => ({ node, reason: 'notSelected' }));
   if (r.l2) {
     if (r.l2.advertisements.length === 0) nodeEvidence.push(`layer 2: no L2Advertisement of pool "${r.pool}" matches the Service`);
     else nodeEvidence.push(`layer 2: L2Advertisement(s) ${r.l2.advertisements.map((s) => `"${s.name}" (${s.nodes === 'all' ? 'all nodes' : `${s.nodes.length} node(s)`})`).join(', ')}`);
@@ -191,10 +195,12 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     if (r.l2.reason === 'sharedIPWithServiceSelector') nodeEvidence.push('layer 2: the Service shares its IP (allow-shared-ip) and an L2Advertisement has serviceSelectors: the speakers refuse it');
     if (r.l2.candidates.length > 0) nodeEvidence.push(`layer 2 candidates in election order (sha256 of "node#${r.ips[0]}"${r.l2.scores ? ', preferred-node scores first' : ''}): ${names(r.l2.candidates)}`);
     nodeEvidence.push(...grouped(r.l2.excluded).map((t) => `layer 2: ${t}`));
+    if (r.l2.advertisements.length > 0) nodeEvidence.push(...grouped(unselected(r.l2.advertisements)).map((t) => `layer 2: ${t}`));
   }
   if (r.bgp && (r.bgp.advertisements.length > 0 || r.bgp.otherAdvertisements.length > 0)) {
     nodeEvidence.push(`BGP: BGPAdvertisement(s) ${r.bgp.advertisements.map((s) => `"${s.name}" (${s.nodes === 'all' ? 'all nodes' : `${s.nodes.length} node(s)`})`).join(', ') || 'none matching the Service'}`);
     nodeEvidence.push(...grouped(r.bgp.excluded).map((t) => `BGP: ${t}`));
+    if (r.bgp.advertisements.length > 0) nodeEvidence.push(...grouped(unselected(r.bgp.advertisements)).map((t) => `BGP: ${t}`));
     if (r.bgp.localEndpointNodes) nodeEvidence.push(`BGP: externalTrafficPolicy Local: only nodes with a ready endpoint announce: ${names(r.bgp.localEndpointNodes) || 'none'}`);
     // ShouldAnnounce asks for a local endpoint (Local policy) before it asks for any endpoint
     if (!r.bgp.hasEndpoints) nodeEvidence.push(`BGP: no endpoint can serve: every node withdraws the route (${r.bgp.localEndpointNodes ? 'noLocalEndpoints' : 'noEndpoints'})`);
@@ -308,11 +314,15 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   for (const leak of leaks) {
     trafficEvidence.push(`the BGP aggregate ${leak.prefix} is also announced for ${names(leak.others.map(serviceName))} by ${names(leak.nodes)}, which hold no endpoint of this Service: traffic the routers send there is dropped (see service-aggregate-local-policy)`);
   }
+  // under Local only a node with an endpoint may announce: endpoints on nodes no matching advertisement selects get no traffic
+  const scopes = [...(r.l2?.advertisements ?? []), ...(r.bgp?.advertisements ?? [])];
+  const unreached = local ? epNodes.filter((n) => byName.has(n) && !scopes.some((sc) => inScope(sc, n))) : [];
+  if (unreached.length > 0) trafficEvidence.push(`endpoints on ${names(unreached)}, which no advertisement matching the Service selects: under externalTrafficPolicy Local no traffic enters there`);
   if (epNodes.some((n) => !byName.has(n))) trafficEvidence.push(`endpoints name nodes the input does not hold: ${epNodes.filter((n) => !byName.has(n)).join(', ')}`);
   if (epNodes.some((n) => !hasRunningSpeaker(a, n)) && local) trafficEvidence.push(`endpoints on nodes without a running speaker: ${epNodes.filter((n) => !hasRunningSpeaker(a, n)).join(', ')}`);
   steps.push({
     title: 'Endpoints and where traffic enters',
-    status: serving.length === 0 ? 'blocked' : leaks.length > 0 ? 'warning' : 'ok',
+    status: serving.length === 0 || (epNodes.length > 0 && unreached.length === epNodes.length) ? 'blocked' : leaks.length > 0 || unreached.length > 0 ? 'warning' : 'ok',
     evidence: trafficEvidence,
     confirm: [
       `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name} -o wide`,

@@ -198,6 +198,23 @@ describe('explain service', () => {
     }
   });
 
+  test('Local policy with the endpoint on a node the advertisement does not select: that node is named, and traffic enters nowhere', async () => {
+    const ad = l2Advertisement('l2', { nodeSelectors: '[{ matchLabels: { kubernetes.io/hostname: node-a } }]' });
+    const b = bundle(docs(threeNodes(), pool('lan', ['10.0.0.0/24']), ad, service('web', { spec: { clusterIPs: '[10.96.0.10]', externalTrafficPolicy: 'Local' }, status: ['10.0.0.1'] }), endpointSlice('web', [{ node: 'node-c' }])));
+    try {
+      const r = await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json']);
+      const j = JSON.parse(r.out) as ExplainJson;
+      assert.equal(j.service.state, 'not-announced');
+      const may = j.steps.find((s) => s.title === 'The nodes that may announce it')!;
+      assert.ok(may.evidence.includes('layer 2: not these 2 nodes: node-b, node-c: no advertisement of the pool that matches the Service selects it'), may.evidence.join('\n'));
+      const eps = j.steps.find((s) => s.title === 'Endpoints and where traffic enters')!;
+      assert.equal(eps.status, 'blocked');
+      assert.ok(eps.evidence.includes('endpoints on node-c, which no advertisement matching the Service selects: under externalTrafficPolicy Local no traffic enters there'), eps.evidence.join('\n'));
+    } finally {
+      b.done();
+    }
+  });
+
   test('bad references: one line, exit 3, with a suggestion', async () => {
     const r = await run(['explain', 'service', 'default/web', '--from', 'examples/clusters/healthy-l2']);
     assert.equal(r.code, 3);
