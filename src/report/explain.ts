@@ -37,6 +37,9 @@ export interface Explanation {
 /** The allocator's pending reasons of its own (allocator/index.ts), not MetalLB event reasons. */
 const OWN_REASONS = new Set(['noPools', 'noClusterIP']);
 
+/** The rules that report who MetalLB was seen announcing a Service from, against the model's election. */
+const OBSERVED_ANNOUNCE_RULES = new Set(['service-multiple-announcers', 'service-announcer-unexpected', 'l2-interface-announce-failed']);
+
 const names = (xs: readonly string[]) => namesText(xs);
 
 const L2_EXCLUSION: Record<string, string> = {
@@ -273,11 +276,14 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     }
   }
   if (!any && !who.l2Silent) announceEvidence.push('no node announces it');
+  // what MetalLB was seen doing (its logs, status, events) beside what the model predicts
+  const observed = findings.filter((f) => OBSERVED_ANNOUNCE_RULES.has(f.rule) && f.severity !== 'info');
+  for (const f of observed) announceEvidence.push(`MetalLB was seen announcing it otherwise: ${f.severity} ${f.rule} (see "Findings about this Service")`);
   const ip = r.ips[0] ?? '';
   steps.push({
     title: any ? `Who announces it: ${[...(who.l2 ? [`${who.l2} (layer 2)`] : []), ...(who.bgp.length ? [`${who.bgp.length} node(s) by BGP`] : [])].join(', ')}` : 'Nobody announces it',
     // a BGP announcement no router learns (no session of its family) reaches nobody
-    status: !any || (!who.l2 && r.bgp !== undefined && unlearned > 0 && unlearned === r.bgp.prefixes.length) ? 'blocked' : mismatch || unlearned > 0 ? 'warning' : 'ok',
+    status: !any || (!who.l2 && r.bgp !== undefined && unlearned > 0 && unlearned === r.bgp.prefixes.length) ? 'blocked' : mismatch || unlearned > 0 || observed.length > 0 ? 'warning' : 'ok',
     evidence: announceEvidence,
     confirm: [
       // one probe per address family: ARP answers for IPv4 only, NDP for IPv6 only

@@ -258,6 +258,9 @@ describe('explain service with logs', () => {
     assert.ok(lines.length > 0 && lines.every((l) => /"event":"serviceAnnounced","ips":\["192\.168\.10\.202"\]/.test(l)), lines.join('\n'));
     // split brain: two speakers announce it
     assert.deepEqual([...new Set(lines.map((l) => l.split(' ')[0]))].sort(), ['[pod/speaker-7xk2p/speaker]', '[pod/speaker-m4dzn/speaker]']);
+    // and the step says so (service-multiple-announcers is an error): not ok
+    assert.equal(who.status, 'warning');
+    assert.ok(who.evidence.includes('MetalLB was seen announcing it otherwise: error service-multiple-announcers (see "Findings about this Service")'), who.evidence.join('\n'));
     // v0.14.9 has ServiceL2Status but not yet ServiceBGPStatus: asking for both makes kubectl fail
     assert.ok(who.confirm.includes('kubectl get servicel2statuses.metallb.io -A'), who.confirm.join('\n'));
     const logs = steps.at(-1)!;
