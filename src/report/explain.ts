@@ -92,6 +92,8 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   const poolsUnknown = sim.pools.length === 0 && !state.isCaptured('IPAddressPool');
   const gap = state.gaps.find((g) => g.kind === 'IPAddressPool');
   const poolsGap = gap ? ` (${gap.what}: ${gap.why})` : '';
+  // the addresses the Service's status holds: the model's allocation may be one the controller has not written yet
+  const held = (((svc.status as Record<string, unknown> | undefined)?.loadBalancer as { ingress?: { ip?: unknown }[] } | undefined)?.ingress ?? []).map((i) => i.ip).filter((x): x is string => typeof x === 'string');
 
   // 1. Is it MetalLB's at all?
   const cls = metallbLoadBalancerClass(state);
@@ -132,7 +134,6 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
 
   // 3. The address, or why not
   const describe = `kubectl -n ${ns} describe svc ${name}    # MetalLB's events: IPAllocated / AllocationFailed`;
-  const held = (((svc.status as Record<string, unknown> | undefined)?.loadBalancer as { ingress?: { ip?: unknown }[] } | undefined)?.ingress ?? []).map((i) => i.ip).filter((x): x is string => typeof x === 'string');
   if (poolsUnknown) {
     steps.push({
       title: 'The address: not known from this input',
@@ -162,12 +163,15 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     return finish();
   }
   const kept = result.state === 'kept';
+  const unwritten = !kept && held.length === 0;
+  const pendingFinding = findings.find((f) => f.rule === 'service-pending');
   steps.push({
     title: `The address: ${result.ips.join(', ')} from pool "${result.pool}"`,
-    // a rejected configuration hands out nothing new (the note says so)
-    status: !kept && simulationOf(state).rejected ? 'warning' : 'ok',
+    // a rejected configuration hands out nothing new (the note says so); an address not in the status is not held yet
+    status: unwritten && pendingFinding && (pendingFinding.severity === 'error' || pendingFinding.severity === 'critical') ? 'blocked' : (!kept && simulationOf(state).rejected) || unwritten ? 'warning' : 'ok',
     evidence: [
       kept ? 'it already holds the address, and MetalLB keeps it (it is still valid)' : `MetalLB gives it the first free address${result.pool ? ` of "${result.pool}"` : ''}`,
+      ...(unwritten ? [`its status holds no address yet: ${result.ips.join(', ')} is what MetalLB's allocation gives it once its controller processes it${pendingFinding ? ' (see service-pending)' : ''}`] : []),
       ...(alternativesText(result) ? [alternativesText(result).trim()] : []),
       ...result.events.map((e) => `MetalLB's controller: ${e.type} ${e.reason} "${e.message}"`),
       ...(result.notes ?? []),
@@ -348,17 +352,18 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     }
     // a step of the chain that stops the traffic (the findings step only repeats what the rules say)
     const blocked = steps.find((s) => s.status === 'blocked' && s.title !== 'Findings about this Service');
+    const has = (v: ServiceView) => (held.length === 0 && result.state !== 'kept' ? `${ref} has no address yet (MetalLB's allocation gives it ${v.ips.join(', ')}, pool ${v.pool})` : `${ref} has ${v.ips.join(', ')} (pool ${v.pool})`);
     const verdict = poolsUnknown
       ? `${ref}: its address is not known from this input (it lacks IPAddressPool)`
       : view.state === 'announced'
-        ? `${ref} has ${view.ips.join(', ')} (pool ${view.pool}) and is announced${blocked ? `, but it is not reached: see "${blocked.title}"` : ''}`
+        ? `${has(view)} and is announced${blocked ? `, but it is not reached: see "${blocked.title}"` : ''}`
         : view.state === 'ignored'
           ? `${ref} is not MetalLB's: ${result.reason === 'notLoadBalancer' ? 'it is not of type LoadBalancer' : 'it asks for another loadBalancerClass'}`
           : view.state === 'pending'
             ? `${ref} has no address: ${result.message ?? result.reason ?? 'unknown cause'}`
             : view.state === 'assigned'
-              ? `${ref} has ${view.ips.join(', ')} (pool ${view.pool}); who announces it is not known from this input`
-              : `${ref} has ${view.ips.join(', ')} (pool ${view.pool}) but no node announces it`;
+              ? `${has(view)}; who announces it is not known from this input`
+              : `${has(view)} but no node announces it`;
     return { service: view, verdict, steps, findings };
   }
 }

@@ -215,6 +215,20 @@ describe('explain service', () => {
     }
   });
 
+  test('an address the model allocates but the status does not hold: not "has", and the address step is not ok', async () => {
+    const b = bundle(docs(threeNodes(), pool('lan', ['10.0.0.0/24']), l2Advertisement('l2'), service('web', { spec: { clusterIPs: '[10.96.0.10]' } }), endpointSlice('web', [{ node: 'node-a' }])));
+    try {
+      const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
+      assert.match(j.verdict, /^shop\/web has no address yet \(MetalLB's allocation gives it 10\.0\.0\.0, pool lan\)/);
+      const addr = j.steps.find((s) => s.title.startsWith('The address'))!;
+      assert.notEqual(addr.status, 'ok');
+      assert.ok(addr.evidence.some((e) => e.startsWith('its status holds no address yet: 10.0.0.0 is what MetalLB\'s allocation gives it')), addr.evidence.join('\n'));
+      if (j.findings.some((f) => f.rule === 'service-pending')) assert.equal(addr.status, 'blocked');
+    } finally {
+      b.done();
+    }
+  });
+
   test('bad references: one line, exit 3, with a suggestion', async () => {
     const r = await run(['explain', 'service', 'default/web', '--from', 'examples/clusters/healthy-l2']);
     assert.equal(r.code, 3);
