@@ -50,6 +50,7 @@ const L2_EXCLUSION: Record<string, string> = {
   nodeLabeledExcludeBalancers: 'labelled node.kubernetes.io/exclude-from-external-load-balancers',
   noLocalEndpoints: 'no ready endpoint on the node (externalTrafficPolicy: Local)',
   conflictingAdvertisements: 'its BGPAdvertisements for the pool set different LOCAL_PREFs',
+  noRunningSpeaker: 'no running speaker',
   notSelected: 'no advertisement of the pool that matches the Service selects it',
 };
 
@@ -208,6 +209,10 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
     nodeEvidence.push(`BGP: BGPAdvertisement(s) ${r.bgp.advertisements.map((s) => `"${s.name}" (${s.nodes === 'all' ? 'all nodes' : `${s.nodes.length} node(s)`})`).join(', ') || 'none matching the Service'}`);
     nodeEvidence.push(...grouped(r.bgp.excluded).map((t) => `BGP: ${t}`));
     if (r.bgp.advertisements.length > 0) nodeEvidence.push(...grouped(unselected(r.bgp.advertisements)).map((t) => `BGP: ${t}`));
+    // selected and not excluded, but no speaker runs there to open the sessions (announcingNodes leaves them out)
+    const bgpExcluded = new Set(r.bgp.excluded.map((e) => e.node));
+    const silent = nodeNames.filter((n) => r.bgp!.advertisements.some((sc) => inScope(sc, n)) && !bgpExcluded.has(n) && (!r.bgp!.localEndpointNodes || r.bgp!.localEndpointNodes.includes(n)) && !hasRunningSpeaker(a, n));
+    nodeEvidence.push(...grouped(silent.map((node) => ({ node, reason: 'noRunningSpeaker' }))).map((t) => `BGP: ${t}`));
     if (r.bgp.localEndpointNodes) nodeEvidence.push(`BGP: externalTrafficPolicy Local: only nodes with a ready endpoint announce: ${names(r.bgp.localEndpointNodes) || 'none'}`);
     // ShouldAnnounce asks for a local endpoint (Local policy) before it asks for any endpoint
     if (!r.bgp.hasEndpoints) nodeEvidence.push(`BGP: no endpoint can serve: every node withdraws the route (${r.bgp.localEndpointNodes ? 'noLocalEndpoints' : 'noEndpoints'})`);

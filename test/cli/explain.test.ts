@@ -229,6 +229,19 @@ describe('explain service', () => {
     }
   });
 
+  test('BGP: a selected node without a running speaker is named among those that do not announce', async () => {
+    const { bgpAdvertisement, bgpPeer } = await import('../helpers/cluster.js');
+    const b = bundle(docs(threeNodes(), node('node-d'), pool('wan', ['10.0.0.0/24']), bgpPeer('tor'), bgpAdvertisement('bgp'), service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.1'] }), endpointSlice('web', [{ node: 'node-a' }])));
+    try {
+      const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
+      assert.deepEqual(j.service.announcers.map((x) => x.node), ['node-a', 'node-b', 'node-c']);
+      const may = j.steps.find((s) => s.title === 'The nodes that may announce it')!;
+      assert.ok(may.evidence.includes('BGP: not this node: node-d: no running speaker'), may.evidence.join('\n'));
+    } finally {
+      b.done();
+    }
+  });
+
   test('bad references: one line, exit 3, with a suggestion', async () => {
     const r = await run(['explain', 'service', 'default/web', '--from', 'examples/clusters/healthy-l2']);
     assert.equal(r.code, 3);
