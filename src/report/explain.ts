@@ -331,7 +331,9 @@ export function explainService(state: ClusterState, svc: KubeObject, allFindings
   }
   // under Local only a node with an endpoint may announce: endpoints on nodes no matching advertisement selects get no traffic
   const scopes = [...(r.l2?.advertisements ?? []), ...(r.bgp?.advertisements ?? [])];
-  const unreached = local ? epNodes.filter((n) => byName.has(n) && !scopes.some((sc) => inScope(sc, n))) : [];
+  const outside = local ? epNodes.filter((n) => byName.has(n) && !scopes.some((sc) => inScope(sc, n))) : [];
+  // in layer 2 one elected node takes all the traffic anyway: only BGP, or no endpoint node selected at all, makes it matter
+  const unreached = outside.length > 0 && ((r.bgp?.advertisements.length ?? 0) > 0 || outside.length === epNodes.length) ? outside : [];
   if (unreached.length > 0) trafficEvidence.push(`endpoints on ${names(unreached)}, which no advertisement matching the Service selects: under externalTrafficPolicy Local no traffic enters there`);
   if (epNodes.some((n) => !byName.has(n))) trafficEvidence.push(`endpoints name nodes the input does not hold: ${epNodes.filter((n) => !byName.has(n)).join(', ')}`);
   if (epNodes.some((n) => !hasRunningSpeaker(a, n)) && local) trafficEvidence.push(`endpoints on nodes without a running speaker: ${epNodes.filter((n) => !hasRunningSpeaker(a, n)).join(', ')}`);

@@ -242,6 +242,18 @@ describe('explain service', () => {
     }
   });
 
+  test('layer 2 under Local policy with endpoints also outside the advertisement: the elected node takes the traffic, the step stays ok', async () => {
+    const ad = l2Advertisement('l2', { nodeSelectors: '[{ matchLabels: { kubernetes.io/hostname: node-a } }]' });
+    const b = bundle(docs(threeNodes(), pool('lan', ['10.0.0.0/24']), ad, service('web', { spec: { clusterIPs: '[10.96.0.10]', externalTrafficPolicy: 'Local' }, status: ['10.0.0.1'] }), endpointSlice('web', [{ node: 'node-a' }, { node: 'node-c' }])));
+    try {
+      const j = JSON.parse((await run(['explain', 'service', 'shop/web', '--from', b.dir, '-o', 'json'])).out) as ExplainJson;
+      assert.deepEqual(j.service.announcers.map((x) => x.node), ['node-a']);
+      assert.equal(j.steps.find((s) => s.title === 'Endpoints and where traffic enters')!.status, 'ok');
+    } finally {
+      b.done();
+    }
+  });
+
   test('bad references: one line, exit 3, with a suggestion', async () => {
     const r = await run(['explain', 'service', 'default/web', '--from', 'examples/clusters/healthy-l2']);
     assert.equal(r.code, 3);
