@@ -77,11 +77,12 @@ function summaryBlock(r: DiagReport, paint: Paint): string[] {
   });
   if (r.pools.length > 8) more(`and ${r.pools.length - 8} more (see POOLS)`);
   const n = (st: string) => r.services.filter((v) => v.state === st).length;
-  const svc = [paint(`${n('announced')} announced`, 'green')];
+  const announced = !(r.checks.find((c) => c.id === 'nodes')?.message.includes('announcement not computed') ?? false);
+  const svc = announced ? [paint(`${n('announced')} announced`, 'green')] : [];
   for (const st of ['assigned', 'not-announced', 'pending', 'ignored'] as const) if (n(st) > 0) svc.push(paint(`${n(st)} ${st}`, STATE_STYLE[st]));
   if (unknown('services')) row('Services', paint('not in the input', 'yellow'));
   else if (unknown('pools')) row('Services', `${r.services.length} LoadBalancer: ${paint('addresses not computed (no IPAddressPools in the input)', 'yellow')}`);
-  else row('Services', `${r.services.length} LoadBalancer: ${svc.join(', ')}`);
+  else row('Services', `${r.services.length} LoadBalancer: ${[...svc, ...(announced ? [] : [paint('announcement not computed', 'yellow')])].join(', ')}`);
   const nodes = r.checks.find((c) => c.id === 'nodes')?.message ?? '';
   if (r.nodes.length > 0) row('Nodes', nodes.includes('announcement not computed') ? `${r.nodes.length}, ${paint('announcement not computed', 'yellow')}` : `${r.nodes.length}, ${r.nodes.filter((x) => x.announces).length} announcing`);
   const total = s.critical + s.error + s.warning + s.info;

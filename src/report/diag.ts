@@ -295,8 +295,10 @@ export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterSta
       if (!state.isCaptured('Service')) return 'not captured';
       if (!known('IPAddressPool')) return `${plural(report.services.length, 'LoadBalancer Service')}: addresses and announcement not computed (IPAddressPools not captured)`;
       const n = (s: string) => report.services.filter((v) => v.state === s).length;
-      const parts = [`${n('announced')} announced`];
+      // who announces is not computed without its inputs: no "0 announced"
+      const parts = announcementOf(state).applies ? [`${n('announced')} announced`] : [];
       for (const s of ['assigned', 'not-announced', 'pending', 'ignored']) if (n(s) > 0) parts.push(`${n(s)} ${s}`);
+      if (!announcementOf(state).applies) parts.push('announcement not computed');
       return `${plural(report.services.length, 'LoadBalancer Service')}: ${parts.join(', ')}`;
     },
     nodes: () => {

@@ -267,10 +267,14 @@ describe('diag: a kind the bundle did not capture is never shown as none or 0', 
     assert.equal(json.checks.find((c) => c.id === 'services')?.message, 'not captured');
     assert.match(json.checks.find((c) => c.id === 'pools')?.message ?? '', /use unknown \(Services not captured\)/);
   });
-  test('advertisements and peers not captured: their checks say so', async () => {
-    const { json } = await diag('--from', partial(without('L2Advertisement').filter((k) => k !== 'BGPPeer'), 'pool', 'svc'));
+  test('advertisements and peers not captured: their checks say so, and no Service counts as not announced', async () => {
+    const dir = partial(without('L2Advertisement').filter((k) => k !== 'BGPPeer'), 'pool', 'svc');
+    const { json } = await diag('--from', dir);
     assert.equal(json.checks.find((c) => c.id === 'advertisements')?.message, 'L2 not captured, 0 BGP');
     assert.equal(json.checks.find((c) => c.id === 'bgpPeers')?.message, 'not captured');
+    assert.equal(json.checks.find((c) => c.id === 'services')?.message, '1 LoadBalancer Service: 1 assigned, announcement not computed');
+    const r = await runInProcess(['diag', '--from', dir, '--no-color', '-q']);
+    assert.match(r.out, /^Services {4}1 LoadBalancer: 1 assigned, announcement not computed$/m);
   });
   test('Services read in some namespaces only (Service@ns): no crash, no Service views', async () => {
     const { code, json, err } = await diag('--from', partial([...without('Service'), 'Service@shop'], 'pool', 'ad', 'svc'));
