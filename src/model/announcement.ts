@@ -44,7 +44,7 @@ export interface ServiceAnnouncement {
 }
 
 export interface Announcement {
-  /** Nodes, EndpointSlices and MetalLB's configuration are all in the input */
+  /** Nodes, EndpointSlices, Services, and the pools and advertisements are all in the input */
   applies: boolean;
   /** what is missing when it does not apply */
   missing: string[];
@@ -248,7 +248,11 @@ export function announcementOf(state: ClusterState): Announcement {
   if (a) return a;
   const speaker = speakerViewOf(state);
   const input = announceInputOf(state, speaker);
-  const missing = ['Node', 'EndpointSlice', 'Service', 'IPAddressPool'].filter((k) => (k === 'EndpointSlice' ? !state.endpointSlicesCaptured() : !state.isCaptured(k)));
+  // without the advertisements no one can say which node announces: absent is not "none"
+  const metallbKinds = new Set(['IPAddressPool', 'L2Advertisement', 'BGPAdvertisement']);
+  const missing = ['Node', 'EndpointSlice', 'Service', 'IPAddressPool', 'L2Advertisement', 'BGPAdvertisement'].filter((k) =>
+    k === 'EndpointSlice' ? !state.endpointSlicesCaptured() : !state.isCaptured(k, metallbKinds.has(k) ? state.metallb.namespace : undefined),
+  );
   const byService = new Map<KubeObject, ServiceAnnouncement>();
   const sim = simulationOf(state);
   for (const [svc, result] of sim.byService) {

@@ -140,7 +140,7 @@ export function simulationOf(state: ClusterState): Simulation {
  * Namespaces through config.For) does not parse: one sentence naming the first error, or undefined.
  */
 function controllerRejection(state: ClusterState): string | undefined {
-  if (!state.isCaptured('IPAddressPool') || state.metallbObjects('IPAddressPool').length === 0) return undefined;
+  if (!state.isCaptured('IPAddressPool', state.metallb.namespace) || state.metallbObjects('IPAddressPool').length === 0) return undefined;
   const input = configInputFrom(state);
   // the controller parses without a BGP backend: the backend-specific checks are the speakers'
   const ctx = { backend: 'frr' as const, metallbNamespace: state.metallb.namespace };
@@ -183,7 +183,8 @@ export function resultFor(state: ClusterState, svc: KubeObject): ServiceResult |
  * one pool. Without pools MetalLB clears every Service (pool-missing reports that).
  */
 export function simulationApplies(state: ClusterState): boolean {
-  return state.isCaptured('Service') && state.isCaptured('IPAddressPool') && simulationOf(state).pools.length > 0;
+  // the pools MetalLB reads are its namespace's: captured there is captured
+  return state.isCaptured('Service') && state.isCaptured('IPAddressPool', state.metallb.namespace) && simulationOf(state).pools.length > 0;
 }
 
 /** The Services MetalLB handles (right class, LoadBalancer) with the allocator's result. */

@@ -29,6 +29,11 @@ function podProblem(p: PodView): string {
   return `${p.name}${p.node ? ` on ${p.node}` : ''}: ${p.reason ?? p.phase}${p.restarts ? `, ${plural(p.restarts, 'restart')}` : ''}`;
 }
 
+/** The pools' use is unknown: the input has no Services (the pools check says so). */
+function useUnknown(r: DiagReport): boolean {
+  return r.checks.find((c) => c.id === 'pools')?.message.includes('use unknown') ?? false;
+}
+
 function summaryBlock(r: DiagReport, paint: Paint): string[] {
   const out: string[] = [];
   const row = (label: string, text: string) => out.push(`${paint(label.padEnd(LABEL), 'bold')}${text}`);
@@ -60,19 +65,26 @@ function summaryBlock(r: DiagReport, paint: Paint): string[] {
     const invalid = r.configurationStates.filter((c) => c.result === 'Invalid');
     row('Config', invalid.length === 0 ? paint(`valid (ConfigurationState of ${plural(r.configurationStates.length, 'component')})`, 'green') : paint(`INVALID on ${namesText(invalid.map((c) => c.name))}: ${oneLine(invalid[0]!.errors[0] ?? '')}`, 'red'));
   }
-  if (r.pools.length === 0) row('Pools', paint('none', 'red'));
+  // a section the input lacks (its check says 'not captured') is said so, never "none" or 0
+  const unknown = (id: string) => r.checks.find((c) => c.id === id)?.message.startsWith('not captured') ?? false;
+  if (unknown('pools')) row('Pools', paint('not in the input', 'yellow'));
+  else if (r.pools.length === 0) row('Pools', paint('none', 'red'));
   const width = Math.max(0, ...r.pools.slice(0, 8).map((p) => p.name.length));
   r.pools.slice(0, 8).forEach((p, i) => {
-    const text = `${p.name.padEnd(width)}  ${useBar(p)}  ${familyUse(p)}`;
+    const text = `${p.name.padEnd(width)}  ${useUnknown(r) ? paint('use unknown (no Services in the input)', 'yellow') : `${useBar(p)}  ${familyUse(p)}`}`;
     if (i === 0) row('Pools', text);
     else more(text);
   });
   if (r.pools.length > 8) more(`and ${r.pools.length - 8} more (see POOLS)`);
   const n = (st: string) => r.services.filter((v) => v.state === st).length;
-  const svc = [paint(`${n('announced')} announced`, 'green')];
+  const announced = !(r.checks.find((c) => c.id === 'nodes')?.message.includes('announcement not computed') ?? false);
+  const svc = announced ? [paint(`${n('announced')} announced`, 'green')] : [];
   for (const st of ['assigned', 'not-announced', 'pending', 'ignored'] as const) if (n(st) > 0) svc.push(paint(`${n(st)} ${st}`, STATE_STYLE[st]));
-  row('Services', `${r.services.length} LoadBalancer: ${svc.join(', ')}`);
-  if (r.nodes.length > 0) row('Nodes', `${r.nodes.length}, ${r.nodes.filter((x) => x.announces).length} announcing`);
+  if (unknown('services')) row('Services', paint('not in the input', 'yellow'));
+  else if (unknown('pools')) row('Services', `${r.services.length} LoadBalancer: ${paint('addresses not computed (no IPAddressPools in the input)', 'yellow')}`);
+  else row('Services', `${r.services.length} LoadBalancer: ${[...svc, ...(announced ? [] : [paint('announcement not computed', 'yellow')])].join(', ')}`);
+  const nodes = r.checks.find((c) => c.id === 'nodes')?.message ?? '';
+  if (r.nodes.length > 0) row('Nodes', nodes.includes('announcement not computed') ? `${r.nodes.length}, ${paint('announcement not computed', 'yellow')}` : `${r.nodes.length}, ${r.nodes.filter((x) => x.announces).length} announcing`);
   const total = s.critical + s.error + s.warning + s.info;
   row('Findings', total === 0 ? paint('none', 'green') : counts.join(', '));
   if (r.gaps.length > 0) row('Not seen', paint(`${plural(r.gaps.length, 'gap')} in the input (see the end): findings that need them are not computed`, 'yellow'));
@@ -116,7 +128,7 @@ export function renderDiagText(r: DiagReport, opts: RenderOptions): string {
         `POOLS (${r.pools.length})`,
         [
           ['POOL', 'USE', 'USED/CAPACITY', 'AUTO-ASSIGN', 'AVOID-BUGGY-IPS', 'L2', 'BGP', 'ADDRESSES'],
-          ...r.pools.map((p) => [p.name, useBar(p), familyUse(p), p.autoAssign ? 'yes' : 'no', p.avoidBuggyIPs ? 'yes' : 'no', p.advertisedBy.l2.join(',') || '-', p.advertisedBy.bgp.join(',') || '-', namesText(p.addresses, 3)]),
+          ...r.pools.map((p) => [p.name, useUnknown(r) ? 'unknown' : useBar(p), useUnknown(r) ? familyUse(p).replace(/\d+\//g, '?/') : familyUse(p), p.autoAssign ? 'yes' : 'no', p.avoidBuggyIPs ? 'yes' : 'no', p.advertisedBy.l2.join(',') || '-', p.advertisedBy.bgp.join(',') || '-', namesText(p.addresses, 3)]),
         ],
         paint,
       ),

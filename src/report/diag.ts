@@ -248,6 +248,9 @@ export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterSta
     if (l) l.push(f);
     else bySection.set(s, [f]);
   }
+  // absent is not "none": a section whose kind the input lacks says so, never 0
+  const ns = state.metallb.namespace;
+  const known = (kind: string) => state.isCaptured(kind, ns);
   const message: Record<Section, () => string | undefined> = {
     crds: () => {
       if (!report.crds) return 'not captured';
@@ -274,6 +277,8 @@ export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterSta
     },
     environment: () => undefined,
     pools: () => {
+      if (!known('IPAddressPool')) return 'not captured';
+      if (!state.isCaptured('Service')) return `${plural(report.pools.length, 'pool')}, use unknown (Services not captured)`;
       const v4 = report.pools.reduce((s, p) => s + p.used.ipv4, 0n);
       const c4 = report.pools.reduce((s, p) => s + p.capacity.ipv4, 0n);
       const v6 = report.pools.reduce((s, p) => s + p.used.ipv6, 0n);
@@ -283,16 +288,24 @@ export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterSta
     },
     advertisements: () => {
       const l2 = report.advertisements.filter((a) => a.kind === 'L2Advertisement').length;
-      return `${l2} L2, ${report.advertisements.length - l2} BGP`;
+      return `${known('L2Advertisement') ? `${l2} L2` : 'L2 not captured'}, ${known('BGPAdvertisement') ? `${report.advertisements.length - l2} BGP` : 'BGP not captured'}`;
     },
-    bgpPeers: () => plural(report.bgpPeers.length, 'peer'),
+    bgpPeers: () => (known('BGPPeer') ? plural(report.bgpPeers.length, 'peer') : 'not captured'),
     services: () => {
+      if (!state.isCaptured('Service')) return 'not captured';
+      if (!known('IPAddressPool')) return `${plural(report.services.length, 'LoadBalancer Service')}: addresses and announcement not computed (IPAddressPools not captured)`;
       const n = (s: string) => report.services.filter((v) => v.state === s).length;
-      const parts = [`${n('announced')} announced`];
+      // who announces is not computed without its inputs: no "0 announced"
+      const parts = announcementOf(state).applies ? [`${n('announced')} announced`] : [];
       for (const s of ['assigned', 'not-announced', 'pending', 'ignored']) if (n(s) > 0) parts.push(`${n(s)} ${s}`);
+      if (!announcementOf(state).applies) parts.push('announcement not computed');
       return `${plural(report.services.length, 'LoadBalancer Service')}: ${parts.join(', ')}`;
     },
-    nodes: () => (state.isCaptured('Node') ? `${plural(report.nodes.length, 'node')}, ${report.nodes.filter((n) => n.announces).length} announcing` : 'not captured'),
+    nodes: () => {
+      if (!state.isCaptured('Node')) return 'not captured';
+      const a = announcementOf(state);
+      return `${plural(report.nodes.length, 'node')}, ${a.applies ? `${report.nodes.filter((n) => n.announces).length} announcing` : `announcement not computed (${a.missing.join(', ')} not captured)`}`;
+    },
     logs: () => {
       const a = state.logAnalysis;
       if (!a) return "no container logs read (from a cluster --logs reads them; a bundle has them in logs/)";
@@ -329,8 +342,8 @@ function portsOf(svc: KubeObject): string[] {
 export function diagSections(state: ClusterState, findings: readonly Finding[], inScope: (svc: KubeObject) => boolean) {
   const blocking = blockingRules(findings);
   const pools = poolViews(state);
-  const services = state
-    .all('Service')
+  // Services read in some namespaces only (Service@ns) are not allocated: no view of them
+  const services = (state.isCaptured('Service') ? state.all('Service') : [])
     .filter((s) => asRecord(s.spec).type === 'LoadBalancer' && inScope(s))
     .map((s) => serviceView(state, s, blocking, portsOf(s)) as ServiceView & { ports: string[] });
   const crds = crdViews(state);

@@ -3,7 +3,7 @@
 // thousands of nodes is "the nodes of these advertisements, except these", not a list.
 import type { KubeObject } from '../sources/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
-import { asRecord } from '../state/cluster-state.js';
+import { asArray, asRecord } from '../state/cluster-state.js';
 import type { Finding } from './types.js';
 import { simulationOf } from '../model/simulation.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker, type Announcement } from '../model/announcement.js';
@@ -171,6 +171,15 @@ export function serviceView(state: ClusterState, svc: KubeObject, blocking: Read
     announcers: [],
     rules: blocking.get(key(svc)) ?? [],
   };
+  if (result.state !== 'ignored' && !state.isCaptured('IPAddressPool', state.metallb.namespace)) {
+    // without the pools the allocation is not computed: the addresses the Service holds, never "no IPAddressPool"
+    const held = asArray(asRecord(asRecord(svc.status).loadBalancer).ingress).map((i) => asRecord(i).ip).filter((ip): ip is string => typeof ip === 'string');
+    view.ips = held;
+    delete view.pool;
+    view.state = held.length > 0 ? 'assigned' : 'pending';
+    view.message = 'the IPAddressPools are not in the input: the allocation is not computed';
+    return view;
+  }
   if (result.alternatives && result.alternatives.length > 1) view.alternatives = result.alternatives;
   if (result.state === 'ignored' || result.state === 'pending') {
     view.state = result.state;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, runInProcess, ROOT } from '../helpers/cli.js';
-import { bundleJson, l2Advertisement, node, speakerDaemonSet, speakerPod, endpointSlice } from '../helpers/cluster.js';
+import { ALL_KINDS, bundleJson, l2Advertisement, node, speakerDaemonSet, speakerPod, endpointSlice } from '../helpers/cluster.js';
 import { docs, pool, service } from '../helpers/services.js';
 import { validateSarif, validatorUnavailable } from '../helpers/sarif-validator.js';
 
@@ -224,5 +224,63 @@ describe('diag over a partial snapshot (absent is not none)', () => {
     assert.equal(j.json.pods, undefined);
     assert.equal(j.json.crds, undefined);
     assert.ok(j.json.gaps.some((g) => g.what === 'list Pod'));
+  });
+});
+
+// One layer 2 cluster, its bundle without one kind (the kind's objects gone with it)
+const partial = (kinds: string[], ...keep: ('pool' | 'ad' | 'svc')[]) =>
+  writeBundle({
+    'bundle.json': bundleJson(kinds),
+    'resources/c.yaml': docs(
+      node('node-a'),
+      speakerDaemonSet(),
+      speakerPod('node-a'),
+      ...(keep.includes('pool') ? [pool('lan', ['10.0.0.0/24'])] : []),
+      ...(keep.includes('ad') ? [l2Advertisement('lan')] : []),
+      ...(keep.includes('svc') ? [service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.0'] })] : []),
+      endpointSlice('web', [{ node: 'node-a' }]),
+    ),
+  });
+const without = (kind: string) => ALL_KINDS.filter((k) => k !== kind);
+
+describe('diag: a kind the bundle did not capture is never shown as none or 0', () => {
+  test('IPAddressPools not captured: pools, Services and nodes say so', async () => {
+    const dir = partial(without('IPAddressPool'), 'ad', 'svc');
+    const r = await runInProcess(['diag', '--from', dir, '--no-color']);
+    assert.match(r.out, /^Pools {7}not in the input$/m);
+    assert.match(r.out, /^Services {4}1 LoadBalancer: addresses not computed/m);
+    assert.match(r.out, /^ {2}shop\/web {2}assigned {2}10\.0\.0\.0 /m); // the address it holds, not "pending: no IPAddressPool"
+    assert.doesNotMatch(r.out, /no IPAddressPool:|0 announcing/);
+    const { json } = await diag('--from', dir);
+    const check = (id: string) => json.checks.find((c) => c.id === id)?.message ?? '';
+    assert.equal(check('pools'), 'not captured');
+    assert.match(check('nodes'), /announcement not computed \(IPAddressPool not captured\)/);
+    assert.ok(json.gaps.some((g) => g.what === 'list IPAddressPool'));
+  });
+  test('Services not captured: no Service count, and the pools\' use is unknown, not 0', async () => {
+    const dir = partial(without('Service'), 'pool', 'ad');
+    const r = await runInProcess(['diag', '--from', dir, '--no-color']);
+    assert.match(r.out, /^Services {4}not in the input$/m);
+    assert.match(r.out, /^Pools {7}lan {2}use unknown/m);
+    assert.match(r.out, /IPv4 \?\/256/);
+    const { json } = await diag('--from', dir);
+    assert.equal(json.checks.find((c) => c.id === 'services')?.message, 'not captured');
+    assert.match(json.checks.find((c) => c.id === 'pools')?.message ?? '', /use unknown \(Services not captured\)/);
+  });
+  test('advertisements and peers not captured: their checks say so, and no Service counts as not announced', async () => {
+    const dir = partial(without('L2Advertisement').filter((k) => k !== 'BGPPeer'), 'pool', 'svc');
+    const { json } = await diag('--from', dir);
+    assert.equal(json.checks.find((c) => c.id === 'advertisements')?.message, 'L2 not captured, 0 BGP');
+    assert.equal(json.checks.find((c) => c.id === 'bgpPeers')?.message, 'not captured');
+    assert.equal(json.checks.find((c) => c.id === 'services')?.message, '1 LoadBalancer Service: 1 assigned, announcement not computed');
+    const r = await runInProcess(['diag', '--from', dir, '--no-color', '-q']);
+    assert.match(r.out, /^Services {4}1 LoadBalancer: 1 assigned, announcement not computed$/m);
+  });
+  test('Services read in some namespaces only (Service@ns): no crash, no Service views', async () => {
+    const { code, json, err } = await diag('--from', partial([...without('Service'), 'Service@shop'], 'pool', 'ad', 'svc'));
+    assert.equal(err, '');
+    assert.notEqual(code, 3);
+    assert.deepEqual(json.services, []);
+    assert.equal(json.checks.find((c) => c.id === 'services')?.message, 'not captured');
   });
 });

@@ -1,4 +1,5 @@
 import { ruleTester } from '../helpers/rule-tester.js';
+import { ALL_KINDS, bundleJson } from '../helpers/cluster.js';
 
 const ad = (communities: string) => `apiVersion: metallb.io/v1beta1
 kind: BGPAdvertisement
@@ -20,9 +21,18 @@ ${entries}`;
 ruleTester('bgp-community-invalid', {
   valid: [
     { name: 'standard and large literals', files: { 'a.yaml': ad('["65535:0", "large:4294967295:1:2"]') } },
+    {
+      name: 'Communities not captured: an alias may be defined (absent is not none)',
+      files: { 'bundle.json': bundleJson(ALL_KINDS.filter((k) => k !== 'Community')), 'resources/a.yaml': ad('[no-export]') },
+    },
     { name: 'an alias a Community defines', files: { 'a.yaml': ad('[no-advertise]') + '---\n' + community('  - {name: no-advertise, value: "65535:65282"}\n') } },
   ],
   invalid: [
+    {
+      name: 'Communities captured, none defines the alias',
+      files: { 'bundle.json': bundleJson(), 'resources/a.yaml': ad('[no-export]') },
+      errors: [{ file: 'resources/a.yaml', line: 7, column: 17, message: /no Community object defines this alias/ }],
+    },
     {
       name: 'a part above 65535, and an alias nothing defines',
       files: { 'a.yaml': ad('["65000:70000", no-export]') },

@@ -38,6 +38,13 @@ ruleTester('service-announcer-unexpected', {
       name: 'ServiceL2Status not captured: nothing to compare',
       files: { 'bundle.json': bundleJson(['IPAddressPool', 'L2Advertisement', 'BGPAdvertisement', 'BGPPeer', 'BFDProfile', 'Community', 'Service', 'Node', 'Pod', 'EndpointSlice', 'DaemonSet']), 'resources/c.yaml': l2()['resources/c.yaml'] },
     },
+    {
+      name: 'L2Advertisements not captured: who should announce is unknown, not "no node"',
+      files: {
+        'bundle.json': bundleJson(['IPAddressPool', 'BGPAdvertisement', 'BGPPeer', 'BFDProfile', 'Community', 'ServiceL2Status', 'ServiceBGPStatus', 'Service', 'Node', 'Pod', 'EndpointSlice', 'DaemonSet']),
+        'resources/c.yaml': docs(web, threeNodes(), pool('lan', ['10.0.0.0/24']), endpointSlice('web', [{ node: 'node-a' }]), status('ServiceL2Status', 'node-c')),
+      },
+    },
     { name: 'no Nodes in the input (manifests): the model cannot say', files: { 's.yaml': docs(web, pool('lan', ['10.0.0.0/24']), l2Advertisement('lan'), status('ServiceL2Status', 'node-a')) } },
   ],
   invalid: [

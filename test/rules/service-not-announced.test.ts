@@ -73,6 +73,8 @@ ruleTester('service-not-announced', {
     },
     { name: 'Nodes not captured: absent is not none', files: { 'bundle.json': without('Node'), 'resources/c.yaml': nodeSelectorNone } },
     { name: 'EndpointSlices not captured', files: { 'bundle.json': without('EndpointSlice'), 'resources/c.yaml': selectorMismatch } },
+    { name: 'L2Advertisements not captured: the pool may have one (absent is not none)', files: { 'bundle.json': without('L2Advertisement'), 'resources/c.yaml': docs(threeNodes(), lan, web(), eps) } },
+    { name: 'BGPAdvertisements not captured: one may announce what the L2Advertisement does not', files: { 'bundle.json': without('BGPAdvertisement'), 'resources/c.yaml': nodeSelectorNone } },
     { name: 'an IPv6 Service over an IPv6 peer', files: bundle(threeNodes(), lan6, bgpPeer('tor-v6', { peerAddress: '"fd00:ff::1"' }), bgpAdvertisement('lan6'), web6, eps) },
     { name: 'an IPv6 Service over an IPv4 peer with dualStackAddressFamily', files: bundle(threeNodes(), lan6, bgpPeer('tor-v4', { extra: 'dualStackAddressFamily: true' }), bgpAdvertisement('lan6'), web6, eps) },
     { name: 'an IPv6 Service over an IPv4 peer, FRR mode before v0.15.0 (multiprotocol sessions)', files: bundle(frrBefore015(v6OverV4Peer)) },

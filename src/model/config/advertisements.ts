@@ -112,7 +112,7 @@ interface ParsedBGPAd {
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-function bgpAdErrors(ad: KubeObject, ctx: ParseContext, aliasNames: Set<string>): ConfigError[] {
+function bgpAdErrors(ad: KubeObject, ctx: ParseContext, aliasNames: Set<string>, aliasesKnown: boolean): ConfigError[] {
   const errors: ConfigError[] = [];
   const spec = rec(ad.spec);
   const name = ad.metadata?.name ?? '';
@@ -168,6 +168,8 @@ function bgpAdErrors(ad: KubeObject, ctx: ParseContext, aliasNames: Set<string>)
       }
     } else if (!literal.ok) {
       const transient = literal.kind === 'format';
+      // a possible alias, and the Communities were not captured: it may well be defined
+      if (transient && !withColon && !aliasesKnown) return;
       errors.push({
         code: 'adv-community-invalid',
         message:
@@ -340,7 +342,7 @@ export function parseAdvertisementsSection(input: ConfigInput, ctx: ParseContext
   const aliasNames = new Set(communityAliases(input.communities).map((a) => a.name));
   const parsed: ParsedBGPAd[] = [];
   input.bgpAdvertisements.forEach((ad, order) => {
-    const own = bgpAdErrors(ad, ctx, aliasNames);
+    const own = bgpAdErrors(ad, ctx, aliasNames, !input.notCaptured?.has('Community'));
     errors.push(...own);
     // an advertisement MetalLB cannot build is never attached to a pool: no per-pool checks for it
     const spec = rec(ad.spec);

@@ -37,6 +37,7 @@ export function configInputFrom(state: ClusterState): ConfigInput {
     namespaces: captured('Namespace'),
     secrets: secretsCaptured(state) ? state.all('Secret').filter((s) => (s.metadata?.namespace ?? ns) === ns) : undefined,
     bgpExtras: state.isCaptured('ConfigMap', ns, 'bgpextras') ? state.get('ConfigMap', ns, 'bgpextras') : undefined,
+    notCaptured: new Set((['BFDProfile', 'Community'] as const).filter((k) => !state.isCaptured(k, ns))),
   };
 }
 

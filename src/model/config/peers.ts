@@ -178,7 +178,7 @@ function peerErrors(peer: KubeObject, input: ConfigInput, ctx: ParseContext): Co
   }
 
   const bfdProfile = str(spec.bfdProfile);
-  if (bfdProfile !== '' && !input.bfdProfiles.some((b) => b.metadata?.name === bfdProfile)) {
+  if (bfdProfile !== '' && !input.notCaptured?.has('BFDProfile') && !input.bfdProfiles.some((b) => b.metadata?.name === bfdProfile)) {
     // a TransientError, not wrapped in "parsing peer"; the webhook blanks bfdProfile
     out.push({
       code: 'peer-bfd-profile-missing',

@@ -21,6 +21,11 @@ export interface ConfigInput {
   secrets?: KubeObject[];
   /** the `bgpextras` ConfigMap, when captured and present */
   bgpExtras?: KubeObject;
+  /**
+   * BFDProfiles and Communities the input did not capture (absent is not "none"): a peer's
+   * bfdProfile, an advertisement's community alias, is then not checked against them
+   */
+  notCaptured?: ReadonlySet<'BFDProfile' | 'Community'>;
 }
 
 export interface ParseContext {
