@@ -2,6 +2,7 @@
 // EndpointSlices, advertisements, peers, and the bundle.json that says every kind was captured
 // (so an absent kind means "none exist"). Each builder returns one YAML document; its first line
 // is the object's position (line 1, column 1 of the document).
+import { docs, pool } from './services.js';
 
 /** Every kind the bundles of these tests capture. */
 export const ALL_KINDS = [
@@ -170,4 +171,13 @@ ${o.nodeSelectors ? `  nodeSelectors: ${o.nodeSelectors}\n` : ''}${o.extra ? `  
 /** Three nodes, each with a running speaker, and the speaker DaemonSet: a working base. */
 export function threeNodes(o: { speakerArgs?: string[]; memberlist?: boolean } = {}): string {
   return [node('node-a'), node('node-b'), node('node-c'), speakerDaemonSet({ args: o.speakerArgs, memberlist: o.memberlist }), speakerPod('node-a'), speakerPod('node-b'), speakerPod('node-c')].join('---\n');
+}
+
+/**
+ * Nodes node-a and node-b (their documents given, e.g. one cordoned) with running speakers of
+ * MetalLB `tag`, pool lan (10.0.0.0/24) for layer 2 and for BGP (peer tor), then `rest` (the
+ * Service and its EndpointSlices).
+ */
+export function lanForBothProtocols(tag: string, nodes: [string, string], ...rest: string[]): string {
+  return docs(...nodes, speakerDaemonSet({ tag }), speakerPod('node-a'), speakerPod('node-b'), pool('lan', ['10.0.0.0/24']), l2Advertisement('lan'), bgpPeer('tor'), bgpAdvertisement('lan'), ...rest);
 }

@@ -31,22 +31,10 @@ test('a crash-looping speaker (pod Running, container waiting) is not running: n
 const cordoned = (name: string) => node(name).replace(/\nmetadata:/, '\nspec:\n  unschedulable: true\nmetadata:');
 
 test('MetalLB v0.14.9 alone takes a cordoned node for unavailable (nodeUnschedulable), in layer 2 and BGP', async () => {
-  const { pool, service } = await import('../helpers/services.js');
-  const { l2Advertisement, bgpAdvertisement, bgpPeer, endpointSlice } = await import('../helpers/cluster.js');
+  const { service } = await import('../helpers/services.js');
+  const { endpointSlice, lanForBothProtocols } = await import('../helpers/cluster.js');
   const cluster = (tag: string) =>
-    docs(
-      node('node-a'),
-      cordoned('node-b'),
-      speakerDaemonSet({ tag }),
-      speakerPod('node-a'),
-      speakerPod('node-b'),
-      pool('lan', ['10.0.0.0/24']),
-      l2Advertisement('lan'),
-      bgpPeer('tor'),
-      bgpAdvertisement('lan'),
-      service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.1'] }),
-      endpointSlice('web', [{ node: 'node-a' }, { node: 'node-b' }]),
-    );
+    lanForBothProtocols(tag, [node('node-a'), cordoned('node-b')], service('web', { spec: { clusterIPs: '[10.96.0.10]' }, status: ['10.0.0.1'] }), endpointSlice('web', [{ node: 'node-a' }, { node: 'node-b' }]));
   for (const [tag, cordonCounts] of [['v0.14.9', true], ['v0.14.8', false], ['v0.15.0', false]] as const) {
     const s = await state(cluster(tag));
     const a = announcementOf(s);

@@ -7,8 +7,8 @@ import { announcementOf, endpointConditionRule } from '../../src/model/announcem
 import { endpointCanServeAt } from '../../src/model/announce/common.js';
 import { runRules } from '../../src/rules/engine.js';
 import { RULES } from '../../src/rules/all.js';
-import { bgpAdvertisement, bgpPeer, bundleJson, endpointSlice, l2Advertisement, node, speakerDaemonSet, speakerPod, type EndpointOpts } from '../helpers/cluster.js';
-import { docs, pool, service } from '../helpers/services.js';
+import { bundleJson, endpointSlice, lanForBothProtocols, node, type EndpointOpts } from '../helpers/cluster.js';
+import { service } from '../helpers/services.js';
 
 async function state(text: string): Promise<ClusterState> {
   const load = await loadInputs(['-'], { stdin: Readable.from([Buffer.from(text)]) });
@@ -42,21 +42,8 @@ test('the release decides which endpoint conditions count: ready before v0.14.0,
 });
 
 /** Two nodes, layer 2 and BGP for one pool, Service shop/web with the given EndpointSlices. */
-function cluster(tag: string, slices: string[], policy = 'Cluster'): string {
-  return docs(
-    node('node-a'),
-    node('node-b'),
-    speakerDaemonSet({ tag }),
-    speakerPod('node-a'),
-    speakerPod('node-b'),
-    pool('lan', ['10.0.0.0/24']),
-    l2Advertisement('lan'),
-    bgpPeer('tor'),
-    bgpAdvertisement('lan'),
-    service('web', { spec: { clusterIPs: '[10.96.0.10]', externalTrafficPolicy: policy }, status: ['10.0.0.1'] }),
-    ...slices,
-  );
-}
+const cluster = (tag: string, slices: string[], policy = 'Cluster'): string =>
+  lanForBothProtocols(tag, [node('node-a'), node('node-b')], service('web', { spec: { clusterIPs: '[10.96.0.10]', externalTrafficPolicy: policy }, status: ['10.0.0.1'] }), ...slices);
 
 async function announced(tag: string, slices: string[], policy?: string): Promise<{ l2?: string; bgp: number; findings: string[] }> {
   const s = await state(cluster(tag, slices, policy));
