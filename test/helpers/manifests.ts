@@ -1,4 +1,5 @@
 // Manifests the tests write again and again; line numbers in tests count from these layouts.
+import { metallbPeer } from './network.js';
 
 /** An IPAddressPool; its addresses entries start on line 8 (7 with no namespace). */
 export function ipAddressPool(name: string, namespace: string | undefined, ...addresses: string[]): string {
@@ -57,15 +58,8 @@ ${o.args?.length ? `        args:\n${o.args.map((a) => `        - ${a}`).join('\
 
 /** A BGPPeer at 10.0.0.1 with the ASN fields given as `key: value` pairs, comma-separated. */
 export function bgpPeerWithASNs(name: string, asns: string): string {
-  return `apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata:
-  name: ${name}
-  namespace: metallb-system
-spec:
-  peerAddress: 10.0.0.1
-${asns.split(',').map((a) => `  ${a.trim()}`).join('\n')}
-`;
+  const fields = asns.split(',').map((a) => a.trim().split(/:\s*/) as [string, string]);
+  return metallbPeer(name, { peerAddress: '10.0.0.1', ...Object.fromEntries(fields) });
 }
 
 /** Service shop/web of type LoadBalancer with the given annotation lines (they start on line 7) and extra spec lines. */
