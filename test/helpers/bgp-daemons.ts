@@ -53,7 +53,7 @@ export interface Router {
   logs(): string;
   /** resolves once logs() matches `re`; rejects with the logs after timeoutMs (default 3000) */
   waitForLog(re: RegExp, timeoutMs?: number): Promise<void>;
-  /** resolves when the daemon listens on 179 (polled with `ss`, at most 10 s); rejects with its logs otherwise */
+  /** resolves when the daemon listens on 179 (polled with `ss`, at most 10 s) and, for FRR, its neighbour is Active; rejects with its logs otherwise */
   ready: Promise<void>;
 }
 
@@ -117,6 +117,8 @@ interface Plan {
   logName?: string;
   command(dir: string): string[];
   holdOffMs: number;
+  /** what the daemon logs once its neighbour is configured and waiting: listening alone is not ready */
+  readyLog?: RegExp;
 }
 
 function frrPlan(o: RouterOptions, bin: string): Plan {
@@ -143,6 +145,9 @@ function frrPlan(o: RouterOptions, bin: string): Plan {
     // in our temp dir); -P 0: no vty TCP port, only the socket in our dir (vtysh --vty_socket DIR -d bgpd).
     command: (dir) => [bin, '-Z', '-n', '-S', '-P', '0', '-f', join(dir, 'bgpd.conf'), '-i', join(dir, 'bgpd.pid'), '--vty_socket', dir],
     holdOffMs: 0,
+    // FRR listens while its neighbour is still Idle (until the start timer fires); a connection then
+    // meets a neighbour that judges our OPEN before sending its own
+    readyLog: /\bwent from \w+ to Active\b/,
   };
 }
 
@@ -318,7 +323,7 @@ export async function startRouter(net: TestNet, o: RouterOptions): Promise<Route
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
       if (exited(child)) throw new Error(`${o.daemon} exited (${child.exitCode ?? child.signalCode}) before listening on 179:\n${logs()}`);
-      if (listening(net, o.ns, 179, child.pid)) return;
+      if (listening(net, o.ns, 179, child.pid) && (!plan.readyLog || plan.readyLog.test(logs()))) return;
       if (Date.now() > deadline) throw new Error(`${o.daemon} did not listen on 179 within ${READY_TIMEOUT_MS / 1000} s:\n${logs()}`);
       await sleep(100);
     }

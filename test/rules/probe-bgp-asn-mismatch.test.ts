@@ -20,5 +20,11 @@ ruleTester('probe-bgp-asn-mismatch', {
       probes: [bgp('192.168.1.1', 'notification', { notification: { code: 2, subcode: 2, name: 'OPEN Message Error / Bad Peer AS', direction: 'received' }, expected })],
       errors: [{ line: 7, column: 10, message: /refused our OPEN as AS 64512 with NOTIFICATION 2\/2/ }],
     },
+    {
+      name: 'refused as a 4-byte AS, quoting AS_TRANS and without its OPEN: either cause is named',
+      files: { 'c.yaml': tor },
+      probes: [bgp('192.168.1.1', 'notification', { sent: open(4200000001), notification: { code: 2, subcode: 2, name: 'OPEN Message Error / Bad Peer AS', data: '5ba0', direction: 'received' }, expected: { ...expected, myAsn: 4200000001 } })],
+      errors: [{ line: 7, column: 10, message: /refused our OPEN as AS 4200000001 .* It quoted AS 23456 \(AS_TRANS\), the 2-byte stand-in for AS 4200000001: a router without 4-octet-AS support/ }],
+    },
   ],
 });

@@ -20,12 +20,15 @@ export default defineRule({
       if (!theirs && !badAs) continue;
       // a router without 4-octet-AS support refuses a 4-byte AS as Bad Peer AS: probe-bgp-no-4byte-asn says why
       if (badAs && !theirs && bp.received && !bp.received.fourByteAsn && bp.sent.asn > 65535) continue;
+      // Bad Peer AS quotes the 2-byte AS field of our OPEN; for a 4-byte AS that is AS_TRANS, all a
+      // router without 4-octet-AS support sees. Without its OPEN we cannot tell which case this is.
+      const asTrans = badAs && !bp.received && bp.sent.asn > 65535 && bp.notification?.data === '5ba0';
       const peer = peerOf(state, bp);
       const name = peer ? ` (BGPPeer "${peer.metadata?.name ?? ''}")` : '';
       report({
         message: theirs
           ? `The router at ${bp.target}${name} is AS ${bp.received!.asn}, but the BGPPeer expects AS ${bp.expected!.peerAsn} (spec.peerASN): MetalLB's speakers refuse its OPEN (FRR with NOTIFICATION 2/2 Bad Peer AS, the native speaker by closing the connection), so the session never comes up.`
-          : `The router at ${bp.target}${name} refused our OPEN as AS ${bp.sent.asn} with NOTIFICATION 2/2 (OPEN Message Error / Bad Peer AS): it expects another AS from this neighbour, so spec.myASN ${bp.sent.asn} is not the router's remote-as for the nodes.`,
+          : `The router at ${bp.target}${name} refused our OPEN as AS ${bp.sent.asn} with NOTIFICATION 2/2 (OPEN Message Error / Bad Peer AS): it expects another AS from this neighbour, so spec.myASN ${bp.sent.asn} is not the router's remote-as for the nodes.${asTrans ? ` It quoted AS 23456 (AS_TRANS), the 2-byte stand-in for AS ${bp.sent.asn}: a router without 4-octet-AS support sees only that, and then refuses it unless its remote-as is 23456.` : ''}`,
         subjects: peer ? [{ obj: peer, path: ['spec', theirs ? 'peerASN' : 'myASN'] }] : [],
         evidence: [`sent OPEN: AS ${bp.sent.asn}, hold ${bp.sent.holdTime}, id ${bp.sent.routerId}`, ...(bp.received ? [`received OPEN: AS ${bp.received.asn}, hold ${bp.received.holdTime}, id ${bp.received.routerId}, ${bp.received.capabilities.join(', ')}`] : []), ...(bp.notification ? [`NOTIFICATION ${bp.notification.direction}: ${bp.notification.code}/${bp.notification.subcode} ${bp.notification.name}`] : []), ...bp.notes],
         fix: theirs ? `Set spec.peerASN to ${bp.received!.asn} (the router's AS), or fix the router's AS.` : `Set spec.myASN to the AS the router has for the nodes (its \`neighbor <node> remote-as\`), or change the router's remote-as to ${bp.sent.asn}.`,

@@ -22,6 +22,8 @@ export interface BgpProbeOptions {
   ipv6?: boolean;
   /** the whole probe, ms (default 5000) */
   timeoutMs?: number;
+  /** how long to wait for the peer's OPEN before sending ours, ms (default 250) */
+  openWaitMs?: number;
   /** the BGPPeer the options came from, for the notes */
   peer?: { name: string; namespace: string; password: boolean; ebgpMultiHop?: boolean };
 }
@@ -68,6 +70,7 @@ export async function probeBgp(address: string, opts: BgpProbeOptions): Promise<
     let connectedAt: number | undefined;
     let received: Open | undefined;
     let settled = false;
+    let openWait: NodeJS.Timeout | undefined;
 
     /** ends the session with a last message (a NOTIFICATION), flushed before the socket goes */
     let farewell: Buffer | undefined;
@@ -75,6 +78,7 @@ export async function probeBgp(address: string, opts: BgpProbeOptions): Promise<
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(openWait);
       const routerId = opts.routerId ?? (socket.localAddress && isIP(socket.localAddress) === 4 ? socket.localAddress : '0.0.0.0');
       const info: BgpOpenInfo = sent ?? { version: 4, myAsn: opts.myAsn > 65535 ? 23456 : opts.myAsn, asn: opts.myAsn, holdTime, routerId, capabilities: capabilities.map(capabilityText), fourByteAsn: true };
       probe = { ...base(info), ...p, ...(connectedAt !== undefined ? { connectMs: Math.round((connectedAt - started) * 10) / 10 } : {}), ...(received ? { received: openInfo(received) } : {}), durationMs: Math.round(performance.now() - started) };
@@ -99,12 +103,22 @@ export async function probeBgp(address: string, opts: BgpProbeOptions): Promise<
       } else finish({ result: 'closed', reason: e.code === 'ECONNRESET' ? 'reset' : (e.code ?? 'failed') });
     });
     socket.once('close', () => finish({ result: 'closed', reason: received ? 'closed after its OPEN' : 'closed without a word' }));
-    socket.connect({ host: address, port }, () => {
-      connectedAt = performance.now();
+    // Our OPEN goes out when the peer's arrives, or after a short wait. Most routers send theirs on
+    // connect; hearing it first means we learn the router's AS and capabilities even when it then
+    // refuses ours. Otherwise a router may judge our OPEN before sending its own, and the evidence
+    // depends on a race. A router with DelayOpen waits for ours; the wait ends and ours goes out.
+    const sendOpen = () => {
+      if (sent || settled) return;
+      clearTimeout(openWait);
       const routerId = opts.routerId ?? (isIP(socket.localAddress ?? '') === 4 ? socket.localAddress! : '10.0.0.1');
       const open = { myAsn: opts.myAsn, holdTime, routerId, capabilities };
       sent = { version: 4, myAsn: opts.myAsn > 65535 ? 23456 : opts.myAsn, asn: opts.myAsn, holdTime, routerId, capabilities: capabilities.map(capabilityText), fourByteAsn: true };
       socket.write(encodeOpen(open));
+    };
+    socket.connect({ host: address, port }, () => {
+      connectedAt = performance.now();
+      openWait = setTimeout(sendOpen, Math.max(0, Math.min(opts.openWaitMs ?? 250, timeoutMs / 4)));
+      openWait.unref?.();
     });
     socket.on('data', (chunk: Buffer) => {
       reader.push(chunk);
@@ -135,6 +149,7 @@ export async function probeBgp(address: string, opts: BgpProbeOptions): Promise<
           finish({ result: 'notification', notification: { code: 2, subcode: 2, name: notificationName(2, 2).text, direction: 'sent' }, reason: `the peer's OPEN carries AS ${openAsn(m.open)}, the BGPPeer expects ${opts.peerAsn}` });
           return;
         }
+        sendOpen();
         socket.write(encodeKeepalive());
         return;
       }
