@@ -337,5 +337,6 @@ function computeAnnouncingNodes(a: Announcement, r: AnnounceResult): { l2?: stri
   }
   const w = r.l2?.winner;
   if (w && !hasRunningSpeaker(a, w)) return { l2Silent: w, bgp };
-  return { ...(w ? { l2: w } : {}), bgp };
+  // literals, not a spread of the optional field (asked for every Service's view)
+  return w ? { l2: w, bgp } : { bgp };
 }

@@ -98,6 +98,8 @@ interface NodeBase {
   reasonOf: Map<string, L2Exclusion>;
   /** the winner of the eligible nodes, by address (see AnnounceInput.elections) */
   winners: Map<string, string>;
+  /** each eligible node's position in `eligible` (built when a Local-policy Service first asks) */
+  position?: Map<string, number>;
 }
 const nodeBases = new WeakMap<AnnounceInput, Map<string, NodeBase>>();
 function nodeBase(input: AnnounceInput, ads: readonly KubeObject[], sets: readonly NodeSet[]): NodeBase {
@@ -142,6 +144,8 @@ interface L2Group {
   total: ReadonlyMap<string, number>;
   /** the announcing interfaces per winner (null: all of them) */
   interfaces: Map<string, readonly string[] | null>;
+  /** the ads' NodeBase, once a Service asked (nodeBase's key is the same for every Service of the group) */
+  nb?: NodeBase;
 }
 const l2Groups: MatchingAdsCache<L2Group> = new WeakMap();
 function l2Group(input: AnnounceInput, pool: KubeObject, service: KubeObject): L2Group {
@@ -199,19 +203,21 @@ function lazyField<T extends object, K extends keyof T>(obj: T, key: K, compute:
 export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObject, ips: readonly string[], endpoints: readonly Endpoint[]): L2Result {
   const g = l2Group(input, pool, service);
   const ads = g.ads;
-  const base: L2Result = { protocol: 'layer2', candidates: [], excluded: [], advertisements: g.advertisements as NodeScope[] };
-  if (!endpoints.some((e) => e.canServe)) return { ...base, noServingEndpoints: true, reason: 'notOwner' };
-  if (input.refuseSharedIPWithServiceSelectors !== false && input.serviceSelectors !== false && allowsSharedIP(service) && ads.some(hasServiceSelectors)) return { ...base, reason: 'sharedIPWithServiceSelector' };
-  if (ads.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
+  const advertisements = g.advertisements as NodeScope[];
+  // the results as literals, their fields in one order (a spread of a shared base costs a copy per Service)
+  if (!endpoints.some((e) => e.canServe)) return { protocol: 'layer2', candidates: [], excluded: [], advertisements, noServingEndpoints: true, reason: 'notOwner' };
+  if (input.refuseSharedIPWithServiceSelectors !== false && input.serviceSelectors !== false && allowsSharedIP(service) && ads.some(hasServiceSelectors))
+    return { protocol: 'layer2', candidates: [], excluded: [], advertisements, reason: 'sharedIPWithServiceSelector' };
+  if (ads.length === 0) return { protocol: 'layer2', candidates: [], excluded: [], advertisements, reason: 'noMatchingAdvertisement' };
 
-  const nb = nodeBase(input, ads, g.sets);
-  if (nb.selected.length === 0) return { ...base, reason: 'noMatchingAdvertisement' };
+  const nb = (g.nb ??= nodeBase(input, ads, g.sets));
+  if (nb.selected.length === 0) return { protocol: 'layer2', candidates: [], excluded: [], advertisements, reason: 'noMatchingAdvertisement' };
 
   const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
   // memberlist off before v0.15.0: UsableSpeakers() is nil, so no node is a candidate (metallb#2425)
   const silent = input.memberlistOffSilences;
   if (silent === 'all' || (silent === 'cluster-policy' && !etpLocal)) {
-    return { ...base, reason: 'notOwner', excluded: nb.selected.map((node) => ({ node, reason: 'memberlistDisabled' as const })) };
+    return { protocol: 'layer2', candidates: [], excluded: nb.selected.map((node) => ({ node, reason: 'memberlistDisabled' as const })), advertisements, reason: 'notOwner' };
   }
   let excluded: L2Result['excluded'] | undefined = nb.excluded;
   let cands: string[] = nb.eligible;
@@ -219,10 +225,13 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
   if (etpLocal) {
     local = new Set();
     for (const e of endpoints) if (e.canServe && e.nodeName !== undefined) local.add(e.nodeName);
-    // in the order of the selected nodes, as the speaker meets them; the exclusions (every other
-    // selected node) are listed when something reads them
+    // in the order of the selected nodes, as the speaker meets them (the few local nodes put in
+    // that order, not the group's nodes scanned for them); the exclusions (every other selected
+    // node) are listed when something reads them
+    const position = (nb.position ??= new Map(nb.eligible.map((n, i) => [n, i])));
     cands = [];
-    for (const n of nb.eligible) if (local.has(n)) cands.push(n);
+    for (const n of local) if (position.has(n)) cands.push(n);
+    if (cands.length > 1) cands.sort((x, y) => position.get(x)! - position.get(y)!);
     excluded = undefined;
   }
   const localExcluded = (): L2Result['excluded'] => {
@@ -234,9 +243,8 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
     return out;
   };
   if (cands.length === 0) {
-    const r: L2Result = { ...base, reason: 'notOwner' };
-    if (excluded) r.excluded = excluded;
-    else lazyField(r, 'excluded', localExcluded);
+    const r: L2Result = { protocol: 'layer2', candidates: [], excluded: excluded ?? [], advertisements, reason: 'notOwner' };
+    if (!excluded) lazyField(r, 'excluded', localExcluded);
     return r;
   }
 
@@ -251,14 +259,10 @@ export function electL2(input: AnnounceInput, service: KubeObject, pool: KubeObj
     scores = {};
     for (const n of ordered) if (total.has(n)) scores[n] = total.get(n)!;
   }
-  const result: L2Result = {
-    ...base,
-    winner,
-    candidates: ordered ?? [],
-    ...(scores ? { scores } : {}),
-    excluded: excluded ?? [],
-    ...(interfaces ? { interfaces: [...interfaces] } : {}),
-  };
+  // the fields in the order results always had: the empty result's, then the winner's
+  const result: L2Result = { protocol: 'layer2', candidates: ordered ?? [], excluded: excluded ?? [], advertisements, winner };
+  if (scores) result.scores = scores;
+  if (interfaces) result.interfaces = [...interfaces];
   if (!ordered) {
     const ip = ips[0]!;
     lazyField(result, 'candidates', () => sortCandidates(cands, ip, undefined));
@@ -282,40 +286,80 @@ const DIGEST = new Int32Array(8);
 const BEST = new Int32Array(8);
 
 /**
- * Packs node#ip into BLOCK as SHA-256's one padded block, four bytes to a word; false when it takes
- * more than one block (over 55 bytes) or is not ASCII (node names and IP texts always are):
- * node:crypto hashes those.
+ * The candidates' names with their "#", packed once per candidate list as the head of SHA-256's
+ * block, four bytes to a word (the last word's free bytes zero): every address elected over the
+ * list (one per Service of the group) only adds its own bytes. Undefined when a name is not ASCII
+ * or leaves no room for an address in one block (node:crypto hashes those).
  */
-function packNodeIP(node: string, ip: string): boolean {
-  const len = node.length + 1 + ip.length;
-  if (len > 55) return false;
-  let word = 0;
-  let at = 0;
-  for (let k = 0; k < len; k++) {
-    const c = k < node.length ? node.charCodeAt(k) : k === node.length ? 0x23 : ip.charCodeAt(k - node.length - 1);
-    if (c > 0x7f) return false;
-    word = (word << 8) | c;
-    if ((++at & 3) === 0) {
-      BLOCK[(at >> 2) - 1] = word;
-      word = 0;
-    }
+interface PackedNames {
+  /** per name, HEAD_WORDS words: the bytes of name + "#" */
+  words: Int32Array;
+  /** per name, the length of name + "#" in bytes */
+  lens: Uint8Array;
+}
+const HEAD_WORDS = 14;
+const packedLists = new WeakMap<readonly string[], PackedNames | null>();
+function packedNames(nodes: readonly string[]): PackedNames | undefined {
+  let p = packedLists.get(nodes);
+  if (p === undefined) {
+    p = packNames(nodes);
+    packedLists.set(nodes, p);
   }
-  // the 0x80 that ends the message, the rest of its word, zeros, and the length in bits
-  word = (word << 8) | 0x80;
-  at++;
-  const rest = at & 3;
-  let w = (at - 1) >> 2;
-  BLOCK[w++] = rest === 0 ? word : word << (8 * (4 - rest));
-  while (w < 15) BLOCK[w++] = 0;
-  BLOCK[15] = len * 8;
+  return p ?? undefined;
+}
+function packNames(nodes: readonly string[]): PackedNames | null {
+  const words = new Int32Array(nodes.length * HEAD_WORDS);
+  const lens = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    // name + "#" + the shortest address (1 byte) must fit the 55 bytes of one block
+    if (n.length + 2 > 55) return null;
+    for (let k = 0; k <= n.length; k++) {
+      const c = k < n.length ? n.charCodeAt(k) : 0x23;
+      if (c > 0x7f) return null;
+      words[i * HEAD_WORDS + (k >> 2)]! |= c << (24 - 8 * (k & 3));
+    }
+    lens[i] = n.length + 1;
+  }
+  return { words, lens };
+}
+
+/** The address and the 0x80 that ends the message, packed at each of the four byte offsets a name can leave. */
+const TAIL = new Int32Array(4 * 16);
+function packTail(ip: string): boolean {
+  TAIL.fill(0);
+  for (let k = 0; k <= ip.length; k++) {
+    const c = k < ip.length ? ip.charCodeAt(k) : 0x80;
+    if (k < ip.length && c > 0x7f) return false;
+    for (let s = 0; s < 4; s++) TAIL[s * 16 + ((s + k) >> 2)]! |= c << (24 - 8 * ((s + k) & 3));
+  }
   return true;
 }
 
 /** The first of sortCandidates without scores, found in one pass: the smallest digest of node#ip. */
 export function electWinner(nodes: readonly string[], ip: string): string {
+  const packed = packedNames(nodes);
+  if (!packed || !packTail(ip)) return electWinnerCrypto(nodes, ip);
+  const { words, lens } = packed;
   let best = -1;
+  let lastLen = -1;
   for (let i = 0; i < nodes.length; i++) {
-    if (!packNodeIP(nodes[i]!, ip)) return electWinnerCrypto(nodes, ip);
+    const len = lens[i]!;
+    // the block: the name's words, the address's at the name's byte offset (sharing the word the
+    // name ends in), zeros, the length in bits. What follows that shared word depends on the
+    // name's length alone: written again only when the length changes (names are mostly of one)
+    const at = len >> 2;
+    const tail = (len & 3) * 16;
+    if (len !== lastLen) {
+      // over 55 bytes: two blocks
+      if (len + ip.length > 55) return electWinnerCrypto(nodes, ip);
+      for (let w = at + 1; w < 15; w++) BLOCK[w] = TAIL[tail + w - at]!;
+      BLOCK[15] = (len + ip.length) * 8;
+      lastLen = len;
+    }
+    const head = i * HEAD_WORDS;
+    for (let w = 0; w < at; w++) BLOCK[w] = words[head + w]!;
+    BLOCK[at] = words[head + at]! | TAIL[tail]!;
     sha256Block(BLOCK, DIGEST);
     // the digests' raw bytes in order: the big-endian words compared unsigned
     let less = best < 0;
