@@ -145,16 +145,14 @@ export function serviceView(state: ClusterState, svc: KubeObject, blocking: Read
   const a = announcementOf(state);
   const entry = a.byService.get(svc);
   const result = entry?.result ?? simulationOf(state).byService.get(svc)!;
-  const view: ServiceView = {
-    namespace: svc.metadata?.namespace || 'default',
-    name: svc.metadata?.name ?? '',
-    ips: result.ips,
-    ...(ports ? { ports } : {}),
-    ...(result.pool ? { pool: result.pool } : {}),
-    state: 'pending',
-    announcers: [],
-    rules: blocking.get(key(svc)) ?? [],
-  };
+  // set one by one, not spread: 20,000 views (twice for a what-if)
+  const view = { namespace: svc.metadata?.namespace || 'default', name: svc.metadata?.name ?? '', ips: result.ips } as ServiceView;
+  if (ports) view.ports = ports;
+  if (result.pool) view.pool = result.pool;
+  view.state = 'pending';
+  view.announcers = [];
+  // no key to build when no finding blocks any Service
+  view.rules = (blocking.size > 0 ? blocking.get(key(svc)) : undefined) ?? [];
   if (result.state !== 'ignored' && !state.isCaptured('IPAddressPool', state.metallb.namespace)) {
     // without the pools the allocation is not computed: the addresses the Service holds, never "no IPAddressPool"
     const held = asArray(asRecord(asRecord(svc.status).loadBalancer).ingress).map((i) => asRecord(i).ip).filter((ip): ip is string => typeof ip === 'string');
@@ -174,8 +172,8 @@ export function serviceView(state: ClusterState, svc: KubeObject, blocking: Read
   } else {
     const r = entry.announce;
     const who = announcingNodes(a, r);
-    if (who.l2) view.announcers.push({ node: who.l2, protocol: 'layer2', ...(r.l2?.interfaces ? { interfaces: r.l2.interfaces } : {}) });
-    view.announcers.push(...bgpAnnouncers(r, who.bgp));
+    if (who.l2) view.announcers.push(r.l2?.interfaces ? { node: who.l2, protocol: 'layer2', interfaces: r.l2.interfaces } : { node: who.l2, protocol: 'layer2' });
+    for (const b of bgpAnnouncers(r, who.bgp)) view.announcers.push(b);
     view.state = view.announcers.length > 0 ? 'announced' : 'not-announced';
     if (r.bgp && r.bgp.announcingCount > 0 && r.bgp.prefixes.length > 0) view.prefixes = r.bgp.prefixes;
   }
