@@ -68,6 +68,24 @@ function bigintValue(v: bigint): number | string {
   return v > TWO_POW_53 || v < -TWO_POW_53 ? v.toString() : Number(v);
 }
 
+// each order's keys by position: the report's objects (20,000 Services) are checked against it
+const ranks = new WeakMap<readonly string[], Map<string, number>>();
+
+/** Whether the keys already come in the contract's order: its keys first, in its order, then the others. */
+function inOrder(keys: readonly string[], order: readonly string[]): boolean {
+  let rank = ranks.get(order);
+  if (!rank) ranks.set(order, (rank = new Map(order.map((k, i) => [k, i]))));
+  let last = -1;
+  let others = false;
+  for (const k of keys) {
+    const r = rank.get(k);
+    if (r === undefined) others = true;
+    else if (others || r < last) return false;
+    else last = r;
+  }
+  return true;
+}
+
 /**
  * The value in the contract's key order, JSON-safe (bigints, Maps and Sets converted; undefined,
  * functions and symbols dropped). Copy on write: a plain object or array already in that form is
@@ -98,31 +116,38 @@ function normalize(value: unknown, shape: Shape | undefined): unknown {
   const order = shape?.order;
   // the keys to print, in order: the contract's first, in its order; then the others as they come
   let ordered = keys;
-  if (order) {
+  if (order && !inOrder(keys, order)) {
     ordered = [];
     for (const k of order) if (keys.includes(k)) ordered.push(k);
     for (const k of keys) if (!order.includes(k)) ordered.push(k);
   }
   // a plain object whose keys are already in that order and whose values need nothing: itself
+  // (the values are kept only once one differs: until then each is the object's own)
   const proto = Object.getPrototypeOf(src) as unknown;
-  let same = (proto === Object.prototype || proto === null) && ordered.length === keys.length;
-  const values: unknown[] = new Array(ordered.length);
+  let values: unknown[] | undefined = (proto === Object.prototype || proto === null) && ordered === keys && !shape?.sortKeys ? undefined : new Array(ordered.length);
   for (let i = 0; i < ordered.length; i++) {
     const k = ordered[i]!;
     const v = src[k];
     // JSON.stringify drops undefined and functions; drop them here too so YAML matches JSON.
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') {
-      same = false;
+      values ??= valuesUpTo(src, ordered, i);
       continue;
     }
     const n = normalize(v, fields?.[k]);
-    values[i] = n;
-    if (n !== v || k !== keys[i]) same = false;
+    if (values) values[i] = n;
+    else if (n !== v) (values = valuesUpTo(src, ordered, i))[i] = n;
   }
-  if (same && !shape?.sortKeys) return src;
+  if (!values) return src;
   const out: Record<string, unknown> = {};
   for (let i = 0; i < ordered.length; i++) if (values[i] !== undefined) out[ordered[i]!] = values[i];
   return out;
+}
+
+/** The object's values of the keys before `upTo` (all kept as they are), in a list of all the keys' length. */
+function valuesUpTo(src: Record<string, unknown>, ordered: readonly string[], upTo: number): unknown[] {
+  const l: unknown[] = new Array(ordered.length);
+  for (let j = 0; j < upTo; j++) l[j] = src[ordered[j]!];
+  return l;
 }
 
 /**

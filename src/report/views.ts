@@ -6,7 +6,7 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
 import type { Finding } from './types.js';
 import { simulationOf } from '../model/simulation.js';
-import { announcementOf, announcingNodes, hasRunningSpeaker, type Announcement } from '../model/announcement.js';
+import { announcementOf, announcingNodes, hasRunningSpeaker } from '../model/announcement.js';
 import { adsOfPool, inScope, isCordoned, isExcludedFromBalancers, isNetworkUnavailable, nodesByName, excludedNames } from '../model/announce/common.js';
 import { carries, type AnnounceResult } from '../model/announce/index.js';
 
@@ -90,7 +90,7 @@ export function blockingRules(findings: readonly Finding[]): Map<string, string[
   return out;
 }
 
-function bgpAnnouncers(a: Announcement, r: AnnounceResult): AnnouncerView[] {
+function bgpAnnouncers(r: AnnounceResult, announcing: readonly string[]): AnnouncerView[] {
   const bgp = r.bgp;
   if (!bgp || bgp.announcingCount === 0) return [];
   // the sessions of a node that some of its prefixes go to (the advertisement's peers, the session's families)
@@ -100,9 +100,9 @@ function bgpAnnouncers(a: Announcement, r: AnnounceResult): AnnouncerView[] {
     return bgp.sessions.filter((s) => inScope(s, node) && prefixes.some((p) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix))).map((s) => s.name);
   };
   if (bgp.announcingCount <= BGP_LIST_LIMIT) {
-    return announcingNodes(a, r).bgp.map((node) => ({ node, protocol: 'bgp' as const, peers: peersFor(node) }));
+    return announcing.map((node) => ({ node, protocol: 'bgp' as const, peers: peersFor(node) }));
   }
-  const { count, except } = compactScope(a, r);
+  const { count, except } = compactScope(r, announcing);
   // in the report contract's key order (node, protocol, peers, then the rest): printed as built
   const peers = bgp.sessions.filter((s) => bgp.prefixes.some((p) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix))).map((s) => s.name);
   return [{ node: '*', protocol: 'bgp', peers, count, advertisements: bgp.advertisements.map((s) => s.name), except }];
@@ -117,40 +117,24 @@ function ownReasonNodes(excluded: readonly { node: string; reason: string }[]): 
   return s;
 }
 
-// Services of the same advertisements, exclusions and local nodes announce from the same nodes:
-// counted once per announcement, not once per Service (5,000 nodes x 20,000 Services otherwise).
-// The announcement shares one exclusion list among the Services of the same advertisements (in
-// every pool they serve): that list itself is the first key (it belongs to one announcement), then
-// the advertisements' names and a Local Service's few endpoint nodes, short texts.
-const compactMemo = new WeakMap<object, Map<string, { count: number; except: string[] }>>();
-function compactScope(a: Announcement, r: AnnounceResult): { count: number; except: string[] } {
+// A compact set is told by the model's own list of the nodes that announce (for Cluster policy one
+// list per announcement, shared by its Services; for Local policy the few nodes with an endpoint):
+// its length is the count. The exclusion list holds only nodes inside the advertisements' scopes, so
+// the nodes left out for this Service's own reasons are those of the list (under Local policy, those
+// with a local endpoint): no walk over every node per Service.
+const sortedOwn = new WeakMap<object, string[]>();
+function compactScope(r: AnnounceResult, announcing: readonly string[]): { count: number; except: string[] } {
   const bgp = r.bgp!;
-  let memo = compactMemo.get(bgp.excluded);
-  if (!memo) compactMemo.set(bgp.excluded, (memo = new Map()));
-  let k = '';
-  for (const s of bgp.advertisements) k += `${s.name}\u0000`;
-  k += `\u0001${bgp.localEndpointNodes?.join('\u0000') ?? '*'}`;
-  let hit = memo.get(k);
-  if (!hit) {
-    const excluded = excludedNames(bgp.excluded);
-    const local = bgp.localEndpointNodes ? new Set(bgp.localEndpointNodes) : undefined;
-    let count = 0;
-    const except: string[] = [];
-    // under Local policy only the nodes with a local endpoint are candidates: the rest are not listed
-    const names = local ? [...local].filter((n) => nodesByName(a.input.nodes).has(n)) : a.input.nodes.map((n) => n.metadata?.name ?? '');
-    // nodes that never announce anything (exclude label, NetworkUnavailable, no speaker) are said
-    // once, in nodes[]; `except` names those left out for this Service's own reasons (LOCAL_PREF)
-    const ownReason = ownReasonNodes(bgp.excluded);
-    for (const name of names) {
-      if (!bgp.advertisements.some((s) => inScope(s, name))) continue;
-      if (excluded.has(name) || !hasRunningSpeaker(a, name)) {
-        if (ownReason.has(name)) except.push(name);
-      } else count++;
-    }
-    hit = { count, except: except.sort() };
-    memo.set(k, hit);
+  const own = ownReasonNodes(bgp.excluded);
+  let except: string[];
+  if (own.size === 0) except = [];
+  else if (bgp.localEndpointNodes) except = bgp.localEndpointNodes.filter((n) => own.has(n)).sort();
+  else {
+    let all = sortedOwn.get(bgp.excluded);
+    if (!all) sortedOwn.set(bgp.excluded, (all = [...own].sort()));
+    except = all;
   }
-  return hit;
+  return { count: announcing.length, except };
 }
 
 /**
@@ -161,16 +145,14 @@ export function serviceView(state: ClusterState, svc: KubeObject, blocking: Read
   const a = announcementOf(state);
   const entry = a.byService.get(svc);
   const result = entry?.result ?? simulationOf(state).byService.get(svc)!;
-  const view: ServiceView = {
-    namespace: svc.metadata?.namespace || 'default',
-    name: svc.metadata?.name ?? '',
-    ips: result.ips,
-    ...(ports ? { ports } : {}),
-    ...(result.pool ? { pool: result.pool } : {}),
-    state: 'pending',
-    announcers: [],
-    rules: blocking.get(key(svc)) ?? [],
-  };
+  // set one by one, not spread: 20,000 views (twice for a what-if)
+  const view = { namespace: svc.metadata?.namespace || 'default', name: svc.metadata?.name ?? '', ips: result.ips } as ServiceView;
+  if (ports) view.ports = ports;
+  if (result.pool) view.pool = result.pool;
+  view.state = 'pending';
+  view.announcers = [];
+  // no key to build when no finding blocks any Service
+  view.rules = (blocking.size > 0 ? blocking.get(key(svc)) : undefined) ?? [];
   if (result.state !== 'ignored' && !state.isCaptured('IPAddressPool', state.metallb.namespace)) {
     // without the pools the allocation is not computed: the addresses the Service holds, never "no IPAddressPool"
     const held = asArray(asRecord(asRecord(svc.status).loadBalancer).ingress).map((i) => asRecord(i).ip).filter((ip): ip is string => typeof ip === 'string');
@@ -190,8 +172,8 @@ export function serviceView(state: ClusterState, svc: KubeObject, blocking: Read
   } else {
     const r = entry.announce;
     const who = announcingNodes(a, r);
-    if (who.l2) view.announcers.push({ node: who.l2, protocol: 'layer2', ...(r.l2?.interfaces ? { interfaces: r.l2.interfaces } : {}) });
-    view.announcers.push(...bgpAnnouncers(a, r));
+    if (who.l2) view.announcers.push(r.l2?.interfaces ? { node: who.l2, protocol: 'layer2', interfaces: r.l2.interfaces } : { node: who.l2, protocol: 'layer2' });
+    for (const b of bgpAnnouncers(r, who.bgp)) view.announcers.push(b);
     view.state = view.announcers.length > 0 ? 'announced' : 'not-announced';
     if (r.bgp && r.bgp.announcingCount > 0 && r.bgp.prefixes.length > 0) view.prefixes = r.bgp.prefixes;
   }

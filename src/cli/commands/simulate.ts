@@ -14,7 +14,7 @@ import { addBgpBackendOption, addOutputOption, addReportOptions, useColor, Usage
 import { ruleCatalog } from './rules.js';
 import type { CliContext } from '../context.js';
 import { applyChanges, changeText, unknownTargets, type AddService, type Change } from '../../model/whatif.js';
-import { blockingRules, nodeViews, poolViews, serviceView, type ServiceView } from '../../report/views.js';
+import { blockingRules, nodeViews, poolViews, serviceView, type AnnouncerView, type ServiceView } from '../../report/views.js';
 import { announcementOf, releaseAnnouncement } from '../../model/announcement.js';
 import { releaseSimulation, simulationOf } from '../../model/simulation.js';
 import { renderSimulationText, type SimulationReport, type ServiceChange, type ServiceSide } from '../../renderers/simulation.js';
@@ -130,14 +130,30 @@ function announcerKey(v: ServiceView): string {
   return v.announcers.map((a) => (a.node === '*' ? `bgp:${a.count}` : `${a.protocol}:${a.node}`)).join(' ');
 }
 
-const side = (v: ServiceView): ServiceSide => ({
-  ips: v.ips,
-  ...(v.pool ? { pool: v.pool } : {}),
-  state: v.state,
-  announcers: v.announcers,
-  ...(v.prefixes ? { prefixes: v.prefixes } : {}),
-  ...(v.message ? { message: v.message } : {}),
-});
+// What the diff compares, told equal without building its texts when the parts are equal one by
+// one (most Services do not change); otherwise the texts decide, as they always did.
+function sameIPs(b: ServiceView, v: ServiceView): boolean {
+  if (b.ips.length === v.ips.length && b.ips.every((ip, i) => ip === v.ips[i])) return true;
+  return b.ips.join(',') === v.ips.join(',');
+}
+function sameAnnouncers(b: ServiceView, v: ServiceView): boolean {
+  const x = b.announcers;
+  const y = v.announcers;
+  const samePart = (p: AnnouncerView, q: AnnouncerView) => (p.node === '*' ? q.node === '*' && p.count === q.count : q.node !== '*' && p.protocol === q.protocol && p.node === q.node);
+  if (x.length === y.length && x.every((a, i) => samePart(a, y[i]!))) return true;
+  return announcerKey(b) === announcerKey(v);
+}
+
+// set one by one, not spread: thousands of sides when a node's BGP routes go
+function side(v: ServiceView): ServiceSide {
+  const s = { ips: v.ips } as ServiceSide;
+  if (v.pool) s.pool = v.pool;
+  s.state = v.state;
+  s.announcers = v.announcers;
+  if (v.prefixes) s.prefixes = v.prefixes;
+  if (v.message) s.message = v.message;
+  return s;
+}
 
 /** What changed for each Service between the baseline and the what-if (each side slim: the whole view is in services[]). */
 export function diffServices(before: readonly ServiceView[], after: readonly ServiceView[]): ServiceChange[] {
@@ -150,7 +166,7 @@ export function diffServices(before: readonly ServiceView[], after: readonly Ser
       out.push({ service: k, added: true, after: side(v) });
       continue;
     }
-    if (b.ips.join(',') !== v.ips.join(',') || b.state !== v.state || announcerKey(b) !== announcerKey(v)) out.push({ service: k, before: side(b), after: side(v) });
+    if (!sameIPs(b, v) || b.state !== v.state || !sameAnnouncers(b, v)) out.push({ service: k, before: side(b), after: side(v) });
   }
   return out;
 }
