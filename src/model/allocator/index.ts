@@ -286,8 +286,8 @@ interface ServiceRead {
   standIn: ServiceStandIn | undefined;
   info: ServiceInfo;
   status: readonly (IP | undefined)[];
-  /** ipStrings(status), made when first needed; frozen, as every result keeping the status shares it */
-  texts: string[] | undefined;
+  /** ipStrings(status), made when first needed */
+  texts: readonly string[] | undefined;
 }
 
 function readService(svc: KubeObject, standIn: ServiceStandIn | undefined, legacyAnnotations: boolean): ServiceRead {
@@ -295,8 +295,8 @@ function readService(svc: KubeObject, standIn: ServiceStandIn | undefined, legac
   return { standIn, info, status: info.statusIPs.map((t) => parseIP(t)), texts: undefined };
 }
 
-function statusTexts(read: ServiceRead): string[] {
-  return (read.texts ??= Object.freeze(ipStrings(read.status)) as string[]);
+function statusTexts(read: ServiceRead): readonly string[] {
+  return (read.texts ??= ipStrings(read.status));
 }
 
 function sameElements<T>(x: readonly T[], y: readonly T[]): boolean {
@@ -430,8 +430,8 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
 
 function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: IP[], state: 'kept' | 'allocated', read?: ServiceRead): void {
   r.state = state;
-  // a Service keeping its status as it is: the texts of its addresses are the read's (shared, so frozen)
-  r.ips = read && sameElements(ips, read.status) ? statusTexts(read) : ipStrings(ips);
+  // a Service keeping its status as it is: the texts of its addresses are the read's (a copy: each result has its own list)
+  r.ips = read && sameElements(ips, read.status) ? statusTexts(read).slice() : ipStrings(ips);
   r.pool = a.pool(info.key);
 }
 

@@ -214,17 +214,19 @@ export type DesiredIPs = { ips: IP[]; family?: ServiceFamily } | { error: string
 /**
  * getDesiredLbIPs: the requested addresses (annotation or spec.loadBalancerIP) and their family.
  * Once per info (the allocator asks up to three times per Service, rules again): the answer is
- * shared, so its list is frozen.
+ * shared, so its list is frozen (one frozen answer for the many Services requesting nothing:
+ * Object.freeze is a call into the runtime).
  */
 export function desiredLbIPs(info: ServiceInfo): DesiredIPs {
   let d = info.desired;
   if (d === undefined) {
     d = readDesiredLbIPs(info);
-    if ('ips' in d) Object.freeze(d.ips);
+    if ('ips' in d && d !== NOTHING_DESIRED) Object.freeze(d.ips);
     info.desired = d;
   }
   return d;
 }
+const NOTHING_DESIRED: DesiredIPs = Object.freeze({ ips: Object.freeze([] as IP[]) as IP[] });
 
 /** familyForAddresses of the Service's clusterIPs, once per info. */
 export function clusterFamily(info: ServiceInfo): { family: ServiceFamily } | { error: string } {
@@ -237,7 +239,7 @@ function readDesiredLbIPs(info: ServiceInfo): DesiredIPs {
   const key = info.legacyAnnotations ? `${DEPRECATED_PREFIX}loadBalancerIPs` : ANNOTATION_LOADBALANCER_IPS;
   const lbIP = rec(info.svc.spec).loadBalancerIP;
   const specIP = typeof lbIP === 'string' ? lbIP : '';
-  if (fromAnnotation === '' && specIP === '') return { ips: [] };
+  if (fromAnnotation === '' && specIP === '') return NOTHING_DESIRED;
   if (fromAnnotation !== '' && specIP !== '') {
     return { error: `service can not have both ${key} and svc.Spec.LoadBalancerIP` };
   }
