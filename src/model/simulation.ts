@@ -3,7 +3,7 @@
 import type { KubeObject } from '../sources/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { asRecord } from '../state/cluster-state.js';
-import { allocate, type AllocationOutput, type ServiceResult } from './allocator/index.js';
+import { allocate, type AllocationOutput, type ReadCache, type ServiceResult } from './allocator/index.js';
 import { poolFromCR, poolCompatible, type Pool } from './allocator/allocator.js';
 import { annotationKey, annotationValue, desiredLbIPs, type ServiceInfo, type ServiceStandIn } from './allocator/service-info.js';
 import { metallbLoadBalancerClass } from './lb-class.js';
@@ -27,6 +27,8 @@ export interface Simulation {
 }
 
 const cache = new WeakMap<ClusterState, Simulation>();
+/** Per lineage (a state and the what-ifs derived from it), what its last allocation read of its Services. */
+const readCaches = new WeakMap<object, ReadCache>();
 
 export const ASSUMED_CLUSTER_IP =
   'the Service has no clusterIP in the input (a manifest): its IP family was taken from spec.ipFamilies, else IPv4';
@@ -104,6 +106,7 @@ export function simulationOf(state: ClusterState): Simulation {
     deprecatedAnnotationEvents: emitsDeprecatedAnnotationEvents(state.metallb.version),
     legacyAnnotations: legacyAnnotationsOnly(state),
     emptyPoolIsError: versionAtLeast(state.metallb.version, 0, 16, 0) ?? true,
+    reads: readCacheOf(state.lineage),
   });
   // the stand-ins' caveats go first in each result's notes
   output.services.forEach((r, i) => {
@@ -133,6 +136,12 @@ export function simulationOf(state: ClusterState): Simulation {
   }
   cache.set(state, sim);
   return sim;
+}
+
+function readCacheOf(lineage: object): ReadCache {
+  let c = readCaches.get(lineage);
+  if (!c) readCaches.set(lineage, (c = {}));
+  return c;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   isBuggyIP,
   nthAddress,
   rangeToCIDRs,
+  type AddressRange,
   type CIDR,
   type Family,
   type IP,
@@ -96,6 +97,8 @@ interface Alloc {
   pool: string;
   ips: IP[];
   ports: Port[];
+  /** the ports' keys (ServiceInfo.portKeys) */
+  portKeys: readonly string[];
   key: SharingKey;
 }
 
@@ -109,10 +112,10 @@ interface IPState {
 
 interface UsedIP {
   /** ipKey(ip) */
-  k: string;
+  k: IPKey;
   ip: IP;
   users: number;
-  /** whether `ip` is in its family's PoolUse.plainBlocked list */
+  /** whether `ip` is in its family's PoolUse.plainBlocked */
   plainBlocked: boolean;
   /** the (non-empty) sharing key under which it is listed in PoolUse.bySharing */
   sharing: string | undefined;
@@ -130,21 +133,20 @@ function familyIndex(family: Family): 0 | 1 {
 
 interface PoolUse {
   /** ip key -> number of users */
-  ips: Map<string, UsedIP>;
+  ips: Map<IPKey, UsedIP>;
   /**
-   * Per family, sorted by value: the used addresses that block a Service holding nothing and
-   * having no sharing key (those carrying a sharing key and a user). Kept up to date on every
-   * change of an address's state, so a first-free search needs no scan of the used set.
+   * Per family, by ip key: the used addresses that block a Service holding nothing and having no
+   * sharing key (those carrying a sharing key and a user). Kept up to date on every change of an
+   * address's state, so a first-free search needs no scan of the used set. In no order: firstFree
+   * sorts what it is given, and the walk of plainFirstFree asks for membership only.
    */
-  plainBlocked: PerFamily<IP[]>;
+  plainBlocked: PerFamily<Map<IPKey, IP> | undefined>;
   /**
    * plainBlocked's addresses carrying a non-empty sharing key, by that key: the only ones that
    * may not block a Service with a sharing key (which otherwise sees what a keyless one sees).
-   * Made when first needed, as are plainSet's and cache: many pools never need them.
+   * Made when first needed, as are plainBlocked's maps and cache: many pools never need them.
    */
   bySharing: Map<string, Set<UsedIP>> | undefined;
-  /** the values of plainBlocked, for membership */
-  plainSet: PerFamily<Set<bigint> | undefined>;
   /**
    * Per family, an index in allocation order below which every candidate address is in
    * plainBlocked: the plain first-free search resumes there instead of starting over. Lowered
@@ -213,12 +215,13 @@ export interface Candidate {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
-function ipKey(ip: IP): string {
-  return `${ip.family}:${ip.value.toString(16)}`;
-}
-
-function portKey(p: Port): string {
-  return `${p.proto}/${p.port}`;
+/**
+ * An address as a map key: an IPv4 one as its number (no text to build and hash), an IPv6 one as
+ * its hex text; a number and a text never collide.
+ */
+type IPKey = number | string;
+function ipKey(ip: IP): IPKey {
+  return ip.family === 4 ? Number(ip.value) : ip.value.toString(16);
 }
 
 function sameAlloc(a: Alloc, pool: string, ips: readonly IP[], ports: readonly Port[], key: SharingKey): boolean {
@@ -235,14 +238,16 @@ function ipFamilyOf(ip: IP): ServiceFamily {
 
 function poolContains(p: Pool, ip: IP): boolean {
   if (p.avoidBuggyIPs && isBuggyIP(ip)) return false;
-  for (const e of p.entries) {
-    for (const c of e.cidrs) {
-      if (c.family !== ip.family) continue;
-      const r = cidrRange(c);
-      if (ip.value >= r.first && ip.value <= r.last) return true;
-    }
-  }
+  for (const r of rangesOf(p)) if (r.family === ip.family && ip.value >= r.first && ip.value <= r.last) return true;
   return false;
+}
+
+/** The ranges of a pool's CIDRs, in order, worked out once per pool (every Service's addresses are looked up in them). */
+const poolRanges = new WeakMap<Pool, AddressRange[]>();
+function rangesOf(p: Pool): AddressRange[] {
+  let r = poolRanges.get(p);
+  if (r === undefined) poolRanges.set(p, (r = p.entries.flatMap((e) => e.cidrs.map(cidrRange))));
+  return r;
 }
 
 export class Allocator {
@@ -251,14 +256,14 @@ export class Allocator {
   /** see AllocationInput.emptyPoolIsError */
   emptyPoolIsError = true;
   private readonly allocated = new Map<string, Alloc>();
-  private readonly ipState = new Map<string, IPState>();
+  private readonly ipState = new Map<IPKey, IPState>();
   private readonly poolUse = new Map<string, PoolUse>();
   private readonly slots = new Map<Pool, PoolSlot>();
   private readonly lists = new WeakMap<readonly Pool[], PoolList>();
   /** ip key -> the pools whose used set holds it (more than one only with overlapping pools) */
-  private readonly holders = new Map<string, PoolUse[]>();
+  private readonly holders = new Map<IPKey, PoolUse[]>();
   /** set while assignInternal unassigns: the addresses whose settling waits for the new allocation */
-  private deferred: string[] | undefined;
+  private deferred: IPKey[] | undefined;
   /** which pool holds an address, for poolFor; undefined when pools overlap */
   private readonly rangeIndex: RangeIndex<Pool> | undefined;
 
@@ -273,9 +278,8 @@ export class Allocator {
       }
       this.poolUse.set(p.name, {
         ips: new Map(),
-        plainBlocked: [[], []],
+        plainBlocked: [undefined, undefined],
         bySharing: undefined,
-        plainSet: [undefined, undefined],
         plainFrom: [0n, 0n],
         pool: prev ? undefined : p,
         cache: undefined,
@@ -285,7 +289,7 @@ export class Allocator {
     }
     // after the loop: a duplicated name ends up with the last PoolUse, as lookups by name do
     for (const p of pools) this.slots.set(p, { use: this.poolUse.get(p.name)! });
-    this.rangeIndex = RangeIndex.of([...this.byName.values()].flatMap((p) => p.entries.flatMap((e) => e.cidrs.map((c) => ({ ...cidrRange(c), owner: p })))));
+    this.rangeIndex = RangeIndex.of([...this.byName.values()].flatMap((p) => rangesOf(p).map((r) => ({ ...r, owner: p }))));
   }
 
   /**
@@ -316,7 +320,7 @@ export class Allocator {
   private assignInternal(svcKey: string, alloc: Alloc): void {
     // the old allocation's addresses are settled after the new one is in: an address kept across
     // a re-assignment (a PreferDualStack Service getting its second family) never leaves plainBlocked
-    const pending: string[] = [];
+    const pending: IPKey[] = [];
     this.deferred = pending;
     this.unassign(svcKey);
     this.deferred = undefined;
@@ -333,7 +337,7 @@ export class Allocator {
         this.ipState.set(k, st);
       }
       st.key = alloc.key;
-      for (const port of alloc.ports) st.ports.set(portKey(port), svcKey);
+      for (const pk of alloc.portKeys) st.ports.set(pk, svcKey);
       st.services.add(svcKey);
       const u = use.ips.get(k);
       if (u) u.users++;
@@ -349,7 +353,7 @@ export class Allocator {
   }
 
   /** Drops the used-set entries of `k` left without users, then syncs its plainBlocked membership. */
-  private settle(k: string): void {
+  private settle(k: IPKey): void {
     const h = this.holders.get(k);
     if (h) {
       for (let i = h.length - 1; i >= 0; i--) {
@@ -357,7 +361,7 @@ export class Allocator {
         const u = use.ips.get(k)!;
         if (u.users > 0) continue;
         use.ips.delete(k);
-        if (u.plainBlocked) setPlainBlocked(use, u.ip, false);
+        if (u.plainBlocked) setPlainBlocked(use, u, false);
         if (u.sharing !== undefined) setSharing(use, u, undefined);
         h.splice(i, 1);
       }
@@ -372,7 +376,7 @@ export class Allocator {
    * a user (checkSharing's verdict for it, whatever its ports: a key is only kept while some
    * user holds ports there).
    */
-  private syncPlainBlocked(k: string): void {
+  private syncPlainBlocked(k: IPKey): void {
     const h = this.holders.get(k);
     if (!h) return;
     const st = this.ipState.get(k);
@@ -382,7 +386,7 @@ export class Allocator {
       const u = use.ips.get(k)!;
       if (u.plainBlocked !== blocked) {
         u.plainBlocked = blocked;
-        setPlainBlocked(use, u.ip, blocked);
+        setPlainBlocked(use, u, blocked);
       }
       if (u.sharing !== sharing) setSharing(use, u, sharing);
     }
@@ -402,7 +406,7 @@ export class Allocator {
       const k = ipKey(ip);
       const st = this.ipState.get(k);
       if (st) {
-        for (const port of al.ports) st.ports.delete(portKey(port));
+        for (const pk of al.portKeys) st.ports.delete(pk);
         st.services.delete(svcKey);
         if (st.ports.size === 0) st.key = undefined;
         if (st.services.size === 0 && st.key === undefined) this.ipState.delete(k);
@@ -414,8 +418,8 @@ export class Allocator {
     }
   }
 
-  /** checkSharing: undefined when `svcKey` may use `ip` with these ports and keys. */
-  checkSharing(svcKey: string, ip: IP, ports: readonly Port[], key: SharingKey): string | undefined {
+  /** checkSharing: undefined when `svcKey` may use `ip` with these ports (ServiceInfo.portKeys) and keys. */
+  checkSharing(svcKey: string, ip: IP, portKeys: readonly string[], key: SharingKey): string | undefined {
     const st = this.ipState.get(ipKey(ip));
     const existing = st?.key;
     if (!st || !existing) return undefined;
@@ -425,9 +429,9 @@ export class Allocator {
       const others = [...st.services].filter((s) => s !== svcKey).sort();
       if (others.length > 0) return `can't change sharing key for "${svcKey}", address also in use by ${others.join(',')}`;
     }
-    for (const port of ports) {
-      const cur = st.ports.get(portKey(port));
-      if (cur !== undefined && cur !== svcKey) return `port ${portKey(port)} is already in use on ${goQuote(formatIP(ip))}`;
+    for (const pk of portKeys) {
+      const cur = st.ports.get(pk);
+      if (cur !== undefined && cur !== svcKey) return `port ${pk} is already in use on ${goQuote(formatIP(ip))}`;
     }
     return undefined;
   }
@@ -444,7 +448,7 @@ export class Allocator {
     }
     const key = { sharing: svc.sharingKey, backend: svc.backendKey };
     for (const ip of real) {
-      const err = this.checkSharing(svc.key, ip, svc.ports, key);
+      const err = this.checkSharing(svc.key, ip, svc.portKeys, key);
       if (err) return { ok: false, error: err };
     }
     // the Service already holds exactly this (a running controller held it, and now reprocesses
@@ -452,7 +456,7 @@ export class Allocator {
     const held = this.allocated.get(svc.key);
     if (held && sameAlloc(held, pool.name, real, svc.ports, key)) return { ok: true, value: real };
     // the Service's ports as they are: neither side ever changes them
-    this.assignInternal(svc.key, { pool: pool.name, ips: [...real], ports: svc.ports, key });
+    this.assignInternal(svc.key, { pool: pool.name, ips: [...real], ports: svc.ports, portKeys: svc.portKeys, key });
     return { ok: true, value: real };
   }
 
@@ -461,13 +465,13 @@ export class Allocator {
    * again (SetPools re-homes every allocation still inside a pool, without the compatibility
    * checks of Assign). False when the addresses are in no pool, or clash with one already held.
    */
-  hold(svc: ServiceInfo, ips: (IP | undefined)[]): boolean {
+  hold(svc: ServiceInfo, ips: readonly (IP | undefined)[]): boolean {
     if (ips.length === 0 || ips.length > 2 || ips.some((ip) => ip === undefined)) return false;
     const pool = this.poolFor(ips);
     if (!pool) return false;
     const key = { sharing: svc.sharingKey, backend: svc.backendKey };
-    for (const ip of ips as IP[]) if (this.checkSharing(svc.key, ip, svc.ports, key)) return false;
-    this.assignInternal(svc.key, { pool: pool.name, ips: [...(ips as IP[])], ports: svc.ports, key });
+    for (const ip of ips as IP[]) if (this.checkSharing(svc.key, ip, svc.portKeys, key)) return false;
+    this.assignInternal(svc.key, { pool: pool.name, ips: [...(ips as IP[])], ports: svc.ports, portKeys: svc.portKeys, key });
     return true;
   }
 
@@ -567,13 +571,12 @@ export class Allocator {
     if (slot !== undefined && use.pool === pool) {
       ip = plain ? plainFirstFree(use, pool, family) : this.sharedFirstFree(use, pool, family, svc);
     } else if (plain) {
-      // plainBlocked is sorted already, which firstFree's own sort then merely confirms
-      ip = firstFree(pool.entries, family, use.plainBlocked[familyIndex(family)], pool.avoidBuggyIPs);
+      ip = firstFree(pool.entries, family, use.plainBlocked[familyIndex(family)]?.values() ?? [], pool.avoidBuggyIPs);
     } else {
       const blocked: IP[] = [];
       for (const [k, { ip }] of use.ips) {
         if (ip.family !== family) continue;
-        if (this.blocks(svc.key, k, ip, svc.ports, key)) blocked.push(ip);
+        if (this.blocks(svc.key, k, svc.portKeys, key)) blocked.push(ip);
       }
       ip = firstFree(pool.entries, family, blocked, pool.avoidBuggyIPs);
     }
@@ -602,8 +605,8 @@ export class Allocator {
       if (u.ip.family !== family) continue;
       const st = this.ipState.get(u.k)!;
       if (st.key!.backend !== svc.backendKey) continue;
-      if (svc.ports.some((port) => {
-        const cur = st.ports.get(portKey(port));
+      if (svc.portKeys.some((pk) => {
+        const cur = st.ports.get(pk);
         return cur !== undefined && cur !== svc.key;
       })) continue;
       const n = candidateIndex(pool, u.ip);
@@ -616,7 +619,7 @@ export class Allocator {
   }
 
   /** checkSharing's verdict without building its message (the hot path of the address search). */
-  private blocks(svcKey: string, k: string, ip: IP, ports: readonly Port[], key: SharingKey): boolean {
+  private blocks(svcKey: string, k: IPKey, portKeys: readonly string[], key: SharingKey): boolean {
     const st = this.ipState.get(k);
     const existing = st?.key;
     if (!st || !existing) return false;
@@ -624,8 +627,8 @@ export class Allocator {
     if (!ok) {
       for (const s of st.services) if (s !== svcKey) return true;
     }
-    for (const port of ports) {
-      const cur = st.ports.get(portKey(port));
+    for (const pk of portKeys) {
+      const cur = st.ports.get(pk);
       if (cur !== undefined && cur !== svcKey) return true;
     }
     return false;
@@ -648,16 +651,16 @@ export class Allocator {
 }
 
 /**
- * Adds `ip` to (or removes it from) the pool's plainBlocked list, dropping the plain first-free
- * answer if that can move it: firstFree over a set is unchanged by adding any address but the
- * answer itself.
+ * Adds the used address `u` to (or removes it from) the pool's plainBlocked, dropping the plain
+ * first-free answer if that can move it: firstFree over a set is unchanged by adding any address
+ * but the answer itself.
  */
-function setPlainBlocked(use: PoolUse, ip: IP, present: boolean): void {
+function setPlainBlocked(use: PoolUse, u: UsedIP, present: boolean): void {
+  const { ip } = u;
   const f = familyIndex(ip.family);
-  sortedToggle(use.plainBlocked[f], ip, present);
-  if (present) (use.plainSet[f] ??= new Set()).add(ip.value);
+  if (present) (use.plainBlocked[f] ??= new Map()).set(u.k, ip);
   else {
-    use.plainSet[f]?.delete(ip.value);
+    use.plainBlocked[f]?.delete(u.k);
     if (use.pool) {
       const r = candidateIndex(use.pool, ip);
       if (r !== undefined && r < use.plainFrom[f]) use.plainFrom[f] = r;
@@ -677,11 +680,11 @@ function setPlainBlocked(use: PoolUse, ip: IP, present: boolean): void {
  */
 function plainFirstFree(use: PoolUse, pool: Pool, family: Family): IP | undefined {
   const f = familyIndex(family);
-  const blocked = use.plainSet[f];
+  const blocked = use.plainBlocked[f];
   let n = use.plainFrom[f];
   for (;;) {
     const ip = nthAddress(pool.entries, family, n, pool.avoidBuggyIPs);
-    if (ip === undefined || !blocked?.has(ip.value)) {
+    if (ip === undefined || !blocked?.has(ipKey(ip))) {
       use.plainFrom[f] = n;
       return ip;
     }
@@ -725,19 +728,6 @@ function setSharing(use: PoolUse, u: UsedIP, sharing: string | undefined): void 
     if (g) g.add(u);
     else use.bySharing.set(sharing, new Set([u]));
   }
-}
-
-/** Inserts `ip` into (or removes it from) a list sorted by value. */
-function sortedToggle(list: IP[], ip: IP, present: boolean): void {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.value < ip.value) lo = mid + 1;
-    else hi = mid;
-  }
-  if (present) list.splice(lo, 0, ip);
-  else if (list[lo]?.value === ip.value) list.splice(lo, 1);
 }
 
 /** Allocation.selectIPsForFamilyAndPolicy; a single-family service gets its family's slot even when empty (Go's nil). */

@@ -11,8 +11,8 @@ import type { KubeObject } from '../../sources/types.js';
 import { formatIP, parseIP, type IP } from '../address.js';
 import { Allocator, poolCompatible, poolFromCR, selectIPs, type Candidate, type Pool, type Result } from './allocator.js';
 import {
+  clusterFamily,
   desiredLbIPs,
-  familyForAddresses,
   familyForIPs,
   goQuoteList,
   ipText,
@@ -57,6 +57,17 @@ export interface AllocationInput {
    * addresses keep them before anyone else is given one.
    */
   running?: boolean;
+  /**
+   * The reads of the last allocation of a state of the same lineage (a what-if's base), which this
+   * one reuses for the Services it holds at the same place, and then replaces with its own.
+   */
+  reads?: ReadCache;
+}
+
+/** What an allocation read of its Services (see AllocationInput.reads). */
+export interface ReadCache {
+  services?: readonly KubeObject[];
+  reads?: readonly ServiceRead[];
 }
 
 export interface ServiceEvent {
@@ -133,7 +144,20 @@ export function allocate(input: AllocationInput): AllocationOutput {
   const nsUnknown = input.namespaces === undefined && pools.some((p) => p.serviceAllocation?.hasNamespaceSelectors);
   const lbClass = input.lbClass ? input.lbClass : undefined;
 
-  const infos = input.services.map((svc, i) => serviceInfo(svc, input.standIns?.[i], input.legacyAnnotations));
+  const previous = input.reads;
+  const reads = input.services.map((svc, i) => {
+    const standIn = input.standIns?.[i];
+    const legacy = input.legacyAnnotations ?? false;
+    // the same object at the same place in the base's list: what it read (an object never changes)
+    const before = previous?.services?.[i] === svc ? previous.reads![i]! : undefined;
+    if (before !== undefined && before.standIn === standIn && before.info.legacyAnnotations === legacy) return before;
+    return readService(svc, standIn, legacy);
+  });
+  if (previous) {
+    previous.services = input.services;
+    previous.reads = reads;
+  }
+  const infos = reads.map((read) => read.info);
   const results: ServiceResult[] = infos.map((info) => ({ service: info.svc, state: 'pending', ips: [], events: [] }));
 
   const todo: number[] = [];
@@ -148,11 +172,14 @@ export function allocate(input: AllocationInput): AllocationOutput {
     } else todo.push(i);
   });
   // each Service's status addresses, parsed once for the hold, the sort and convergeBalancer (IPs are never changed)
-  const statusParsed = infos.map((info) => info.statusIPs.map((t) => parseIP(t)));
+  const statusParsed = reads.map((read) => read.status);
   const held = input.running ? new Set(todo.filter((i) => statusParsed[i]!.length > 0 && a.poolFor(statusParsed[i]!) !== undefined)) : undefined;
+  // the held first, then more status addresses first: one number per Service, not set lookups per comparison
+  // (2^40 exceeds any count of addresses)
+  const rank = new Float64Array(infos.length);
+  for (const i of todo) rank[i] = (held?.has(i) ? -(2 ** 40) : 0) - infos[i]!.statusIPs.length;
   todo.sort((x, y) => {
-    if (held && held.has(x) !== held.has(y)) return held.has(x) ? -1 : 1;
-    const d = infos[y]!.statusIPs.length - infos[x]!.statusIPs.length;
+    const d = rank[x]! - rank[y]!;
     if (d !== 0) return d;
     const kx = infos[x]!.key;
     const ky = infos[y]!.key;
@@ -170,7 +197,7 @@ export function allocate(input: AllocationInput): AllocationOutput {
   if (held) for (const i of todo) if (held.has(i)) a.hold(infos[i]!, statusParsed[i]!);
 
   for (const i of todo) {
-    converge(a, infos[i]!, results[i]!, pools, pinnedCandidates, fallback, statusParsed[i]!);
+    converge(a, infos[i]!, results[i]!, pools, pinnedCandidates, fallback, reads[i]!);
     if (input.deprecatedAnnotationEvents !== false) deprecatedAnnotationEvents(infos[i]!, results[i]!);
     if (nsUnknown) (results[i]!.notes ??= []).push(NS_NOT_CAPTURED);
   }
@@ -248,6 +275,36 @@ function ipStrings(ips: readonly (IP | undefined)[]): string[] {
   return ips.map(ipText);
 }
 
+/**
+ * What the allocator reads of one Service object: its info and its status addresses parsed (and,
+ * once asked, written back as text). A function of the object, its stand-in and the annotations
+ * read, as objects are never changed: the state a what-if derives holds most of its base's
+ * Services as they are, and its allocation takes their reads from the base's (AllocationInput.reads).
+ */
+interface ServiceRead {
+  /** the stand-ins are shared per combination (simulation.ts): the same Service has the same one */
+  standIn: ServiceStandIn | undefined;
+  info: ServiceInfo;
+  status: readonly (IP | undefined)[];
+  /** ipStrings(status), made when first needed */
+  texts: readonly string[] | undefined;
+}
+
+function readService(svc: KubeObject, standIn: ServiceStandIn | undefined, legacyAnnotations: boolean): ServiceRead {
+  const info = serviceInfo(svc, standIn, legacyAnnotations);
+  return { standIn, info, status: info.statusIPs.map((t) => parseIP(t)), texts: undefined };
+}
+
+function statusTexts(read: ServiceRead): readonly string[] {
+  return (read.texts ??= ipStrings(read.status));
+}
+
+function sameElements<T>(x: readonly T[], y: readonly T[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
 /** serviceFamilyChanged */
 function familyChanged(lbFamily: ServiceFamily | undefined, clusterFamily: ServiceFamily, info: ServiceInfo): boolean {
   if (lbFamily === undefined) return true;
@@ -267,7 +324,7 @@ function sameIPSet(x: readonly IP[], y: readonly IP[]): boolean {
 }
 
 /** convergeBalancer for one LoadBalancer Service of the right class. */
-function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool[], pinned: Pool[], fallback: Pool[], statusParsed?: readonly (IP | undefined)[]): void {
+function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool[], pinned: Pool[], fallback: Pool[], read?: ServiceRead): void {
   const warn = (reason: string, message: string) => r.events.push({ type: 'Warning', reason, message });
   const normal = (reason: string, message: string) => r.events.push({ type: 'Normal', reason, message });
   const stop = (reason: string, message?: string) => {
@@ -284,7 +341,7 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
   if (pools.length === 0) return clearStop('noPools', 'no IPAddressPool: MetalLB clears the Service');
   if (info.clusterIPs.length === 0) return clearStop('noClusterIP', 'no clusterIP(s): the IP family cannot be determined');
 
-  let lbIPs: (IP | undefined)[] = statusParsed ? [...statusParsed] : info.statusIPs.map((t) => parseIP(t));
+  let lbIPs: (IP | undefined)[] = read ? [...read.status] : info.statusIPs.map((t) => parseIP(t));
   if (info.policy === 'RequireDualStack' && rawClusterIPs(info).length < 2) {
     const msg = `Service requires dual stack but not enough clusterips [${rawClusterIPs(info).join(' ')}]`;
     warn('not enough clusterips', msg);
@@ -299,7 +356,7 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
   if (lbIPs.length > 0) {
     const lbFam = familyForIPs(lbIPs);
     if ('error' in lbFam) warn('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${ipsText(lbIPs)}: ${lbFam.error}`);
-    const clusterFam = familyForAddresses(info.clusterIPs);
+    const clusterFam = clusterFamily(info);
     if ('error' in clusterFam) {
       const raw = rawClusterIPs(info);
       const cip = clusterIPField(info);
@@ -352,7 +409,7 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
     }
   }
 
-  if (lbIPs.length > 0) return finish(a, info, r, lbIPs as IP[], 'kept');
+  if (lbIPs.length > 0) return finish(a, info, r, lbIPs as IP[], 'kept', read);
 
   const res = allocateIPs(a, info, pinned, fallback);
   if (!res.ok) {
@@ -371,9 +428,10 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
   }
 }
 
-function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: IP[], state: 'kept' | 'allocated'): void {
+function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: IP[], state: 'kept' | 'allocated', read?: ServiceRead): void {
   r.state = state;
-  r.ips = ipStrings(ips);
+  // a Service keeping its status as it is: the texts of its addresses are the read's (a copy: each result has its own list)
+  r.ips = read && sameElements(ips, read.status) ? statusTexts(read).slice() : ipStrings(ips);
   r.pool = a.pool(info.key);
 }
 
@@ -430,7 +488,7 @@ interface Allocated {
 
 /** allocateIPs */
 function allocateIPs(a: Allocator, info: ServiceInfo, pinned: Pool[], fallback: Pool[]): Result<Allocated> {
-  const fam = familyForAddresses(info.clusterIPs);
+  const fam = clusterFamily(info);
   if ('error' in fam) return { ok: false, error: fam.error };
   const family = fam.family;
   const desired = desiredLbIPs(info);

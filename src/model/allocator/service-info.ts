@@ -33,6 +33,8 @@ export interface ServiceInfo {
   /** spec.ipFamilies[0] === 'IPv6' makes IPv6 the primary family for PreferDualStack */
   ipv6Primary: boolean;
   ports: Port[];
+  /** "proto/port" of each port, in order: how the allocator tells the ports in use on an address */
+  portKeys: string[];
   sharingKey: string;
   backendKey: string;
   desiredPool: string;
@@ -46,6 +48,10 @@ export interface ServiceInfo {
    */
   blockingSignature4: string;
   blockingSignature6: string;
+  /** desiredLbIPs' answer, once asked (its list frozen: it is shared) */
+  desired?: DesiredIPs;
+  /** familyForAddresses(clusterIPs), once asked (see clusterFamily) */
+  clusterFamily?: { family: ServiceFamily } | { error: string };
 }
 
 function rec(v: unknown): Record<string, unknown> {
@@ -122,7 +128,8 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
   const cls = spec.loadBalancerClass;
   const sharingKey = annotationValue(annotations, 'allow-shared-ip', legacyAnnotations);
   // without a sharing key every address carrying a key blocks, whatever the ports
-  const sig = sharingKey === '' ? '' : `${sharingKey}\u0000${backendKey}\u0000${ports.map((p) => `${p.proto}/${p.port}`).sort().join(',')}`;
+  const portKeys = ports.map((p) => `${p.proto}/${p.port}`);
+  const sig = sharingKey === '' ? '' : `${sharingKey}\u0000${backendKey}\u0000${[...portKeys].sort().join(',')}`;
   return {
     svc,
     key: `${namespace}/${meta.name ?? ''}`,
@@ -137,6 +144,7 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
     ipv6Primary: ipFamilies[0] === 'IPv6',
     // the info lives as long as the simulation: its lists at their size
     ports: trimmed(ports),
+    portKeys,
     sharingKey,
     backendKey,
     desiredPool: annotationValue(annotations, 'address-pool', legacyAnnotations),
@@ -144,6 +152,9 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
     statusIPs: trimmed(statusIPs),
     blockingSignature4: `4\u0000${sig}`,
     blockingSignature6: `6\u0000${sig}`,
+    // every field set up front: infos share one object shape
+    desired: undefined,
+    clusterFamily: undefined,
   };
 }
 
@@ -198,14 +209,37 @@ export function familyForIPs(ips: readonly (IP | undefined)[]): { family: Servic
   return familyForAddresses(ips.map(ipText));
 }
 
-/** getDesiredLbIPs: the requested addresses (annotation or spec.loadBalancerIP) and their family. */
-export function desiredLbIPs(info: ServiceInfo): { ips: IP[]; family?: ServiceFamily } | { error: string } {
+export type DesiredIPs = { ips: IP[]; family?: ServiceFamily } | { error: string };
+
+/**
+ * getDesiredLbIPs: the requested addresses (annotation or spec.loadBalancerIP) and their family.
+ * Once per info (the allocator asks up to three times per Service, rules again): the answer is
+ * shared, so its list is frozen (one frozen answer for the many Services requesting nothing:
+ * Object.freeze is a call into the runtime).
+ */
+export function desiredLbIPs(info: ServiceInfo): DesiredIPs {
+  let d = info.desired;
+  if (d === undefined) {
+    d = readDesiredLbIPs(info);
+    if ('ips' in d && d !== NOTHING_DESIRED) Object.freeze(d.ips);
+    info.desired = d;
+  }
+  return d;
+}
+const NOTHING_DESIRED: DesiredIPs = Object.freeze({ ips: Object.freeze([] as IP[]) as IP[] });
+
+/** familyForAddresses of the Service's clusterIPs, once per info. */
+export function clusterFamily(info: ServiceInfo): { family: ServiceFamily } | { error: string } {
+  return (info.clusterFamily ??= familyForAddresses(info.clusterIPs));
+}
+
+function readDesiredLbIPs(info: ServiceInfo): DesiredIPs {
   const annotations = strMap(info.svc.metadata?.annotations);
   const fromAnnotation = annotationValue(annotations, 'loadBalancerIPs', info.legacyAnnotations);
   const key = info.legacyAnnotations ? `${DEPRECATED_PREFIX}loadBalancerIPs` : ANNOTATION_LOADBALANCER_IPS;
   const lbIP = rec(info.svc.spec).loadBalancerIP;
   const specIP = typeof lbIP === 'string' ? lbIP : '';
-  if (fromAnnotation === '' && specIP === '') return { ips: [] };
+  if (fromAnnotation === '' && specIP === '') return NOTHING_DESIRED;
   if (fromAnnotation !== '' && specIP !== '') {
     return { error: `service can not have both ${key} and svc.Spec.LoadBalancerIP` };
   }
