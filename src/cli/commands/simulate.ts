@@ -126,22 +126,16 @@ export function parseChanges(o: Pick<SimulateOptions, 'addService' | 'removePool
   return changes;
 }
 
-function announcerKey(v: ServiceView): string {
-  return v.announcers.map((a) => (a.node === '*' ? `bgp:${a.count}` : `${a.protocol}:${a.node}`)).join(' ');
-}
-
-// What the diff compares, told equal without building its texts when the parts are equal one by
-// one (most Services do not change); otherwise the texts decide, as they always did.
+// What the diff compares: the addresses, and who announces (a compact BGP set by its count). IP
+// texts and node names hold no separator, so part by part is what comparing their joined texts was.
 function sameIPs(b: ServiceView, v: ServiceView): boolean {
-  if (b.ips.length === v.ips.length && b.ips.every((ip, i) => ip === v.ips[i])) return true;
-  return b.ips.join(',') === v.ips.join(',');
+  return b.ips.length === v.ips.length && b.ips.every((ip, i) => ip === v.ips[i]);
+}
+function sameAnnouncer(p: AnnouncerView, q: AnnouncerView): boolean {
+  return p.node === '*' ? q.node === '*' && p.count === q.count : q.node !== '*' && p.protocol === q.protocol && p.node === q.node;
 }
 function sameAnnouncers(b: ServiceView, v: ServiceView): boolean {
-  const x = b.announcers;
-  const y = v.announcers;
-  const samePart = (p: AnnouncerView, q: AnnouncerView) => (p.node === '*' ? q.node === '*' && p.count === q.count : q.node !== '*' && p.protocol === q.protocol && p.node === q.node);
-  if (x.length === y.length && x.every((a, i) => samePart(a, y[i]!))) return true;
-  return announcerKey(b) === announcerKey(v);
+  return b.announcers.length === v.announcers.length && b.announcers.every((a, i) => sameAnnouncer(a, v.announcers[i]!));
 }
 
 // set one by one, not spread: thousands of sides when a node's BGP routes go
