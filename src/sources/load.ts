@@ -6,7 +6,7 @@
 
 import { createReadStream, readFileSync } from 'node:fs';
 import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import type { ReadEntry } from 'tar';
 import type { BundleManifest, LoadIssue, LoadResult } from './types.js';
@@ -82,8 +82,13 @@ function firstInvalidUtf8(b: Uint8Array): number {
 export function decodeText(buf: Uint8Array, file: string): { text: string } | { issue: LoadIssue } {
   const c = checkBytes(buf, file);
   if ('issue' in c) return c;
-  const b = c.bytes;
-  return { text: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') };
+  return { text: textOf(c) };
+}
+
+/** The checked bytes as text. ASCII (what machine-made files mostly are) is its own latin1: a plain copy, no decoding. */
+function textOf(c: { bytes: Uint8Array; ascii: boolean }): string {
+  const b = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
+  return b.toString(c.ascii ? 'latin1' : 'utf8');
 }
 
 /** The text's bytes without a BOM, or why they are not YAML/JSON text. */
@@ -91,7 +96,7 @@ function checkBytes(
   buf: Uint8Array,
   file: string,
   opts: { start?: boolean; whole?: boolean } = { start: true, whole: true },
-): { bytes: Uint8Array } | { issue: LoadIssue } {
+): { bytes: Uint8Array; ascii: boolean } | { issue: LoadIssue } {
   let b = buf;
   const issue = (offset: number, message: string) => ({ issue: { kind: 'syntax' as const, file, ...lineColAt(b, offset), message } });
   // a BOM or UTF-16 can only be at the start of the file; blankness only said of a whole file
@@ -101,7 +106,9 @@ function checkBytes(
   }
   const nul = b.indexOf(0);
   if (nul >= 0) return issue(nul, 'binary data (a NUL byte), not YAML or JSON text');
-  if (!isUtf8(b)) {
+  // isAscii answers first, and faster: ASCII is valid UTF-8
+  const ascii = isAscii(b);
+  if (!ascii && !isUtf8(b)) {
     const bad = firstInvalidUtf8(b);
     return issue(Math.max(bad, 0), 'invalid UTF-8');
   }
@@ -114,7 +121,7 @@ function checkBytes(
     }
   }
   if (blank) return issue(0, 'empty file');
-  return { bytes: b };
+  return { bytes: b, ascii };
 }
 
 /** YAML files from this size on are parsed in pieces (see yaml-pieces.ts). */
@@ -589,7 +596,7 @@ class YamlPieceParser {
       this.result.issues.push({ ...c.issue, line: c.issue.line + piece.line - 1 });
       return false;
     }
-    const text = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength).toString('utf8');
+    const text = textOf(c);
     const parsed = parseYamlText(text, this.file, { lineOffset: piece.line - 1 });
     for (const d of parsed.documents) d.docIndex += this.docs;
     const last = parsed.documents.at(-1);

@@ -163,6 +163,26 @@ describe('loadInputs', () => {
     assert.deepEqual(names((await loadInputs([flat])).objects), ['IPAddressPool/tp']);
   });
 
+  test('ASCII and non-ASCII UTF-8 text read alike, small and large (lazy JSON) files, JSON and YAML', async () => {
+    const owner = 'équipe "réseau" ✓ 😀';
+    const svc = (name: string, o: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop', annotations: { owner: o } } });
+    // past LAZY_JSON_FROM: the lazy path; padded by more Services
+    const big = (o: string) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [svc('first', o), ...Array.from({ length: 9000 }, (_, i) => svc(`s-${i}`, 'x'.repeat(100)))] }, null, 2);
+    const d = dir('utf8-ascii', {
+      'ascii.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: shop, annotations: {owner: plain}}\n',
+      'utf8.yaml': `apiVersion: v1\nkind: Service\nmetadata: {name: u, namespace: shop, annotations: {owner: '${owner}'}}\n`,
+      'big-ascii.json': big('plain'),
+      'big-utf8.json': big(owner).replace('"first"', '"first-u"'),
+    });
+    assert.ok(big('x').length > 1 << 20);
+    const r = await loadInputs([d]);
+    assert.deepEqual(r.issues, []);
+    const owners = Object.fromEntries(r.objects.filter((o) => !o.metadata.name.startsWith('s-')).map((o) => [o.metadata.name, o.metadata.annotations?.owner]));
+    assert.deepEqual(owners, { a: 'plain', u: owner, first: 'plain', 'first-u': owner });
+    const t = decodeText(Buffer.from(`a: ${owner}\n`), 'x.yaml');
+    assert.ok('text' in t && t.text === `a: ${owner}\n`);
+  });
+
   test('bad input is a finding: empty, binary, invalid UTF-8, wrong types, unknown kinds', async () => {
     const d = dir('bad', {
       'empty.yaml': '',
