@@ -104,7 +104,7 @@ export function speakerViewOf(state: ClusterState): SpeakerView {
   let pods: Map<string, { pod: KubeObject; running: boolean; ready: boolean }> | undefined;
   if (state.isCaptured('Pod', state.metallb.namespace)) {
     pods = new Map();
-    for (const p of state.all('Pod')) {
+    for (const p of state.inNamespace('Pod', state.metallb.namespace) ?? state.all('Pod')) {
       if (!isSpeakerPod(p, state.metallb.namespace)) continue;
       const node = asRecord(p.spec).nodeName;
       if (typeof node !== 'string' || node === '') continue;

@@ -224,7 +224,7 @@ function findPods(state: ClusterState, workload: KubeObject): KubeObject[] {
     if (Object.keys(labels).length === 0) return [];
     sel = { matchLabels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) };
   }
-  return state.all('Pod').filter((p) => (p.metadata?.namespace ?? ns) === ns && matchesSelector(sel, p.metadata?.labels));
+  return (state.inNamespace('Pod', ns) ?? state.all('Pod')).filter((p) => (p.metadata?.namespace ?? ns) === ns && matchesSelector(sel, p.metadata?.labels));
 }
 
 const COMPONENT_IMAGE = { controller: /(^|\/)metallb[/-]controller(:|@|$)/, speaker: /(^|\/)metallb[/-]speaker(:|@|$)/ };
@@ -236,7 +236,7 @@ const COMPONENT_IMAGE = { controller: /(^|\/)metallb[/-]controller(:|@|$)/, spea
  */
 export function metallbPods(state: ClusterState, component: 'controller' | 'speaker'): KubeObject[] {
   const ns = state.metallb.namespace;
-  return state.all('Pod').filter((p) => {
+  return (state.inNamespace('Pod', ns) ?? state.all('Pod')).filter((p) => {
     if ((p.metadata?.namespace ?? ns) !== ns) return false;
     const l = asRecord(p.metadata?.labels);
     if (l.app === 'metallb' && l.component === component) return true;

@@ -29,9 +29,45 @@ export interface StateOptions {
 const PROVENANCE = Symbol('provenance');
 type DeriveOptions = StateOptions & { [PROVENANCE]?: ClusterState };
 
-// joined, not concatenated: join writes one flat string, where `+` leaves a tree of three string
-// pieces, which the index of 50,000 objects would keep (3 MB more)
-const key = (kind: string, namespace: string | undefined, name: string | undefined) => [kind, namespace ?? '', name ?? ''].join('\u0000');
+/**
+ * Objects by kind, namespace and name, one map level each: no key text is built per object (a
+ * joined key per object cost 150,000 strings and their hashing on a large bundle). A namespace
+ * that is not a string counts as its text, as a joined key took it.
+ */
+class ObjectIndex {
+  private readonly kinds = new Map<string, Map<string, Map<string, KubeObject>>>();
+  private last?: { kind: string; byNs: Map<string, Map<string, KubeObject>> };
+
+  private names(kind: string, namespace: unknown, create: true): Map<string, KubeObject>;
+  private names(kind: string, namespace: unknown, create: false): Map<string, KubeObject> | undefined;
+  private names(kind: string, namespace: unknown, create: boolean): Map<string, KubeObject> | undefined {
+    // objects come kind by kind: the last kind's map is the next object's too
+    let byNs = this.last?.kind === kind ? this.last.byNs : this.kinds.get(kind);
+    if (!byNs) {
+      if (!create) return undefined;
+      this.kinds.set(kind, (byNs = new Map()));
+    }
+    this.last = { kind, byNs };
+    const ns = namespace == null ? '' : String(namespace);
+    let names = byNs.get(ns);
+    if (!names && create) byNs.set(ns, (names = new Map()));
+    return names;
+  }
+
+  get(kind: string, namespace: unknown, name: string): KubeObject | undefined {
+    return this.names(kind, namespace, false)?.get(name);
+  }
+
+  /** Sets the object of the key; returns the one it replaces. */
+  set(kind: string, namespace: unknown, name: string, obj: KubeObject): KubeObject | undefined {
+    const names = this.names(kind, namespace, true);
+    const earlier = names.get(name);
+    names.set(name, obj);
+    return earlier;
+  }
+}
+
+const NONE: readonly KubeObject[] = Object.freeze([]);
 
 export interface Duplicate {
   shadowed: KubeObject;
@@ -78,12 +114,14 @@ export class ClusterState {
    */
   readonly lineage: object;
 
-  /** every object by kind/namespace/name key (the merge's own map) */
-  private readonly byKey: Map<string, KubeObject>;
+  /** every named object by kind, namespace and name (the merge's own index) */
+  private readonly byKey: ObjectIndex;
   private readonly byKind = new Map<string, KubeObject[]>();
   private readonly servicesByIP = new Map<string, KubeObject[]>();
   private readonly nodesByLabel = new Map<string, Map<string, KubeObject[]>>();
   private readonly slicesByService = new Map<string, KubeObject[]>();
+  /** per kind, its objects by namespace (null: some object has no namespace); built when first asked */
+  private readonly byNamespace = new Map<string, Map<string, KubeObject[]> | null>();
   /** metallbObjects(kind), computed once: rules ask for them again and again */
   private readonly visible = new Map<string, KubeObject[]>();
 
@@ -95,9 +133,9 @@ export class ClusterState {
       m.fromCluster = from.fromCluster;
       m.bundle = from.bundle;
     }
-    this.byKey = m.objects;
-    this.objects = [...m.objects.values()];
-    for (const obj of this.objects) this.indexKind(obj);
+    this.byKey = m.index;
+    this.objects = m.objects;
+    for (let i = 0; i < m.objects.length; i++) this.indexKind(m.objects[i]!, m.kinds[i]!);
     this.duplicates = m.duplicates;
     this.fromCluster = m.fromCluster;
     this.loadIssues = m.issues;
@@ -128,8 +166,8 @@ export class ClusterState {
       this.loadIssues = [...this.loadIssues, ...this.legacy.issues];
       this.objects = [...this.objects, ...this.legacy.objects];
       for (const obj of this.legacy.objects) {
-        this.byKey.set(key(obj.kind, obj.metadata?.namespace, obj.metadata?.name), obj);
-        this.indexKind(obj);
+        this.byKey.set(obj.kind, obj.metadata?.namespace, obj.metadata?.name ?? '', obj);
+        this.indexKind(obj, stateKind(obj.apiVersion, obj.kind) ?? obj.kind);
       }
     }
     this.visible.clear();
@@ -150,8 +188,7 @@ export class ClusterState {
     return new ClusterState([layer], { ...opts, [PROVENANCE]: this });
   }
 
-  private indexKind(obj: KubeObject): void {
-    const kind = stateKind(obj.apiVersion, obj.kind) ?? obj.kind;
+  private indexKind(obj: KubeObject, kind: string): void {
     let list = this.byKind.get(kind);
     if (!list) this.byKind.set(kind, (list = []));
     list.push(obj);
@@ -162,8 +199,33 @@ export class ClusterState {
     return (this.byKind.get(kind) ?? []) as T[];
   }
 
+  /**
+   * The objects of a kind in one namespace, in input order (the array is shared: never change it).
+   * Undefined when some object of the kind has no namespace, or one that is not a string: where
+   * such an object belongs is the caller's rule (a manifest applied with `-n`, or "default"), so
+   * the caller filters `all(kind)` by it. A large cluster's Pods are read by namespace this way.
+   */
+  inNamespace<T extends KubeObject = KubeObject>(kind: string, namespace: string): readonly T[] | undefined {
+    let index = this.byNamespace.get(kind);
+    if (index === undefined) {
+      index = new Map();
+      for (const o of this.all(kind)) {
+        const ns = o.metadata?.namespace;
+        if (typeof ns !== 'string' || ns === '') {
+          index = null;
+          break;
+        }
+        let list = index.get(ns);
+        if (!list) index.set(ns, (list = []));
+        list.push(o);
+      }
+      this.byNamespace.set(kind, index);
+    }
+    return index === null ? undefined : ((index.get(namespace) ?? NONE) as readonly T[]);
+  }
+
   get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
-    return this.byKey.get(key(kind, namespace, name)) as T | undefined;
+    return this.byKey.get(kind, namespace, name) as T | undefined;
   }
 
   /**
@@ -298,8 +360,11 @@ export class ClusterState {
 }
 
 interface Merged {
-  /** by kind/namespace/name key, in input order */
-  objects: Map<string, KubeObject>;
+  /** in input order (an object replaced by a later one where the later one is) */
+  objects: KubeObject[];
+  /** each object's kind (stateKind), beside it */
+  kinds: string[];
+  index: ObjectIndex;
   duplicates: Duplicate[];
   issues: LoadIssue[];
   skipped: Map<string, number>;
@@ -321,11 +386,15 @@ interface Merged {
  * wins too, and the earlier is recorded as a duplicate.
  */
 function mergeLayers(layers: StateLayer[]): Merged {
-  const m: Merged = { objects: new Map(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], logs: [], metrics: [], captured: new Set(), gaps: [], fromCluster: { all: false, roots: [] } };
+  const m: Merged = { objects: [], kinds: [], index: new ObjectIndex(), duplicates: [], issues: [], skipped: new Map(), notKubernetes: 0, files: 0, logFiles: [], logs: [], metrics: [], captured: new Set(), gaps: [], fromCluster: { all: false, roots: [] } };
   // A MetalLB object without a namespace is applied into MetalLB's (kubectl -n, kustomize); the
   // snapshot's bundle.json knows which that is, so it replaces the snapshot's object of that name.
   const defaultNs = layers.map((l) => l.load.bundle?.metallbNamespace).find(Boolean);
-  let unnamed = 0;
+  // where each object is in `objects` (a replaced object's place is emptied, then dropped)
+  const slots = new Map<KubeObject, number>();
+  const objects: (KubeObject | undefined)[] = [];
+  const kinds: string[] = [];
+  let replaced = 0;
   for (const [i, layer] of layers.entries()) {
     m.issues.push(...layer.load.issues);
     m.notKubernetes += layer.load.skippedNotKubernetes;
@@ -336,27 +405,54 @@ function mergeLayers(layers: StateLayer[]): Merged {
     m.bundle = layer.load.bundle ?? m.bundle;
     // the keys this layer has set, to tell a duplicate within one input (reported for manifests
     // only); in the first layer every key there is is its own, so it needs no set
-    const inLayer = layer.kind === 'manifests' && i > 0 ? new Set<string>() : undefined;
+    const inLayer = layer.kind === 'manifests' && i > 0 ? new Set<KubeObject>() : undefined;
     if (layer.kind === 'cluster') m.fromCluster.all = true;
     else if (layer.load.bundleRoot !== undefined) m.fromCluster.roots.push(layer.load.bundleRoot);
+    let lastApi: unknown;
+    let lastKindField: unknown;
+    let lastKind: string | undefined;
     for (const obj of layer.load.objects) {
-      const kind = stateKind(obj.apiVersion, obj.kind);
+      // objects come kind by kind: the last object's kind is mostly the next one's
+      if (obj.apiVersion !== lastApi || obj.kind !== lastKindField || typeof obj.apiVersion !== 'string') {
+        lastApi = obj.apiVersion;
+        lastKindField = obj.kind;
+        lastKind = stateKind(obj.apiVersion, obj.kind);
+      }
+      const kind = lastKind;
       if (kind === undefined) {
         m.skipped.set(obj.kind, (m.skipped.get(obj.kind) ?? 0) + 1);
         continue;
       }
       const name = obj.metadata?.name;
-      const ns = obj.metadata?.namespace ?? (METALLB_KINDS.has(kind) ? defaultNs : undefined);
       // generateName objects are new objects each time they are created: never the same one
-      const k = typeof name === 'string' && name ? key(kind, ns, name) : `\u0001${unnamed++}`;
-      const earlier = m.objects.get(k);
-      if (earlier && layer.kind === 'manifests' && (inLayer?.has(k) ?? true)) m.duplicates.push({ shadowed: earlier, by: obj });
-      inLayer?.add(k);
-      if (earlier) m.objects.delete(k); // keep the replacing object's file order
-      m.objects.set(k, obj);
+      if (typeof name === 'string' && name) {
+        const ns = obj.metadata?.namespace ?? (METALLB_KINDS.has(kind) ? defaultNs : undefined);
+        const earlier = m.index.set(kind, ns, name, obj);
+        if (earlier) {
+          if (layer.kind === 'manifests' && (inLayer?.has(earlier) ?? true)) m.duplicates.push({ shadowed: earlier, by: obj });
+          // keep the replacing object's file order
+          objects[slots.get(earlier)!] = undefined;
+          slots.delete(earlier);
+          replaced++;
+        }
+        inLayer?.add(obj);
+        slots.set(obj, objects.length);
+      }
+      objects.push(obj);
+      kinds.push(kind);
     }
     for (const kind of capturedKinds(layer)) m.captured.add(kind);
     if (layer.load.bundle?.gaps) m.gaps.push(...layer.load.bundle.gaps);
+  }
+  if (replaced === 0) {
+    m.objects = objects as KubeObject[];
+    m.kinds = kinds;
+  } else {
+    for (let i = 0; i < objects.length; i++) {
+      if (objects[i] === undefined) continue;
+      m.objects.push(objects[i]!);
+      m.kinds.push(kinds[i]!);
+    }
   }
   const known = new Set(m.gaps.flatMap((g) => (g.kind ? [g.what, `list ${g.kind}`] : [g.what])));
   // a kind read only where rules look (`Kind@namespace`) is a choice of scope, not a gap

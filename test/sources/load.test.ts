@@ -177,7 +177,7 @@ describe('loadInputs', () => {
     assert.ok(big('x').length > 1 << 20);
     const r = await loadInputs([d]);
     assert.deepEqual(r.issues, []);
-    const owners = Object.fromEntries(r.objects.filter((o) => !o.metadata.name.startsWith('s-')).map((o) => [o.metadata.name, o.metadata.annotations?.owner]));
+    const owners = Object.fromEntries(r.objects.filter((o) => !o.metadata.name?.startsWith('s-')).map((o) => [o.metadata.name, o.metadata.annotations?.owner]));
     assert.deepEqual(owners, { a: 'plain', u: owner, first: 'plain', 'first-u': owner });
     const t = decodeText(Buffer.from(`a: ${owner}\n`), 'x.yaml');
     assert.ok('text' in t && t.text === `a: ${owner}\n`);

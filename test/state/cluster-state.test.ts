@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { loadInputs } from '../../src/sources/load.js';
 import { ClusterState, type StateLayer } from '../../src/state/cluster-state.js';
 import { LEGACY_CONFIGMAP, ipAddressPool } from '../helpers/manifests.js';
-import type { BundleManifest } from '../../src/sources/types.js';
+import type { BundleManifest, KubeObject } from '../../src/sources/types.js';
 
 async function layer(text: string, kind: StateLayer['kind'] = 'manifests', bundle?: BundleManifest): Promise<StateLayer> {
   const load = await loadInputs(['-'], { stdin: Readable.from([Buffer.from(text)]) });
@@ -208,6 +208,35 @@ metadata: {name: web-def, namespace: shop, labels: {kubernetes.io/service-name: 
     assert.equal(s.all('IPAddressPool').length, 2);
     assert.deepEqual((s.get('IPAddressPool', 'metallb-system', 'a')?.spec as { addresses: string[] }).addresses, ['10.9.0.0/24']);
     assert.deepEqual(s.metallbObjects('IPAddressPool').map((p) => p.metadata.name).sort(), ['a', 'b']);
+    // the replacing object takes its own place in the input order
+    assert.deepEqual(s.all('IPAddressPool').map((p) => p.metadata.name), ['b', 'a']);
+    assert.deepEqual(s.objects.map((p) => p.metadata.name), ['b', 'a']);
+  });
+
+  test('within one input the later copy wins, in its place, and the earlier is a duplicate; unnamed objects are never the same one', async () => {
+    const svc = (name: string, ns: string, ip: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: {type: LoadBalancer, loadBalancerIP: ${ip}}\n`;
+    const s = await state(
+      [svc('a', 'x', '10.0.0.1'), svc('b', 'x', '10.0.0.2'), svc('a', 'x', '10.0.0.3'), svc('a', 'z', '10.0.0.4'), 'apiVersion: v1\nkind: Service\nmetadata: {generateName: g-, namespace: x}\n', 'apiVersion: v1\nkind: Service\nmetadata: {generateName: g-, namespace: x}\n', svc('m', '5', '10.0.0.5')].join('---\n'),
+    );
+    const ip = (o: KubeObject) => (o.spec as { loadBalancerIP?: string } | undefined)?.loadBalancerIP;
+    assert.deepEqual(s.all('Service').map((o) => `${o.metadata.namespace}/${o.metadata.name ?? o.metadata.generateName}`), ['x/b', 'x/a', 'z/a', 'x/g-', 'x/g-', '5/m']);
+    assert.equal(ip(s.get('Service', 'x', 'a')!), '10.0.0.3');
+    assert.equal(ip(s.get('Service', 'z', 'a')!), '10.0.0.4');
+    assert.deepEqual(s.duplicates.map((d) => [ip(d.shadowed), ip(d.by)]), [['10.0.0.1', '10.0.0.3']]);
+    // a namespace that is not a string (YAML's 5) counts as its text
+    assert.equal(s.get('Service', '5', 'm')?.metadata.name, 'm');
+    assert.equal(s.get('Node', undefined, 'a'), undefined);
+  });
+
+  test('objects of a kind by namespace, in input order; undefined when one has no namespace', async () => {
+    const pod = (name: string, ns?: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}\n`;
+    const s = await state([pod('p1', 'a'), pod('p2', 'b'), pod('p3', 'a')].join('---\n'));
+    assert.deepEqual(s.inNamespace('Pod', 'a')?.map((p) => p.metadata.name), ['p1', 'p3']);
+    assert.deepEqual(s.inNamespace('Pod', 'b')?.map((p) => p.metadata.name), ['p2']);
+    assert.deepEqual(s.inNamespace('Pod', 'c'), []);
+    assert.deepEqual(s.inNamespace('Node', 'a'), []);
+    const t = await state([pod('p1', 'a'), pod('p2')].join('---\n'));
+    assert.equal(t.inNamespace('Pod', 'a'), undefined, 'a Pod without a namespace: the caller decides where it belongs');
   });
 });
 

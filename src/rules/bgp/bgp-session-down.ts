@@ -109,9 +109,7 @@ function checkObjects(state: ClusterState, backend: string, sessions: KubeObject
   /** `-n NS <pod>`: the frr-k8s pod on the node (the session objects live in frr-k8s's namespace) */
   const frrPod = (s: Session) => {
     const ns = s.obj.metadata?.namespace || '<frr-k8s namespace>';
-    const pod = state
-      .all('Pod')
-      .find((p) => p.metadata?.namespace === ns && asRecord(p.spec).nodeName === s.node && (p.metadata?.name ?? '').startsWith('frr-k8s') && asArray(asRecord(p.spec).containers).some((c) => asRecord(c).name === 'frr'));
+    const pod = (state.inNamespace('Pod', ns) ?? state.all('Pod')).find((p) => p.metadata?.namespace === ns && asRecord(p.spec).nodeName === s.node && (p.metadata?.name ?? '').startsWith('frr-k8s') && asArray(asRecord(p.spec).containers).some((c) => asRecord(c).name === 'frr'));
     return `-n ${ns} ${pod?.metadata?.name ?? `<frr-k8s pod on ${s.node}>`}`;
   };
   /** how to look at a session from the node: FRR's vtysh, or the native speaker's log */

@@ -114,7 +114,7 @@ function servicePods(state: ClusterState, svc: KubeObject | undefined, ns: strin
   const sel = serviceSelector(svc);
   if (!sel) return undefined;
   const matches = selectorMatcher({ matchLabels: sel });
-  return state.all('Pod').filter((p) => (p.metadata?.namespace ?? '') === ns && matches(p.metadata?.labels));
+  return (state.inNamespace('Pod', ns) ?? state.all('Pod')).filter((p) => (p.metadata?.namespace ?? '') === ns && matches(p.metadata?.labels));
 }
 
 interface Readiness {

@@ -23,7 +23,7 @@ function matchingPods(state: ClusterState, ns: string, sel: Record<string, strin
   if (!state.isCaptured('Pod', ns)) return undefined;
   let total = 0;
   let ready = 0;
-  for (const p of state.all('Pod')) {
+  for (const p of state.inNamespace('Pod', ns) ?? state.all('Pod')) {
     if ((p.metadata?.namespace || 'default') !== ns) continue;
     const labels = p.metadata?.labels ?? {};
     if (!Object.entries(sel).every(([k, v]) => labels[k] === v)) continue;
