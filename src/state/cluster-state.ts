@@ -36,18 +36,20 @@ type DeriveOptions = StateOptions & { [PROVENANCE]?: ClusterState };
  */
 class ObjectIndex {
   private readonly kinds = new Map<string, Map<string, Map<string, KubeObject>>>();
-  private last?: { kind: string; byNs: Map<string, Map<string, KubeObject>> };
+  private lastKind?: string;
+  private lastByNs?: Map<string, Map<string, KubeObject>>;
 
   private names(kind: string, namespace: unknown, create: true): Map<string, KubeObject>;
   private names(kind: string, namespace: unknown, create: false): Map<string, KubeObject> | undefined;
   private names(kind: string, namespace: unknown, create: boolean): Map<string, KubeObject> | undefined {
     // objects come kind by kind: the last kind's map is the next object's too
-    let byNs = this.last?.kind === kind ? this.last.byNs : this.kinds.get(kind);
+    let byNs = this.lastKind === kind ? this.lastByNs : this.kinds.get(kind);
     if (!byNs) {
       if (!create) return undefined;
       this.kinds.set(kind, (byNs = new Map()));
     }
-    this.last = { kind, byNs };
+    this.lastKind = kind;
+    this.lastByNs = byNs;
     const ns = namespace == null ? '' : String(namespace);
     let names = byNs.get(ns);
     if (!names && create) byNs.set(ns, (names = new Map()));
@@ -390,8 +392,9 @@ function mergeLayers(layers: StateLayer[]): Merged {
   // A MetalLB object without a namespace is applied into MetalLB's (kubectl -n, kustomize); the
   // snapshot's bundle.json knows which that is, so it replaces the snapshot's object of that name.
   const defaultNs = layers.map((l) => l.load.bundle?.metallbNamespace).find(Boolean);
-  // where each object is in `objects` (a replaced object's place is emptied, then dropped)
-  const slots = new Map<KubeObject, number>();
+  // where each object is in `objects` (a replaced object's place is emptied, then dropped): built
+  // at the first replacement, which most inputs never have
+  let slots: Map<KubeObject, number> | undefined;
   const objects: (KubeObject | undefined)[] = [];
   const kinds: string[] = [];
   let replaced = 0;
@@ -431,12 +434,16 @@ function mergeLayers(layers: StateLayer[]): Merged {
         if (earlier) {
           if (layer.kind === 'manifests' && (inLayer?.has(earlier) ?? true)) m.duplicates.push({ shadowed: earlier, by: obj });
           // keep the replacing object's file order
+          if (!slots) {
+            slots = new Map();
+            for (let j = 0; j < objects.length; j++) if (objects[j] !== undefined) slots.set(objects[j]!, j);
+          }
           objects[slots.get(earlier)!] = undefined;
           slots.delete(earlier);
           replaced++;
         }
         inLayer?.add(obj);
-        slots.set(obj, objects.length);
+        slots?.set(obj, objects.length);
       }
       objects.push(obj);
       kinds.push(kind);
