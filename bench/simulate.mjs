@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { generateCluster } from './simulate-generate.mjs';
+import { jsonFloor } from './floor.mjs';
 
 const NODES = Number(process.env.BENCH_SIM_NODES ?? 5000);
 const SERVICES = Number(process.env.BENCH_SIM_SERVICES ?? 20000);
@@ -45,6 +46,8 @@ const full = bundle(NODES, SERVICES);
 console.log(`simulate: ${NODES} nodes, ${SERVICES} LoadBalancer Services, ${POOLS} pools (${mb(full.bytes)} MB of JSON input):`);
 const base = measure(full.dir);
 console.log(`  simulate -o json:                      ${line(base)}\n    goal: ${goal(base)}`);
+const floor = jsonFloor(full.dir, RUNS);
+console.log(`  the floor, reading and JSON.parse of the same files and nothing else: ${floor.ms.toFixed(0)} ms, peak RSS ${mb(floor.rss)} MB (load is x${(base.loadMs / floor.ms).toFixed(2)} of it)`);
 const failNode = `node-${String(Math.min(42, NODES)).padStart(5, '0')}`;
 const fail = measure(full.dir, ['--fail-node', failNode]);
 console.log(`  simulate --fail-node ${failNode} -o json: ${line(fail)}\n    goal: ${goal(fail)}`);
