@@ -101,6 +101,25 @@ export function podServes(pod: KubeObject): boolean {
   return !isTerminating(pod) && isReady(asArray(asRecord(pod.status).conditions).map(asRecord));
 }
 
+/**
+ * What a PodView says of a pod without reading its containers' states: diag lists every MetalLB
+ * pod (5,000 speakers on a large cluster), and only those not ready need the whole view.
+ */
+export function podSummary(pod: KubeObject): Pick<PodView, 'name' | 'namespace' | 'node' | 'phase' | 'ready' | 'restarts'> {
+  const status = asRecord(pod.status);
+  const node = podNode(pod);
+  let restarts = 0;
+  for (const field of [status.initContainerStatuses, status.containerStatuses]) for (const c of asArray(field)) restarts += num(asRecord(c).restartCount) ?? 0;
+  return {
+    name: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace ?? '',
+    ...(node ? { node } : {}),
+    phase: str(status.phase) ?? 'Unknown',
+    ready: isReady(asArray(status.conditions).map(asRecord)),
+    restarts,
+  };
+}
+
 export function podViewOf(pod: KubeObject): PodView {
   const status = asRecord(pod.status);
   const conditions = asArray(status.conditions).map(asRecord);

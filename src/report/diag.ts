@@ -11,7 +11,7 @@ import { SEVERITY_RANK } from './types.js';
 import { blockingRules, nodeViews, poolViews, serviceView, type NodeView, type PoolView, type ServiceView } from './views.js';
 import { announcementOf } from '../model/announcement.js';
 import { nodeSetOf } from '../model/announce/common.js';
-import { metallbPods, podProblem, podViewOf } from '../model/pods.js';
+import { metallbPods, podProblem, podSummary, podViewOf } from '../model/pods.js';
 import { METALLB_CRDS, neededBy } from '../model/crds.js';
 import { parseVersion } from '../state/installation.js';
 import { namesText } from './text.js';
@@ -149,10 +149,11 @@ export function podViews(state: ClusterState): PodView[] | undefined {
   const out: PodView[] = [];
   for (const component of ['controller', 'speaker'] as const) {
     for (const p of metallbPods(state, component)) {
-      const v = podViewOf(p);
+      // a ready pod needs no container's state: only the others' whole view says why they are not
+      const v = podSummary(p);
       const view: PodView = { component, namespace: v.namespace, name: v.name, phase: v.phase, ready: v.ready, restarts: v.restarts };
       if (v.node) view.node = v.node;
-      if (!v.ready) view.reason = podProblem(v).group;
+      if (!v.ready) view.reason = podProblem(podViewOf(p)).group;
       out.push(view);
     }
   }
