@@ -16,15 +16,17 @@ interface Announcer {
   l2: L2Result;
   /** the election as MetalLB v0.16.0/v0.16.1 runs it (no sharedIPWithServiceSelector refusal) */
   preRefusal: boolean;
-  etpLocal: boolean;
 }
+
+/** Read only for the Services of a finding: most addresses have one announcer, and their Services' specs are never looked at. */
+const etpLocal = (x: Announcer) => asRecord(x.svc.spec).externalTrafficPolicy === 'Local';
 
 const arpOrNdp = (ip: string) => (ip.includes(':') ? 'NDP' : 'ARP');
 const list = (xs: readonly string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
 function describe(x: Announcer): string {
   const ads = x.l2.advertisements.map((ad) => ad.name);
-  return `${x.node} for ${serviceName(x.svc)} (candidates ${x.l2.candidates.join(', ')}; L2Advertisements ${ads.join(', ') || 'none'}; externalTrafficPolicy ${x.etpLocal ? 'Local' : 'Cluster'})`;
+  return `${x.node} for ${serviceName(x.svc)} (candidates ${x.l2.candidates.join(', ')}; L2Advertisements ${ads.join(', ') || 'none'}; externalTrafficPolicy ${etpLocal(x) ? 'Local' : 'Cluster'})`;
 }
 
 /** Why the candidate sets of Services sharing an address differ. */
@@ -34,7 +36,7 @@ function whyDiffer(xs: readonly Announcer[]): string[] {
   if (new Set(xs.map(adKey)).size > 1) {
     why.push(`their matching L2Advertisements differ (serviceSelectors pick ${list(xs.map((x) => `${x.l2.advertisements.map((a) => `"${a.name}"`).join(', ') || 'none'} for ${serviceName(x.svc)}`))}), and those select different nodes`);
   }
-  const local = xs.filter((x) => x.etpLocal);
+  const local = xs.filter(etpLocal);
   if (local.length > 0 && local.length < xs.length) {
     why.push(`${list(local.map((x) => serviceName(x.svc)))} ${local.length === 1 ? 'has' : 'have'} externalTrafficPolicy Local and the others Cluster: Local limits the candidates to the nodes with a serving endpoint of that Service`);
   } else if (local.length > 1) {
@@ -59,17 +61,18 @@ function checkModel(state: ClusterState, report: (f: { message: string; subjects
     const recomputed = preRefusal && allowsSharedIP(svc) && l2.advertisements.length > 0;
     const node = l2?.winner;
     if (!l2 || !node || !hasRunningSpeaker(a, node)) continue;
-    const x: Announcer = { svc, node, l2, preRefusal: recomputed, etpLocal: asRecord(svc.spec).externalTrafficPolicy === 'Local' };
+    const x: Announcer = { svc, node, l2, preRefusal: recomputed };
     for (const ip of announce.ips) {
-      const l = byIP.get(ip) ?? [];
-      l.push(x);
-      byIP.set(ip, l);
+      const l = byIP.get(ip);
+      if (l) l.push(x);
+      else byIP.set(ip, [x]);
     }
   }
   // a dual-stack pair sharing both addresses is one finding
   const groups = new Map<string, { ips: string[]; xs: Announcer[] }>();
   for (const [ip, xs] of byIP) {
-    if (new Set(xs.map((x) => x.node)).size < 2) continue;
+    // one announcer, one node: no set to build for each of 20,000 addresses
+    if (xs.length < 2 || new Set(xs.map((x) => x.node)).size < 2) continue;
     const key = xs.map((x) => `${serviceName(x.svc)}@${x.node}`).join('|');
     const g = groups.get(key);
     if (g) g.ips.push(ip);
