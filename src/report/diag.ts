@@ -344,10 +344,13 @@ export function diagChecks(report: Omit<DiagReport, 'checks'>, state: ClusterSta
 }
 
 function portsOf(svc: KubeObject): string[] {
-  return asArray(asRecord(svc.spec).ports)
-    .map(asRecord)
-    .filter((p) => typeof p.port === 'number')
-    .map((p) => `${p.port as number}/${typeof p.protocol === 'string' ? p.protocol : 'TCP'}`);
+  // one loop, no intermediate arrays: asked for each of 20,000 Services
+  const out: string[] = [];
+  for (const raw of asArray(asRecord(svc.spec).ports)) {
+    const p = asRecord(raw);
+    if (typeof p.port === 'number') out.push(`${p.port}/${typeof p.protocol === 'string' ? p.protocol : 'TCP'}`);
+  }
+  return out;
 }
 
 /** The sections of diag's report besides findings and checks. */
