@@ -85,8 +85,12 @@ export function podNode(pod: KubeObject): string | undefined {
   return str(asRecord(pod.spec).nodeName);
 }
 
-function isReady(conditions: readonly Record<string, unknown>[]): boolean {
-  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+function isReady(conditions: readonly unknown[]): boolean {
+  for (const raw of conditions) {
+    const c = asRecord(raw);
+    if (c.type === 'Ready' && c.status === 'True') return true;
+  }
+  return false;
 }
 
 function isTerminating(pod: KubeObject): boolean {
@@ -98,24 +102,25 @@ function isTerminating(pod: KubeObject): boolean {
  * view: most pods of a large cluster are fine, and only the others need their containers read.
  */
 export function podServes(pod: KubeObject): boolean {
-  return !isTerminating(pod) && isReady(asArray(asRecord(pod.status).conditions).map(asRecord));
+  return !isTerminating(pod) && isReady(asArray(asRecord(pod.status).conditions));
 }
 
 /**
  * What a PodView says of a pod without reading its containers' states: diag lists every MetalLB
  * pod (5,000 speakers on a large cluster), and only those not ready need the whole view.
  */
-export function podSummary(pod: KubeObject): Pick<PodView, 'name' | 'namespace' | 'node' | 'phase' | 'ready' | 'restarts'> {
+export function podSummary(pod: KubeObject): { name: string; namespace: string; node: string | undefined; phase: string; ready: boolean; restarts: number } {
   const status = asRecord(pod.status);
-  const node = podNode(pod);
+  // plain loops: this runs once per pod, mostly before the JIT has optimised it
   let restarts = 0;
-  for (const field of [status.initContainerStatuses, status.containerStatuses]) for (const c of asArray(field)) restarts += num(asRecord(c).restartCount) ?? 0;
+  for (const c of asArray(status.initContainerStatuses)) restarts += num(asRecord(c).restartCount) ?? 0;
+  for (const c of asArray(status.containerStatuses)) restarts += num(asRecord(c).restartCount) ?? 0;
   return {
     name: pod.metadata?.name ?? '',
     namespace: pod.metadata?.namespace ?? '',
-    ...(node ? { node } : {}),
+    node: podNode(pod),
     phase: str(status.phase) ?? 'Unknown',
-    ready: isReady(asArray(status.conditions).map(asRecord)),
+    ready: isReady(asArray(status.conditions)),
     restarts,
   };
 }
