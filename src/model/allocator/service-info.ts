@@ -2,7 +2,6 @@
 // family, policy, requests, sharing and backend keys, ports. Error texts are MetalLB's own.
 import type { KubeObject } from '../../sources/types.js';
 import { formatIP, goQuote, goTrimSpace, parseIP, type IP } from '../address.js';
-import { trimmed } from '../../sources/compact.js';
 
 export type ServiceFamily = 'ipv4' | 'ipv6' | 'dual';
 export type FamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
@@ -55,7 +54,44 @@ export interface ServiceInfo {
 }
 
 function rec(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : NONE;
+}
+// what rec gives for a missing object: only ever read, so one for all
+const NONE: Record<string, unknown> = Object.freeze({});
+
+/** The strings of a list: the list itself when it holds nothing else (the usual case), as objects are never changed. */
+function strings(list: unknown[]): string[] {
+  for (const x of list) if (typeof x !== 'string') return list.filter((y): y is string => typeof y === 'string');
+  return list as string[];
+}
+
+/**
+ * "proto/port", one text per pair for all Services: most Services expose a few common ports, and
+ * each info keeps its keys as long as the simulation lives.
+ */
+function portKey(proto: string, port: number): string {
+  let byPort = portKeys.get(proto);
+  if (!byPort) portKeys.set(proto, (byPort = new Map()));
+  let k = byPort.get(port);
+  if (k === undefined) byPort.set(port, (k = `${proto}/${port}`));
+  return k;
+}
+const portKeys = new Map<string, Map<number, string>>();
+
+/** status.loadBalancer.ingress[].ip, the non-empty ones, in a list of their number. */
+function ingressIPs(ingress: unknown[]): string[] {
+  let n = 0;
+  for (const ing of ingress) {
+    const ip = rec(ing).ip;
+    if (typeof ip === 'string' && ip !== '') n++;
+  }
+  if (n === ingress.length) return ingress.map((ing) => rec(ing).ip as string);
+  const out: string[] = [];
+  for (const ing of ingress) {
+    const ip = rec(ing).ip;
+    if (typeof ip === 'string' && ip !== '') out.push(ip);
+  }
+  return out;
 }
 
 function strMap(v: unknown): Record<string, string> {
@@ -100,16 +136,18 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
   const meta = svc.metadata ?? {};
   const annotations = strMap(meta.annotations);
   const namespace = standIn?.namespace ?? (typeof meta.namespace === 'string' ? meta.namespace : '');
-  const clusterIPs = standIn?.clusterIPs ?? (Array.isArray(spec.clusterIPs) ? spec.clusterIPs.filter((x): x is string => typeof x === 'string') : []);
+  const clusterIPs = standIn?.clusterIPs ?? (Array.isArray(spec.clusterIPs) ? strings(spec.clusterIPs) : []);
   const policy: FamilyPolicy =
     spec.ipFamilyPolicy === 'PreferDualStack' || spec.ipFamilyPolicy === 'RequireDualStack' ? spec.ipFamilyPolicy : 'SingleStack';
   const ipFamilies = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
-  const ports: Port[] = [];
-  for (const p of Array.isArray(spec.ports) ? spec.ports : []) {
-    const r = rec(p);
-    // the API server defaults protocol to TCP; a manifest may omit it
-    ports.push({ proto: typeof r.protocol === 'string' ? r.protocol : 'TCP', port: Number(r.port ?? 0) });
-  }
+  // lists made at their size (map): the info lives as long as the simulation
+  const ports: Port[] = Array.isArray(spec.ports)
+    ? spec.ports.map((p) => {
+        const r = rec(p);
+        // the API server defaults protocol to TCP; a manifest may omit it
+        return { proto: typeof r.protocol === 'string' ? r.protocol : 'TCP', port: Number(r.port ?? 0) };
+      })
+    : [];
   // k8salloc.BackendKey: labels.Set(selector).String() for Local, else ""
   let backendKey = '';
   if (spec.externalTrafficPolicy === 'Local') {
@@ -119,16 +157,12 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
       .map((k) => `${k}=${sel[k]}`)
       .join(',');
   }
-  const statusIPs: string[] = [];
   const ingress = rec(rec(svc.status).loadBalancer).ingress;
-  for (const ing of Array.isArray(ingress) ? ingress : []) {
-    const ip = rec(ing).ip;
-    if (typeof ip === 'string' && ip !== '') statusIPs.push(ip);
-  }
+  const statusIPs = Array.isArray(ingress) ? ingressIPs(ingress) : [];
   const cls = spec.loadBalancerClass;
   const sharingKey = annotationValue(annotations, 'allow-shared-ip', legacyAnnotations);
   // without a sharing key every address carrying a key blocks, whatever the ports
-  const portKeys = ports.map((p) => `${p.proto}/${p.port}`);
+  const portKeys = ports.map((p) => portKey(p.proto, p.port));
   const sig = sharingKey === '' ? '' : `${sharingKey}\u0000${backendKey}\u0000${[...portKeys].sort().join(',')}`;
   return {
     svc,
@@ -142,14 +176,13 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
       clusterIPs.length > 0 ? clusterIPs : typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? [spec.clusterIP] : [],
     policy,
     ipv6Primary: ipFamilies[0] === 'IPv6',
-    // the info lives as long as the simulation: its lists at their size
-    ports: trimmed(ports),
+    ports,
     portKeys,
     sharingKey,
     backendKey,
     desiredPool: annotationValue(annotations, 'address-pool', legacyAnnotations),
     legacyAnnotations,
-    statusIPs: trimmed(statusIPs),
+    statusIPs,
     blockingSignature4: `4\u0000${sig}`,
     blockingSignature6: `6\u0000${sig}`,
     // every field set up front: infos share one object shape
