@@ -331,6 +331,12 @@ function poolContains(p: Pool, ip: IP): boolean {
   return false;
 }
 
+/** Whether the pool holds every one of `ips` (a missing one it never holds). */
+function poolHolds(p: Pool, ips: readonly (IP | undefined)[]): boolean {
+  for (const ip of ips) if (ip === undefined || !poolContains(p, ip)) return false;
+  return true;
+}
+
 /** The ranges of a pool's CIDRs, in order, worked out once per pool (every Service's addresses are looked up in them). */
 const poolRanges = new WeakMap<Pool, AddressRange[]>();
 function rangesOf(p: Pool): AddressRange[] {
@@ -387,14 +393,11 @@ export class Allocator {
    */
   poolFor(ips: readonly (IP | undefined)[]): Pool | undefined {
     const first = ips[0];
-    let candidates: Iterable<Pool> = this.byName.values();
     if (first && this.rangeIndex) {
       const hit = this.rangeIndex.owner(first);
-      candidates = hit ? [hit] : [];
+      return hit && poolHolds(hit, ips) ? hit : undefined;
     }
-    for (const p of candidates) {
-      if (ips.every((ip) => ip !== undefined && poolContains(p, ip))) return p;
-    }
+    for (const p of this.byName.values()) if (poolHolds(p, ips)) return p;
     return undefined;
   }
 
@@ -526,12 +529,12 @@ export class Allocator {
   }
 
   /** Assign: the requested (or chosen) IPs, all in one pool, permitted by sharing. */
-  assign(svc: ServiceInfo, ips: (IP | undefined)[], hint?: Pool): Result<IP[]> {
-    const pool = hint && ips.every((ip) => ip !== undefined && poolContains(hint, ip)) ? hint : this.poolFor(ips);
+  assign(svc: ServiceInfo, ips: readonly (IP | undefined)[], hint?: Pool): Result<readonly IP[]> {
+    const pool = hint && poolHolds(hint, ips) ? hint : this.poolFor(ips);
     if (!pool) return { ok: false, error: `${ipsText(ips)} is not allowed in config` };
     if (!poolCompatible(pool, svc)) return { ok: false, error: `pool ${pool.name} not compatible for ip assignment` };
     if (ips.length > 2) return { ok: false, error: `more than two addresses ${ipsText(ips)}` };
-    const real = ips as IP[];
+    const real = ips as readonly IP[];
     if (real.length === 2 && real[0]!.family === real[1]!.family) {
       return { ok: false, error: `${goQuote(formatIP(real[0]!))} ${goQuote(formatIP(real[1]!))} has the same family` };
     }

@@ -323,62 +323,76 @@ function sameIPSet(x: readonly IP[], y: readonly IP[]): boolean {
   return sx.length === sy.length && sx.every((v, i) => v === sy[i]);
 }
 
-/** convergeBalancer for one LoadBalancer Service of the right class. */
+/** The Service's events. */
+function warn(r: ServiceResult, reason: string, message: string): void {
+  r.events.push({ type: 'Warning', reason, message });
+}
+function normal(r: ServiceResult, reason: string, message: string): void {
+  r.events.push({ type: 'Normal', reason, message });
+}
+
+/** The controller stops processing the Service, which stays pending. */
+function stop(r: ServiceResult, reason: string, message?: string): void {
+  r.state = 'pending';
+  r.reason = reason;
+  if (message !== undefined) r.message = message;
+}
+
+/** These stops clear the Service: whatever a running controller held for it is released. */
+function clearStop(a: Allocator, info: ServiceInfo, r: ServiceResult, reason: string, message: string): void {
+  a.unassign(info.key);
+  stop(r, reason, message);
+}
+
+/**
+ * convergeBalancer for one LoadBalancer Service of the right class. Its helpers (events, stops)
+ * are plain functions, not closures made per Service.
+ */
 function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool[], pinned: Pool[], fallback: Pool[], read?: ServiceRead): void {
-  const warn = (reason: string, message: string) => r.events.push({ type: 'Warning', reason, message });
-  const normal = (reason: string, message: string) => r.events.push({ type: 'Normal', reason, message });
-  const stop = (reason: string, message?: string) => {
-    r.state = 'pending';
-    r.reason = reason;
-    if (message !== undefined) r.message = message;
-  };
+  if (pools.length === 0) return clearStop(a, info, r, 'noPools', 'no IPAddressPool: MetalLB clears the Service');
+  if (info.clusterIPs.length === 0) return clearStop(a, info, r, 'noClusterIP', 'no clusterIP(s): the IP family cannot be determined');
 
-  // these stops clear the Service: whatever a running controller held for it is released
-  const clearStop = (reason: string, message: string) => {
-    a.unassign(info.key);
-    stop(reason, message);
-  };
-  if (pools.length === 0) return clearStop('noPools', 'no IPAddressPool: MetalLB clears the Service');
-  if (info.clusterIPs.length === 0) return clearStop('noClusterIP', 'no clusterIP(s): the IP family cannot be determined');
-
-  let lbIPs: (IP | undefined)[] = read ? [...read.status] : info.statusIPs.map((t) => parseIP(t));
+  // never changed in place, only replaced: the read's own list serves
+  let lbIPs: readonly (IP | undefined)[] = read ? read.status : info.statusIPs.map((t) => parseIP(t));
   if (info.policy === 'RequireDualStack' && rawClusterIPs(info).length < 2) {
     const msg = `Service requires dual stack but not enough clusterips [${rawClusterIPs(info).join(' ')}]`;
-    warn('not enough clusterips', msg);
-    return clearStop('not enough clusterips', msg);
+    warn(r, 'not enough clusterips', msg);
+    return clearStop(a, info, r, 'not enough clusterips', msg);
   }
-
-  const clear = () => {
-    a.unassign(info.key);
-    lbIPs = [];
-  };
 
   if (lbIPs.length > 0) {
     const lbFam = familyForIPs(lbIPs);
-    if ('error' in lbFam) warn('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${ipsText(lbIPs)}: ${lbFam.error}`);
+    if ('error' in lbFam) warn(r, 'nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${ipsText(lbIPs)}: ${lbFam.error}`);
     const clusterFam = clusterFamily(info);
     if ('error' in clusterFam) {
       const raw = rawClusterIPs(info);
       const cip = clusterIPField(info);
       const msg = `Failed to retrieve ClusterIPs IPFamily for ${goQuoteList(raw)} ${cip}: ${clusterFam.error}`;
-      warn('noclusterIPsIPFamily', msg);
+      warn(r, 'noclusterIPsIPFamily', msg);
       // the status is left as it was, but the allocator holds nothing
-      return clearStop('noclusterIPsIPFamily', msg);
+      return clearStop(a, info, r, 'noclusterIPsIPFamily', msg);
     }
-    if (familyChanged('error' in lbFam ? undefined : lbFam.family, clusterFam.family, info)) clear();
+    if (familyChanged('error' in lbFam ? undefined : lbFam.family, clusterFam.family, info)) {
+      a.unassign(info.key);
+      lbIPs = [];
+    }
   }
 
   if (lbIPs.length > 0) {
     const res = a.assign(info, lbIPs);
     if (!res.ok) {
-      normal('ClearAssignment', `current IP for "${info.key}" not allowed by config, will attempt for new IP assignment: ${res.error}`);
-      clear();
+      normal(r, 'ClearAssignment', `current IP for "${info.key}" not allowed by config, will attempt for new IP assignment: ${res.error}`);
+      a.unassign(info.key);
+      lbIPs = [];
     }
-    if (lbIPs.length > 0 && info.desiredPool !== '' && a.pool(info.key) !== info.desiredPool) clear();
+    if (lbIPs.length > 0 && info.desiredPool !== '' && a.pool(info.key) !== info.desiredPool) {
+      a.unassign(info.key);
+      lbIPs = [];
+    }
     const desired = desiredLbIPs(info);
     if ('error' in desired) {
       const msg = `invalid requested loadbalancer IPs: ${desired.error}`;
-      warn('LoadBalancerFailed', msg);
+      warn(r, 'LoadBalancerFailed', msg);
       if (lbIPs.length > 0) {
         // the controller stops, but the Service keeps its (re-assigned) status
         finish(a, info, r, lbIPs as IP[], 'kept');
@@ -386,21 +400,23 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
         r.message = msg;
         return;
       }
-      return stop('LoadBalancerFailed', msg);
+      return stop(r, 'LoadBalancerFailed', msg);
     }
     if (desired.ips.length > 0) {
       // isEqualIPs sorts the status's IPs in place by their text, and that order is written back
-      if (!sameIPSet(lbIPs as IP[], desired.ips)) clear();
-      else lbIPs = textOrder(lbIPs as IP[]);
+      if (!sameIPSet(lbIPs as IP[], desired.ips)) {
+        a.unassign(info.key);
+        lbIPs = [];
+      } else lbIPs = textOrder(lbIPs as IP[]);
     }
   }
 
   if (lbIPs.length === 1 && info.policy === 'PreferDualStack') {
     const extra = additionalFamily(a, info, lbIPs[0]!);
-    if (!extra.ok) normal('AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${extra.error}`);
+    if (!extra.ok) normal(r, 'AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${extra.error}`);
     else {
       lbIPs = [lbIPs[0], extra.value];
-      normal('IPAllocated', `Assigned additional IP ${ipsText([extra.value]).slice(1, -1)}`);
+      normal(r, 'IPAllocated', `Assigned additional IP ${ipsText([extra.value]).slice(1, -1)}`);
       if (rawClusterIPs(info).length < 2) {
         (r.notes ??= []).push(
           'PreferDualStack with a single clusterIP: the second-family IP added here fails the family check on the next pass, so the status may oscillate between one and two IPs',
@@ -414,10 +430,10 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
   const res = allocateIPs(a, info, pinned, fallback);
   if (!res.ok) {
     const msg = `Failed to allocate IP for "${info.key}": ${res.error}`;
-    warn('AllocationFailed', msg);
-    return stop('AllocationFailed', msg);
+    warn(r, 'AllocationFailed', msg);
+    return stop(r, 'AllocationFailed', msg);
   }
-  normal('IPAllocated', `Assigned IP ${ipsText(res.value.ips)}`);
+  normal(r, 'IPAllocated', `Assigned IP ${ipsText(res.value.ips)}`);
   // requested IPs are written in the request's order, and the next pass (which the status update
   // itself triggers) rewrites them in text order: the order the speakers settle on
   const wanted = desiredLbIPs(info);
@@ -428,7 +444,7 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
   }
 }
 
-function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: IP[], state: 'kept' | 'allocated', read?: ServiceRead): void {
+function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: readonly IP[], state: 'kept' | 'allocated', read?: ServiceRead): void {
   r.state = state;
   // a Service keeping its status as it is: the texts of its addresses are the read's (a copy: each result has its own list)
   r.ips = read && sameElements(ips, read.status) ? statusTexts(read).slice() : ipStrings(ips);
@@ -482,7 +498,7 @@ function additionalFamily(a: Allocator, info: ServiceInfo, existing: IP): Result
 }
 
 interface Allocated {
-  ips: IP[];
+  ips: readonly IP[];
   alternatives?: { pool: string; ips: string[] }[];
 }
 
