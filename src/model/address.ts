@@ -129,69 +129,77 @@ function hexVal(c: string): number {
   return -1;
 }
 
-// netip's parseIPv6 without zones; returns the 128-bit value.
-function parseIPv6(input: string): bigint | undefined {
-  if (input.includes('%')) return undefined; // a zone, or an empty one: net.ParseIP rejects both
-  const ip = new Array<number>(16).fill(0);
-  let s = input;
+// parseIPv6's bytes, reused by every call (it calls nothing that parses IPv6)
+const V6_BYTES: number[] = new Array<number>(16).fill(0);
+
+/** Bytes k..k+3 as one unsigned 32-bit number. */
+function word32(bytes: readonly number[], k: number): number {
+  return ((bytes[k]! << 24) | (bytes[k + 1]! << 16) | (bytes[k + 2]! << 8) | bytes[k + 3]!) >>> 0;
+}
+
+// netip's parseIPv6 without zones; returns the 128-bit value. It reads the text in place (no
+// remainder strings), its bytes in a scratch array.
+function parseIPv6(s: string): bigint | undefined {
+  if (s.includes('%')) return undefined; // a zone, or an empty one: net.ParseIP rejects both
+  const ip = V6_BYTES.fill(0);
+  const n = s.length;
+  let p = 0;
   let ellipsis = -1;
-  if (s.length >= 2 && s[0] === ':' && s[1] === ':') {
+  if (n >= 2 && s[0] === ':' && s[1] === ':') {
     ellipsis = 0;
-    s = s.slice(2);
-    if (s.length === 0) return 0n;
+    p = 2;
+    if (p === n) return 0n;
   }
   let i = 0;
   while (i < 16) {
     let off = 0;
     let acc = 0;
-    for (; off < s.length; off++) {
-      const h = hexVal(s[off]!);
+    for (; p + off < n; off++) {
+      const h = hexVal(s[p + off]!);
       if (h < 0) break;
       acc = acc * 16 + h;
       if (off > 3) return undefined; // more than 4 digits in a group
     }
     if (off === 0) return undefined;
-    if (off < s.length && s[off] === '.') {
+    if (p + off < n && s[p + off] === '.') {
       if (ellipsis < 0 && i !== 12) return undefined;
       if (i + 4 > 16) return undefined;
-      const v4 = parseIPv4Fields(s);
+      const v4 = parseIPv4Fields(s.slice(p));
       if (v4 === undefined) return undefined;
       ip[i] = Number((v4 >> 24n) & 0xffn);
       ip[i + 1] = Number((v4 >> 16n) & 0xffn);
       ip[i + 2] = Number((v4 >> 8n) & 0xffn);
       ip[i + 3] = Number(v4 & 0xffn);
-      s = '';
+      p = n;
       i += 4;
       break;
     }
     ip[i] = acc >> 8;
     ip[i + 1] = acc & 0xff;
     i += 2;
-    s = s.slice(off);
-    if (s.length === 0) break;
-    if (s[0] !== ':' || s.length === 1) return undefined;
-    s = s.slice(1);
-    if (s[0] === ':') {
+    p += off;
+    if (p === n) break;
+    if (s[p] !== ':' || p + 1 === n) return undefined;
+    p++;
+    if (s[p] === ':') {
       if (ellipsis >= 0) return undefined; // multiple ::
       ellipsis = i;
-      s = s.slice(1);
-      if (s.length === 0) break;
+      p++;
+      if (p === n) break;
     }
   }
-  if (s.length !== 0) return undefined;
+  if (p !== n) return undefined;
   if (i < 16) {
     if (ellipsis < 0) return undefined;
-    const n = 16 - i;
-    for (let j = i - 1; j >= ellipsis; j--) ip[j + n] = ip[j]!;
-    for (let j = ellipsis; j < ellipsis + n; j++) ip[j] = 0;
+    const k = 16 - i;
+    for (let j = i - 1; j >= ellipsis; j--) ip[j + k] = ip[j]!;
+    for (let j = ellipsis; j < ellipsis + k; j++) ip[j] = 0;
   } else if (ellipsis >= 0) {
     return undefined; // :: must stand for at least one group
   }
   // four 32-bit words, then four BigInt steps (sixteen byte steps cost four times as much)
-  const word = (k: number) => ((ip[k]! << 24) | (ip[k + 1]! << 16) | (ip[k + 2]! << 8) | ip[k + 3]!) >>> 0;
-  return (BigInt(word(0)) << 96n) | (BigInt(word(4)) << 64n) | (BigInt(word(8)) << 32n) | BigInt(word(12));
+  return (BigInt(word32(ip, 0)) << 96n) | (BigInt(word32(ip, 4)) << 64n) | (BigInt(word32(ip, 8)) << 32n) | BigInt(word32(ip, 12));
 }
-
 /**
  * Go's net.ParseCIDR: `addr/len`, split at the first '/'; addr as in parseIP but without the
  * IPv4-mapped unmapping (it decides the mask width); len is decimal digits only (leading zeros
@@ -335,10 +343,18 @@ export function formatIP(ip: IP): string {
     const n = Number(ip.value & 0xffffffffn);
     return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
   }
-  // one BigInt to text, then the groups from its hex digits
+  // one BigInt to text, then the groups from its hex digits (in a scratch array, no slices)
   const h = (ip.value & ((1n << 128n) - 1n)).toString(16).padStart(32, '0');
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push(parseInt(h.slice(i * 4, i * 4 + 4), 16));
+  const groups = V6_GROUPS;
+  for (let i = 0; i < 8; i++) {
+    let g = 0;
+    for (let d = i * 4; d < i * 4 + 4; d++) {
+      const c = h.charCodeAt(d);
+      g = g * 16 + (c <= 57 ? c - 48 : c - 87); // toString(16) writes lowercase digits
+    }
+    groups[i] = g;
+  }
+  // the longest run of two or more zero groups, the first of equals, becomes "::"
   let zs = -1;
   let zl = 0;
   for (let i = 0; i < 8; i++) {
@@ -349,10 +365,24 @@ export function formatIP(ip: IP): string {
       zl = j - i;
     }
   }
-  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':');
-  if (zs < 0) return hex(groups);
-  return hex(groups.slice(0, zs)) + '::' + hex(groups.slice(zs + zl));
+  let out = '';
+  let sep = false;
+  for (let i = 0; i < 8; ) {
+    if (i === zs) {
+      out += '::';
+      sep = false;
+      i += zl;
+      continue;
+    }
+    if (sep) out += ':';
+    out += groups[i]!.toString(16);
+    sep = true;
+    i++;
+  }
+  return out;
 }
+// formatIP's groups, reused by every call
+const V6_GROUPS: number[] = new Array<number>(8).fill(0);
 
 /** Go's IPNet String(): `10.0.0.0/24`, `fd00::/48`. */
 export function formatCIDR(c: CIDR): string {
