@@ -384,6 +384,73 @@ export function formatIP(ip: IP): string {
 // formatIP's groups, reused by every call
 const V6_GROUPS: number[] = new Array<number>(8).fill(0);
 
+/**
+ * Whether formatIP(ip) is `text`, without writing it: the texts a status holds are most often
+ * already Go's, and then serve as they are.
+ */
+export function formatsAs(ip: IP, text: string): boolean {
+  if (ip.family === 4) {
+    const n = Number(ip.value & 0xffffffffn);
+    let p = digitsAt(text, 0, n >>> 24, 10);
+    for (let shift = 16; shift >= 0 && p > 0; shift -= 8) {
+      p = text.charCodeAt(p) === 46 ? digitsAt(text, p + 1, (n >>> shift) & 0xff, 10) : -1;
+    }
+    return p === text.length;
+  }
+  // formatIP's groups and "::" run, compared as they would be written
+  const h = (ip.value & ((1n << 128n) - 1n)).toString(16).padStart(32, '0');
+  const groups = V6_GROUPS;
+  for (let i = 0; i < 8; i++) {
+    let g = 0;
+    for (let d = i * 4; d < i * 4 + 4; d++) {
+      const c = h.charCodeAt(d);
+      g = g * 16 + (c <= 57 ? c - 48 : c - 87);
+    }
+    groups[i] = g;
+  }
+  let zs = -1;
+  let zl = 0;
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i >= 2 && j - i > zl) {
+      zs = i;
+      zl = j - i;
+    }
+  }
+  let p = 0;
+  let sep = false;
+  for (let i = 0; i < 8; ) {
+    if (i === zs) {
+      if (text.charCodeAt(p) !== 58 || text.charCodeAt(p + 1) !== 58) return false;
+      p += 2;
+      sep = false;
+      i += zl;
+      continue;
+    }
+    if (sep) {
+      if (text.charCodeAt(p) !== 58) return false;
+      p++;
+    }
+    p = digitsAt(text, p, groups[i]!, 16);
+    if (p < 0) return false;
+    sep = true;
+    i++;
+  }
+  return p === text.length;
+}
+
+/** Where `value`'s digits (lowercase, no leading zero) end if `text` has them at `p`, else -1. */
+function digitsAt(text: string, p: number, value: number, radix: number): number {
+  let width = 1;
+  for (let v = value; v >= radix; v = Math.floor(v / radix)) width++;
+  for (let k = p + width - 1, v = value; k >= p; k--, v = Math.floor(v / radix)) {
+    const d = v % radix;
+    if (text.charCodeAt(k) !== (d < 10 ? 48 + d : 87 + d)) return -1;
+  }
+  return p + width;
+}
+
 /** Go's IPNet String(): `10.0.0.0/24`, `fd00::/48`. */
 export function formatCIDR(c: CIDR): string {
   return `${formatIP({ family: c.family, value: c.base })}/${c.prefix}`;

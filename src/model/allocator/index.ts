@@ -8,7 +8,7 @@
 // hold one address they may not share (noteContestedAddresses). Where order matters otherwise
 // (competition for the last free address), a real controller may have decided differently.
 import type { KubeObject } from '../../sources/types.js';
-import { formatIP, parseIP, type IP } from '../address.js';
+import { formatIP, formatsAs, parseIP, type IP } from '../address.js';
 import { Allocator, poolCompatible, poolFromCR, selectIPs, type Candidate, type Pool, type Result } from './allocator.js';
 import {
   clusterFamily,
@@ -295,8 +295,13 @@ function readService(svc: KubeObject, standIn: ServiceStandIn | undefined, legac
   return { standIn, info, status: info.statusIPs.map((t) => parseIP(t)), texts: undefined };
 }
 
+/** Go's texts of the status addresses: the status's own where they are already (the usual case), none written again. */
 function statusTexts(read: ServiceRead): readonly string[] {
-  return (read.texts ??= ipStrings(read.status));
+  if (read.texts === undefined) {
+    const written = read.info.statusIPs;
+    read.texts = read.status.map((ip, i) => (ip !== undefined && formatsAs(ip, written[i]!) ? written[i]! : ipText(ip)));
+  }
+  return read.texts;
 }
 
 function sameElements<T>(x: readonly T[], y: readonly T[]): boolean {
