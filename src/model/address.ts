@@ -97,29 +97,36 @@ function isDigit(c: string): boolean {
 
 // netip's parseIPv4Fields: exactly four decimal fields 0..255, no leading zeros, nothing else.
 function parseIPv4Fields(s: string): bigint | undefined {
-  const fields: number[] = [];
+  const v = ipv4Number(s);
+  return v < 0 ? undefined : BigInt(v);
+}
+
+/** parseIPv4Fields' answer as an unsigned 32-bit number, -1 for none (no BigInt, no list of fields). */
+function ipv4Number(s: string): number {
+  let fields = 0;
+  let acc = 0;
   let val = 0;
   let digLen = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (isDigit(c)) {
-      if (digLen === 1 && val === 0) return undefined; // leading zero
+      if (digLen === 1 && val === 0) return -1; // leading zero
       val = val * 10 + (c.charCodeAt(0) - 48);
       digLen++;
-      if (val > 255) return undefined;
+      if (val > 255) return -1;
     } else if (c === '.') {
-      if (i === 0 || i === s.length - 1 || s[i - 1] === '.') return undefined;
-      if (fields.length === 3) return undefined;
-      fields.push(val);
+      if (i === 0 || i === s.length - 1 || s[i - 1] === '.') return -1;
+      if (fields === 3) return -1;
+      acc = acc * 256 + val;
+      fields++;
       val = 0;
       digLen = 0;
     } else {
-      return undefined;
+      return -1;
     }
   }
-  if (fields.length < 3) return undefined;
-  fields.push(val);
-  return BigInt(((fields[0]! << 24) >>> 0) + (fields[1]! << 16) + (fields[2]! << 8) + fields[3]!);
+  if (fields < 3) return -1;
+  return acc * 256 + val;
 }
 
 function hexVal(c: string): number {
@@ -129,18 +136,21 @@ function hexVal(c: string): number {
   return -1;
 }
 
-// parseIPv6's bytes, reused by every call (it calls nothing that parses IPv6)
-const V6_BYTES: number[] = new Array<number>(16).fill(0);
+// readIPv6's bytes, reused by every call (it calls nothing that parses IPv6), and a view that
+// reads them as two 64-bit halves: two BigInts and a shift make the value, not ten steps
+const V6_BUFFER = new ArrayBuffer(16);
+const V6_BYTES = new Uint8Array(V6_BUFFER);
+const V6_VIEW = new DataView(V6_BUFFER);
 
-/** Bytes k..k+3 as one unsigned 32-bit number. */
-function word32(bytes: readonly number[], k: number): number {
-  return ((bytes[k]! << 24) | (bytes[k + 1]! << 16) | (bytes[k + 2]! << 8) | bytes[k + 3]!) >>> 0;
+// netip's parseIPv6 without zones; returns the 128-bit value.
+function parseIPv6(s: string): bigint | undefined {
+  if (!readIPv6(s)) return undefined;
+  return (V6_VIEW.getBigUint64(0) << 64n) | V6_VIEW.getBigUint64(8);
 }
 
-// netip's parseIPv6 without zones; returns the 128-bit value. It reads the text in place (no
-// remainder strings), its bytes in a scratch array.
-function parseIPv6(s: string): bigint | undefined {
-  if (s.includes('%')) return undefined; // a zone, or an empty one: net.ParseIP rejects both
+/** Whether parseIPv6 accepts `s`, its bytes then in V6_BYTES. It reads the text in place (no remainder strings). */
+function readIPv6(s: string): boolean {
+  if (s.includes('%')) return false; // a zone, or an empty one: net.ParseIP rejects both
   const ip = V6_BYTES.fill(0);
   const n = s.length;
   let p = 0;
@@ -148,7 +158,7 @@ function parseIPv6(s: string): bigint | undefined {
   if (n >= 2 && s[0] === ':' && s[1] === ':') {
     ellipsis = 0;
     p = 2;
-    if (p === n) return 0n;
+    if (p === n) return true;
   }
   let i = 0;
   while (i < 16) {
@@ -158,18 +168,18 @@ function parseIPv6(s: string): bigint | undefined {
       const h = hexVal(s[p + off]!);
       if (h < 0) break;
       acc = acc * 16 + h;
-      if (off > 3) return undefined; // more than 4 digits in a group
+      if (off > 3) return false; // more than 4 digits in a group
     }
-    if (off === 0) return undefined;
+    if (off === 0) return false;
     if (p + off < n && s[p + off] === '.') {
-      if (ellipsis < 0 && i !== 12) return undefined;
-      if (i + 4 > 16) return undefined;
-      const v4 = parseIPv4Fields(s.slice(p));
-      if (v4 === undefined) return undefined;
-      ip[i] = Number((v4 >> 24n) & 0xffn);
-      ip[i + 1] = Number((v4 >> 16n) & 0xffn);
-      ip[i + 2] = Number((v4 >> 8n) & 0xffn);
-      ip[i + 3] = Number(v4 & 0xffn);
+      if (ellipsis < 0 && i !== 12) return false;
+      if (i + 4 > 16) return false;
+      const v4 = ipv4Number(s.slice(p));
+      if (v4 < 0) return false;
+      ip[i] = v4 >>> 24;
+      ip[i + 1] = (v4 >>> 16) & 0xff;
+      ip[i + 2] = (v4 >>> 8) & 0xff;
+      ip[i + 3] = v4 & 0xff;
       p = n;
       i += 4;
       break;
@@ -179,27 +189,46 @@ function parseIPv6(s: string): bigint | undefined {
     i += 2;
     p += off;
     if (p === n) break;
-    if (s[p] !== ':' || p + 1 === n) return undefined;
+    if (s[p] !== ':' || p + 1 === n) return false;
     p++;
     if (s[p] === ':') {
-      if (ellipsis >= 0) return undefined; // multiple ::
+      if (ellipsis >= 0) return false; // multiple ::
       ellipsis = i;
       p++;
       if (p === n) break;
     }
   }
-  if (p !== n) return undefined;
+  if (p !== n) return false;
   if (i < 16) {
-    if (ellipsis < 0) return undefined;
+    if (ellipsis < 0) return false;
     const k = 16 - i;
     for (let j = i - 1; j >= ellipsis; j--) ip[j + k] = ip[j]!;
     for (let j = ellipsis; j < ellipsis + k; j++) ip[j] = 0;
   } else if (ellipsis >= 0) {
-    return undefined; // :: must stand for at least one group
+    return false; // :: must stand for at least one group
   }
-  // four 32-bit words, then four BigInt steps (sixteen byte steps cost four times as much)
-  return (BigInt(word32(ip, 0)) << 96n) | (BigInt(word32(ip, 4)) << 64n) | (BigInt(word32(ip, 8)) << 32n) | BigInt(word32(ip, 12));
+  return true;
 }
+
+/**
+ * The family of parseIP(s)'s answer (undefined when it has none), without building its value:
+ * what ipfamily.ForAddresses asks of a Service's clusterIPs.
+ */
+export function ipFamily(s: string): Family | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '.') return ipv4Number(s) < 0 ? undefined : 4;
+    if (c === ':') {
+      if (!readIPv6(s)) return undefined;
+      // IPv4-mapped (::ffff:0:0/96) reads back as IPv4, as unmap has it
+      for (let k = 0; k < 10; k++) if (V6_BYTES[k] !== 0) return 6;
+      return V6_BYTES[10] === 0xff && V6_BYTES[11] === 0xff ? 4 : 6;
+    }
+    if (c === '%') return undefined;
+  }
+  return undefined;
+}
+
 /**
  * Go's net.ParseCIDR: `addr/len`, split at the first '/'; addr as in parseIP but without the
  * IPv4-mapped unmapping (it decides the mask width); len is decimal digits only (leading zeros

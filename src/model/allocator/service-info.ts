@@ -1,7 +1,7 @@
 // What the controller reads from a Service (controller/service.go, k8salloc, ipfamily): keys,
 // family, policy, requests, sharing and backend keys, ports. Error texts are MetalLB's own.
 import type { KubeObject } from '../../sources/types.js';
-import { formatIP, goQuote, goTrimSpace, parseIP, type IP } from '../address.js';
+import { formatIP, goQuote, goTrimSpace, ipFamily, parseIP, type IP } from '../address.js';
 
 export type ServiceFamily = 'ipv4' | 'ipv6' | 'dual';
 export type FamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
@@ -205,19 +205,26 @@ export function ipsText(ips: readonly (IP | undefined)[]): string {
   return goQuoteList(ips.map(ipText));
 }
 
+// the family answers, one of each shared by every Service (they are only read)
+type FamilyAnswer = { family: ServiceFamily } | { error: string };
+const FAMILY_IPV4: FamilyAnswer = Object.freeze({ family: 'ipv4' });
+const FAMILY_IPV6: FamilyAnswer = Object.freeze({ family: 'ipv6' });
+const FAMILY_DUAL: FamilyAnswer = Object.freeze({ family: 'dual' });
+
 /** ipfamily.ForAddresses */
 export function familyForAddresses(texts: readonly string[]): { family: ServiceFamily } | { error: string } {
+  // the families alone: no address value is built
   if (texts.length === 1) {
-    const ip = parseIP(texts[0]!);
-    if (!ip) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
-    return { family: ip.family === 4 ? 'ipv4' : 'ipv6' };
+    const f = ipFamily(texts[0]!);
+    if (f === undefined) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
+    return f === 4 ? FAMILY_IPV4 : FAMILY_IPV6;
   }
   if (texts.length === 2) {
-    const a = parseIP(texts[0]!);
-    const b = parseIP(texts[1]!);
-    if (!a || !b) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
-    if (a.family === b.family) return { error: `IPFamilyForAddresses: same address family ${goQuoteList(texts)}` };
-    return { family: 'dual' };
+    const a = ipFamily(texts[0]!);
+    const b = ipFamily(texts[1]!);
+    if (a === undefined || b === undefined) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
+    if (a === b) return { error: `IPFamilyForAddresses: same address family ${goQuoteList(texts)}` };
+    return FAMILY_DUAL;
   }
   return { error: `IPFamilyForAddresses: invalid ips length ${texts.length} ${goQuoteList(texts)}` };
 }
@@ -233,11 +240,11 @@ export function familyForIPs(ips: readonly (IP | undefined)[]): { family: Servic
   // errors, which quote the texts, go the long way
   if (ips.length === 1) {
     const f = textFamily(ips[0]);
-    if (f !== undefined) return { family: f === 4 ? 'ipv4' : 'ipv6' };
+    if (f !== undefined) return f === 4 ? FAMILY_IPV4 : FAMILY_IPV6;
   } else if (ips.length === 2) {
     const a = textFamily(ips[0]);
     const b = textFamily(ips[1]);
-    if (a !== undefined && b !== undefined && a !== b) return { family: 'dual' };
+    if (a !== undefined && b !== undefined && a !== b) return FAMILY_DUAL;
   }
   return familyForAddresses(ips.map(ipText));
 }
