@@ -95,7 +95,7 @@ interface SharingKey {
 
 interface Alloc {
   pool: string;
-  ips: IP[];
+  ips: readonly IP[];
   ports: Port[];
   /** the ports' keys (ServiceInfo.portKeys) */
   portKeys: readonly string[];
@@ -405,7 +405,7 @@ export class Allocator {
     return this.allocated.get(svcKey)?.pool ?? '';
   }
 
-  ips(svcKey: string): IP[] {
+  ips(svcKey: string): readonly IP[] {
     return this.allocated.get(svcKey)?.ips ?? [];
   }
 
@@ -548,7 +548,8 @@ export class Allocator {
     const held = this.allocated.get(svc.key);
     if (held && sameAlloc(held, pool.name, real, svc.ports, key)) return { ok: true, value: real };
     // the Service's ports as they are: neither side ever changes them
-    this.assignInternal(svc.key, { pool: pool.name, ips: [...real], ports: svc.ports, portKeys: svc.portKeys, key });
+    // the addresses as given: no caller changes a list it passes
+    this.assignInternal(svc.key, { pool: pool.name, ips: real, ports: svc.ports, portKeys: svc.portKeys, key });
     return { ok: true, value: real };
   }
 
@@ -563,7 +564,7 @@ export class Allocator {
     if (!pool) return false;
     const key = { sharing: svc.sharingKey, backend: svc.backendKey };
     for (const ip of ips as IP[]) if (this.checkSharing(svc.key, ip, svc.portKeys, key)) return false;
-    this.assignInternal(svc.key, { pool: pool.name, ips: [...(ips as IP[])], ports: svc.ports, portKeys: svc.portKeys, key });
+    this.assignInternal(svc.key, { pool: pool.name, ips: ips as readonly IP[], ports: svc.ports, portKeys: svc.portKeys, key });
     return true;
   }
 

@@ -276,8 +276,7 @@ function ipStrings(ips: readonly (IP | undefined)[]): string[] {
 }
 
 /**
- * What the allocator reads of one Service object: its info and its status addresses parsed (and,
- * once asked, written back as text). A function of the object, its stand-in and the annotations
+ * What the allocator reads of one Service object: its info and its status addresses parsed. A function of the object, its stand-in and the annotations
  * read, as objects are never changed: the state a what-if derives holds most of its base's
  * Services as they are, and its allocation takes their reads from the base's (AllocationInput.reads).
  */
@@ -286,22 +285,25 @@ interface ServiceRead {
   standIn: ServiceStandIn | undefined;
   info: ServiceInfo;
   status: readonly (IP | undefined)[];
-  /** ipStrings(status), made when first needed */
-  texts: readonly string[] | undefined;
 }
 
 function readService(svc: KubeObject, standIn: ServiceStandIn | undefined, legacyAnnotations: boolean): ServiceRead {
   const info = serviceInfo(svc, standIn, legacyAnnotations);
-  return { standIn, info, status: info.statusIPs.map((t) => parseIP(t)), texts: undefined };
+  return { standIn, info, status: info.statusIPs.map((t) => parseIP(t)) };
 }
 
-/** Go's texts of the status addresses: the status's own where they are already (the usual case), none written again. */
-function statusTexts(read: ServiceRead): readonly string[] {
-  if (read.texts === undefined) {
-    const written = read.info.statusIPs;
-    read.texts = read.status.map((ip, i) => (ip !== undefined && formatsAs(ip, written[i]!) ? written[i]! : ipText(ip)));
+/**
+ * Go's texts of the status addresses, in a list of the result's own: the status's texts where
+ * they are already Go's (the usual case), so none is written again and none needs keeping.
+ */
+function statusTexts(read: ServiceRead): string[] {
+  const written = read.info.statusIPs;
+  const out = new Array<string>(read.status.length);
+  for (let i = 0; i < out.length; i++) {
+    const ip = read.status[i];
+    out[i] = ip !== undefined && formatsAs(ip, written[i]!) ? written[i]! : ipText(ip);
   }
-  return read.texts;
+  return out;
 }
 
 function sameElements<T>(x: readonly T[], y: readonly T[]): boolean {
@@ -451,8 +453,8 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
 
 function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: readonly IP[], state: 'kept' | 'allocated', read?: ServiceRead): void {
   r.state = state;
-  // a Service keeping its status as it is: the texts of its addresses are the read's (a copy: each result has its own list)
-  r.ips = read && sameElements(ips, read.status) ? statusTexts(read).slice() : ipStrings(ips);
+  // a Service keeping its status as it is: the texts of its addresses are mostly the status's own
+  r.ips = read && sameElements(ips, read.status) ? statusTexts(read) : ipStrings(ips);
   r.pool = a.pool(info.key);
 }
 
@@ -462,14 +464,20 @@ function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: readonly
  * order, which is random: sorted here).
  */
 function deprecatedAnnotationEvents(info: ServiceInfo, r: ServiceResult): void {
-  const annotations = info.svc.metadata?.annotations ?? {};
+  const annotations = info.svc.metadata?.annotations;
+  if (!annotations || !hasDeprecatedKey(annotations)) return;
   const keys = Object.keys(annotations).filter((k) => k.startsWith(DEPRECATED_PREFIX)).sort();
-  if (keys.length === 0) return;
   const poolAnnotation = annotations['metallb.io/ip-allocated-from-pool'];
   const writes =
     r.state === 'allocated' || (r.state === 'pending' && info.statusIPs.length > 0) || (r.state === 'kept' && r.pool !== undefined && poolAnnotation !== r.pool);
   if (!writes) return;
   for (const k of keys) r.events.push({ type: 'Warning', reason: 'deprecatedAnnotation', message: `Service uses deprecated annotation ${k}` });
+}
+
+/** Whether some annotation key is a deprecated one (most Services have none: no list of keys for them). */
+function hasDeprecatedKey(annotations: Record<string, string>): boolean {
+  for (const k in annotations) if (k.startsWith(DEPRECATED_PREFIX)) return true;
+  return false;
 }
 
 function rawClusterIPs(info: ServiceInfo): string[] {
