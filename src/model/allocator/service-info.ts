@@ -37,6 +37,8 @@ export interface ServiceInfo {
   sharingKey: string;
   backendKey: string;
   desiredPool: string;
+  /** the loadBalancerIPs annotation as read (desiredLbIPs parses it when asked) */
+  lbIPsAnnotation: string;
   /** before v0.14.9: MetalLB reads only the metallb.universe.tf/* annotations */
   legacyAnnotations: boolean;
   /** status.loadBalancer.ingress[].ip, non-empty ones, as written */
@@ -181,6 +183,7 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
     sharingKey,
     backendKey,
     desiredPool: annotationValue(annotations, 'address-pool', legacyAnnotations),
+    lbIPsAnnotation: annotationValue(annotations, 'loadBalancerIPs', legacyAnnotations),
     legacyAnnotations,
     statusIPs,
     blockingSignature4: `4\u0000${sig}`,
@@ -274,8 +277,7 @@ export function clusterFamily(info: ServiceInfo): { family: ServiceFamily } | { 
 }
 
 function readDesiredLbIPs(info: ServiceInfo): DesiredIPs {
-  const annotations = strMap(info.svc.metadata?.annotations);
-  const fromAnnotation = annotationValue(annotations, 'loadBalancerIPs', info.legacyAnnotations);
+  const fromAnnotation = info.lbIPsAnnotation;
   const key = info.legacyAnnotations ? `${DEPRECATED_PREFIX}loadBalancerIPs` : ANNOTATION_LOADBALANCER_IPS;
   const lbIP = rec(info.svc.spec).loadBalancerIP;
   const specIP = typeof lbIP === 'string' ? lbIP : '';
