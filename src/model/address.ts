@@ -372,17 +372,7 @@ export function formatIP(ip: IP): string {
     const n = Number(ip.value & 0xffffffffn);
     return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
   }
-  // one BigInt to text, then the groups from its hex digits (in a scratch array, no slices)
-  const h = (ip.value & ((1n << 128n) - 1n)).toString(16).padStart(32, '0');
-  const groups = V6_GROUPS;
-  for (let i = 0; i < 8; i++) {
-    let g = 0;
-    for (let d = i * 4; d < i * 4 + 4; d++) {
-      const c = h.charCodeAt(d);
-      g = g * 16 + (c <= 57 ? c - 48 : c - 87); // toString(16) writes lowercase digits
-    }
-    groups[i] = g;
-  }
+  const groups = v6Groups(ip.value);
   // the longest run of two or more zero groups, the first of equals, becomes "::"
   let zs = -1;
   let zl = 0;
@@ -410,8 +400,18 @@ export function formatIP(ip: IP): string {
   }
   return out;
 }
-// formatIP's groups, reused by every call
+// the groups of an IPv6 value, reused by every call, and the bytes they are read from
 const V6_GROUPS: number[] = new Array<number>(8).fill(0);
+const GROUPS_VIEW = new DataView(new ArrayBuffer(16));
+
+/** The eight 16-bit groups of the value's low 128 bits, in V6_GROUPS (two 64-bit writes: no text, one BigInt). */
+function v6Groups(value: bigint): number[] {
+  // setBigUint64 keeps a value's low 64 bits
+  GROUPS_VIEW.setBigUint64(0, value >> 64n);
+  GROUPS_VIEW.setBigUint64(8, value);
+  for (let i = 0; i < 8; i++) V6_GROUPS[i] = GROUPS_VIEW.getUint16(2 * i);
+  return V6_GROUPS;
+}
 
 /**
  * Whether formatIP(ip) is `text`, without writing it: the texts a status holds are most often
@@ -427,16 +427,7 @@ export function formatsAs(ip: IP, text: string): boolean {
     return p === text.length;
   }
   // formatIP's groups and "::" run, compared as they would be written
-  const h = (ip.value & ((1n << 128n) - 1n)).toString(16).padStart(32, '0');
-  const groups = V6_GROUPS;
-  for (let i = 0; i < 8; i++) {
-    let g = 0;
-    for (let d = i * 4; d < i * 4 + 4; d++) {
-      const c = h.charCodeAt(d);
-      g = g * 16 + (c <= 57 ? c - 48 : c - 87);
-    }
-    groups[i] = g;
-  }
+  const groups = v6Groups(ip.value);
   let zs = -1;
   let zl = 0;
   for (let i = 0; i < 8; i++) {
