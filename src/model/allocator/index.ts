@@ -158,7 +158,9 @@ export function allocate(input: AllocationInput): AllocationOutput {
     previous.reads = reads;
   }
   const infos = reads.map((read) => read.info);
-  const results: ServiceResult[] = infos.map((info) => ({ service: info.svc, state: 'pending', ips: [], events: [] }));
+  // most results never get an event, and every one handled gets its own address list: the lists
+  // they start with are shared (frozen, so a write to them could not go unnoticed)
+  const results: ServiceResult[] = infos.map((info) => ({ service: info.svc, state: 'pending', ips: NO_IPS, events: NO_EVENTS }));
 
   const todo: number[] = [];
   infos.forEach((info, i) => {
@@ -226,7 +228,7 @@ export function allocate(input: AllocationInput): AllocationOutput {
       delete r.alternatives;
       converge(a, again, r, pools, pinnedCandidates, fallback);
       // failing again adds nothing new (the same AllocationFailed event, counted twice by Kubernetes)
-      if (r.state === 'pending') r.events.length = before;
+      if (r.state === 'pending' && r.events.length !== before) r.events.length = before;
       else (r.notes ??= []).push('allocated when MetalLB reprocessed every Service after another one gave up its address');
     }
   }
@@ -330,12 +332,19 @@ function sameIPSet(x: readonly IP[], y: readonly IP[]): boolean {
   return sx.length === sy.length && sx.every((v, i) => v === sy[i]);
 }
 
-/** The Service's events. */
+const NO_IPS = Object.freeze([]) as unknown as string[];
+const NO_EVENTS = Object.freeze([]) as unknown as ServiceEvent[];
+
+/** The Service's events: its own list from the first one on. */
+function event(r: ServiceResult, e: ServiceEvent): void {
+  if (r.events === NO_EVENTS) r.events = [e];
+  else r.events.push(e);
+}
 function warn(r: ServiceResult, reason: string, message: string): void {
-  r.events.push({ type: 'Warning', reason, message });
+  event(r, { type: 'Warning', reason, message });
 }
 function normal(r: ServiceResult, reason: string, message: string): void {
-  r.events.push({ type: 'Normal', reason, message });
+  event(r, { type: 'Normal', reason, message });
 }
 
 /** The controller stops processing the Service, which stays pending. */
@@ -471,7 +480,7 @@ function deprecatedAnnotationEvents(info: ServiceInfo, r: ServiceResult): void {
   const writes =
     r.state === 'allocated' || (r.state === 'pending' && info.statusIPs.length > 0) || (r.state === 'kept' && r.pool !== undefined && poolAnnotation !== r.pool);
   if (!writes) return;
-  for (const k of keys) r.events.push({ type: 'Warning', reason: 'deprecatedAnnotation', message: `Service uses deprecated annotation ${k}` });
+  for (const k of keys) event(r, { type: 'Warning', reason: 'deprecatedAnnotation', message: `Service uses deprecated annotation ${k}` });
 }
 
 /** Whether some annotation key is a deprecated one (most Services have none: no list of keys for them). */
