@@ -538,7 +538,7 @@ export class Allocator {
     if (real.length === 2 && real[0]!.family === real[1]!.family) {
       return { ok: false, error: `${goQuote(formatIP(real[0]!))} ${goQuote(formatIP(real[1]!))} has the same family` };
     }
-    const key = { sharing: svc.sharingKey, backend: svc.backendKey };
+    const key = svc.keys;
     for (const ip of real) {
       const err = this.checkSharing(svc.key, ip, svc.portKeys, key);
       if (err) return { ok: false, error: err };
@@ -562,7 +562,7 @@ export class Allocator {
     if (ips.length === 0 || ips.length > 2 || ips.some((ip) => ip === undefined)) return false;
     const pool = this.poolFor(ips);
     if (!pool) return false;
-    const key = { sharing: svc.sharingKey, backend: svc.backendKey };
+    const key = svc.keys;
     for (const ip of ips as IP[]) if (this.checkSharing(svc.key, ip, svc.portKeys, key)) return false;
     this.assignInternal(svc.key, { pool: pool.name, ips: ips as readonly IP[], ports: svc.ports, portKeys: svc.portKeys, key });
     return true;
@@ -647,7 +647,7 @@ export class Allocator {
 
   private firstUsable(pool: Pool, family: Family, svc: ServiceInfo): IP | undefined {
     const use = this.poolUse.get(pool.name)!;
-    const key = { sharing: svc.sharingKey, backend: svc.backendKey };
+    const key = svc.keys;
     // For a Service holding no allocation, what blocks an address depends only on its keys and
     // ports: cache the answer per pool and signature until the pool changes.
     const slot = this.allocated.has(svc.key) ? undefined : family === 4 ? svc.blockingSignature4 : svc.blockingSignature6;

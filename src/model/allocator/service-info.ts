@@ -36,6 +36,8 @@ export interface ServiceInfo {
   portKeys: string[];
   sharingKey: string;
   backendKey: string;
+  /** the two keys together, as the allocator records them on each address it assigns */
+  keys: { sharing: string; backend: string };
   desiredPool: string;
   /** the loadBalancerIPs annotation as read (desiredLbIPs parses it when asked) */
   lbIPsAnnotation: string;
@@ -182,6 +184,7 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
     portKeys,
     sharingKey,
     backendKey,
+    keys: { sharing: sharingKey, backend: backendKey },
     desiredPool: annotationValue(annotations, 'address-pool', legacyAnnotations),
     lbIPsAnnotation: annotationValue(annotations, 'loadBalancerIPs', legacyAnnotations),
     legacyAnnotations,
