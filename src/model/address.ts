@@ -97,29 +97,36 @@ function isDigit(c: string): boolean {
 
 // netip's parseIPv4Fields: exactly four decimal fields 0..255, no leading zeros, nothing else.
 function parseIPv4Fields(s: string): bigint | undefined {
-  const fields: number[] = [];
+  const v = ipv4Number(s);
+  return v < 0 ? undefined : BigInt(v);
+}
+
+/** parseIPv4Fields' answer as an unsigned 32-bit number, -1 for none (no BigInt, no list of fields). */
+function ipv4Number(s: string): number {
+  let fields = 0;
+  let acc = 0;
   let val = 0;
   let digLen = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (isDigit(c)) {
-      if (digLen === 1 && val === 0) return undefined; // leading zero
+      if (digLen === 1 && val === 0) return -1; // leading zero
       val = val * 10 + (c.charCodeAt(0) - 48);
       digLen++;
-      if (val > 255) return undefined;
+      if (val > 255) return -1;
     } else if (c === '.') {
-      if (i === 0 || i === s.length - 1 || s[i - 1] === '.') return undefined;
-      if (fields.length === 3) return undefined;
-      fields.push(val);
+      if (i === 0 || i === s.length - 1 || s[i - 1] === '.') return -1;
+      if (fields === 3) return -1;
+      acc = acc * 256 + val;
+      fields++;
       val = 0;
       digLen = 0;
     } else {
-      return undefined;
+      return -1;
     }
   }
-  if (fields.length < 3) return undefined;
-  fields.push(val);
-  return BigInt(((fields[0]! << 24) >>> 0) + (fields[1]! << 16) + (fields[2]! << 8) + fields[3]!);
+  if (fields < 3) return -1;
+  return acc * 256 + val;
 }
 
 function hexVal(c: string): number {
@@ -129,67 +136,97 @@ function hexVal(c: string): number {
   return -1;
 }
 
+// readIPv6's bytes, reused by every call (it calls nothing that parses IPv6), and a view that
+// reads them as two 64-bit halves: two BigInts and a shift make the value, not ten steps
+const V6_BUFFER = new ArrayBuffer(16);
+const V6_BYTES = new Uint8Array(V6_BUFFER);
+const V6_VIEW = new DataView(V6_BUFFER);
+
 // netip's parseIPv6 without zones; returns the 128-bit value.
-function parseIPv6(input: string): bigint | undefined {
-  if (input.includes('%')) return undefined; // a zone, or an empty one: net.ParseIP rejects both
-  const ip = new Array<number>(16).fill(0);
-  let s = input;
+function parseIPv6(s: string): bigint | undefined {
+  if (!readIPv6(s)) return undefined;
+  return (V6_VIEW.getBigUint64(0) << 64n) | V6_VIEW.getBigUint64(8);
+}
+
+/** Whether parseIPv6 accepts `s`, its bytes then in V6_BYTES. It reads the text in place (no remainder strings). */
+function readIPv6(s: string): boolean {
+  if (s.includes('%')) return false; // a zone, or an empty one: net.ParseIP rejects both
+  const ip = V6_BYTES.fill(0);
+  const n = s.length;
+  let p = 0;
   let ellipsis = -1;
-  if (s.length >= 2 && s[0] === ':' && s[1] === ':') {
+  if (n >= 2 && s[0] === ':' && s[1] === ':') {
     ellipsis = 0;
-    s = s.slice(2);
-    if (s.length === 0) return 0n;
+    p = 2;
+    if (p === n) return true;
   }
   let i = 0;
   while (i < 16) {
     let off = 0;
     let acc = 0;
-    for (; off < s.length; off++) {
-      const h = hexVal(s[off]!);
+    for (; p + off < n; off++) {
+      const h = hexVal(s[p + off]!);
       if (h < 0) break;
       acc = acc * 16 + h;
-      if (off > 3) return undefined; // more than 4 digits in a group
+      if (off > 3) return false; // more than 4 digits in a group
     }
-    if (off === 0) return undefined;
-    if (off < s.length && s[off] === '.') {
-      if (ellipsis < 0 && i !== 12) return undefined;
-      if (i + 4 > 16) return undefined;
-      const v4 = parseIPv4Fields(s);
-      if (v4 === undefined) return undefined;
-      ip[i] = Number((v4 >> 24n) & 0xffn);
-      ip[i + 1] = Number((v4 >> 16n) & 0xffn);
-      ip[i + 2] = Number((v4 >> 8n) & 0xffn);
-      ip[i + 3] = Number(v4 & 0xffn);
-      s = '';
+    if (off === 0) return false;
+    if (p + off < n && s[p + off] === '.') {
+      if (ellipsis < 0 && i !== 12) return false;
+      if (i + 4 > 16) return false;
+      const v4 = ipv4Number(s.slice(p));
+      if (v4 < 0) return false;
+      ip[i] = v4 >>> 24;
+      ip[i + 1] = (v4 >>> 16) & 0xff;
+      ip[i + 2] = (v4 >>> 8) & 0xff;
+      ip[i + 3] = v4 & 0xff;
+      p = n;
       i += 4;
       break;
     }
     ip[i] = acc >> 8;
     ip[i + 1] = acc & 0xff;
     i += 2;
-    s = s.slice(off);
-    if (s.length === 0) break;
-    if (s[0] !== ':' || s.length === 1) return undefined;
-    s = s.slice(1);
-    if (s[0] === ':') {
-      if (ellipsis >= 0) return undefined; // multiple ::
+    p += off;
+    if (p === n) break;
+    if (s[p] !== ':' || p + 1 === n) return false;
+    p++;
+    if (s[p] === ':') {
+      if (ellipsis >= 0) return false; // multiple ::
       ellipsis = i;
-      s = s.slice(1);
-      if (s.length === 0) break;
+      p++;
+      if (p === n) break;
     }
   }
-  if (s.length !== 0) return undefined;
+  if (p !== n) return false;
   if (i < 16) {
-    if (ellipsis < 0) return undefined;
-    const n = 16 - i;
-    for (let j = i - 1; j >= ellipsis; j--) ip[j + n] = ip[j]!;
-    for (let j = ellipsis; j < ellipsis + n; j++) ip[j] = 0;
+    if (ellipsis < 0) return false;
+    const k = 16 - i;
+    for (let j = i - 1; j >= ellipsis; j--) ip[j + k] = ip[j]!;
+    for (let j = ellipsis; j < ellipsis + k; j++) ip[j] = 0;
   } else if (ellipsis >= 0) {
-    return undefined; // :: must stand for at least one group
+    return false; // :: must stand for at least one group
   }
-  // four 32-bit words, then four BigInt steps (sixteen byte steps cost four times as much)
-  const word = (k: number) => ((ip[k]! << 24) | (ip[k + 1]! << 16) | (ip[k + 2]! << 8) | ip[k + 3]!) >>> 0;
-  return (BigInt(word(0)) << 96n) | (BigInt(word(4)) << 64n) | (BigInt(word(8)) << 32n) | BigInt(word(12));
+  return true;
+}
+
+/**
+ * The family of parseIP(s)'s answer (undefined when it has none), without building its value:
+ * what ipfamily.ForAddresses asks of a Service's clusterIPs.
+ */
+export function ipFamily(s: string): Family | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '.') return ipv4Number(s) < 0 ? undefined : 4;
+    if (c === ':') {
+      if (!readIPv6(s)) return undefined;
+      // IPv4-mapped (::ffff:0:0/96) reads back as IPv4, as unmap has it
+      for (let k = 0; k < 10; k++) if (V6_BYTES[k] !== 0) return 6;
+      return V6_BYTES[10] === 0xff && V6_BYTES[11] === 0xff ? 4 : 6;
+    }
+    if (c === '%') return undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -335,10 +372,8 @@ export function formatIP(ip: IP): string {
     const n = Number(ip.value & 0xffffffffn);
     return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
   }
-  // one BigInt to text, then the groups from its hex digits
-  const h = (ip.value & ((1n << 128n) - 1n)).toString(16).padStart(32, '0');
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push(parseInt(h.slice(i * 4, i * 4 + 4), 16));
+  const groups = v6Groups(ip.value);
+  // the longest run of two or more zero groups, the first of equals, becomes "::"
   let zs = -1;
   let zl = 0;
   for (let i = 0; i < 8; i++) {
@@ -349,9 +384,91 @@ export function formatIP(ip: IP): string {
       zl = j - i;
     }
   }
-  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':');
-  if (zs < 0) return hex(groups);
-  return hex(groups.slice(0, zs)) + '::' + hex(groups.slice(zs + zl));
+  let out = '';
+  let sep = false;
+  for (let i = 0; i < 8; ) {
+    if (i === zs) {
+      out += '::';
+      sep = false;
+      i += zl;
+      continue;
+    }
+    if (sep) out += ':';
+    out += groups[i]!.toString(16);
+    sep = true;
+    i++;
+  }
+  return out;
+}
+// the groups of an IPv6 value, reused by every call, and the bytes they are read from
+const V6_GROUPS: number[] = new Array<number>(8).fill(0);
+const GROUPS_VIEW = new DataView(new ArrayBuffer(16));
+
+/** The eight 16-bit groups of the value's low 128 bits, in V6_GROUPS (two 64-bit writes: no text, one BigInt). */
+function v6Groups(value: bigint): number[] {
+  // setBigUint64 keeps a value's low 64 bits
+  GROUPS_VIEW.setBigUint64(0, value >> 64n);
+  GROUPS_VIEW.setBigUint64(8, value);
+  for (let i = 0; i < 8; i++) V6_GROUPS[i] = GROUPS_VIEW.getUint16(2 * i);
+  return V6_GROUPS;
+}
+
+/**
+ * Whether formatIP(ip) is `text`, without writing it: the texts a status holds are most often
+ * already Go's, and then serve as they are.
+ */
+export function formatsAs(ip: IP, text: string): boolean {
+  if (ip.family === 4) {
+    const n = Number(ip.value & 0xffffffffn);
+    let p = digitsAt(text, 0, n >>> 24, 10);
+    for (let shift = 16; shift >= 0 && p > 0; shift -= 8) {
+      p = text.charCodeAt(p) === 46 ? digitsAt(text, p + 1, (n >>> shift) & 0xff, 10) : -1;
+    }
+    return p === text.length;
+  }
+  // formatIP's groups and "::" run, compared as they would be written
+  const groups = v6Groups(ip.value);
+  let zs = -1;
+  let zl = 0;
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i >= 2 && j - i > zl) {
+      zs = i;
+      zl = j - i;
+    }
+  }
+  let p = 0;
+  let sep = false;
+  for (let i = 0; i < 8; ) {
+    if (i === zs) {
+      if (text.charCodeAt(p) !== 58 || text.charCodeAt(p + 1) !== 58) return false;
+      p += 2;
+      sep = false;
+      i += zl;
+      continue;
+    }
+    if (sep) {
+      if (text.charCodeAt(p) !== 58) return false;
+      p++;
+    }
+    p = digitsAt(text, p, groups[i]!, 16);
+    if (p < 0) return false;
+    sep = true;
+    i++;
+  }
+  return p === text.length;
+}
+
+/** Where `value`'s digits (lowercase, no leading zero) end if `text` has them at `p`, else -1. */
+function digitsAt(text: string, p: number, value: number, radix: number): number {
+  let width = 1;
+  for (let v = value; v >= radix; v = Math.floor(v / radix)) width++;
+  for (let k = p + width - 1, v = value; k >= p; k--, v = Math.floor(v / radix)) {
+    const d = v % radix;
+    if (text.charCodeAt(k) !== (d < 10 ? 48 + d : 87 + d)) return -1;
+  }
+  return p + width;
 }
 
 /** Go's IPNet String(): `10.0.0.0/24`, `fd00::/48`. */

@@ -45,6 +45,9 @@ const STAND_IN_NOTES: Record<'none' | 'clusterIP' | 'namespace' | 'both', readon
   both: Object.freeze([ASSUMED_CLUSTER_IP, ASSUMED_NAMESPACE]),
 };
 
+/** A Service lacking nothing (the usual case): one answer for all. */
+const COMPLETE: { standIn?: ServiceStandIn; notes: readonly string[] } = Object.freeze({ notes: STAND_IN_NOTES.none });
+
 /**
  * Services from manifests have no clusterIP (the API server assigns it) and may lack a namespace:
  * without them MetalLB's controller would not even look at them, so we stand in plausible values
@@ -55,7 +58,7 @@ function completeService(svc: KubeObject): { standIn?: ServiceStandIn; notes: re
   const hasIPs = (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0) || (typeof spec.clusterIP === 'string' && spec.clusterIP !== '');
   const noClusterIP = !hasIPs && spec.type === 'LoadBalancer';
   const noNamespace = !svc.metadata?.namespace;
-  if (!noClusterIP && !noNamespace) return { notes: STAND_IN_NOTES.none };
+  if (!noClusterIP && !noNamespace) return COMPLETE;
   let families: unknown[] = [];
   if (noClusterIP) {
     const fams = (Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []).filter((f) => f === 'IPv4' || f === 'IPv6');
@@ -117,10 +120,10 @@ export function simulationOf(state: ClusterState): Simulation {
   });
   const byService = new Map<KubeObject, ServiceResult>();
   const info = new Map<KubeObject, ServiceInfo>();
-  output.services.forEach((r, i) => {
-    byService.set(originals[i]!, r);
+  for (let i = 0; i < originals.length; i++) {
+    byService.set(originals[i]!, output.services[i]!);
     info.set(originals[i]!, output.infos[i]!);
-  });
+  }
   const pools: Pool[] = [];
   originalPools.forEach((p, i) => {
     const pool = poolFromCR(p, i, namespaces);

@@ -95,19 +95,108 @@ interface SharingKey {
 
 interface Alloc {
   pool: string;
-  ips: IP[];
+  ips: readonly IP[];
   ports: Port[];
   /** the ports' keys (ServiceInfo.portKeys) */
   portKeys: readonly string[];
   key: SharingKey;
 }
 
-interface IPState {
-  ip: IP;
+/**
+ * The sharing state of one address (MetalLB's sharingKeyForIP, servicesOnIP, portsInUse). Most
+ * addresses have one user holding one set of ports: those are kept as the user's key and its
+ * port keys list, and a Set and a Map are made only once a second user or a partial release
+ * needs them (two collections per address were a third of what an allocation allocated).
+ */
+class IPState {
   /** sharingKeyForIP: the key of the last assignment; dropped when no port is in use any more */
-  key: SharingKey | undefined;
-  services: Set<string>;
-  ports: Map<string, string>;
+  key: SharingKey | undefined = undefined;
+  /** the one user, while `users` is undefined */
+  private user: string | undefined = undefined;
+  /** every user, once there have been two at a time */
+  private users: Set<string> | undefined = undefined;
+  /** the ports in use, all held by `portOwner`, while `portMap` is undefined (ServiceInfo.portKeys) */
+  private portKeys: readonly string[] | undefined = undefined;
+  private portOwner = '';
+  /** port key -> user, once the ports in use are not one user's list */
+  private portMap: Map<string, string> | undefined = undefined;
+
+  addUser(svcKey: string): void {
+    if (this.users) this.users.add(svcKey);
+    else if (this.user === undefined) this.user = svcKey;
+    else if (this.user !== svcKey) {
+      this.users = new Set([this.user, svcKey]);
+      this.user = undefined;
+    }
+  }
+
+  deleteUser(svcKey: string): void {
+    if (this.users) this.users.delete(svcKey);
+    else if (this.user === svcKey) this.user = undefined;
+  }
+
+  hasUsers(): boolean {
+    return this.users ? this.users.size > 0 : this.user !== undefined;
+  }
+
+  /** whether a user other than `svcKey` holds the address */
+  usedByOther(svcKey: string): boolean {
+    if (!this.users) return this.user !== undefined && this.user !== svcKey;
+    for (const s of this.users) if (s !== svcKey) return true;
+    return false;
+  }
+
+  /** the users other than `svcKey`, in no order */
+  others(svcKey: string): string[] {
+    if (!this.users) return this.user !== undefined && this.user !== svcKey ? [this.user] : [];
+    return [...this.users].filter((s) => s !== svcKey);
+  }
+
+  /** the user holding port `pk` here */
+  portUser(pk: string): string | undefined {
+    if (this.portMap) return this.portMap.get(pk);
+    return this.portKeys !== undefined && this.portKeys.includes(pk) ? this.portOwner : undefined;
+  }
+
+  /** `svcKey` takes these ports (an earlier holder of one loses it, as in a map) */
+  takePorts(portKeys: readonly string[], svcKey: string): void {
+    if (portKeys.length === 0) return;
+    if (!this.portMap && (this.portKeys === undefined || this.portKeys.length === 0)) {
+      this.portKeys = portKeys;
+      this.portOwner = svcKey;
+      return;
+    }
+    const map = this.toMap();
+    for (const pk of portKeys) map.set(pk, svcKey);
+  }
+
+  /** drops these ports, whoever holds them */
+  releasePorts(portKeys: readonly string[]): void {
+    if (portKeys.length === 0) return;
+    if (!this.portMap) {
+      if (this.portKeys === undefined) return;
+      // the usual case: the one holder releasing the very list it took
+      if (portKeys === this.portKeys) {
+        this.portKeys = undefined;
+        return;
+      }
+    }
+    const map = this.toMap();
+    for (const pk of portKeys) map.delete(pk);
+  }
+
+  hasPorts(): boolean {
+    return this.portMap ? this.portMap.size > 0 : this.portKeys !== undefined && this.portKeys.length > 0;
+  }
+
+  private toMap(): Map<string, string> {
+    if (!this.portMap) {
+      this.portMap = new Map();
+      for (const pk of this.portKeys ?? []) this.portMap.set(pk, this.portOwner);
+      this.portKeys = undefined;
+    }
+    return this.portMap;
+  }
 }
 
 interface UsedIP {
@@ -242,6 +331,12 @@ function poolContains(p: Pool, ip: IP): boolean {
   return false;
 }
 
+/** Whether the pool holds every one of `ips` (a missing one it never holds). */
+function poolHolds(p: Pool, ips: readonly (IP | undefined)[]): boolean {
+  for (const ip of ips) if (ip === undefined || !poolContains(p, ip)) return false;
+  return true;
+}
+
 /** The ranges of a pool's CIDRs, in order, worked out once per pool (every Service's addresses are looked up in them). */
 const poolRanges = new WeakMap<Pool, AddressRange[]>();
 function rangesOf(p: Pool): AddressRange[] {
@@ -298,14 +393,11 @@ export class Allocator {
    */
   poolFor(ips: readonly (IP | undefined)[]): Pool | undefined {
     const first = ips[0];
-    let candidates: Iterable<Pool> = this.byName.values();
     if (first && this.rangeIndex) {
       const hit = this.rangeIndex.owner(first);
-      candidates = hit ? [hit] : [];
+      return hit && poolHolds(hit, ips) ? hit : undefined;
     }
-    for (const p of candidates) {
-      if (ips.every((ip) => ip !== undefined && poolContains(p, ip))) return p;
-    }
+    for (const p of this.byName.values()) if (poolHolds(p, ips)) return p;
     return undefined;
   }
 
@@ -313,7 +405,7 @@ export class Allocator {
     return this.allocated.get(svcKey)?.pool ?? '';
   }
 
-  ips(svcKey: string): IP[] {
+  ips(svcKey: string): readonly IP[] {
     return this.allocated.get(svcKey)?.ips ?? [];
   }
 
@@ -333,12 +425,12 @@ export class Allocator {
       const k = ipKey(ip);
       let st = this.ipState.get(k);
       if (!st) {
-        st = { ip, key: undefined, services: new Set(), ports: new Map() };
+        st = new IPState();
         this.ipState.set(k, st);
       }
       st.key = alloc.key;
-      for (const pk of alloc.portKeys) st.ports.set(pk, svcKey);
-      st.services.add(svcKey);
+      st.takePorts(alloc.portKeys, svcKey);
+      st.addUser(svcKey);
       const u = use.ips.get(k);
       if (u) u.users++;
       else {
@@ -380,7 +472,7 @@ export class Allocator {
     const h = this.holders.get(k);
     if (!h) return;
     const st = this.ipState.get(k);
-    const blocked = st !== undefined && st.key !== undefined && st.services.size > 0;
+    const blocked = st !== undefined && st.key !== undefined && st.hasUsers();
     const sharing = blocked && st.key!.sharing !== '' ? st.key!.sharing : undefined;
     for (const use of h) {
       const u = use.ips.get(k)!;
@@ -406,10 +498,10 @@ export class Allocator {
       const k = ipKey(ip);
       const st = this.ipState.get(k);
       if (st) {
-        for (const pk of al.portKeys) st.ports.delete(pk);
-        st.services.delete(svcKey);
-        if (st.ports.size === 0) st.key = undefined;
-        if (st.services.size === 0 && st.key === undefined) this.ipState.delete(k);
+        st.releasePorts(al.portKeys);
+        st.deleteUser(svcKey);
+        if (!st.hasPorts()) st.key = undefined;
+        if (!st.hasUsers() && st.key === undefined) this.ipState.delete(k);
       }
       const u = use?.ips.get(k);
       if (u) u.users--;
@@ -426,27 +518,27 @@ export class Allocator {
     const ok = existing.sharing !== '' && key.sharing !== '' && existing.sharing === key.sharing && existing.backend === key.backend;
     if (!ok) {
       // Go iterates a map here; sorted for a stable text
-      const others = [...st.services].filter((s) => s !== svcKey).sort();
+      const others = st.others(svcKey).sort();
       if (others.length > 0) return `can't change sharing key for "${svcKey}", address also in use by ${others.join(',')}`;
     }
     for (const pk of portKeys) {
-      const cur = st.ports.get(pk);
+      const cur = st.portUser(pk);
       if (cur !== undefined && cur !== svcKey) return `port ${pk} is already in use on ${goQuote(formatIP(ip))}`;
     }
     return undefined;
   }
 
   /** Assign: the requested (or chosen) IPs, all in one pool, permitted by sharing. */
-  assign(svc: ServiceInfo, ips: (IP | undefined)[], hint?: Pool): Result<IP[]> {
-    const pool = hint && ips.every((ip) => ip !== undefined && poolContains(hint, ip)) ? hint : this.poolFor(ips);
+  assign(svc: ServiceInfo, ips: readonly (IP | undefined)[], hint?: Pool): Result<readonly IP[]> {
+    const pool = hint && poolHolds(hint, ips) ? hint : this.poolFor(ips);
     if (!pool) return { ok: false, error: `${ipsText(ips)} is not allowed in config` };
     if (!poolCompatible(pool, svc)) return { ok: false, error: `pool ${pool.name} not compatible for ip assignment` };
     if (ips.length > 2) return { ok: false, error: `more than two addresses ${ipsText(ips)}` };
-    const real = ips as IP[];
+    const real = ips as readonly IP[];
     if (real.length === 2 && real[0]!.family === real[1]!.family) {
       return { ok: false, error: `${goQuote(formatIP(real[0]!))} ${goQuote(formatIP(real[1]!))} has the same family` };
     }
-    const key = { sharing: svc.sharingKey, backend: svc.backendKey };
+    const key = svc.keys;
     for (const ip of real) {
       const err = this.checkSharing(svc.key, ip, svc.portKeys, key);
       if (err) return { ok: false, error: err };
@@ -456,7 +548,8 @@ export class Allocator {
     const held = this.allocated.get(svc.key);
     if (held && sameAlloc(held, pool.name, real, svc.ports, key)) return { ok: true, value: real };
     // the Service's ports as they are: neither side ever changes them
-    this.assignInternal(svc.key, { pool: pool.name, ips: [...real], ports: svc.ports, portKeys: svc.portKeys, key });
+    // the addresses as given: no caller changes a list it passes
+    this.assignInternal(svc.key, { pool: pool.name, ips: real, ports: svc.ports, portKeys: svc.portKeys, key });
     return { ok: true, value: real };
   }
 
@@ -469,9 +562,9 @@ export class Allocator {
     if (ips.length === 0 || ips.length > 2 || ips.some((ip) => ip === undefined)) return false;
     const pool = this.poolFor(ips);
     if (!pool) return false;
-    const key = { sharing: svc.sharingKey, backend: svc.backendKey };
+    const key = svc.keys;
     for (const ip of ips as IP[]) if (this.checkSharing(svc.key, ip, svc.portKeys, key)) return false;
-    this.assignInternal(svc.key, { pool: pool.name, ips: [...(ips as IP[])], ports: svc.ports, portKeys: svc.portKeys, key });
+    this.assignInternal(svc.key, { pool: pool.name, ips: ips as readonly IP[], ports: svc.ports, portKeys: svc.portKeys, key });
     return true;
   }
 
@@ -554,7 +647,7 @@ export class Allocator {
 
   private firstUsable(pool: Pool, family: Family, svc: ServiceInfo): IP | undefined {
     const use = this.poolUse.get(pool.name)!;
-    const key = { sharing: svc.sharingKey, backend: svc.backendKey };
+    const key = svc.keys;
     // For a Service holding no allocation, what blocks an address depends only on its keys and
     // ports: cache the answer per pool and signature until the pool changes.
     const slot = this.allocated.has(svc.key) ? undefined : family === 4 ? svc.blockingSignature4 : svc.blockingSignature6;
@@ -606,7 +699,7 @@ export class Allocator {
       const st = this.ipState.get(u.k)!;
       if (st.key!.backend !== svc.backendKey) continue;
       if (svc.portKeys.some((pk) => {
-        const cur = st.ports.get(pk);
+        const cur = st.portUser(pk);
         return cur !== undefined && cur !== svc.key;
       })) continue;
       const n = candidateIndex(pool, u.ip);
@@ -625,10 +718,10 @@ export class Allocator {
     if (!st || !existing) return false;
     const ok = existing.sharing !== '' && key.sharing !== '' && existing.sharing === key.sharing && existing.backend === key.backend;
     if (!ok) {
-      for (const s of st.services) if (s !== svcKey) return true;
+      if (st.usedByOther(svcKey)) return true;
     }
     for (const pk of portKeys) {
-      const cur = st.ports.get(pk);
+      const cur = st.portUser(pk);
       if (cur !== undefined && cur !== svcKey) return true;
     }
     return false;

@@ -8,7 +8,7 @@
 // hold one address they may not share (noteContestedAddresses). Where order matters otherwise
 // (competition for the last free address), a real controller may have decided differently.
 import type { KubeObject } from '../../sources/types.js';
-import { formatIP, parseIP, type IP } from '../address.js';
+import { formatIP, formatsAs, parseIP, type IP } from '../address.js';
 import { Allocator, poolCompatible, poolFromCR, selectIPs, type Candidate, type Pool, type Result } from './allocator.js';
 import {
   clusterFamily,
@@ -158,7 +158,9 @@ export function allocate(input: AllocationInput): AllocationOutput {
     previous.reads = reads;
   }
   const infos = reads.map((read) => read.info);
-  const results: ServiceResult[] = infos.map((info) => ({ service: info.svc, state: 'pending', ips: [], events: [] }));
+  // most results never get an event, and every one handled gets its own address list: the lists
+  // they start with are shared (frozen, so a write to them could not go unnoticed)
+  const results: ServiceResult[] = infos.map((info) => ({ service: info.svc, state: 'pending', ips: NO_IPS, events: NO_EVENTS }));
 
   const todo: number[] = [];
   infos.forEach((info, i) => {
@@ -226,7 +228,7 @@ export function allocate(input: AllocationInput): AllocationOutput {
       delete r.alternatives;
       converge(a, again, r, pools, pinnedCandidates, fallback);
       // failing again adds nothing new (the same AllocationFailed event, counted twice by Kubernetes)
-      if (r.state === 'pending') r.events.length = before;
+      if (r.state === 'pending' && r.events.length !== before) r.events.length = before;
       else (r.notes ??= []).push('allocated when MetalLB reprocessed every Service after another one gave up its address');
     }
   }
@@ -276,8 +278,7 @@ function ipStrings(ips: readonly (IP | undefined)[]): string[] {
 }
 
 /**
- * What the allocator reads of one Service object: its info and its status addresses parsed (and,
- * once asked, written back as text). A function of the object, its stand-in and the annotations
+ * What the allocator reads of one Service object: its info and its status addresses parsed. A function of the object, its stand-in and the annotations
  * read, as objects are never changed: the state a what-if derives holds most of its base's
  * Services as they are, and its allocation takes their reads from the base's (AllocationInput.reads).
  */
@@ -286,17 +287,25 @@ interface ServiceRead {
   standIn: ServiceStandIn | undefined;
   info: ServiceInfo;
   status: readonly (IP | undefined)[];
-  /** ipStrings(status), made when first needed */
-  texts: readonly string[] | undefined;
 }
 
 function readService(svc: KubeObject, standIn: ServiceStandIn | undefined, legacyAnnotations: boolean): ServiceRead {
   const info = serviceInfo(svc, standIn, legacyAnnotations);
-  return { standIn, info, status: info.statusIPs.map((t) => parseIP(t)), texts: undefined };
+  return { standIn, info, status: info.statusIPs.map((t) => parseIP(t)) };
 }
 
-function statusTexts(read: ServiceRead): readonly string[] {
-  return (read.texts ??= ipStrings(read.status));
+/**
+ * Go's texts of the status addresses, in a list of the result's own: the status's texts where
+ * they are already Go's (the usual case), so none is written again and none needs keeping.
+ */
+function statusTexts(read: ServiceRead): string[] {
+  const written = read.info.statusIPs;
+  const out = new Array<string>(read.status.length);
+  for (let i = 0; i < out.length; i++) {
+    const ip = read.status[i];
+    out[i] = ip !== undefined && formatsAs(ip, written[i]!) ? written[i]! : ipText(ip);
+  }
+  return out;
 }
 
 function sameElements<T>(x: readonly T[], y: readonly T[]): boolean {
@@ -323,62 +332,83 @@ function sameIPSet(x: readonly IP[], y: readonly IP[]): boolean {
   return sx.length === sy.length && sx.every((v, i) => v === sy[i]);
 }
 
-/** convergeBalancer for one LoadBalancer Service of the right class. */
+const NO_IPS = Object.freeze([]) as unknown as string[];
+const NO_EVENTS = Object.freeze([]) as unknown as ServiceEvent[];
+
+/** The Service's events: its own list from the first one on. */
+function event(r: ServiceResult, e: ServiceEvent): void {
+  if (r.events === NO_EVENTS) r.events = [e];
+  else r.events.push(e);
+}
+function warn(r: ServiceResult, reason: string, message: string): void {
+  event(r, { type: 'Warning', reason, message });
+}
+function normal(r: ServiceResult, reason: string, message: string): void {
+  event(r, { type: 'Normal', reason, message });
+}
+
+/** The controller stops processing the Service, which stays pending. */
+function stop(r: ServiceResult, reason: string, message?: string): void {
+  r.state = 'pending';
+  r.reason = reason;
+  if (message !== undefined) r.message = message;
+}
+
+/** These stops clear the Service: whatever a running controller held for it is released. */
+function clearStop(a: Allocator, info: ServiceInfo, r: ServiceResult, reason: string, message: string): void {
+  a.unassign(info.key);
+  stop(r, reason, message);
+}
+
+/**
+ * convergeBalancer for one LoadBalancer Service of the right class. Its helpers (events, stops)
+ * are plain functions, not closures made per Service.
+ */
 function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool[], pinned: Pool[], fallback: Pool[], read?: ServiceRead): void {
-  const warn = (reason: string, message: string) => r.events.push({ type: 'Warning', reason, message });
-  const normal = (reason: string, message: string) => r.events.push({ type: 'Normal', reason, message });
-  const stop = (reason: string, message?: string) => {
-    r.state = 'pending';
-    r.reason = reason;
-    if (message !== undefined) r.message = message;
-  };
+  if (pools.length === 0) return clearStop(a, info, r, 'noPools', 'no IPAddressPool: MetalLB clears the Service');
+  if (info.clusterIPs.length === 0) return clearStop(a, info, r, 'noClusterIP', 'no clusterIP(s): the IP family cannot be determined');
 
-  // these stops clear the Service: whatever a running controller held for it is released
-  const clearStop = (reason: string, message: string) => {
-    a.unassign(info.key);
-    stop(reason, message);
-  };
-  if (pools.length === 0) return clearStop('noPools', 'no IPAddressPool: MetalLB clears the Service');
-  if (info.clusterIPs.length === 0) return clearStop('noClusterIP', 'no clusterIP(s): the IP family cannot be determined');
-
-  let lbIPs: (IP | undefined)[] = read ? [...read.status] : info.statusIPs.map((t) => parseIP(t));
+  // never changed in place, only replaced: the read's own list serves
+  let lbIPs: readonly (IP | undefined)[] = read ? read.status : info.statusIPs.map((t) => parseIP(t));
   if (info.policy === 'RequireDualStack' && rawClusterIPs(info).length < 2) {
     const msg = `Service requires dual stack but not enough clusterips [${rawClusterIPs(info).join(' ')}]`;
-    warn('not enough clusterips', msg);
-    return clearStop('not enough clusterips', msg);
+    warn(r, 'not enough clusterips', msg);
+    return clearStop(a, info, r, 'not enough clusterips', msg);
   }
-
-  const clear = () => {
-    a.unassign(info.key);
-    lbIPs = [];
-  };
 
   if (lbIPs.length > 0) {
     const lbFam = familyForIPs(lbIPs);
-    if ('error' in lbFam) warn('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${ipsText(lbIPs)}: ${lbFam.error}`);
+    if ('error' in lbFam) warn(r, 'nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${ipsText(lbIPs)}: ${lbFam.error}`);
     const clusterFam = clusterFamily(info);
     if ('error' in clusterFam) {
       const raw = rawClusterIPs(info);
       const cip = clusterIPField(info);
       const msg = `Failed to retrieve ClusterIPs IPFamily for ${goQuoteList(raw)} ${cip}: ${clusterFam.error}`;
-      warn('noclusterIPsIPFamily', msg);
+      warn(r, 'noclusterIPsIPFamily', msg);
       // the status is left as it was, but the allocator holds nothing
-      return clearStop('noclusterIPsIPFamily', msg);
+      return clearStop(a, info, r, 'noclusterIPsIPFamily', msg);
     }
-    if (familyChanged('error' in lbFam ? undefined : lbFam.family, clusterFam.family, info)) clear();
+    if (familyChanged('error' in lbFam ? undefined : lbFam.family, clusterFam.family, info)) {
+      a.unassign(info.key);
+      lbIPs = [];
+    }
   }
 
   if (lbIPs.length > 0) {
     const res = a.assign(info, lbIPs);
     if (!res.ok) {
-      normal('ClearAssignment', `current IP for "${info.key}" not allowed by config, will attempt for new IP assignment: ${res.error}`);
-      clear();
+      normal(r, 'ClearAssignment', `current IP for "${info.key}" not allowed by config, will attempt for new IP assignment: ${res.error}`);
+      a.unassign(info.key);
+      lbIPs = [];
     }
-    if (lbIPs.length > 0 && info.desiredPool !== '' && a.pool(info.key) !== info.desiredPool) clear();
+    if (lbIPs.length > 0 && info.desiredPool !== '' && a.pool(info.key) !== info.desiredPool) {
+      a.unassign(info.key);
+      lbIPs = [];
+    }
     const desired = desiredLbIPs(info);
     if ('error' in desired) {
       const msg = `invalid requested loadbalancer IPs: ${desired.error}`;
-      warn('LoadBalancerFailed', msg);
+      warn(r, 'LoadBalancerFailed', msg);
       if (lbIPs.length > 0) {
         // the controller stops, but the Service keeps its (re-assigned) status
         finish(a, info, r, lbIPs as IP[], 'kept');
@@ -386,21 +416,23 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
         r.message = msg;
         return;
       }
-      return stop('LoadBalancerFailed', msg);
+      return stop(r, 'LoadBalancerFailed', msg);
     }
     if (desired.ips.length > 0) {
       // isEqualIPs sorts the status's IPs in place by their text, and that order is written back
-      if (!sameIPSet(lbIPs as IP[], desired.ips)) clear();
-      else lbIPs = textOrder(lbIPs as IP[]);
+      if (!sameIPSet(lbIPs as IP[], desired.ips)) {
+        a.unassign(info.key);
+        lbIPs = [];
+      } else lbIPs = textOrder(lbIPs as IP[]);
     }
   }
 
   if (lbIPs.length === 1 && info.policy === 'PreferDualStack') {
     const extra = additionalFamily(a, info, lbIPs[0]!);
-    if (!extra.ok) normal('AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${extra.error}`);
+    if (!extra.ok) normal(r, 'AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${extra.error}`);
     else {
       lbIPs = [lbIPs[0], extra.value];
-      normal('IPAllocated', `Assigned additional IP ${ipsText([extra.value]).slice(1, -1)}`);
+      normal(r, 'IPAllocated', `Assigned additional IP ${ipsText([extra.value]).slice(1, -1)}`);
       if (rawClusterIPs(info).length < 2) {
         (r.notes ??= []).push(
           'PreferDualStack with a single clusterIP: the second-family IP added here fails the family check on the next pass, so the status may oscillate between one and two IPs',
@@ -414,10 +446,10 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
   const res = allocateIPs(a, info, pinned, fallback);
   if (!res.ok) {
     const msg = `Failed to allocate IP for "${info.key}": ${res.error}`;
-    warn('AllocationFailed', msg);
-    return stop('AllocationFailed', msg);
+    warn(r, 'AllocationFailed', msg);
+    return stop(r, 'AllocationFailed', msg);
   }
-  normal('IPAllocated', `Assigned IP ${ipsText(res.value.ips)}`);
+  normal(r, 'IPAllocated', `Assigned IP ${ipsText(res.value.ips)}`);
   // requested IPs are written in the request's order, and the next pass (which the status update
   // itself triggers) rewrites them in text order: the order the speakers settle on
   const wanted = desiredLbIPs(info);
@@ -428,10 +460,10 @@ function converge(a: Allocator, info: ServiceInfo, r: ServiceResult, pools: Pool
   }
 }
 
-function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: IP[], state: 'kept' | 'allocated', read?: ServiceRead): void {
+function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: readonly IP[], state: 'kept' | 'allocated', read?: ServiceRead): void {
   r.state = state;
-  // a Service keeping its status as it is: the texts of its addresses are the read's (a copy: each result has its own list)
-  r.ips = read && sameElements(ips, read.status) ? statusTexts(read).slice() : ipStrings(ips);
+  // a Service keeping its status as it is: the texts of its addresses are mostly the status's own
+  r.ips = read && sameElements(ips, read.status) ? statusTexts(read) : ipStrings(ips);
   r.pool = a.pool(info.key);
 }
 
@@ -441,14 +473,20 @@ function finish(a: Allocator, info: ServiceInfo, r: ServiceResult, ips: IP[], st
  * order, which is random: sorted here).
  */
 function deprecatedAnnotationEvents(info: ServiceInfo, r: ServiceResult): void {
-  const annotations = info.svc.metadata?.annotations ?? {};
+  const annotations = info.svc.metadata?.annotations;
+  if (!annotations || !hasDeprecatedKey(annotations)) return;
   const keys = Object.keys(annotations).filter((k) => k.startsWith(DEPRECATED_PREFIX)).sort();
-  if (keys.length === 0) return;
   const poolAnnotation = annotations['metallb.io/ip-allocated-from-pool'];
   const writes =
     r.state === 'allocated' || (r.state === 'pending' && info.statusIPs.length > 0) || (r.state === 'kept' && r.pool !== undefined && poolAnnotation !== r.pool);
   if (!writes) return;
-  for (const k of keys) r.events.push({ type: 'Warning', reason: 'deprecatedAnnotation', message: `Service uses deprecated annotation ${k}` });
+  for (const k of keys) event(r, { type: 'Warning', reason: 'deprecatedAnnotation', message: `Service uses deprecated annotation ${k}` });
+}
+
+/** Whether some annotation key is a deprecated one (most Services have none: no list of keys for them). */
+function hasDeprecatedKey(annotations: Record<string, string>): boolean {
+  for (const k in annotations) if (k.startsWith(DEPRECATED_PREFIX)) return true;
+  return false;
 }
 
 function rawClusterIPs(info: ServiceInfo): string[] {
@@ -482,7 +520,7 @@ function additionalFamily(a: Allocator, info: ServiceInfo, existing: IP): Result
 }
 
 interface Allocated {
-  ips: IP[];
+  ips: readonly IP[];
   alternatives?: { pool: string; ips: string[] }[];
 }
 

@@ -1,8 +1,7 @@
 // What the controller reads from a Service (controller/service.go, k8salloc, ipfamily): keys,
 // family, policy, requests, sharing and backend keys, ports. Error texts are MetalLB's own.
 import type { KubeObject } from '../../sources/types.js';
-import { formatIP, goQuote, goTrimSpace, parseIP, type IP } from '../address.js';
-import { trimmed } from '../../sources/compact.js';
+import { formatIP, goQuote, goTrimSpace, ipFamily, parseIP, type IP } from '../address.js';
 
 export type ServiceFamily = 'ipv4' | 'ipv6' | 'dual';
 export type FamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
@@ -37,7 +36,11 @@ export interface ServiceInfo {
   portKeys: string[];
   sharingKey: string;
   backendKey: string;
+  /** the two keys together, as the allocator records them on each address it assigns */
+  keys: { sharing: string; backend: string };
   desiredPool: string;
+  /** the loadBalancerIPs annotation as read (desiredLbIPs parses it when asked) */
+  lbIPsAnnotation: string;
   /** before v0.14.9: MetalLB reads only the metallb.universe.tf/* annotations */
   legacyAnnotations: boolean;
   /** status.loadBalancer.ingress[].ip, non-empty ones, as written */
@@ -55,7 +58,44 @@ export interface ServiceInfo {
 }
 
 function rec(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : NONE;
+}
+// what rec gives for a missing object: only ever read, so one for all
+const NONE: Record<string, unknown> = Object.freeze({});
+
+/** The strings of a list: the list itself when it holds nothing else (the usual case), as objects are never changed. */
+function strings(list: unknown[]): string[] {
+  for (const x of list) if (typeof x !== 'string') return list.filter((y): y is string => typeof y === 'string');
+  return list as string[];
+}
+
+/**
+ * "proto/port", one text per pair for all Services: most Services expose a few common ports, and
+ * each info keeps its keys as long as the simulation lives.
+ */
+function portKey(proto: string, port: number): string {
+  let byPort = portKeys.get(proto);
+  if (!byPort) portKeys.set(proto, (byPort = new Map()));
+  let k = byPort.get(port);
+  if (k === undefined) byPort.set(port, (k = `${proto}/${port}`));
+  return k;
+}
+const portKeys = new Map<string, Map<number, string>>();
+
+/** status.loadBalancer.ingress[].ip, the non-empty ones, in a list of their number. */
+function ingressIPs(ingress: unknown[]): string[] {
+  let n = 0;
+  for (const ing of ingress) {
+    const ip = rec(ing).ip;
+    if (typeof ip === 'string' && ip !== '') n++;
+  }
+  if (n === ingress.length) return ingress.map((ing) => rec(ing).ip as string);
+  const out: string[] = [];
+  for (const ing of ingress) {
+    const ip = rec(ing).ip;
+    if (typeof ip === 'string' && ip !== '') out.push(ip);
+  }
+  return out;
 }
 
 function strMap(v: unknown): Record<string, string> {
@@ -100,16 +140,18 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
   const meta = svc.metadata ?? {};
   const annotations = strMap(meta.annotations);
   const namespace = standIn?.namespace ?? (typeof meta.namespace === 'string' ? meta.namespace : '');
-  const clusterIPs = standIn?.clusterIPs ?? (Array.isArray(spec.clusterIPs) ? spec.clusterIPs.filter((x): x is string => typeof x === 'string') : []);
+  const clusterIPs = standIn?.clusterIPs ?? (Array.isArray(spec.clusterIPs) ? strings(spec.clusterIPs) : []);
   const policy: FamilyPolicy =
     spec.ipFamilyPolicy === 'PreferDualStack' || spec.ipFamilyPolicy === 'RequireDualStack' ? spec.ipFamilyPolicy : 'SingleStack';
   const ipFamilies = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
-  const ports: Port[] = [];
-  for (const p of Array.isArray(spec.ports) ? spec.ports : []) {
-    const r = rec(p);
-    // the API server defaults protocol to TCP; a manifest may omit it
-    ports.push({ proto: typeof r.protocol === 'string' ? r.protocol : 'TCP', port: Number(r.port ?? 0) });
-  }
+  // lists made at their size (map): the info lives as long as the simulation
+  const ports: Port[] = Array.isArray(spec.ports)
+    ? spec.ports.map((p) => {
+        const r = rec(p);
+        // the API server defaults protocol to TCP; a manifest may omit it
+        return { proto: typeof r.protocol === 'string' ? r.protocol : 'TCP', port: Number(r.port ?? 0) };
+      })
+    : [];
   // k8salloc.BackendKey: labels.Set(selector).String() for Local, else ""
   let backendKey = '';
   if (spec.externalTrafficPolicy === 'Local') {
@@ -119,16 +161,12 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
       .map((k) => `${k}=${sel[k]}`)
       .join(',');
   }
-  const statusIPs: string[] = [];
   const ingress = rec(rec(svc.status).loadBalancer).ingress;
-  for (const ing of Array.isArray(ingress) ? ingress : []) {
-    const ip = rec(ing).ip;
-    if (typeof ip === 'string' && ip !== '') statusIPs.push(ip);
-  }
+  const statusIPs = Array.isArray(ingress) ? ingressIPs(ingress) : [];
   const cls = spec.loadBalancerClass;
   const sharingKey = annotationValue(annotations, 'allow-shared-ip', legacyAnnotations);
   // without a sharing key every address carrying a key blocks, whatever the ports
-  const portKeys = ports.map((p) => `${p.proto}/${p.port}`);
+  const portKeys = ports.map((p) => portKey(p.proto, p.port));
   const sig = sharingKey === '' ? '' : `${sharingKey}\u0000${backendKey}\u0000${[...portKeys].sort().join(',')}`;
   return {
     svc,
@@ -142,14 +180,15 @@ export function serviceInfo(svc: KubeObject, standIn?: ServiceStandIn, legacyAnn
       clusterIPs.length > 0 ? clusterIPs : typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? [spec.clusterIP] : [],
     policy,
     ipv6Primary: ipFamilies[0] === 'IPv6',
-    // the info lives as long as the simulation: its lists at their size
-    ports: trimmed(ports),
+    ports,
     portKeys,
     sharingKey,
     backendKey,
+    keys: { sharing: sharingKey, backend: backendKey },
     desiredPool: annotationValue(annotations, 'address-pool', legacyAnnotations),
+    lbIPsAnnotation: annotationValue(annotations, 'loadBalancerIPs', legacyAnnotations),
     legacyAnnotations,
-    statusIPs: trimmed(statusIPs),
+    statusIPs,
     blockingSignature4: `4\u0000${sig}`,
     blockingSignature6: `6\u0000${sig}`,
     // every field set up front: infos share one object shape
@@ -172,19 +211,26 @@ export function ipsText(ips: readonly (IP | undefined)[]): string {
   return goQuoteList(ips.map(ipText));
 }
 
+// the family answers, one of each shared by every Service (they are only read)
+type FamilyAnswer = { family: ServiceFamily } | { error: string };
+const FAMILY_IPV4: FamilyAnswer = Object.freeze({ family: 'ipv4' });
+const FAMILY_IPV6: FamilyAnswer = Object.freeze({ family: 'ipv6' });
+const FAMILY_DUAL: FamilyAnswer = Object.freeze({ family: 'dual' });
+
 /** ipfamily.ForAddresses */
 export function familyForAddresses(texts: readonly string[]): { family: ServiceFamily } | { error: string } {
+  // the families alone: no address value is built
   if (texts.length === 1) {
-    const ip = parseIP(texts[0]!);
-    if (!ip) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
-    return { family: ip.family === 4 ? 'ipv4' : 'ipv6' };
+    const f = ipFamily(texts[0]!);
+    if (f === undefined) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
+    return f === 4 ? FAMILY_IPV4 : FAMILY_IPV6;
   }
   if (texts.length === 2) {
-    const a = parseIP(texts[0]!);
-    const b = parseIP(texts[1]!);
-    if (!a || !b) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
-    if (a.family === b.family) return { error: `IPFamilyForAddresses: same address family ${goQuoteList(texts)}` };
-    return { family: 'dual' };
+    const a = ipFamily(texts[0]!);
+    const b = ipFamily(texts[1]!);
+    if (a === undefined || b === undefined) return { error: `IPFamilyForAddresses: Invalid address ${goQuoteList(texts)}` };
+    if (a === b) return { error: `IPFamilyForAddresses: same address family ${goQuoteList(texts)}` };
+    return FAMILY_DUAL;
   }
   return { error: `IPFamilyForAddresses: invalid ips length ${texts.length} ${goQuoteList(texts)}` };
 }
@@ -200,11 +246,11 @@ export function familyForIPs(ips: readonly (IP | undefined)[]): { family: Servic
   // errors, which quote the texts, go the long way
   if (ips.length === 1) {
     const f = textFamily(ips[0]);
-    if (f !== undefined) return { family: f === 4 ? 'ipv4' : 'ipv6' };
+    if (f !== undefined) return f === 4 ? FAMILY_IPV4 : FAMILY_IPV6;
   } else if (ips.length === 2) {
     const a = textFamily(ips[0]);
     const b = textFamily(ips[1]);
-    if (a !== undefined && b !== undefined && a !== b) return { family: 'dual' };
+    if (a !== undefined && b !== undefined && a !== b) return FAMILY_DUAL;
   }
   return familyForAddresses(ips.map(ipText));
 }
@@ -234,8 +280,7 @@ export function clusterFamily(info: ServiceInfo): { family: ServiceFamily } | { 
 }
 
 function readDesiredLbIPs(info: ServiceInfo): DesiredIPs {
-  const annotations = strMap(info.svc.metadata?.annotations);
-  const fromAnnotation = annotationValue(annotations, 'loadBalancerIPs', info.legacyAnnotations);
+  const fromAnnotation = info.lbIPsAnnotation;
   const key = info.legacyAnnotations ? `${DEPRECATED_PREFIX}loadBalancerIPs` : ANNOTATION_LOADBALANCER_IPS;
   const lbIP = rec(info.svc.spec).loadBalancerIP;
   const specIP = typeof lbIP === 'string' ? lbIP : '';
