@@ -263,8 +263,12 @@ interface PoolGroup {
   ns: NodeScopeInfo;
   advertisements: readonly NodeScope[];
   otherAdvertisements: readonly NodeScope[];
-  /** per matching advertisement: its communities, aliases resolved, canonical (canonicalCommunities) */
-  communities: readonly (readonly string[])[];
+  /**
+   * per matching advertisement: its communities, aliases resolved, canonical (canonicalCommunities),
+   * and the peers its prefixes go to; frozen, as every prefix of the group carries these arrays
+   */
+  communities: readonly string[][];
+  peers: readonly (string[] | 'all')[];
   /** no matching advertisement selects a node, nor does any other of the pool */
   noNodeAtAll: boolean;
 }
@@ -286,7 +290,8 @@ function poolGroup(input: AnnounceInput, pool: KubeObject, poolAds: readonly Kub
       ns,
       advertisements: matching.map(scope),
       otherAdvertisements: others.map(scope),
-      communities: matching.map((a) => canonicalCommunities(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))),
+      communities: matching.map((a) => Object.freeze(canonicalCommunities(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))) as string[]),
+      peers: parsed.map((p) => (p.peers.length > 0 ? (Object.freeze([...p.peers]) as string[]) : 'all')),
       noNodeAtAll: ns.union.size === 0 && others.every((a) => nodeSetOf(a, input.nodes).names.size === 0),
     };
   });
@@ -306,8 +311,10 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
   const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
   let hasEndpoints = false;
   let localNodes: string[] | undefined;
-  if (input.bgpAddressVeto) {
-    // before v0.16.0: an address is healthy when every endpoint listing it can serve (per node under Local policy)
+  // before v0.16.0: an address is healthy when every endpoint listing it can serve (per node under
+  // Local policy); while no endpoint that cannot serve lists an address, that is v0.16.0's rule,
+  // read without grouping the endpoints by node
+  if (input.bgpAddressVeto && endpoints.some((e) => !e.canServe && e.hasAddresses)) {
     if (etpLocal) {
       const byNode = new Map<string, Endpoint[]>();
       for (const e of endpoints) {
@@ -320,13 +327,19 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
       hasEndpoints = localNodes.length > 0 || hasHealthyAddress(endpoints);
     } else hasEndpoints = hasHealthyAddress(endpoints);
   } else if (etpLocal) {
-    const local = new Set<string>();
+    // the nodes sorted, each once (a node's several endpoints sort next to each other): no set per Service
+    localNodes = [];
     for (const e of endpoints) {
       if (!e.hasAddresses || !e.canServe) continue;
       hasEndpoints = true;
-      if (e.nodeName !== undefined) local.add(e.nodeName);
+      if (e.nodeName !== undefined) localNodes.push(e.nodeName);
     }
-    localNodes = [...local].sort();
+    if (localNodes.length > 1) {
+      localNodes.sort();
+      let k = 1;
+      for (let i = 1; i < localNodes.length; i++) if (localNodes[i] !== localNodes[k - 1]) localNodes[k++] = localNodes[i]!;
+      localNodes.length = k;
+    }
   } else hasEndpoints = endpoints.some((e) => e.hasAddresses && e.canServe);
 
   const ns = g.ns;
@@ -340,8 +353,9 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
   else noEndpoints = ns.eligible.size > 0;
 
   const prefixes: BGPPrefix[] = [];
-  // one address and one advertisement (the usual case) cannot repeat a prefix: no set to keep
-  const seen = ips.length * g.parsed.length > 1 ? new Set<string>() : undefined;
+  // a prefix repeats only when one advertisement masks two addresses of one family to it: one
+  // address, or one of each family (dual stack, the usual cases), needs no set to keep
+  const seen = sameFamilyTwice(ips) ? new Set<string>() : undefined;
   for (const ip of ips) {
     for (let i = 0; i < g.parsed.length; i++) {
       const p = g.parsed[i]!;
@@ -352,8 +366,8 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
         if (seen.has(key)) continue;
         seen.add(key);
       }
-      const communities = [...g.communities[i]!];
-      const peers = p.peers.length > 0 ? [...p.peers] : 'all';
+      const communities = g.communities[i]!;
+      const peers = g.peers[i]!;
       // the fields in one order, localPref only when set
       prefixes.push(p.localPref !== 0 ? { prefix, advertisement: p.name, localPref: p.localPref, communities, peers } : { prefix, advertisement: p.name, communities, peers });
     }
@@ -367,6 +381,13 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
   }
 
   return bgpResult(reason, g.advertisements as NodeScope[], g.otherAdvertisements as NodeScope[], ns.excluded, localNodes, hasEndpoints, announcingCount, prefixes, sessionsOf(input) as BGPSession[]);
+}
+
+/** Whether two of the addresses are of one family (an IPv6 text has a colon, an IPv4 one none). */
+function sameFamilyTwice(ips: readonly string[]): boolean {
+  if (ips.length < 2) return false;
+  if (ips.length > 2) return true;
+  return ips[0]!.includes(':') === ips[1]!.includes(':');
 }
 
 /**

@@ -195,6 +195,16 @@ export function endpointsOf(slices: readonly KubeObject[], rule?: EndpointCondit
  * whatever another slice says of them).
  */
 export function hasHealthyAddress(endpoints: readonly Endpoint[]): boolean {
+  // the usual cases need no table: no serving endpoint lists an address (none is healthy), or
+  // none that cannot serve lists one (every listed address is)
+  let served = false;
+  let vetoed = false;
+  for (const e of endpoints) {
+    if (e.addresses.length === 0) continue;
+    if (e.canServe) served = true;
+    else vetoed = true;
+  }
+  if (!served || !vetoed) return served;
   const healthy = new Map<unknown, boolean>();
   for (const e of endpoints) {
     for (const a of e.addresses) {
