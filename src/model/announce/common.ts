@@ -175,7 +175,11 @@ export interface Endpoint {
 const NO_ADDRESSES: readonly unknown[] = Object.freeze([]);
 
 export function endpointsOf(slices: readonly KubeObject[], rule?: EndpointConditionRule): Endpoint[] {
-  const out: Endpoint[] = [];
+  // counted first: an array of the endpoints' number, not one grown by pushes (one per Service)
+  let n = 0;
+  for (const s of slices) n += list(s.endpoints).length;
+  const out = new Array<Endpoint>(n);
+  let k = 0;
   for (const s of slices) {
     for (const e of list(s.endpoints)) {
       const ep = rec(e);
@@ -183,7 +187,7 @@ export function endpointsOf(slices: readonly KubeObject[], rule?: EndpointCondit
       const addresses = Array.isArray(ep.addresses) ? ep.addresses : NO_ADDRESSES;
       const hasAddresses = addresses.length > 0;
       // one object shape whether or not nodeName is set (a spread per endpoint cost 1 µs each)
-      out.push(typeof ep.nodeName === 'string' ? { nodeName: ep.nodeName, hasAddresses, canServe, addresses } : { hasAddresses, canServe, addresses });
+      out[k++] = typeof ep.nodeName === 'string' ? { nodeName: ep.nodeName, hasAddresses, canServe, addresses } : { hasAddresses, canServe, addresses };
     }
   }
   return out;
@@ -321,7 +325,8 @@ export type MatchingAdsCache<G> = WeakMap<AnnounceInput, WeakMap<KubeObject, Map
 
 /**
  * What is the same for every Service of a pool whose matching advertisements are the same: built
- * once per such group (`build` gets the pool's matching and other advertisements, in input order).
+ * once per such group (`build` gets the pool's matching and other advertisements, in input order,
+ * and the input and pool, so that it need not be a closure made per Service).
  */
 export function perMatchingAds<G>(
   cache: MatchingAdsCache<G>,
@@ -329,7 +334,7 @@ export function perMatchingAds<G>(
   pool: KubeObject,
   poolAds: readonly KubeObject[],
   matches: (ad: KubeObject) => boolean,
-  build: (matching: KubeObject[], others: KubeObject[]) => G,
+  build: (matching: KubeObject[], others: KubeObject[], input: AnnounceInput, pool: KubeObject) => G,
 ): G {
   let perInput = cache.get(input);
   if (!perInput) cache.set(input, (perInput = new WeakMap()));
@@ -343,6 +348,8 @@ export function perMatchingAds<G>(
     g = build(
       poolAds.filter((_, i) => k[i] === '1'),
       poolAds.filter((_, i) => k[i] !== '1'),
+      input,
+      pool,
     );
     perPool.set(k, g);
   }
