@@ -7,7 +7,7 @@ import { asArray, asRecord } from '../state/cluster-state.js';
 import type { Finding } from './types.js';
 import { simulationOf } from '../model/simulation.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker } from '../model/announcement.js';
-import { adsOfPool, inScope, isCordoned, isExcludedFromBalancers, isNetworkUnavailable, nodesByName, excludedNames } from '../model/announce/common.js';
+import { adsOfPool, inAnyScope, inScope, isCordoned, isExcludedFromBalancers, isNetworkUnavailable, nodesByName, excludedNames } from '../model/announce/common.js';
 import { carries, type AnnounceResult, type BGPPrefix, type BGPResult, type BGPSession, type NodeScope } from '../model/announce/index.js';
 
 /** BGP announcers are listed node by node up to this many; above it, one compact entry. */
@@ -258,18 +258,20 @@ export function nodeViews(state: ClusterState): NodeView[] {
     announcing.add(n);
     pending.delete(n);
   };
+  // a node no longer pending announces already, and only the Node objects' names are asked: once
+  // none is pending no Service can change the answer
   for (const e of a.byService.values()) {
+    if (pending.size === 0) break;
     const r = e.announce;
     if (!r) continue;
-    if (r.l2?.winner) mark(r.l2.winner);
+    const w = r.l2?.winner;
+    if (w && pending.has(w)) mark(w);
     const bgp = r.bgp;
     if (!bgp || bgp.announcingCount === 0) continue;
     if (bgp.localEndpointNodes) {
-      const excluded = excludedNames(bgp.excluded);
-      for (const n of bgp.localEndpointNodes) if (byName.has(n) && !excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) mark(n);
+      for (const n of bgp.localEndpointNodes) if (pending.has(n) && !excludedNames(bgp.excluded).has(n) && inAnyScope(bgp.advertisements, n)) mark(n);
       continue;
     }
-    if (pending.size === 0) continue;
     // Services of the same advertisements and exclusions announce from the same nodes: once each
     // (the announcement shares one exclusion list among advertisements of the same nodes: seen once, no key to build)
     if (listsSeen.has(bgp.excluded)) continue;
@@ -278,7 +280,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     if (scopeMemo.has(k)) continue;
     scopeMemo.add(k);
     const excluded = excludedNames(bgp.excluded);
-    for (const n of pending) if (!excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) mark(n);
+    for (const n of pending) if (!excluded.has(n) && inAnyScope(bgp.advertisements, n)) mark(n);
   }
   return a.input.nodes.map((n) => {
     const name = n.metadata?.name ?? '';

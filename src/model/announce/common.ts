@@ -303,6 +303,12 @@ export interface NodeScope {
 /** Whether a scope holds a node ('all' holds every Node object; pass node names of Node objects). */
 export const inScope = (s: NodeScope, node: string): boolean => s.nodes === 'all' || nameSet(s.nodes).has(node);
 
+/** Whether any of the scopes holds the node (a loop, not a closure per node). */
+export function inAnyScope(scopes: readonly NodeScope[], node: string): boolean {
+  for (const s of scopes) if (inScope(s, node)) return true;
+  return false;
+}
+
 // the compact node lists are shared by every result of one advertisement or peer: one Set each
 const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 function nameSet(names: readonly string[]): ReadonlySet<string> {
