@@ -6,9 +6,9 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { asArray, asRecord } from '../state/cluster-state.js';
 import { argValue, boolFlag, containers, versionAtLeast, versionBefore } from '../state/installation.js';
 import { normalizeBGPPeer } from './bgppeer-conversion.js';
-import { announceAt, inScope, type AnnounceInput, type AnnounceResult } from './announce/index.js';
+import { announceAt, type AnnounceInput, type AnnounceResult } from './announce/index.js';
 import { parseIP, type IP } from './address.js';
-import { endpointsOf, excludedNames, type Endpoint, type EndpointConditionRule } from './announce/common.js';
+import { endpointsOf, excludedNames, inAnyScope, type Endpoint, type EndpointConditionRule } from './announce/common.js';
 import { matchesLabels, parseLabelSelector } from './label-selector-text.js';
 import { simulationOf } from './simulation.js';
 import type { ServiceResult } from './allocator/index.js';
@@ -312,12 +312,21 @@ function computeAnnouncingNodes(a: Announcement, r: AnnounceResult): { l2?: stri
   const b = r.bgp;
   if (b && b.announcingCount > 0 && b.hasEndpoints) {
     if (b.localEndpointNodes) {
-      // Local policy: the few nodes with a local endpoint, in node order
+      // Local policy: the few nodes with a local endpoint, in node order (sorted only when their
+      // names are not in it already)
       const excluded = excludedNames(b.excluded);
       const index = nodeIndex(a.input.nodes);
-      bgp = b.localEndpointNodes
-        .filter((n) => index.has(n) && !excluded.has(n) && b.advertisements.some((s) => inScope(s, n)) && hasRunningSpeaker(a, n))
-        .sort((x, y) => index.get(x)! - index.get(y)!);
+      const nodes: string[] = [];
+      let last = -1;
+      let sorted = true;
+      for (const n of b.localEndpointNodes) {
+        const i = index.get(n);
+        if (i === undefined || excluded.has(n) || !inAnyScope(b.advertisements, n) || !hasRunningSpeaker(a, n)) continue;
+        if (i < last) sorted = false;
+        last = i;
+        nodes.push(n);
+      }
+      bgp = sorted ? nodes : nodes.sort((x, y) => index.get(x)! - index.get(y)!);
     } else {
       // Cluster policy: every eligible node of the advertisements; the same for every Service whose
       // advertisements select the same nodes (their exclusions are one shared list), so computed once for them all
@@ -327,7 +336,7 @@ function computeAnnouncingNodes(a: Announcement, r: AnnounceResult): { l2?: stri
         const names: string[] = [];
         for (const n of a.input.nodes) {
           const name = n.metadata?.name ?? '';
-          if (!excluded.has(name) && b.advertisements.some((s) => inScope(s, name)) && hasRunningSpeaker(a, name)) names.push(name);
+          if (!excluded.has(name) && inAnyScope(b.advertisements, name) && hasRunningSpeaker(a, name)) names.push(name);
         }
         hit = Object.freeze(names);
         clusterAnnouncers.set(b.excluded, hit);

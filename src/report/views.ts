@@ -7,8 +7,8 @@ import { asArray, asRecord } from '../state/cluster-state.js';
 import type { Finding } from './types.js';
 import { simulationOf } from '../model/simulation.js';
 import { announcementOf, announcingNodes, hasRunningSpeaker } from '../model/announcement.js';
-import { adsOfPool, inScope, isCordoned, isExcludedFromBalancers, isNetworkUnavailable, nodesByName, excludedNames } from '../model/announce/common.js';
-import { carries, type AnnounceResult } from '../model/announce/index.js';
+import { adsOfPool, inAnyScope, inScope, isCordoned, isExcludedFromBalancers, isNetworkUnavailable, nodesByName, excludedNames } from '../model/announce/common.js';
+import { carries, type AnnounceResult, type BGPPrefix, type BGPResult, type BGPSession, type NodeScope } from '../model/announce/index.js';
 
 /** BGP announcers are listed node by node up to this many; above it, one compact entry. */
 export const BGP_LIST_LIMIT = 16;
@@ -90,22 +90,63 @@ export function blockingRules(findings: readonly Finding[]): Map<string, string[
   return out;
 }
 
-function bgpAnnouncers(r: AnnounceResult, announcing: readonly string[]): AnnouncerView[] {
+/**
+ * The BGP announcers of a Service, after `first` (its layer 2 announcer) when given: one array per
+ * Service, of its final length where the count is known.
+ */
+function announcerList(r: AnnounceResult, announcing: readonly string[], first: AnnouncerView | undefined): AnnouncerView[] {
   const bgp = r.bgp;
-  if (!bgp || bgp.announcingCount === 0) return [];
-  // the sessions of a node that some of its prefixes go to (the advertisement's peers, the session's families)
-  const peersFor = (node: string) => {
-    const mine = new Set(bgp.advertisements.filter((s) => inScope(s, node)).map((s) => s.name));
-    const prefixes = bgp.prefixes.filter((p) => mine.has(p.advertisement));
-    return bgp.sessions.filter((s) => inScope(s, node) && prefixes.some((p) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix))).map((s) => s.name);
-  };
+  if (!bgp || bgp.announcingCount === 0) return first ? [first] : [];
   if (bgp.announcingCount <= BGP_LIST_LIMIT) {
-    return announcing.map((node) => ({ node, protocol: 'bgp' as const, peers: peersFor(node) }));
+    const out: AnnouncerView[] = first ? [first] : [];
+    // advertisements and sessions on every node (the usual case): each node's peers are the Service's
+    const everywhere = bgp.advertisements.every((s) => s.nodes === 'all') && bgp.sessions.every((s) => s.nodes === 'all');
+    const shared = everywhere ? peersOf(bgp) : undefined;
+    for (const node of announcing) out.push({ node, protocol: 'bgp', peers: shared ?? peersFor(bgp, node) });
+    return out;
   }
   const { count, except } = compactScope(r, announcing);
   // in the report contract's key order (node, protocol, peers, then the rest): printed as built
-  const peers = bgp.sessions.filter((s) => bgp.prefixes.some((p) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix))).map((s) => s.name);
-  return [{ node: '*', protocol: 'bgp', peers, count, advertisements: bgp.advertisements.map((s) => s.name), except }];
+  const entry: AnnouncerView = { node: '*', protocol: 'bgp', peers: peersOf(bgp), count, advertisements: namesOf(bgp.advertisements), except };
+  return first ? [first, entry] : [entry];
+}
+
+/** The sessions of a node that some of its prefixes go to (the advertisement's peers, the session's families). */
+function peersFor(bgp: BGPResult, node: string): string[] {
+  const mine = new Set(bgp.advertisements.filter((s) => inScope(s, node)).map((s) => s.name));
+  const prefixes = bgp.prefixes.filter((p) => mine.has(p.advertisement));
+  return bgp.sessions.filter((s) => inScope(s, node) && sends(s, prefixes)).map((s) => s.name);
+}
+
+/** Whether some of these prefixes go to a session. */
+const sends = (s: BGPSession, prefixes: readonly BGPPrefix[]): boolean => prefixes.some((p) => (p.peers === 'all' || p.peers.includes(s.name)) && carries(s, p.prefix));
+
+/** The sessions some of these prefixes go to. */
+function sentTo(sessions: readonly BGPSession[], prefixes: readonly BGPPrefix[]): string[] {
+  return sessions.filter((s) => sends(s, prefixes)).map((s) => s.name);
+}
+
+// Prefixes without a peers list go to every session that carries one of their families: per list
+// of sessions (one per model), the answer for each set of families, shared by the Services
+const toEverySession = new WeakMap<readonly BGPSession[], (readonly string[] | undefined)[]>();
+/** The sessions some prefix of the Service goes to, on a node holding every session. */
+function peersOf(bgp: BGPResult): string[] {
+  let families = 0;
+  for (const p of bgp.prefixes) {
+    if (p.peers !== 'all') return sentTo(bgp.sessions, bgp.prefixes);
+    families |= p.prefix.includes(':') ? 2 : 1;
+  }
+  let byFamilies = toEverySession.get(bgp.sessions);
+  if (!byFamilies) toEverySession.set(bgp.sessions, (byFamilies = []));
+  return (byFamilies[families] ??= Object.freeze(sentTo(bgp.sessions, bgp.prefixes))) as string[];
+}
+
+// the matching advertisements' list is shared by the Services of one pool that match the same ones
+const scopeNames = new WeakMap<readonly NodeScope[], readonly string[]>();
+function namesOf(scopes: readonly NodeScope[]): string[] {
+  let names = scopeNames.get(scopes);
+  if (!names) scopeNames.set(scopes, (names = Object.freeze(scopes.map((s) => s.name))));
+  return names as string[];
 }
 
 const NODE_WIDE = new Set<string>(['nodeUnschedulable', 'nodeNetworkUnavailable', 'nodeLabeledExcludeBalancers']);
@@ -172,8 +213,8 @@ export function serviceView(state: ClusterState, svc: KubeObject, blocking: Read
   } else {
     const r = entry.announce;
     const who = announcingNodes(a, r);
-    if (who.l2) view.announcers.push(r.l2?.interfaces ? { node: who.l2, protocol: 'layer2', interfaces: r.l2.interfaces } : { node: who.l2, protocol: 'layer2' });
-    for (const b of bgpAnnouncers(r, who.bgp)) view.announcers.push(b);
+    const l2: AnnouncerView | undefined = who.l2 ? (r.l2?.interfaces ? { node: who.l2, protocol: 'layer2', interfaces: r.l2.interfaces } : { node: who.l2, protocol: 'layer2' }) : undefined;
+    view.announcers = announcerList(r, who.bgp, l2);
     view.state = view.announcers.length > 0 ? 'announced' : 'not-announced';
     if (r.bgp && r.bgp.announcingCount > 0 && r.bgp.prefixes.length > 0) view.prefixes = r.bgp.prefixes;
   }
@@ -217,18 +258,20 @@ export function nodeViews(state: ClusterState): NodeView[] {
     announcing.add(n);
     pending.delete(n);
   };
+  // a node no longer pending announces already, and only the Node objects' names are asked: once
+  // none is pending no Service can change the answer
   for (const e of a.byService.values()) {
+    if (pending.size === 0) break;
     const r = e.announce;
     if (!r) continue;
-    if (r.l2?.winner) mark(r.l2.winner);
+    const w = r.l2?.winner;
+    if (w && pending.has(w)) mark(w);
     const bgp = r.bgp;
     if (!bgp || bgp.announcingCount === 0) continue;
     if (bgp.localEndpointNodes) {
-      const excluded = excludedNames(bgp.excluded);
-      for (const n of bgp.localEndpointNodes) if (byName.has(n) && !excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) mark(n);
+      for (const n of bgp.localEndpointNodes) if (pending.has(n) && !excludedNames(bgp.excluded).has(n) && inAnyScope(bgp.advertisements, n)) mark(n);
       continue;
     }
-    if (pending.size === 0) continue;
     // Services of the same advertisements and exclusions announce from the same nodes: once each
     // (the announcement shares one exclusion list among advertisements of the same nodes: seen once, no key to build)
     if (listsSeen.has(bgp.excluded)) continue;
@@ -237,7 +280,7 @@ export function nodeViews(state: ClusterState): NodeView[] {
     if (scopeMemo.has(k)) continue;
     scopeMemo.add(k);
     const excluded = excludedNames(bgp.excluded);
-    for (const n of pending) if (!excluded.has(n) && bgp.advertisements.some((s) => inScope(s, n))) mark(n);
+    for (const n of pending) if (!excluded.has(n) && inAnyScope(bgp.advertisements, n)) mark(n);
   }
   return a.input.nodes.map((n) => {
     const name = n.metadata?.name ?? '';

@@ -263,33 +263,44 @@ interface PoolGroup {
   ns: NodeScopeInfo;
   advertisements: readonly NodeScope[];
   otherAdvertisements: readonly NodeScope[];
-  /** per matching advertisement: its communities, aliases resolved, canonical (canonicalCommunities) */
-  communities: readonly (readonly string[])[];
+  /**
+   * per matching advertisement: its communities, aliases resolved, canonical (canonicalCommunities),
+   * and the peers its prefixes go to; frozen, as every prefix of the group carries these arrays
+   */
+  communities: readonly string[][];
+  peers: readonly (string[] | 'all')[];
   /** no matching advertisement selects a node, nor does any other of the pool */
   noNodeAtAll: boolean;
 }
 const groups: MatchingAdsCache<PoolGroup> = new WeakMap();
+const matchesEvery = (): boolean => true;
 function poolGroup(input: AnnounceInput, pool: KubeObject, poolAds: readonly KubeObject[], service: KubeObject): PoolGroup {
-  return perMatchingAds(groups, input, pool, poolAds, (a) => input.serviceSelectors === false || adMatchesService(a, service), (matching, others) => {
-    // per node: the service-matching ads that select it; the LOCAL_PREF check depends only on that set
-    const parsed = matching.map((a, i) => parsedAd(a, i, input));
-    const conflicting = (idx: number[]): boolean => {
-      for (let i = 0; i < idx.length; i++)
-        for (let j = i + 1; j < idx.length; j++) if (!localPrefCompatible(parsed[idx[i]!]!, parsed[idx[j]!]!, pool).compatible) return true;
-      return false;
-    };
-    const ns = nodeScope(input, pool, matching, conflicting);
-    const scope = (a: KubeObject): NodeScope => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact });
-    const al = aliases(input.communities);
-    return {
-      parsed,
-      ns,
-      advertisements: matching.map(scope),
-      otherAdvertisements: others.map(scope),
-      communities: matching.map((a) => canonicalCommunities(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))),
-      noNodeAtAll: ns.union.size === 0 && others.every((a) => nodeSetOf(a, input.nodes).names.size === 0),
-    };
-  });
+  // no advertisement of the pool selects Services (the usual case), or the release has no
+  // serviceSelectors: all match, and no test of this Service is made for each advertisement
+  if (input.serviceSelectors === false || !poolAds.some(hasServiceSelectors)) return perMatchingAds(groups, input, pool, poolAds, matchesEvery, buildGroup);
+  return perMatchingAds(groups, input, pool, poolAds, (a) => adMatchesService(a, service), buildGroup);
+}
+
+function buildGroup(matching: KubeObject[], others: KubeObject[], input: AnnounceInput, pool: KubeObject): PoolGroup {
+  // per node: the service-matching ads that select it; the LOCAL_PREF check depends only on that set
+  const parsed = matching.map((a, i) => parsedAd(a, i, input));
+  const conflicting = (idx: number[]): boolean => {
+    for (let i = 0; i < idx.length; i++)
+      for (let j = i + 1; j < idx.length; j++) if (!localPrefCompatible(parsed[idx[i]!]!, parsed[idx[j]!]!, pool).compatible) return true;
+    return false;
+  };
+  const ns = nodeScope(input, pool, matching, conflicting);
+  const scope = (a: KubeObject): NodeScope => ({ name: nameOf(a), nodes: nodeSetOf(a, input.nodes).compact });
+  const al = aliases(input.communities);
+  return {
+    parsed,
+    ns,
+    advertisements: matching.map(scope),
+    otherAdvertisements: others.map(scope),
+    communities: matching.map((a) => Object.freeze(canonicalCommunities(strings(rec(a.spec).communities).map((c) => al.get(c) ?? c))) as string[]),
+    peers: parsed.map((p) => (p.peers.length > 0 ? (Object.freeze([...p.peers]) as string[]) : 'all')),
+    noNodeAtAll: ns.union.size === 0 && others.every((a) => nodeSetOf(a, input.nodes).names.size === 0),
+  };
 }
 
 /** The BGPPeer sessions with their node scopes and families: the same for every Service. */
@@ -300,14 +311,20 @@ function sessionsOf(input: AnnounceInput): readonly BGPSession[] {
   return s;
 }
 
+// the endpoint tests decideBGP asks of every Service, made once
+const vetoes = (e: Endpoint): boolean => !e.canServe && e.hasAddresses;
+const serves = (e: Endpoint): boolean => e.hasAddresses && e.canServe;
+
 export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeObject, ips: readonly string[], endpoints: readonly Endpoint[]): BGPResult {
   const poolAds = adsOfPool(input.bgpAdvertisements, input.pools, pool);
   const g = poolGroup(input, pool, poolAds, service);
   const etpLocal = rec(service.spec).externalTrafficPolicy === 'Local';
   let hasEndpoints = false;
   let localNodes: string[] | undefined;
-  if (input.bgpAddressVeto) {
-    // before v0.16.0: an address is healthy when every endpoint listing it can serve (per node under Local policy)
+  // before v0.16.0: an address is healthy when every endpoint listing it can serve (per node under
+  // Local policy); while no endpoint that cannot serve lists an address, that is v0.16.0's rule,
+  // read without grouping the endpoints by node
+  if (input.bgpAddressVeto && endpoints.some(vetoes)) {
     if (etpLocal) {
       const byNode = new Map<string, Endpoint[]>();
       for (const e of endpoints) {
@@ -320,14 +337,20 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
       hasEndpoints = localNodes.length > 0 || hasHealthyAddress(endpoints);
     } else hasEndpoints = hasHealthyAddress(endpoints);
   } else if (etpLocal) {
-    const local = new Set<string>();
+    // the nodes sorted, each once (a node's several endpoints sort next to each other): no set per Service
+    localNodes = [];
     for (const e of endpoints) {
       if (!e.hasAddresses || !e.canServe) continue;
       hasEndpoints = true;
-      if (e.nodeName !== undefined) local.add(e.nodeName);
+      if (e.nodeName !== undefined) localNodes.push(e.nodeName);
     }
-    localNodes = [...local].sort();
-  } else hasEndpoints = endpoints.some((e) => e.hasAddresses && e.canServe);
+    if (localNodes.length > 1) {
+      localNodes.sort();
+      let k = 1;
+      for (let i = 1; i < localNodes.length; i++) if (localNodes[i] !== localNodes[k - 1]) localNodes[k++] = localNodes[i]!;
+      localNodes.length = k;
+    }
+  } else hasEndpoints = endpoints.some(serves);
 
   const ns = g.ns;
   let announcingCount = 0;
@@ -339,25 +362,7 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
   } else if (hasEndpoints) announcingCount = ns.eligible.size;
   else noEndpoints = ns.eligible.size > 0;
 
-  const prefixes: BGPPrefix[] = [];
-  // one address and one advertisement (the usual case) cannot repeat a prefix: no set to keep
-  const seen = ips.length * g.parsed.length > 1 ? new Set<string>() : undefined;
-  for (const ip of ips) {
-    for (let i = 0; i < g.parsed.length; i++) {
-      const p = g.parsed[i]!;
-      const prefix = masked(ip, p.aggregationLength, p.aggregationLengthV6);
-      if (!prefix) continue;
-      if (seen) {
-        const key = `${prefix}\u0000${i}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
-      const communities = [...g.communities[i]!];
-      const peers = p.peers.length > 0 ? [...p.peers] : 'all';
-      // the fields in one order, localPref only when set
-      prefixes.push(p.localPref !== 0 ? { prefix, advertisement: p.name, localPref: p.localPref, communities, peers } : { prefix, advertisement: p.name, communities, peers });
-    }
-  }
+  const prefixes = prefixesOf(ips, g);
 
   let reason: BGPReason | undefined;
   if (announcingCount === 0) {
@@ -367,6 +372,50 @@ export function decideBGP(input: AnnounceInput, service: KubeObject, pool: KubeO
   }
 
   return bgpResult(reason, g.advertisements as NodeScope[], g.otherAdvertisements as NodeScope[], ns.excluded, localNodes, hasEndpoints, announcingCount, prefixes, sessionsOf(input) as BGPSession[]);
+}
+
+/** What the group's advertisement `i` announces of an address, if its text parses. */
+function prefixOf(ip: string, g: PoolGroup, i: number): BGPPrefix | undefined {
+  const p = g.parsed[i]!;
+  const prefix = masked(ip, p.aggregationLength, p.aggregationLengthV6);
+  if (!prefix) return undefined;
+  const communities = g.communities[i]!;
+  const peers = g.peers[i]!;
+  // the fields in one order, localPref only when set
+  return p.localPref !== 0 ? { prefix, advertisement: p.name, localPref: p.localPref, communities, peers } : { prefix, advertisement: p.name, communities, peers };
+}
+
+/** What the group's advertisements announce of the addresses: address by address, advertisement by advertisement, each prefix once per advertisement. */
+function prefixesOf(ips: readonly string[], g: PoolGroup): BGPPrefix[] {
+  // one address and one advertisement (the usual case): one prefix, in an array of that length
+  if (ips.length === 1 && g.parsed.length === 1) {
+    const prefix = prefixOf(ips[0]!, g, 0);
+    return prefix ? [prefix] : [];
+  }
+  const out: BGPPrefix[] = [];
+  // a prefix repeats only when one advertisement masks two addresses of one family to it: one
+  // address, or one of each family (dual stack), needs no set to keep
+  const seen = sameFamilyTwice(ips) ? new Set<string>() : undefined;
+  for (const ip of ips) {
+    for (let i = 0; i < g.parsed.length; i++) {
+      const prefix = prefixOf(ip, g, i);
+      if (!prefix) continue;
+      if (seen) {
+        const key = `${prefix.prefix}\u0000${i}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      out.push(prefix);
+    }
+  }
+  return out;
+}
+
+/** Whether two of the addresses are of one family (an IPv6 text has a colon, an IPv4 one none). */
+function sameFamilyTwice(ips: readonly string[]): boolean {
+  if (ips.length < 2) return false;
+  if (ips.length > 2) return true;
+  return ips[0]!.includes(':') === ips[1]!.includes(':');
 }
 
 /**

@@ -175,7 +175,11 @@ export interface Endpoint {
 const NO_ADDRESSES: readonly unknown[] = Object.freeze([]);
 
 export function endpointsOf(slices: readonly KubeObject[], rule?: EndpointConditionRule): Endpoint[] {
-  const out: Endpoint[] = [];
+  // counted first: an array of the endpoints' number, not one grown by pushes (one per Service)
+  let n = 0;
+  for (const s of slices) n += list(s.endpoints).length;
+  const out = new Array<Endpoint>(n);
+  let k = 0;
   for (const s of slices) {
     for (const e of list(s.endpoints)) {
       const ep = rec(e);
@@ -183,7 +187,7 @@ export function endpointsOf(slices: readonly KubeObject[], rule?: EndpointCondit
       const addresses = Array.isArray(ep.addresses) ? ep.addresses : NO_ADDRESSES;
       const hasAddresses = addresses.length > 0;
       // one object shape whether or not nodeName is set (a spread per endpoint cost 1 µs each)
-      out.push(typeof ep.nodeName === 'string' ? { nodeName: ep.nodeName, hasAddresses, canServe, addresses } : { hasAddresses, canServe, addresses });
+      out[k++] = typeof ep.nodeName === 'string' ? { nodeName: ep.nodeName, hasAddresses, canServe, addresses } : { hasAddresses, canServe, addresses };
     }
   }
   return out;
@@ -195,6 +199,16 @@ export function endpointsOf(slices: readonly KubeObject[], rule?: EndpointCondit
  * whatever another slice says of them).
  */
 export function hasHealthyAddress(endpoints: readonly Endpoint[]): boolean {
+  // the usual cases need no table: no serving endpoint lists an address (none is healthy), or
+  // none that cannot serve lists one (every listed address is)
+  let served = false;
+  let vetoed = false;
+  for (const e of endpoints) {
+    if (e.addresses.length === 0) continue;
+    if (e.canServe) served = true;
+    else vetoed = true;
+  }
+  if (!served || !vetoed) return served;
   const healthy = new Map<unknown, boolean>();
   for (const e of endpoints) {
     for (const a of e.addresses) {
@@ -289,6 +303,12 @@ export interface NodeScope {
 /** Whether a scope holds a node ('all' holds every Node object; pass node names of Node objects). */
 export const inScope = (s: NodeScope, node: string): boolean => s.nodes === 'all' || nameSet(s.nodes).has(node);
 
+/** Whether any of the scopes holds the node (a loop, not a closure per node). */
+export function inAnyScope(scopes: readonly NodeScope[], node: string): boolean {
+  for (const s of scopes) if (inScope(s, node)) return true;
+  return false;
+}
+
 // the compact node lists are shared by every result of one advertisement or peer: one Set each
 const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 function nameSet(names: readonly string[]): ReadonlySet<string> {
@@ -311,7 +331,8 @@ export type MatchingAdsCache<G> = WeakMap<AnnounceInput, WeakMap<KubeObject, Map
 
 /**
  * What is the same for every Service of a pool whose matching advertisements are the same: built
- * once per such group (`build` gets the pool's matching and other advertisements, in input order).
+ * once per such group (`build` gets the pool's matching and other advertisements, in input order,
+ * and the input and pool, so that it need not be a closure made per Service).
  */
 export function perMatchingAds<G>(
   cache: MatchingAdsCache<G>,
@@ -319,7 +340,7 @@ export function perMatchingAds<G>(
   pool: KubeObject,
   poolAds: readonly KubeObject[],
   matches: (ad: KubeObject) => boolean,
-  build: (matching: KubeObject[], others: KubeObject[]) => G,
+  build: (matching: KubeObject[], others: KubeObject[], input: AnnounceInput, pool: KubeObject) => G,
 ): G {
   let perInput = cache.get(input);
   if (!perInput) cache.set(input, (perInput = new WeakMap()));
@@ -333,6 +354,8 @@ export function perMatchingAds<G>(
     g = build(
       poolAds.filter((_, i) => k[i] === '1'),
       poolAds.filter((_, i) => k[i] !== '1'),
+      input,
+      pool,
     );
     perPool.set(k, g);
   }
