@@ -94,8 +94,19 @@ function envValue(c: Record<string, unknown>, name: string): string | undefined 
   return undefined;
 }
 
-/** The speaker's view: its pods per node, memberlist, --ignore-exclude-lb (speaker/main.go flags). */
+/**
+ * The speaker's view: its pods per node, memberlist, --ignore-exclude-lb (speaker/main.go flags).
+ * Read once per state (the model and the rules that ask share it: a large cluster has 5,000
+ * speaker pods); never changed once read.
+ */
+const speakerViews = new WeakMap<ClusterState, SpeakerView>();
 export function speakerViewOf(state: ClusterState): SpeakerView {
+  let view = speakerViews.get(state);
+  if (!view) speakerViews.set(state, (view = readSpeakerView(state)));
+  return view;
+}
+
+function readSpeakerView(state: ClusterState): SpeakerView {
   const notes: string[] = [];
   const ds = state.metallb.speaker;
   const main = ds ? (containers(ds).find((c) => String(c.image ?? '').includes('metallb/speaker')) ?? containers(ds)[0]) : undefined;

@@ -1,5 +1,5 @@
 import { defineRule } from '../types.js';
-import { announcementOf } from '../../model/announcement.js';
+import { speakerViewOf } from '../../model/announcement.js';
 import { asArray, asRecord } from '../../state/cluster-state.js';
 import type { FieldPath, KubeObject } from '../../sources/types.js';
 import { namesText } from '../../report/text.js';
@@ -37,9 +37,8 @@ export default defineRule({
   check({ state, report }) {
     const ds = state.metallb.speaker;
     if (!ds) return;
-    // the announcement's reading of the speaker pods: the same view, read once for every rule
-    // (a view of its own read the 5,000 speaker pods of a large cluster again)
-    const view = announcementOf(state).speaker;
+    // the model's own reading of the speaker pods (read once per state): this rule needs no model
+    const view = speakerViewOf(state);
     const ml = view.memberlistLabels;
     if (!ml || ml.matching.length > 0) return;
     const running = [...(view.pods?.values() ?? [])].filter((p) => p.running);
