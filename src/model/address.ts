@@ -373,17 +373,7 @@ export function formatIP(ip: IP): string {
     return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
   }
   const groups = v6Groups(ip.value);
-  // the longest run of two or more zero groups, the first of equals, becomes "::"
-  let zs = -1;
-  let zl = 0;
-  for (let i = 0; i < 8; i++) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i >= 2 && j - i > zl) {
-      zs = i;
-      zl = j - i;
-    }
-  }
+  const { start: zs, length: zl } = zeroRun(groups);
   let out = '';
   let sep = false;
   for (let i = 0; i < 8; ) {
@@ -400,6 +390,21 @@ export function formatIP(ip: IP): string {
   }
   return out;
 }
+/** The longest run of two or more zero groups, the first of equals: the one RFC 5952 writes "::" (start -1: none). */
+function zeroRun(groups: readonly number[]): { start: number; length: number } {
+  let start = -1;
+  let length = 0;
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i >= 2 && j - i > length) {
+      start = i;
+      length = j - i;
+    }
+  }
+  return { start, length };
+}
+
 // the groups of an IPv6 value, reused by every call, and the bytes they are read from
 const V6_GROUPS: number[] = new Array<number>(8).fill(0);
 const GROUPS_VIEW = new DataView(new ArrayBuffer(16));
@@ -428,16 +433,7 @@ export function formatsAs(ip: IP, text: string): boolean {
   }
   // formatIP's groups and "::" run, compared as they would be written
   const groups = v6Groups(ip.value);
-  let zs = -1;
-  let zl = 0;
-  for (let i = 0; i < 8; i++) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i >= 2 && j - i > zl) {
-      zs = i;
-      zl = j - i;
-    }
-  }
+  const { start: zs, length: zl } = zeroRun(groups);
   let p = 0;
   let sep = false;
   for (let i = 0; i < 8; ) {

@@ -11,6 +11,8 @@ import {
   firstFree,
   formatCIDR,
   formatIP,
+  formatsAs,
+  ipFamily,
   nthAddress,
   parseIP,
   parsePoolEntry,
@@ -333,6 +335,43 @@ describe('address arithmetic against brute force', () => {
         assert.deepEqual(got.examples.map((x) => x.value), sorted.slice(0, limit));
       }),
       { numRuns: RUNS.buggy },
+    );
+  });
+});
+
+describe('texts of addresses: ipFamily and formatsAs agree with parseIP and formatIP', () => {
+  // addresses as people and tools write them: Go's form, expanded, upper case, embedded IPv4,
+  // leading zeros; and text that is no address at all
+  const text = fc.oneof(
+    fc.ipV4(),
+    fc.ipV4Extended(),
+    fc.ipV6(),
+    fc.ipV6().map((t) => t.toUpperCase()),
+    fc.ipV6().map((t) => t.replace(/(^|:)([0-9a-f]{1,3})(?=:|$)/g, (_m, sep: string, g: string) => `${sep}${g.padStart(4, '0')}`)),
+    fc.string({ maxLength: 45 }),
+    fc.stringMatching(/^[0-9a-fA-F:.%]{0,45}$/),
+  );
+
+  test('ipFamily(t) is the family of parseIP(t), undefined when that has none', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        assert.equal(ipFamily(t), parseIP(t)?.family);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  test('formatsAs(ip, t) holds exactly when t is formatIP(ip)', () => {
+    fc.assert(
+      fc.property(text, text, (t, other) => {
+        const ip = parseIP(t);
+        if (!ip) return;
+        assert.equal(formatsAs(ip, formatIP(ip)), true);
+        assert.equal(formatsAs(ip, t), t === formatIP(ip));
+        assert.equal(formatsAs(ip, other), other === formatIP(ip));
+        assert.equal(formatsAs(ip, `${formatIP(ip)}0`), false);
+      }),
+      { numRuns: 20000 },
     );
   });
 });
