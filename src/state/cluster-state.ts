@@ -121,7 +121,8 @@ export class ClusterState {
   private readonly byKind = new Map<string, KubeObject[]>();
   private readonly servicesByIP = new Map<string, KubeObject[]>();
   private readonly nodesByLabel = new Map<string, Map<string, KubeObject[]>>();
-  private readonly slicesByService = new Map<string, KubeObject[]>();
+  /** EndpointSlices by namespace, then Service name: asked about each Service several times, with no key text built per question */
+  private readonly slicesByService = new Map<string, Map<string, KubeObject[]>>();
   /** per kind, its objects by namespace (null: some object has no namespace); built when first asked */
   private readonly byNamespace = new Map<string, Map<string, KubeObject[]> | null>();
   /** metallbObjects(kind), computed once: rules ask for them again and again */
@@ -315,7 +316,7 @@ export class ClusterState {
   }
 
   endpointSlicesFor(namespace: string, service: string): KubeObject[] {
-    return this.slicesByService.get(`${namespace}/${service}`) ?? [];
+    return this.slicesByService.get(namespace)?.get(service) ?? [];
   }
 
   private indexServices(): void {
@@ -353,10 +354,12 @@ export class ClusterState {
       const svc = slice.metadata?.labels?.['kubernetes.io/service-name'];
       if (!svc) continue;
       // a manifest without a namespace lands, as its Service does, in the namespace it is applied to: "default" here
-      const k = `${slice.metadata.namespace || 'default'}/${svc}`;
-      const list = this.slicesByService.get(k) ?? [];
-      list.push(slice);
-      this.slicesByService.set(k, list);
+      const ns = String(slice.metadata.namespace || 'default');
+      let byName = this.slicesByService.get(ns);
+      if (!byName) this.slicesByService.set(ns, (byName = new Map()));
+      const list = byName.get(String(svc));
+      if (list) list.push(slice);
+      else byName.set(String(svc), [slice]);
     }
   }
 }

@@ -201,6 +201,15 @@ metadata: {name: web-def, namespace: shop, labels: {kubernetes.io/service-name: 
     assert.deepEqual(s.endpointSlicesFor('', 'web'), []);
   });
 
+  test('EndpointSlices are found by namespace and Service name apart: no joined text lets one pass for another', async () => {
+    const s = await state(`apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: s1, namespace: a, labels: {kubernetes.io/service-name: "b/c"}}
+`);
+    assert.deepEqual(s.endpointSlicesFor('a', 'b/c').map((e) => e.metadata.name), ['s1']);
+    assert.deepEqual(s.endpointSlicesFor('a/b', 'c'), []);
+  });
+
   test('a later layer replaces objects of the same kind/namespace/name (lint FILES --from SNAPSHOT)', async () => {
     const snap = await layer(ipAddressPool('a', 'metallb-system', '10.0.0.0/24') + '---\n' + ipAddressPool('b', 'metallb-system', '10.1.0.0/24'), 'snapshot');
     const files = await layer(ipAddressPool('a', 'metallb-system', '10.9.0.0/24'));
