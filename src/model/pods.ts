@@ -127,29 +127,29 @@ export function podSummary(pod: KubeObject): { name: string; namespace: string; 
 
 export function podViewOf(pod: KubeObject): PodView {
   const status = asRecord(pod.status);
+  // the summary's fields, and what only the whole view reads: the containers, the scheduling
+  const { name, namespace, node, phase, ready, restarts } = podSummary(pod);
   const conditions = asArray(status.conditions).map(asRecord);
-  const ready = isReady(conditions);
   const si = conditions.findIndex((c) => c.type === 'PodScheduled' && c.status === 'False');
   const containers = [
     ...asArray(status.initContainerStatuses).map((c, i) => containerView(c, i, true)),
     ...asArray(status.containerStatuses).map((c, i) => containerView(c, i, false)),
   ];
-  const node = podNode(pod);
   const reason = str(status.reason);
   const message = str(status.message);
   return {
     pod,
-    name: pod.metadata?.name ?? '',
-    namespace: pod.metadata?.namespace ?? '',
+    name,
+    namespace,
     ...(node ? { node } : {}),
-    phase: str(status.phase) ?? 'Unknown',
+    phase,
     ready,
     terminating: isTerminating(pod),
     ...(reason ? { reason } : {}),
     ...(message ? { message } : {}),
     ...(si >= 0 ? { unscheduled: { reason: str(conditions[si]!.reason), message: str(conditions[si]!.message), index: si } } : {}),
     containers,
-    restarts: containers.reduce((n, c) => n + c.restarts, 0),
+    restarts,
   };
 }
 
